@@ -1,0 +1,144 @@
+// All settings, read once at start: environment plus an optional lookout.config.yml.
+// One zod schema holds the defaults and the cross-field rules; a bad or missing setting
+// becomes a ConfigError naming it, which main.ts prints as one line before exiting 1.
+// process.env is read here and nowhere else.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const limits = {
+  /** Statement timeout the database enforces, seconds. */
+  statementTimeoutS: z.number().int().positive().max(3600).default(60),
+  /** Rows fetched at most per query. */
+  maxRows: z.number().int().positive().max(1_000_000).default(10_000),
+  /** Pooled connections kept per source. */
+  poolSize: z.number().int().positive().max(100).default(5),
+  /** Slack user ids allowed to use this source; empty means everyone. */
+  allowedUsers: z.array(z.string()).default([]),
+};
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"');
+
+const postgresSource = z.object({ name, kind: z.literal('postgres'), url: z.string().url(), ...limits }).strict();
+const mysqlSource = z.object({ name, kind: z.literal('mysql'), url: z.string().url(), ...limits }).strict();
+const sqliteSource = z.object({ name, kind: z.literal('sqlite'), path: z.string().min(1), ...limits }).strict();
+
+export const dataSourceSchema = z.discriminatedUnion('kind', [postgresSource, mysqlSource, sqliteSource]);
+export type DataSourceConfig = z.infer<typeof dataSourceSchema>;
+
+const fileSchema = z
+  .object({
+    dataSources: z.array(dataSourceSchema).default([]),
+    admins: z.array(z.string()).default([]),
+    screenshots: z
+      .object({ allowedHosts: z.array(z.string()).default([]) })
+      .strict()
+      .default({ allowedHosts: [] }),
+  })
+  .strict();
+
+const intFromEnv = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb://').optional(),
+  DATA_DIR: z.string().default('./data'),
+  LOOKOUT_CONFIG: z.string().optional(),
+  ADMIN_USER_IDS: z.string().default(''),
+  SHARDS: intFromEnv(16, 1, 1024),
+  EVAL_CONCURRENCY: intFromEnv(64, 1, 1000),
+  INSTANCE_NAME: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  store: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  dataSources: DataSourceConfig[];
+  admins: string[];
+  screenshots: { allowedHosts: string[] };
+  scheduler: { shards: number; concurrency: number; instance: string };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Replaces ${VAR} in the config file with the environment's value, so secrets stay in env. */
+function interpolate(text: string, env: Env, file: string): string {
+  return text.replace(/\$\{([A-Z0-9_]+)\}/g, (_, variable: string) => {
+    const value = env[variable];
+    if (value === undefined) throw new ConfigError(variable, `is used in ${file} but not set`);
+    return value;
+  });
+}
+
+function firstIssue(error: z.ZodError, prefix: string): ConfigError {
+  const issue = error.issues[0];
+  const path = issue?.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') ?? '';
+  const setting = `${prefix}${path}`.replace(/^\./, '') || prefix;
+  return new ConfigError(setting, issue?.message ?? 'is not valid');
+}
+
+function readFile(path: string, env: Env): z.infer<typeof fileSchema> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(interpolate(readFileSync(path, 'utf8'), env, path)) ?? {};
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(path, `cannot be read as YAML (${(err as Error).message.split('\n')[0]})`, { cause: err });
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw firstIssue(parsed.error, `${path}: `);
+  const names = new Set<string>();
+  parsed.data.dataSources.forEach((source, i) => {
+    if (names.has(source.name)) throw new ConfigError(`${path}: dataSources[${i}].name`, `"${source.name}" is used twice`);
+    names.add(source.name);
+  });
+  return parsed.data;
+}
+
+/**
+ * Reads and validates every setting. `cwd` resolves relative paths; `env` defaults to
+ * process.env. Throws ConfigError naming the first bad setting.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const parsedEnv = envSchema.safeParse(env);
+  if (!parsedEnv.success) throw firstIssue(parsedEnv.error, '');
+  const e = parsedEnv.data;
+  if (e.DATABASE_URL && e.MONGODB_URL) {
+    throw new ConfigError('MONGODB_URL', 'set DATABASE_URL or MONGODB_URL, not both');
+  }
+  if (e.MONGODB_URL) throw new ConfigError('MONGODB_URL', 'the MongoDB store is not available in this version yet');
+
+  const explicit = e.LOOKOUT_CONFIG !== undefined;
+  const path = resolve(cwd, e.LOOKOUT_CONFIG ?? 'lookout.config.yml');
+  if (explicit && !existsSync(path)) throw new ConfigError('LOOKOUT_CONFIG', `file ${path} does not exist`);
+  const file = existsSync(path) ? readFile(path, env) : fileSchema.parse({});
+
+  const dataSources = file.dataSources.map((s) => (s.kind === 'sqlite' ? { ...s, path: resolve(cwd, s.path) } : s));
+  const admins = [
+    ...new Set([...file.admins, ...e.ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean)]),
+  ];
+
+  return {
+    store: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dataDir: resolve(cwd, e.DATA_DIR) },
+    dataSources,
+    admins,
+    screenshots: file.screenshots,
+    scheduler: {
+      shards: e.SHARDS,
+      concurrency: e.EVAL_CONCURRENCY,
+      instance: e.INSTANCE_NAME ?? `${process.pid}@${env.HOSTNAME ?? 'local'}`,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

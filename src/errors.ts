@@ -1,0 +1,88 @@
+// Failure as data (after bolt-js's errors.ts): a stable code, a sentence a person can act on,
+// and the original kept as `cause` for the logs. Stacks never reach Slack.
+
+export type ErrorCode =
+  | 'validation'
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'config'
+  | 'datasource'
+  | 'store'
+  | 'delivery'
+  | 'timeout'
+  | 'internal';
+
+export class LookoutError extends Error {
+  readonly code: ErrorCode;
+  /** What the user is shown: says what happened and what to do. */
+  readonly userMessage: string;
+
+  constructor(code: ErrorCode, userMessage: string, options?: { cause?: unknown }) {
+    super(userMessage, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
+
+/** One message per field, keyed by field path (e.g. `schedule.cron`). Nothing was saved. */
+export class ValidationError extends LookoutError {
+  readonly fieldErrors: Record<string, string>;
+  constructor(fieldErrors: Record<string, string>) {
+    const summary = Object.entries(fieldErrors)
+      .map(([field, message]) => `${field}: ${message}`)
+      .join('; ');
+    super('validation', summary);
+    this.fieldErrors = fieldErrors;
+  }
+}
+
+export class NotFoundError extends LookoutError {
+  constructor(what: string) {
+    super('not_found', `No alert or report matches "${what}". Try \`/alert list\`.`);
+  }
+}
+
+export class ForbiddenError extends LookoutError {
+  constructor(action: string) {
+    super('forbidden', `Only the owners of this alert and Lookout admins can ${action} it.`);
+  }
+}
+
+export class ConfigError extends LookoutError {
+  /** The setting at fault, e.g. `DATABASE_URL` or `dataSources[1].url`. */
+  readonly setting: string;
+  constructor(setting: string, problem: string, options?: { cause?: unknown }) {
+    super('config', `${setting}: ${problem}`, options);
+    this.setting = setting;
+  }
+}
+
+export class StoreError extends LookoutError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('store', message, options);
+  }
+}
+
+export class TimeoutError extends LookoutError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('timeout', message, options);
+  }
+}
+
+/** Wraps anything thrown into a LookoutError without losing it. */
+export function asLookoutError(err: unknown): LookoutError {
+  if (err instanceof LookoutError) return err;
+  return new LookoutError('internal', 'Something went wrong inside Lookout; the details are in its log.', {
+    cause: err,
+  });
+}
+
+export class ConflictError extends LookoutError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super('conflict', message);
+    this.field = field;
+  }
+}

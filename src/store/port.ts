@@ -1,0 +1,113 @@
+// The persistence port. Adapters (store/postgres for PostgreSQL and PGlite, store/mongo later)
+// promise the same, checked by one contract suite (test/contract/store-contract.ts):
+// - an execution is unique on (alert id, scheduled time): claimTick returns null when that
+//   tick is already claimed, by this instance or any other, so a tick runs at most once;
+// - conditional updates (advanceNextRun, takeOver) change a row only if it is as the caller
+//   last saw it, so two instances racing on one alert never both win;
+// - nothing outside the adapter sees a row, a driver type or a driver error (StoreError).
+import type { Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
+
+export interface NewAlert extends AlertSpec {
+  active: boolean;
+  nextRunAt: Date | null;
+  shard: number;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** Fields a person changes (edit, pause, resume, snooze). */
+export type AlertPatch = Partial<AlertSpec> & {
+  active?: boolean;
+  snoozedUntil?: Date | null;
+  nextRunAt?: Date | null;
+  shard?: number;
+  updatedBy: string;
+  updatedAt: Date;
+};
+
+export interface AlertFilter {
+  /** Only alerts this Slack user owns. */
+  owner?: string;
+  limit?: number;
+}
+
+export interface AlertStore {
+  /** Inserts an alert; its name must be unique (case-insensitive), else ConflictError. */
+  createAlert(alert: NewAlert): Promise<Alert>;
+  /** The alert, or null. */
+  getAlert(id: string): Promise<Alert | null>;
+  /** The alert with this name (case-insensitive), or null. */
+  findAlertByName(name: string): Promise<Alert | null>;
+  /** Alerts by name, oldest first. */
+  listAlerts(filter?: AlertFilter): Promise<Alert[]>;
+  /** Applies a person's change; returns the updated alert, or null if it no longer exists. */
+  updateAlert(id: string, patch: AlertPatch): Promise<Alert | null>;
+  /** Deletes an alert and its executions; false if it did not exist. */
+  deleteAlert(id: string): Promise<boolean>;
+  /** Active alerts of one shard whose next run time is at or before `now`, earliest first. */
+  dueAlerts(shard: number, now: Date, limit: number): Promise<Alert[]>;
+  /**
+   * Moves an alert's next run time from `expected` to `next`, only if it is still `expected`
+   * (another instance may have moved it). True if this call moved it.
+   */
+  advanceNextRun(id: string, expected: Date, next: Date | null): Promise<boolean>;
+  /** Saves what a finished tick changed on the alert's runtime projection. */
+  saveRuntime(id: string, runtime: Partial<AlertRuntime>): Promise<void>;
+}
+
+export interface ClaimRequest {
+  alertId: string;
+  scheduledAt: Date;
+  trigger: Trigger;
+  instance: string;
+  now: Date;
+}
+
+/** What finishing an execution records. */
+export interface ExecutionFinish {
+  state: ExecutionState;
+  reason: string | null;
+  value?: string | null;
+  rowCount?: number | null;
+  deliveries?: DeliveryRecord[];
+  ownersNotified?: boolean;
+  queryMs?: number | null;
+  deliveryMs?: number | null;
+  finishedAt: Date;
+}
+
+export interface ExecutionStore {
+  /**
+   * Records the tick as WORKING if no execution exists for (alertId, scheduledAt).
+   * Returns the new execution, or null when the tick is already claimed.
+   */
+  claimTick(request: ClaimRequest): Promise<Execution | null>;
+  /** The execution, or null. */
+  getExecution(id: string): Promise<Execution | null>;
+  /** The oldest other WORKING execution of this alert, or null. */
+  runningExecution(alertId: string, exceptId: string): Promise<Execution | null>;
+  /** Marks the moment the first delivery starts: past it, a retry could send twice. */
+  markSending(id: string, at: Date): Promise<void>;
+  /** Records the final state of an execution that is still WORKING; false if it was not. */
+  finishExecution(id: string, finish: ExecutionFinish): Promise<boolean>;
+  /**
+   * WORKING executions of alerts in this shard started before `startedBefore` minus each
+   * alert's working timeout, oldest first (claims of instances that died or hung).
+   */
+  staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]>;
+  /**
+   * Takes over a stale first-attempt claim that sent nothing: sets attempt 2, the new
+   * instance and start time, only if it is still WORKING, attempt 1, with no send started.
+   */
+  takeOver(id: string, instance: string, now: Date): Promise<Execution | null>;
+  /** The latest executions of an alert, newest first. */
+  history(alertId: string, limit: number): Promise<Execution[]>;
+  /** Deletes executions older than their alert's log retention; returns how many. */
+  pruneExecutions(now: Date): Promise<number>;
+}
+
+export interface Store extends AlertStore, ExecutionStore {
+  /** Checks the store answers (health). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
