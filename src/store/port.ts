@@ -8,6 +8,8 @@
 import type { Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
 
 export interface NewAlert extends AlertSpec {
+  /** Chosen by the service (crypto.randomUUID()), since the shard is derived from it. */
+  id: string;
   active: boolean;
   nextRunAt: Date | null;
   shard: number;

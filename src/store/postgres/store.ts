@@ -1,0 +1,327 @@
+// The Store port on PostgreSQL, through `pg`. Serves a real server (DATABASE_URL) and embedded
+// PGlite behind its socket server alike, so it keeps to what both do: one statement per
+// method, no session state (PGlite is one session shared by every connection).
+// Every race the port names is settled by a single conditional statement: the unique
+// (alert_id, scheduled_at) key for claims, `WHERE next_run_at = expected` for advancing,
+// `WHERE state = 'WORKING' ...` for finishing and taking over.
+import pg from 'pg';
+import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import { ConflictError, StoreError } from '../../errors.js';
+import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NewAlert, Store } from '../port.js';
+import { migrate } from './migrate.js';
+import {
+  type AlertRow,
+  type Assignment,
+  type ExecutionRow,
+  alertPatchAssignments,
+  newAlertAssignments,
+  runtimeAssignments,
+  toAlert,
+  toExecution,
+} from './rows.js';
+
+export type PostgresStoreOptions =
+  /** A pool the caller owns (and ends). */
+  | { pool: pg.Pool }
+  /** The store creates its pool and ends it on close(). */
+  | { connectionString: string; max?: number };
+
+/** Pool size when the store creates its pool; on PGlite it must leave room under maxConnections. */
+const DEFAULT_POOL_MAX = 10;
+
+/** Runs the migrations, then returns the store. */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const ownPool =
+    'pool' in options
+      ? null
+      : new pg.Pool({ connectionString: options.connectionString, max: options.max ?? DEFAULT_POOL_MAX });
+  // An idle connection dropped by the server (restart, PGlite stopped) is emitted as 'error'
+  // on the pool; unhandled, that would crash the process. The pool discards the client and
+  // the next query reports the failure through StoreError.
+  ownPool?.on('error', () => undefined);
+  const pool = ownPool ?? (options as { pool: pg.Pool }).pool;
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await ownPool?.end().catch(() => undefined);
+    throw storeError('prepare its tables', err);
+  }
+  return new PostgresStore(pool, ownPool !== null);
+}
+
+const UNIQUE_VIOLATION = '23505';
+const NAME_INDEX = 'alerts_name_key';
+
+/** Never lets a URL (it may hold a password) into a message that can reach Slack. */
+function redact(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
+}
+
+function storeError(action: string, err: unknown): StoreError {
+  const detail = err instanceof Error ? redact(err.message) : 'unknown error';
+  return new StoreError(
+    `Lookout's database could not ${action} (${detail}). Try again; if it keeps failing, tell a Lookout admin.`,
+    { cause: err },
+  );
+}
+
+function isNameConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown };
+  return e.code === UNIQUE_VIOLATION && e.constraint === NAME_INDEX;
+}
+
+function nameConflict(name: string): ConflictError {
+  return new ConflictError('name', `An alert named "${name}" already exists.`);
+}
+
+/** `"col" = $n, ...` starting at $first, for UPDATE. Column names come from rows.ts, never input. */
+function setList(assignments: Assignment[], first: number): string {
+  return assignments.map(([column], i) => `"${column}" = $${first + i}`).join(', ');
+}
+
+/** Durations are integer columns; a caller's fractional milliseconds must not fail the update. */
+function wholeMs(ms: number | null | undefined): number | null {
+  return ms === null || ms === undefined ? null : Math.round(ms);
+}
+
+class PostgresStore implements Store {
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ownsPool: boolean,
+  ) {}
+
+  private async query<R extends pg.QueryResultRow>(
+    action: string,
+    text: string,
+    values: unknown[] = [],
+    translate?: (err: unknown) => Error | undefined,
+  ): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      throw translate?.(err) ?? storeError(action, err);
+    }
+  }
+
+  // --- AlertStore ---
+
+  async createAlert(alert: NewAlert): Promise<Alert> {
+    const assignments = newAlertAssignments(alert);
+    const columns = assignments.map(([column]) => `"${column}"`).join(', ');
+    const params = assignments.map((_, i) => `$${i + 1}`).join(', ');
+    const result = await this.query<AlertRow>(
+      'save the alert',
+      `INSERT INTO alerts (${columns}) VALUES (${params}) RETURNING *`,
+      assignments.map(([, value]) => value),
+      (err) => (isNameConflict(err) ? nameConflict(alert.name) : undefined),
+    );
+    return toAlert(firstRow(result));
+  }
+
+  async getAlert(id: string): Promise<Alert | null> {
+    const result = await this.query<AlertRow>('read the alert', 'SELECT * FROM alerts WHERE id = $1', [id]);
+    return result.rows[0] ? toAlert(result.rows[0]) : null;
+  }
+
+  async findAlertByName(name: string): Promise<Alert | null> {
+    const result = await this.query<AlertRow>('find the alert', 'SELECT * FROM alerts WHERE lower(name) = lower($1)', [
+      name,
+    ]);
+    return result.rows[0] ? toAlert(result.rows[0]) : null;
+  }
+
+  async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
+    // LIMIT NULL means no limit.
+    const result = await this.query<AlertRow>(
+      'list alerts',
+      `SELECT * FROM alerts
+       WHERE $1::text IS NULL OR $1::text = ANY (owners)
+       ORDER BY created_at, id
+       LIMIT $2`,
+      [filter.owner ?? null, filter.limit ?? null],
+    );
+    return result.rows.map(toAlert);
+  }
+
+  async updateAlert(id: string, patch: AlertPatch): Promise<Alert | null> {
+    const assignments = alertPatchAssignments(patch);
+    const result = await this.query<AlertRow>(
+      'save the change',
+      `UPDATE alerts SET ${setList(assignments, 2)} WHERE id = $1 RETURNING *`,
+      [id, ...assignments.map(([, value]) => value)],
+      (err) => (isNameConflict(err) && patch.name !== undefined ? nameConflict(patch.name) : undefined),
+    );
+    return result.rows[0] ? toAlert(result.rows[0]) : null;
+  }
+
+  async deleteAlert(id: string): Promise<boolean> {
+    // Executions go with it: ON DELETE CASCADE.
+    const result = await this.query('delete the alert', 'DELETE FROM alerts WHERE id = $1', [id]);
+    return result.rowCount === 1;
+  }
+
+  async dueAlerts(shard: number, now: Date, limit: number): Promise<Alert[]> {
+    // Served by alerts_due_idx (shard, next_run_at) WHERE active.
+    const result = await this.query<AlertRow>(
+      'find due alerts',
+      `SELECT * FROM alerts
+       WHERE active AND shard = $1 AND next_run_at <= $2
+       ORDER BY next_run_at, id
+       LIMIT $3`,
+      [shard, now, limit],
+    );
+    return result.rows.map(toAlert);
+  }
+
+  async advanceNextRun(id: string, expected: Date, next: Date | null): Promise<boolean> {
+    const result = await this.query(
+      'move the next run time',
+      'UPDATE alerts SET next_run_at = $3 WHERE id = $1 AND next_run_at = $2',
+      [id, expected, next],
+    );
+    return result.rowCount === 1;
+  }
+
+  async saveRuntime(id: string, runtime: Partial<AlertRuntime>): Promise<void> {
+    const assignments = runtimeAssignments(runtime);
+    if (assignments.length === 0) return;
+    await this.query('save the run state', `UPDATE alerts SET ${setList(assignments, 2)} WHERE id = $1`, [
+      id,
+      ...assignments.map(([, value]) => value),
+    ]);
+  }
+
+  // --- ExecutionStore ---
+
+  async claimTick(request: ClaimRequest): Promise<Execution | null> {
+    // Inserting through the alert row makes a claim for a deleted alert return null too,
+    // instead of failing on the foreign key.
+    const result = await this.query<ExecutionRow>(
+      'claim the tick',
+      `INSERT INTO executions (alert_id, scheduled_at, trigger, state, instance, attempt, started_at)
+       SELECT id, $2::timestamptz, $3::text, 'WORKING', $4::text, 1, $5::timestamptz FROM alerts WHERE id = $1
+       ON CONFLICT (alert_id, scheduled_at) DO NOTHING
+       RETURNING *`,
+      [request.alertId, request.scheduledAt, request.trigger, request.instance, request.now],
+    );
+    return result.rows[0] ? toExecution(result.rows[0]) : null;
+  }
+
+  async getExecution(id: string): Promise<Execution | null> {
+    const result = await this.query<ExecutionRow>('read the execution', 'SELECT * FROM executions WHERE id = $1', [id]);
+    return result.rows[0] ? toExecution(result.rows[0]) : null;
+  }
+
+  async runningExecution(alertId: string, exceptId: string): Promise<Execution | null> {
+    const result = await this.query<ExecutionRow>(
+      'find the running execution',
+      `SELECT * FROM executions
+       WHERE alert_id = $1 AND state = 'WORKING' AND id <> $2
+       ORDER BY started_at, id
+       LIMIT 1`,
+      [alertId, exceptId],
+    );
+    return result.rows[0] ? toExecution(result.rows[0]) : null;
+  }
+
+  async markSending(id: string, at: Date): Promise<void> {
+    // Only the first delivery's start counts: a later call keeps the earlier time.
+    await this.query(
+      'record the send',
+      'UPDATE executions SET send_started_at = COALESCE(send_started_at, $2) WHERE id = $1',
+      [id, at],
+    );
+  }
+
+  async finishExecution(id: string, finish: ExecutionFinish): Promise<boolean> {
+    const result = await this.query(
+      'record the result',
+      `UPDATE executions
+       SET state = $2, reason = $3, value = $4, row_count = $5, deliveries = $6::jsonb,
+           owners_notified = $7, query_ms = $8, delivery_ms = $9, finished_at = $10
+       WHERE id = $1 AND state = 'WORKING'`,
+      [
+        id,
+        finish.state,
+        finish.reason,
+        finish.value ?? null,
+        finish.rowCount ?? null,
+        JSON.stringify(finish.deliveries ?? []),
+        finish.ownersNotified ?? false,
+        wholeMs(finish.queryMs),
+        wholeMs(finish.deliveryMs),
+        finish.finishedAt,
+      ],
+    );
+    return result.rowCount === 1;
+  }
+
+  async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
+    const result = await this.query<ExecutionRow>(
+      'find stale executions',
+      `SELECT e.* FROM executions e
+       JOIN alerts a ON a.id = e.alert_id
+       WHERE e.state = 'WORKING' AND a.shard = $1
+         AND e.started_at < $2::timestamptz - a.working_timeout_s * interval '1 second'
+       ORDER BY e.started_at, e.id
+       LIMIT $3`,
+      [shard, now, limit],
+    );
+    return result.rows.map(toExecution);
+  }
+
+  async takeOver(id: string, instance: string, now: Date): Promise<Execution | null> {
+    const result = await this.query<ExecutionRow>(
+      'take over the execution',
+      `UPDATE executions
+       SET attempt = 2, instance = $2, started_at = $3, trigger = 'takeover'
+       WHERE id = $1 AND state = 'WORKING' AND attempt = 1 AND send_started_at IS NULL
+       RETURNING *`,
+      [id, instance, now],
+    );
+    return result.rows[0] ? toExecution(result.rows[0]) : null;
+  }
+
+  async history(alertId: string, limit: number): Promise<Execution[]> {
+    // A backward scan of the (alert_id, scheduled_at) unique index.
+    const result = await this.query<ExecutionRow>(
+      'read the history',
+      'SELECT * FROM executions WHERE alert_id = $1 ORDER BY scheduled_at DESC LIMIT $2',
+      [alertId, limit],
+    );
+    return result.rows.map(toExecution);
+  }
+
+  async pruneExecutions(now: Date): Promise<number> {
+    // Days of 24 hours, not calendar days in the session's timezone: the same cut-off on every
+    // server and in every adapter.
+    const result = await this.query(
+      'prune old executions',
+      `DELETE FROM executions e USING alerts a
+       WHERE a.id = e.alert_id
+         AND e.scheduled_at < $1::timestamptz - a.log_retention_days * interval '24 hours'`,
+      [now],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  // --- Store ---
+
+  async ping(): Promise<void> {
+    await this.query('answer', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (!this.ownsPool || this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+function firstRow<R extends pg.QueryResultRow>(result: pg.QueryResult<R>): R {
+  const row = result.rows[0];
+  if (!row) throw new StoreError("Lookout's database saved nothing and gave no reason. Try again.");
+  return row;
+}
