@@ -54,3 +54,18 @@ export class DataSourceError extends LookoutError {
     this.dataSource = dataSource;
   }
 }
+
+export interface QueryLimits {
+  statementTimeoutS: number;
+  maxRows: number;
+}
+
+/** The configured data sources by name, with their limits and who may use them. */
+export interface DataSourceCatalog {
+  get(name: string): DataSource | undefined;
+  limits(name: string): QueryLimits | undefined;
+  names(): string[];
+  /** Slack user ids allowed to use the source; empty means everyone. */
+  allowedUsers(name: string): string[];
+  closeAll(): Promise<void>;
+}
