@@ -1,0 +1,170 @@
+// The execution state machine of DESIGN.md ("Execution semantics"), as pure decisions.
+// Each function returns what to do; services/tick-runner.ts carries it out. The current
+// time is always a parameter.
+import { evaluateCondition } from './condition.js';
+import { inGracePeriod, shouldNotifyOwners } from './throttle.js';
+import type {
+  Alert,
+  AlertRuntime,
+  DeliveryRecord,
+  ExecutionState,
+  QueryResult,
+  Trigger,
+} from './types.js';
+
+export type StartDecision =
+  | { kind: 'skip'; reason: string }
+  /** Evaluate; `timeOutPrevious` says the previous execution ran past its working timeout. */
+  | { kind: 'evaluate'; timeOutPrevious: boolean };
+
+export interface StartInput {
+  alert: Pick<Alert, 'active' | 'snoozedUntil' | 'workingTimeoutS'>;
+  trigger: Trigger;
+  now: Date;
+  /** Another execution of this alert still WORKING, if any. */
+  running: { startedAt: Date } | null;
+}
+
+/** Steps 1 and 2: paused, snoozed, or still running? */
+export function decideStart({ alert, trigger, now, running }: StartInput): StartDecision {
+  // Run now is a person asking explicitly: it runs even while paused or snoozed.
+  if (trigger !== 'run_now') {
+    if (!alert.active) return { kind: 'skip', reason: 'paused' };
+    if (alert.snoozedUntil !== null && alert.snoozedUntil.getTime() > now.getTime()) {
+      return { kind: 'skip', reason: `snoozed until ${alert.snoozedUntil.toISOString()}` };
+    }
+  }
+  if (running === null) return { kind: 'evaluate', timeOutPrevious: false };
+  const age = now.getTime() - running.startedAt.getTime();
+  if (age < alert.workingTimeoutS * 1000) {
+    return { kind: 'skip', reason: `still running (previous run started ${Math.round(age / 1000)} s ago)` };
+  }
+  return { kind: 'evaluate', timeOutPrevious: true };
+}
+
+export type ResultDecision =
+  | { kind: 'error'; reason: string }
+  /** Nothing to send. `recovered`: the alert was firing and its condition is now false. */
+  | { kind: 'noop'; reason: string; value: string | null; recovered: boolean }
+  | { kind: 'grace'; reason: string; value: string | null }
+  | { kind: 'send'; message: 'firing' | 'report'; value: string | null };
+
+export interface ResultInput {
+  alert: Pick<Alert, 'type' | 'condition' | 'firingSince' | 'lastSentTick' | 'gracePeriodS'>;
+  scheduledAt: Date;
+  trigger: Trigger;
+  result: QueryResult;
+}
+
+/** Steps 4 and 5: what the query result means. */
+export function decideOnResult({ alert, scheduledAt, trigger, result }: ResultInput): ResultDecision {
+  if (alert.type === 'report' || alert.condition === null) {
+    return { kind: 'send', message: 'report', value: null };
+  }
+  const outcome = evaluateCondition(alert.condition, result);
+  switch (outcome.kind) {
+    case 'error':
+      return { kind: 'error', reason: outcome.reason };
+    case 'noop':
+      // No rows or NULL says nothing about the condition: a firing alert stays firing.
+      return { kind: 'noop', reason: outcome.reason, value: null, recovered: false };
+    case 'not_fired':
+      return { kind: 'noop', reason: outcome.reason, value: outcome.value, recovered: alert.firingSince !== null };
+    case 'fired':
+      // Grace silences repeats of one incident: run now always answers the person who
+      // pressed it, and an alert firing again after a recovery is a new incident.
+      if (
+        trigger !== 'run_now' &&
+        alert.firingSince !== null &&
+        inGracePeriod(alert.lastSentTick, scheduledAt, alert.gracePeriodS)
+      ) {
+        return {
+          kind: 'grace',
+          reason: `condition holds; within the ${alert.gracePeriodS} s grace period of the tick sent at ${alert.lastSentTick?.toISOString()}`,
+          value: outcome.value,
+        };
+      }
+      return { kind: 'send', message: 'firing', value: outcome.value };
+  }
+}
+
+export interface DeliveryFold {
+  state: Extract<ExecutionState, 'SUCCESS' | 'ERROR' | 'UNKNOWN'>;
+  reason: string | null;
+}
+
+/** Step 5: all delivered → SUCCESS; any failed → ERROR naming which; only unknowns → UNKNOWN. */
+export function foldDeliveries(records: DeliveryRecord[]): DeliveryFold {
+  const failed = records.filter((r) => !r.ok && !r.unknown);
+  const unknown = records.filter((r) => !r.ok && r.unknown);
+  const parts = [
+    ...failed.map((r) => `${r.recipient}: ${r.error ?? 'failed'}`),
+    ...unknown.map((r) => `${r.recipient}: outcome unknown (${r.error ?? 'no answer'}); not re-sent`),
+  ];
+  const reason = parts.length > 0 ? `delivery failed for ${parts.join('; ')}` : null;
+  if (failed.length > 0) return { state: 'ERROR', reason };
+  if (unknown.length > 0) return { state: 'UNKNOWN', reason };
+  return { state: 'SUCCESS', reason: null };
+}
+
+export interface RuntimeInput {
+  runtime: AlertRuntime;
+  gracePeriodS: number;
+  state: ExecutionState;
+  trigger: Trigger;
+  scheduledAt: Date;
+  now: Date;
+  /** What was sent to the recipients, if anything. */
+  sent: 'firing' | 'report' | 'resolved' | null;
+  /** The condition was false (a recovery clears the firing state). */
+  conditionFalse: boolean;
+  /** The condition held (sent or in grace). */
+  conditionTrue: boolean;
+  deliveries: DeliveryRecord[];
+}
+
+export interface RuntimeChange {
+  runtime: Partial<AlertRuntime>;
+  /** Step 6: tell the owners about this error now. */
+  notifyOwners: boolean;
+}
+
+/** Folds a finished execution into the alert's runtime projection, and decides owner notices. */
+export function foldRuntime(input: RuntimeInput): RuntimeChange {
+  const { runtime, state, now } = input;
+  if (state === 'SKIPPED') return { runtime: {}, notifyOwners: false };
+  const change: Partial<AlertRuntime> = { lastState: state, lastEvaluatedAt: now };
+  let notifyOwners = false;
+
+  if (state === 'ERROR' || state === 'UNKNOWN') {
+    notifyOwners = state === 'ERROR' && shouldNotifyOwners(runtime.lastErrorNoticeAt, now, input.gracePeriodS);
+    if (notifyOwners) change.lastErrorNoticeAt = now;
+  } else {
+    // A run that succeeded resets the throttle: error → success → error notifies again.
+    change.lastErrorNoticeAt = null;
+  }
+
+  const delivered = input.deliveries.some((d) => d.ok);
+  if ((input.sent === 'firing' || input.sent === 'report') && delivered) {
+    change.lastSentAt = now;
+    // Run now never moves the grace window of scheduled ticks.
+    if (input.trigger !== 'run_now') change.lastSentTick = input.scheduledAt;
+  }
+  if (input.conditionTrue && runtime.firingSince === null) {
+    change.firingSince = input.scheduledAt;
+    if (input.sent === 'firing') change.threads = threadsOf(input.deliveries);
+  } else if (input.sent === 'firing' && Object.keys(runtime.threads).length === 0) {
+    change.threads = threadsOf(input.deliveries);
+  }
+  if (input.conditionFalse && runtime.firingSince !== null) {
+    change.firingSince = null;
+    change.threads = {};
+  }
+  return { runtime: change, notifyOwners };
+}
+
+function threadsOf(deliveries: DeliveryRecord[]): Record<string, string> {
+  const threads: Record<string, string> = {};
+  for (const d of deliveries) if (d.ok && d.ref !== null) threads[d.recipient] = d.ref;
+  return threads;
+}

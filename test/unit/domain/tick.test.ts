@@ -1,0 +1,193 @@
+import { describe, expect, it } from '@jest/globals';
+import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type RuntimeInput } from '../../../src/domain/tick.js';
+import type { AlertRuntime, DeliveryRecord, QueryResult } from '../../../src/domain/types.js';
+
+const t = (iso: string) => new Date(`2026-11-25T${iso}Z`);
+const one = (value: string | number | null): QueryResult => ({ columns: ['v'], rows: [[value]], truncated: false });
+
+const alertBase = {
+  active: true,
+  snoozedUntil: null,
+  workingTimeoutS: 300,
+  type: 'alert' as const,
+  condition: { op: '>' as const, threshold: 10 },
+  firingSince: null,
+  lastSentTick: null,
+  gracePeriodS: 300,
+};
+
+const runtime: AlertRuntime = {
+  lastState: null,
+  lastEvaluatedAt: null,
+  lastSentAt: null,
+  lastSentTick: null,
+  firingSince: null,
+  lastErrorNoticeAt: null,
+  threads: {},
+};
+
+const ok = (recipient: string, ref: string | null = null): DeliveryRecord => ({
+  recipient,
+  ok: true,
+  unknown: false,
+  error: null,
+  ref,
+  note: null,
+});
+const failed = (recipient: string, error: string, unknown = false): DeliveryRecord => ({
+  recipient,
+  ok: false,
+  unknown,
+  error,
+  ref: null,
+  note: null,
+});
+
+describe('decideStart (steps 1 and 2)', () => {
+  const now = t('10:00:00');
+  it('skips a paused alert', () => {
+    expect(decideStart({ alert: { ...alertBase, active: false }, trigger: 'schedule', now, running: null })).toEqual({
+      kind: 'skip',
+      reason: 'paused',
+    });
+  });
+  it('skips a snoozed alert until the snooze ends', () => {
+    const alert = { ...alertBase, snoozedUntil: t('11:00:00') };
+    expect(decideStart({ alert, trigger: 'schedule', now, running: null }).kind).toBe('skip');
+    expect(decideStart({ alert, trigger: 'schedule', now: t('11:00:00'), running: null }).kind).toBe('evaluate');
+  });
+  it('run now runs even when paused or snoozed', () => {
+    const alert = { ...alertBase, active: false, snoozedUntil: t('11:00:00') };
+    expect(decideStart({ alert, trigger: 'run_now', now, running: null })).toEqual({ kind: 'evaluate', timeOutPrevious: false });
+  });
+  it('skips while a previous execution is younger than the working timeout', () => {
+    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:58:00') } });
+    expect(d).toEqual({ kind: 'skip', reason: 'still running (previous run started 120 s ago)' });
+  });
+  it('times out a previous execution older than the working timeout and goes on', () => {
+    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:55:00') } });
+    expect(d).toEqual({ kind: 'evaluate', timeOutPrevious: true });
+  });
+});
+
+describe('decideOnResult (step 4)', () => {
+  const scheduledAt = t('10:00:00');
+  it('a report always sends', () => {
+    const d = decideOnResult({ alert: { ...alertBase, type: 'report', condition: null }, scheduledAt, trigger: 'schedule', result: one(null) });
+    expect(d).toEqual({ kind: 'send', message: 'report', value: null });
+  });
+  it('condition true and nothing sent before → send', () => {
+    expect(decideOnResult({ alert: alertBase, scheduledAt, trigger: 'schedule', result: one(11) })).toEqual({
+      kind: 'send',
+      message: 'firing',
+      value: '11',
+    });
+  });
+  it('condition true while firing, within grace of the last sent tick → grace', () => {
+    const alert = { ...alertBase, firingSince: t('09:59:00'), lastSentTick: t('09:59:00') };
+    expect(decideOnResult({ alert, scheduledAt, trigger: 'schedule', result: one(11) }).kind).toBe('grace');
+  });
+  it('run now ignores the grace period', () => {
+    const alert = { ...alertBase, firingSince: t('09:59:00'), lastSentTick: t('09:59:00') };
+    expect(decideOnResult({ alert, scheduledAt, trigger: 'run_now', result: one(11) }).kind).toBe('send');
+  });
+  it('firing again after a recovery is a new incident: it sends even within the grace period', () => {
+    const alert = { ...alertBase, firingSince: null, lastSentTick: t('09:59:00') };
+    expect(decideOnResult({ alert, scheduledAt, trigger: 'schedule', result: one(11) }).kind).toBe('send');
+  });
+  it('condition false → noop; recovered only if it was firing', () => {
+    expect(decideOnResult({ alert: alertBase, scheduledAt, trigger: 'schedule', result: one(5) })).toMatchObject({
+      kind: 'noop',
+      recovered: false,
+    });
+    const firing = { ...alertBase, firingSince: t('09:00:00') };
+    expect(decideOnResult({ alert: firing, scheduledAt, trigger: 'schedule', result: one(5) })).toMatchObject({
+      kind: 'noop',
+      recovered: true,
+    });
+  });
+  it('NULL and no rows are noop and keep a firing alert firing', () => {
+    const firing = { ...alertBase, firingSince: t('09:00:00') };
+    expect(decideOnResult({ alert: firing, scheduledAt, trigger: 'schedule', result: one(null) })).toEqual({
+      kind: 'noop',
+      reason: 'NULL value',
+      value: null,
+      recovered: false,
+    });
+    const none: QueryResult = { columns: ['v'], rows: [], truncated: false };
+    expect(decideOnResult({ alert: firing, scheduledAt, trigger: 'schedule', result: none })).toMatchObject({
+      kind: 'noop',
+      reason: 'no rows',
+      recovered: false,
+    });
+  });
+  it('a bad result is an error with the reason', () => {
+    const two: QueryResult = { columns: ['v'], rows: [[1], [2]], truncated: false };
+    const d = decideOnResult({ alert: alertBase, scheduledAt, trigger: 'schedule', result: two });
+    expect(d.kind).toBe('error');
+    expect(d.kind === 'error' && d.reason).toContain('returned 2 rows');
+  });
+});
+
+describe('foldDeliveries (step 5)', () => {
+  it('all delivered → SUCCESS', () => {
+    expect(foldDeliveries([ok('channel:C1'), ok('email:a@b.c')])).toEqual({ state: 'SUCCESS', reason: null });
+  });
+  it('any failed → ERROR naming which', () => {
+    const fold = foldDeliveries([ok('channel:C1'), failed('email:a@b.c', 'SMTP refused')]);
+    expect(fold.state).toBe('ERROR');
+    expect(fold.reason).toBe('delivery failed for email:a@b.c: SMTP refused');
+  });
+  it('only unknown outcomes → UNKNOWN, saying it was not re-sent', () => {
+    const fold = foldDeliveries([ok('channel:C1'), failed('channel:C2', 'timeout', true)]);
+    expect(fold.state).toBe('UNKNOWN');
+    expect(fold.reason).toContain('not re-sent');
+  });
+});
+
+describe('foldRuntime (steps 4-6)', () => {
+  const base: RuntimeInput = {
+    runtime,
+    gracePeriodS: 300,
+    state: 'SUCCESS',
+    trigger: 'schedule',
+    scheduledAt: t('10:00:00'),
+    now: t('10:00:02'),
+    sent: 'firing',
+    conditionFalse: false,
+    conditionTrue: true,
+    deliveries: [ok('channel:C1', 'C1:1')],
+  };
+  it('a firing send records the sent tick, the firing start and the thread', () => {
+    expect(foldRuntime(base).runtime).toEqual({
+      lastState: 'SUCCESS',
+      lastEvaluatedAt: t('10:00:02'),
+      lastErrorNoticeAt: null,
+      lastSentAt: t('10:00:02'),
+      lastSentTick: t('10:00:00'),
+      firingSince: t('10:00:00'),
+      threads: { 'channel:C1': 'C1:1' },
+    });
+  });
+  it('run now does not move the grace window', () => {
+    expect(foldRuntime({ ...base, trigger: 'run_now' }).runtime.lastSentTick).toBeUndefined();
+  });
+  it('a recovery clears the firing state and its threads', () => {
+    const firing = { ...runtime, firingSince: t('09:00:00'), threads: { 'channel:C1': 'C1:1' } };
+    const change = foldRuntime({ ...base, runtime: firing, state: 'NOOP', sent: 'resolved', conditionTrue: false, conditionFalse: true });
+    expect(change.runtime.firingSince).toBeNull();
+    expect(change.runtime.threads).toEqual({});
+  });
+  it('an error notifies owners once per throttle window, and a success resets the throttle', () => {
+    const error = { ...base, state: 'ERROR' as const, sent: null, conditionTrue: false, deliveries: [] };
+    const first = foldRuntime(error);
+    expect(first.notifyOwners).toBe(true);
+    const second = foldRuntime({ ...error, runtime: { ...runtime, lastErrorNoticeAt: t('10:00:02') }, now: t('10:01:00') });
+    expect(second.notifyOwners).toBe(false);
+    const success = foldRuntime({ ...base, runtime: { ...runtime, lastErrorNoticeAt: t('10:00:02') } });
+    expect(success.runtime.lastErrorNoticeAt).toBeNull();
+  });
+  it('a skipped tick changes nothing', () => {
+    expect(foldRuntime({ ...base, state: 'SKIPPED' })).toEqual({ runtime: {}, notifyOwners: false });
+  });
+});
