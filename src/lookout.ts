@@ -1,0 +1,153 @@
+// Builds a running Lookout from a validated config: store, data sources, delivery, tick
+// runner, scheduler and the alert service. main.ts, the demo, the benchmarks and the
+// end-to-end tests all start Lookout through here, so there is one wiring.
+import type { Config } from './config.js';
+import { createDataSourceCatalog } from './datasources/catalog.js';
+import type { DataSourceCatalog } from './datasources/port.js';
+import { createLogDelivery } from './delivery/log-delivery.js';
+import type { Delivery } from './delivery/port.js';
+import { ConfigError, StoreError } from './errors.js';
+import type { Logger } from './logger.js';
+import { startScheduler, type Scheduler } from './scheduler/agenda.js';
+import { createDispatchJob } from './scheduler/dispatch-job.js';
+import { createEvaluationPool } from './scheduler/evaluation-pool.js';
+import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
+import { createRunNowJob } from './scheduler/run-now-job.js';
+import { createAlertService, type AlertService } from './services/alert-service.js';
+import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
+import { startEmbeddedPostgres } from './store/pglite/embedded.js';
+import type { Store } from './store/port.js';
+import { createPostgresStore } from './store/postgres/store.js';
+
+export interface LookoutOptions {
+  logger: Logger;
+  /** Where messages go; the log when nothing else is configured. */
+  delivery?: Delivery;
+  clock?: () => Date;
+  observer?: TickObserver;
+  /** Agenda tuning, shorter in tests. */
+  processEveryMs?: number;
+  lockLifetimeMs?: number;
+  /** Start the scheduler (false: the service only, e.g. for a one-off command). */
+  schedule?: boolean;
+}
+
+export interface Lookout {
+  config: Config;
+  store: Store;
+  dataSources: DataSourceCatalog;
+  runner: TickRunner;
+  service: AlertService;
+  /** The database URL Agenda and the store use (the embedded one's, by default). */
+  databaseUrl: string;
+  /** Graceful: stop taking jobs, let running executions finish, close everything. */
+  stop(): Promise<void>;
+}
+
+export async function startLookout(config: Config, options: LookoutOptions): Promise<Lookout> {
+  const logger = options.logger;
+  const clock = options.clock ?? (() => new Date());
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    let databaseUrl: string;
+    if (config.store.kind === 'pglite') {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.store.dataDir });
+      closers.unshift(embedded.stop);
+      databaseUrl = embedded.url;
+    } else {
+      databaseUrl = config.store.url;
+    }
+    const store = await openStore(databaseUrl, config.store.kind === 'postgres' ? 'DATABASE_URL' : 'DATA_DIR');
+    closers.unshift(() => store.close());
+
+    const dataSources = createDataSourceCatalog(config.dataSources);
+    closers.unshift(() => dataSources.closeAll());
+
+    const delivery = options.delivery ?? createLogDelivery(logger.child({ module: 'delivery' }));
+    const instance = config.scheduler.instance;
+    const runner = createTickRunner({
+      store,
+      dataSources,
+      delivery,
+      clock,
+      instance,
+      logger: logger.child({ module: 'tick' }),
+      observer: options.observer,
+    });
+    const pool = createEvaluationPool(config.scheduler.concurrency, logger.child({ module: 'pool' }));
+    const runNow = createRunNowJob({ runner });
+
+    let scheduler: Scheduler | null = null;
+    if (options.schedule !== false) {
+      scheduler = await startScheduler({
+        connectionString: databaseUrl,
+        shards: config.scheduler.shards,
+        instance,
+        logger: logger.child({ module: 'scheduler' }),
+        dispatch: createDispatchJob({ store, runner, pool, clock, instance, logger: logger.child({ module: 'dispatch' }) }),
+        runNow,
+        prune: createPruneExecutionsJob({ store, clock, logger: logger.child({ module: 'prune' }) }),
+        pool,
+        processEveryMs: options.processEveryMs,
+        lockLifetimeMs: options.lockLifetimeMs,
+      });
+      const started = scheduler;
+      closers.unshift(() => started.stop());
+    }
+
+    const service = createAlertService({
+      store,
+      dataSources,
+      clock,
+      admins: config.admins,
+      shards: config.scheduler.shards,
+      allowedHosts: config.screenshots.allowedHosts,
+      // Without a scheduler (one-off use), run now runs here and now.
+      runNow: scheduler ? scheduler.runNow : async (data) => void (await runNow(data)),
+    });
+
+    let stopped = false;
+    return {
+      config,
+      store,
+      dataSources,
+      runner,
+      service,
+      databaseUrl,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await closeAll(closers, logger);
+      },
+    };
+  } catch (err) {
+    await closeAll(closers, logger);
+    throw err;
+  }
+}
+
+async function openStore(url: string, setting: string): Promise<Store> {
+  try {
+    return await createPostgresStore({ connectionString: url });
+  } catch (err) {
+    throw new ConfigError(setting, `cannot open the store: ${rootCause(err)}`, { cause: err });
+  }
+}
+
+/** The driver's own words (e.g. "connect ECONNREFUSED 127.0.0.1:5432"), with any URL hidden. */
+function rootCause(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof StoreError && current.cause !== undefined) current = current.cause;
+  const message = current instanceof Error ? current.message : String(current);
+  return message.split('\n')[0]!.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
+}
+
+async function closeAll(closers: (() => Promise<void>)[], logger: Logger): Promise<void> {
+  for (const close of closers) {
+    try {
+      await close();
+    } catch (err) {
+      logger.warn({ err }, 'error while stopping');
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// One shard's every-minute dispatch: take over dead instances' claims, then find the
+// shard's due alerts, claim each tick (the unique execution makes it exactly-once), move
+// each alert's next run time to its next future tick, and hand the claims to the pool.
+import { nextRunAfter } from '../domain/schedule.js';
+import type { Logger } from '../logger.js';
+import type { TickRunner } from '../services/tick-runner.js';
+import type { Store } from '../store/port.js';
+import type { EvaluationPool } from './evaluation-pool.js';
+
+export interface DispatchDeps {
+  store: Store;
+  runner: TickRunner;
+  pool: EvaluationPool;
+  clock: () => Date;
+  instance: string;
+  logger: Logger;
+  /** Due alerts fetched per round trip. */
+  batchSize?: number;
+}
+
+export interface DispatchResult {
+  claimed: number;
+  alreadyClaimed: number;
+  takenOver: number;
+  abandoned: number;
+}
+
+export function createDispatchJob(deps: DispatchDeps) {
+  const { store, clock, logger } = deps;
+  const batchSize = deps.batchSize ?? 500;
+
+  async function recoverStale(shard: number, now: Date, result: DispatchResult): Promise<void> {
+    for (const stale of await store.staleExecutions(shard, now, batchSize)) {
+      if (stale.sendStartedAt === null && stale.attempt === 1) {
+        const taken = await store.takeOver(stale.id, deps.instance, now);
+        const alert = taken && (await store.getAlert(stale.alertId));
+        if (taken && alert) {
+          result.takenOver += 1;
+          deps.pool.submit(`takeover ${stale.id}`, () => deps.runner.runClaimed(alert, taken));
+        }
+        continue;
+      }
+      // It may have sent already (or was taken over once and died again): never re-send blindly.
+      const unknown = stale.sendStartedAt !== null;
+      const done = await store.finishExecution(stale.id, {
+        state: unknown ? 'UNKNOWN' : 'ERROR',
+        reason: unknown
+          ? `the instance running it stopped after it began sending (${stale.instance}); it was not re-sent`
+          : `working timeout: the instance running it (${stale.instance}) stopped twice`,
+        finishedAt: now,
+      });
+      if (done) result.abandoned += 1;
+    }
+  }
+
+  /** Runs one dispatch of one shard; `signal` stops it between batches. */
+  return async function dispatchShard(shard: number, signal?: AbortSignal): Promise<DispatchResult> {
+    const result: DispatchResult = { claimed: 0, alreadyClaimed: 0, takenOver: 0, abandoned: 0 };
+    const now = clock();
+    await recoverStale(shard, now, result);
+    for (;;) {
+      if (signal?.aborted) break;
+      const due = await store.dueAlerts(shard, now, batchSize);
+      for (const alert of due) {
+        const scheduledAt = alert.nextRunAt;
+        if (scheduledAt === null) continue;
+        // Claim first, then move on: a crash in between leaves the alert due, and the next
+        // dispatch finds the tick claimed and only moves it on. Nothing is lost or doubled.
+        const execution = await store.claimTick({
+          alertId: alert.id,
+          scheduledAt,
+          trigger: 'schedule',
+          instance: deps.instance,
+          now: clock(),
+        });
+        // Downtime gives one catch-up run: the next run is the next tick after now.
+        await store.advanceNextRun(alert.id, scheduledAt, nextRunAfter(alert.schedule, now));
+        if (execution === null) {
+          result.alreadyClaimed += 1;
+          continue;
+        }
+        result.claimed += 1;
+        deps.pool.submit(`tick ${alert.id}`, () => deps.runner.runClaimed(alert, execution));
+      }
+      if (due.length < batchSize) break;
+    }
+    if (result.claimed + result.takenOver + result.abandoned > 0) logger.debug({ shard, ...result }, 'dispatched');
+    return result;
+  };
+}
+
+export type DispatchShard = ReturnType<typeof createDispatchJob>;

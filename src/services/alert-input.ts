@@ -1,0 +1,266 @@
+// Validation of what a person submits for an alert or report: every field checked, every
+// problem reported against its field (the Slack modal shows them with response_action:
+// errors), nothing half-saved. Numbers may arrive as text from a form.
+import { z } from 'zod';
+import { parseThreshold } from '../domain/condition.js';
+import { validateSchedule } from '../domain/schedule.js';
+import {
+  DEFAULTS,
+  NUMERIC_OPERATORS,
+  OPERATORS,
+  type AlertSpec,
+  type Condition,
+  type Content,
+  type NumericOperator,
+  type Recipient,
+} from '../domain/types.js';
+
+/** What a front end submits; loose on purpose, tightened by validateAlertInput. */
+export interface AlertInput {
+  name?: unknown;
+  description?: unknown;
+  owners?: unknown;
+  type?: unknown;
+  dataSource?: unknown;
+  sql?: unknown;
+  condition?: { op?: unknown; threshold?: unknown } | null;
+  schedule?: { cron?: unknown; timezone?: unknown };
+  gracePeriodS?: unknown;
+  workingTimeoutS?: unknown;
+  logRetentionDays?: unknown;
+  content?: Record<string, unknown> | null;
+  messageTemplate?: unknown;
+  recipients?: unknown;
+  emailFallback?: unknown;
+  notifyOnRecovery?: unknown;
+}
+
+export const LIMITS = {
+  nameLength: 80,
+  descriptionLength: 1000,
+  sqlLength: 20_000,
+  templateLength: 2000,
+  recipients: 20,
+  owners: 10,
+  gracePeriodS: 30 * 24 * 3600,
+  workingTimeoutS: { min: 10, max: 3600 },
+  logRetentionDays: { min: 1, max: 3650 },
+  screenshotWidth: { min: 320, max: 4096 },
+  screenshotHeight: { min: 200, max: 8192 },
+} as const;
+
+export interface InputContext {
+  /** Data sources this person may use. */
+  dataSources: string[];
+  /** Hosts screenshots may be taken of. */
+  allowedHosts: string[];
+  /** Owner when none is given. */
+  actor: string;
+}
+
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .trim()
+    .min(1, `${what} is required`)
+    .max(max, `${what} must be at most ${max} characters`);
+
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z.coerce
+    .number({ error: `must be a whole number of ${unit}` })
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be at least ${min} ${unit}`)
+    .max(max, `must be at most ${max} ${unit}`);
+
+const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id');
+
+const recipientSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('slack_channel'), id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a Slack channel id') }),
+  z.object({ kind: z.literal('slack_user'), id: slackUser }),
+  z.object({ kind: z.literal('email'), address: z.email('is not an email address') }),
+]);
+
+/** A form's empty field means "use the default". */
+function orDefault(value: unknown, fallback: number): unknown {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? fallback : value;
+}
+
+function fieldPath(path: PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+/** Returns the spec, or field errors keyed by field path (e.g. `schedule.cron`). */
+export function validateAlertInput(
+  input: AlertInput,
+  context: InputContext,
+): { ok: true; spec: AlertSpec } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const check = <T>(field: string, schema: z.ZodType<T>, value: unknown): T | undefined => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const key = issue && issue.path.length > 0 ? `${field}.${fieldPath(issue.path)}` : field;
+    errors[key] = issue?.message ?? 'is not valid';
+    return undefined;
+  };
+
+  const name = check('name', text(LIMITS.nameLength, 'A name'), input.name);
+  const description = check('description', z.string().trim().max(LIMITS.descriptionLength).default(''), input.description ?? '');
+  const owners = check(
+    'owners',
+    z.array(slackUser).max(LIMITS.owners, `at most ${LIMITS.owners} owners`),
+    input.owners ?? [],
+  );
+  const type = check('type', z.enum(['alert', 'report'], { error: 'choose alert or report' }), input.type);
+  const dataSource = check(
+    'dataSource',
+    z.string({ error: 'choose a data source' }).refine((s) => context.dataSources.includes(s), {
+      message: 'is not a data source you may use; choose one from the list',
+    }),
+    input.dataSource,
+  );
+  const sql = check('sql', text(LIMITS.sqlLength, 'SQL'), input.sql);
+  const condition = type === 'alert' ? checkCondition(input.condition, errors) : null;
+
+  const cron = check('schedule.cron', text(200, 'A schedule'), input.schedule?.cron);
+  const timezone = check('schedule.timezone', text(64, 'A timezone'), input.schedule?.timezone);
+  if (cron !== undefined && timezone !== undefined) Object.assign(errors, validateSchedule({ cron, timezone }));
+
+  const gracePeriodS = check('gracePeriodS', wholeNumber(0, LIMITS.gracePeriodS, 'seconds'), orDefault(input.gracePeriodS, DEFAULTS.gracePeriodS));
+  const workingTimeoutS = check(
+    'workingTimeoutS',
+    wholeNumber(LIMITS.workingTimeoutS.min, LIMITS.workingTimeoutS.max, 'seconds'),
+    orDefault(input.workingTimeoutS, DEFAULTS.workingTimeoutS),
+  );
+  const logRetentionDays = check(
+    'logRetentionDays',
+    wholeNumber(LIMITS.logRetentionDays.min, LIMITS.logRetentionDays.max, 'days'),
+    orDefault(input.logRetentionDays, DEFAULTS.logRetentionDays),
+  );
+  const content = checkContent(input.content ?? { kind: 'none' }, context.allowedHosts, errors);
+  const messageTemplate = check(
+    'messageTemplate',
+    z.string().max(LIMITS.templateLength, `must be at most ${LIMITS.templateLength} characters`).nullable(),
+    typeof input.messageTemplate === 'string' && input.messageTemplate.trim() === '' ? null : (input.messageTemplate ?? null),
+  );
+  const recipients = check(
+    'recipients',
+    z
+      .array(recipientSchema)
+      .min(1, 'add at least one channel, person or email address')
+      .max(LIMITS.recipients, `at most ${LIMITS.recipients} recipients`),
+    input.recipients,
+  );
+  const emailFallback = check('emailFallback', z.boolean(), input.emailFallback ?? false);
+  const notifyOnRecovery = check('notifyOnRecovery', z.boolean(), input.notifyOnRecovery ?? true);
+
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    spec: {
+      name: name!,
+      description: description!,
+      owners: owners!.length > 0 ? [...new Set(owners)] : [context.actor],
+      type: type!,
+      dataSource: dataSource!,
+      sql: sql!,
+      condition,
+      schedule: { cron: cron!.replace(/\s+/g, ' '), timezone: timezone! },
+      gracePeriodS: gracePeriodS!,
+      workingTimeoutS: workingTimeoutS!,
+      logRetentionDays: logRetentionDays!,
+      content: content!,
+      messageTemplate: messageTemplate ?? null,
+      recipients: dedupeRecipients(recipients!),
+      emailFallback: emailFallback!,
+      notifyOnRecovery: notifyOnRecovery!,
+    },
+  };
+}
+
+function checkCondition(raw: AlertInput['condition'], errors: Record<string, string>): Condition | null {
+  const op = raw?.op;
+  if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
+    errors['condition.op'] = `choose a condition: ${OPERATORS.join(', ')}`;
+    return null;
+  }
+  if (!(NUMERIC_OPERATORS as readonly string[]).includes(op)) return { op: op as 'not null' | 'rows exist' | 'no rows' };
+  const threshold = parseThreshold(raw?.threshold === undefined || raw.threshold === null ? '' : String(raw.threshold));
+  if (typeof threshold === 'string') {
+    errors['condition.threshold'] = threshold;
+    return null;
+  }
+  return { op: op as NumericOperator, threshold };
+}
+
+function checkContent(raw: Record<string, unknown>, allowedHosts: string[], errors: Record<string, string>): Content | undefined {
+  switch (raw.kind) {
+    case 'none':
+    case 'csv':
+      return { kind: raw.kind };
+    case 'chart': {
+      const chart = raw.chart ?? 'line';
+      if (chart !== 'line' && chart !== 'bar' && chart !== 'table') {
+        errors['content.chart'] = 'choose line, bar or table';
+        return undefined;
+      }
+      return { kind: 'chart', chart };
+    }
+    case 'screenshot': {
+      const url = checkUrl(raw.url, allowedHosts);
+      if (typeof url === 'string') errors['content.url'] = url;
+      const linkUrl = raw.linkUrl === undefined || raw.linkUrl === null || raw.linkUrl === '' ? null : checkUrl(raw.linkUrl, null);
+      if (typeof linkUrl === 'string') errors['content.linkUrl'] = linkUrl;
+      const width = wholeNumber(LIMITS.screenshotWidth.min, LIMITS.screenshotWidth.max, 'pixels').safeParse(
+        orDefault(raw.width, DEFAULTS.screenshotWidth),
+      );
+      if (!width.success) errors['content.width'] = width.error.issues[0]?.message ?? 'is not valid';
+      const height = wholeNumber(LIMITS.screenshotHeight.min, LIMITS.screenshotHeight.max, 'pixels').safeParse(
+        orDefault(raw.height, DEFAULTS.screenshotHeight),
+      );
+      if (!height.success) errors['content.height'] = height.error.issues[0]?.message ?? 'is not valid';
+      const selector = typeof raw.selector === 'string' && raw.selector.trim() !== '' ? raw.selector.trim() : null;
+      if (selector !== null && selector.length > 500) errors['content.selector'] = 'must be at most 500 characters';
+      if (typeof url === 'string' || typeof linkUrl === 'string' || !width.success || !height.success) return undefined;
+      return {
+        kind: 'screenshot',
+        url: url.href,
+        linkUrl: linkUrl?.href ?? null,
+        width: width.data,
+        height: height.data,
+        selector,
+      };
+    }
+    default:
+      errors['content.kind'] = 'choose none, CSV, chart or screenshot';
+      return undefined;
+  }
+}
+
+/** A URL, or what is wrong with it. `allowedHosts` null: any http(s) host (links people click). */
+function checkUrl(raw: unknown, allowedHosts: string[] | null): URL | string {
+  if (typeof raw !== 'string' || raw.trim() === '') return 'a URL is required';
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return 'is not a URL; use https://…';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'only http and https URLs can be used';
+  if (allowedHosts !== null && !allowedHosts.includes(url.hostname.toLowerCase())) {
+    return allowedHosts.length === 0
+      ? 'screenshots are off: an admin must list allowed hosts in lookout.config.yml (screenshots.allowedHosts)'
+      : `${url.hostname} is not an allowed screenshot host (allowed: ${allowedHosts.join(', ')})`;
+  }
+  return url;
+}
+
+function dedupeRecipients(recipients: Recipient[]): Recipient[] {
+  const seen = new Set<string>();
+  return recipients.filter((r) => {
+    const key = r.kind === 'email' ? `email:${r.address.toLowerCase()}` : `${r.kind}:${r.id}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,313 @@
+// One tick end to end: claim, decide (domain/tick.ts), query, send, record. The domain
+// decides; this module only carries the decisions out against the ports.
+import type { DataSourceCatalog } from '../datasources/port.js';
+import type { Delivery, MessageKind, OutgoingMessage } from '../delivery/port.js';
+import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type ResultDecision } from '../domain/tick.js';
+import {
+  recipientKey,
+  type Alert,
+  type DeliveryRecord,
+  type Execution,
+  type ExecutionState,
+  type QueryResult,
+  type Recipient,
+  type Trigger,
+} from '../domain/types.js';
+import { LookoutError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ExecutionFinish, Store } from '../store/port.js';
+
+/** Hooks for metrics and benchmarks; none of them may throw. */
+export interface TickObserver {
+  evaluationStarted?(alertId: string, scheduledAt: Date, at: Date): void;
+  executionFinished?(execution: ExecutionSummary): void;
+}
+
+export interface ExecutionSummary {
+  alertId: string;
+  executionId: string;
+  scheduledAt: Date;
+  trigger: Trigger;
+  state: ExecutionState;
+  reason: string | null;
+  queryMs: number | null;
+  deliveryMs: number | null;
+  deliveries: DeliveryRecord[];
+  ownersNotified: boolean;
+}
+
+export interface TickRunnerDeps {
+  store: Store;
+  dataSources: Pick<DataSourceCatalog, 'get' | 'limits'>;
+  delivery: Delivery;
+  clock: () => Date;
+  instance: string;
+  logger: Logger;
+  observer?: TickObserver;
+}
+
+export interface TickRequest {
+  alertId: string;
+  scheduledAt: Date;
+  trigger: Trigger;
+}
+
+export interface TickRunner {
+  /** Claims the tick and runs it; null when it was already claimed (or the alert is gone). */
+  runTick(request: TickRequest): Promise<ExecutionSummary | null>;
+  /** Runs a tick this instance has already claimed (dispatch, takeover). */
+  runClaimed(alert: Alert, execution: Execution): Promise<ExecutionSummary>;
+}
+
+export function createTickRunner(deps: TickRunnerDeps): TickRunner {
+  const { store, clock, logger } = deps;
+
+  async function runTick(request: TickRequest): Promise<ExecutionSummary | null> {
+    const alert = await store.getAlert(request.alertId);
+    if (alert === null) return null;
+    const execution = await store.claimTick({ ...request, instance: deps.instance, now: clock() });
+    if (execution === null) return null;
+    return runClaimed(alert, execution);
+  }
+
+  async function runClaimed(alert: Alert, execution: Execution): Promise<ExecutionSummary> {
+    const now = clock();
+    const running = await store.runningExecution(alert.id, execution.id);
+    const start = decideStart({ alert, trigger: execution.trigger, now, running });
+    if (start.kind === 'skip') {
+      return finish(alert, execution, { state: 'SKIPPED', reason: start.reason, finishedAt: clock() }, null, null);
+    }
+    if (start.timeOutPrevious && running !== null) {
+      await store.finishExecution(running.id, {
+        state: running.sendStartedAt === null ? 'ERROR' : 'UNKNOWN',
+        reason: `working timeout: still running after ${alert.workingTimeoutS} s; a newer tick took over`,
+        finishedAt: now,
+      });
+    }
+
+    // The working timeout counts from the claim; everything below honours this signal.
+    const deadline = execution.startedAt.getTime() + alert.workingTimeoutS * 1000;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - clock().getTime()));
+    try {
+      deps.observer?.evaluationStarted?.(alert.id, execution.scheduledAt, clock());
+      return await evaluate(alert, execution, controller.signal, deadline);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function evaluate(
+    alert: Alert,
+    execution: Execution,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<ExecutionSummary> {
+    const queryStart = Date.now();
+    let result: QueryResult;
+    try {
+      result = await runQuery(alert, signal, deadline);
+    } catch (err) {
+      const reason = signal.aborted
+        ? `working timeout: the query was still running after ${alert.workingTimeoutS} s and was cancelled`
+        : err instanceof LookoutError
+          ? err.userMessage
+          : 'the query failed for an unexpected reason; see the Lookout log';
+      if (!(err instanceof LookoutError)) logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
+      const queryMs = Date.now() - queryStart;
+      return finish(alert, execution, { state: 'ERROR', reason, queryMs, finishedAt: clock() }, null, null);
+    }
+    const queryMs = Date.now() - queryStart;
+
+    const decision = decideOnResult({ alert, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result });
+    const base = { queryMs, rowCount: result.rows.length };
+    switch (decision.kind) {
+      case 'error':
+        return finish(alert, execution, { ...base, state: 'ERROR', reason: decision.reason, finishedAt: clock() }, decision, null);
+      case 'grace':
+        return finish(
+          alert,
+          execution,
+          { ...base, state: 'GRACE', reason: decision.reason, value: decision.value, finishedAt: clock() },
+          decision,
+          null,
+        );
+      case 'noop': {
+        if (!(decision.recovered && alert.notifyOnRecovery)) {
+          return finish(
+            alert,
+            execution,
+            { ...base, state: 'NOOP', reason: decision.reason, value: decision.value, finishedAt: clock() },
+            decision,
+            null,
+          );
+        }
+        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal);
+        return finish(
+          alert,
+          execution,
+          { ...base, ...sent, state: 'NOOP', reason: `${decision.reason}; resolved`, value: decision.value, finishedAt: clock() },
+          decision,
+          'resolved',
+        );
+      }
+      case 'send': {
+        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal);
+        const fold = foldDeliveries(sent.deliveries);
+        return finish(
+          alert,
+          execution,
+          { ...base, ...sent, state: fold.state, reason: fold.reason, value: decision.value, finishedAt: clock() },
+          decision,
+          decision.message,
+        );
+      }
+    }
+  }
+
+  async function runQuery(alert: Alert, signal: AbortSignal, deadline: number): Promise<QueryResult> {
+    const source = deps.dataSources.get(alert.dataSource);
+    const limits = deps.dataSources.limits(alert.dataSource);
+    if (source === undefined || limits === undefined) {
+      throw new LookoutError(
+        'datasource',
+        `The data source "${alert.dataSource}" is not configured any more; an admin must add it back or the alert must use another.`,
+      );
+    }
+    const remaining = Math.max(1, deadline - clock().getTime());
+    return source.query(alert.sql, {
+      timeoutMs: Math.min(limits.statementTimeoutS * 1000, remaining),
+      maxRows: limits.maxRows,
+      signal,
+    });
+  }
+
+  async function sendAll(
+    alert: Alert,
+    execution: Execution,
+    kind: MessageKind,
+    value: string | null,
+    result: QueryResult,
+    signal: AbortSignal,
+  ): Promise<{ deliveries: DeliveryRecord[]; deliveryMs: number }> {
+    const started = Date.now();
+    // Past this mark a crash leaves the tick UNKNOWN instead of re-sending it blindly.
+    await store.markSending(execution.id, clock());
+    const evaluatedAt = clock();
+    const deliveries = await Promise.all(
+      alert.recipients.map((recipient) =>
+        deliverOne(recipient, {
+          kind,
+          alert,
+          executionId: execution.id,
+          scheduledAt: execution.scheduledAt,
+          evaluatedAt,
+          value,
+          result,
+          error: null,
+          threadRef: alert.threads[recipientKey(recipient)] ?? null,
+        }, signal),
+      ),
+    );
+    return { deliveries, deliveryMs: Date.now() - started };
+  }
+
+  async function deliverOne(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryRecord> {
+    const key = recipientKey(recipient);
+    try {
+      const outcome = await deps.delivery.send(recipient, message, signal);
+      return outcome.ok
+        ? { recipient: key, ok: true, unknown: false, error: null, ref: outcome.ref, note: outcome.note }
+        : { recipient: key, ok: false, unknown: outcome.unknown, error: outcome.error, ref: null, note: null };
+    } catch (err) {
+      // A delivery must not throw; if one does, the outcome is unknown and never re-sent.
+      logger.error({ err, recipient: key }, 'delivery threw');
+      return { recipient: key, ok: false, unknown: true, error: 'unexpected delivery failure', ref: null, note: null };
+    }
+  }
+
+  async function finish(
+    alert: Alert,
+    execution: Execution,
+    outcome: ExecutionFinish,
+    decision: ResultDecision | null,
+    sent: 'firing' | 'report' | 'resolved' | null,
+  ): Promise<ExecutionSummary> {
+    const deliveries = outcome.deliveries ?? [];
+    const change = foldRuntime({
+      runtime: alert,
+      gracePeriodS: alert.gracePeriodS,
+      state: outcome.state,
+      trigger: execution.trigger,
+      scheduledAt: execution.scheduledAt,
+      now: outcome.finishedAt,
+      sent,
+      conditionFalse: decision?.kind === 'noop' && decision.recovered,
+      conditionTrue: decision?.kind === 'grace' || (decision?.kind === 'send' && decision.message === 'firing'),
+      deliveries,
+    });
+    let ownersNotified = false;
+    if (change.notifyOwners) ownersNotified = await notifyOwners(alert, execution, outcome.reason ?? 'failed');
+
+    const recorded = await store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified });
+    if (recorded) {
+      if (Object.keys(change.runtime).length > 0) await store.saveRuntime(alert.id, change.runtime);
+    } else {
+      // Another instance timed this execution out meanwhile; its record stands.
+      logger.warn({ alertId: alert.id, executionId: execution.id }, 'execution was finished elsewhere');
+    }
+    const summary: ExecutionSummary = {
+      alertId: alert.id,
+      executionId: execution.id,
+      scheduledAt: execution.scheduledAt,
+      trigger: execution.trigger,
+      state: outcome.state,
+      reason: outcome.reason,
+      queryMs: outcome.queryMs ?? null,
+      deliveryMs: outcome.deliveryMs ?? null,
+      deliveries,
+      ownersNotified,
+    };
+    logger.info(
+      {
+        alertId: alert.id,
+        executionId: execution.id,
+        tick: execution.scheduledAt.toISOString(),
+        trigger: execution.trigger,
+        state: summary.state,
+        queryMs: summary.queryMs,
+        deliveryMs: summary.deliveryMs,
+      },
+      'execution finished',
+    );
+    deps.observer?.executionFinished?.(summary);
+    return summary;
+  }
+
+  /** Step 6: a DM to each owner; their own outcomes do not change the execution's state. */
+  async function notifyOwners(alert: Alert, execution: Execution, error: string): Promise<boolean> {
+    const signal = AbortSignal.timeout(30_000);
+    const results = await Promise.all(
+      alert.owners.map((owner) =>
+        deliverOne(
+          { kind: 'slack_user', id: owner },
+          {
+            kind: 'error_notice',
+            alert,
+            executionId: execution.id,
+            scheduledAt: execution.scheduledAt,
+            evaluatedAt: clock(),
+            value: null,
+            result: null,
+            error,
+            threadRef: null,
+          },
+          signal,
+        ),
+      ),
+    );
+    return results.some((r) => r.ok);
+  }
+
+  return { runTick, runClaimed };
+}
