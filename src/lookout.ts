@@ -57,7 +57,8 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     } else {
       databaseUrl = config.store.url;
     }
-    const store = await openStore(databaseUrl, config.store.kind === 'postgres' ? 'DATABASE_URL' : 'DATA_DIR');
+    // PGlite serves at most 30 connections, shared with Agenda; a real server takes more.
+    const store = await openStore(databaseUrl, config.store.kind === 'postgres' ? 'DATABASE_URL' : 'DATA_DIR', config.store.kind === 'postgres' ? 20 : 10);
     closers.unshift(() => store.close());
 
     const dataSources = createDataSourceCatalog(config.dataSources);
@@ -126,9 +127,9 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
   }
 }
 
-async function openStore(url: string, setting: string): Promise<Store> {
+async function openStore(url: string, setting: string, max: number): Promise<Store> {
   try {
-    return await createPostgresStore({ connectionString: url });
+    return await createPostgresStore({ connectionString: url, max });
   } catch (err) {
     throw new ConfigError(setting, `cannot open the store: ${rootCause(err)}`, { cause: err });
   }

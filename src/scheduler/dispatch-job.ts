@@ -60,28 +60,30 @@ export function createDispatchJob(deps: DispatchDeps) {
     await recoverStale(shard, now, result);
     for (;;) {
       if (signal?.aborted) break;
-      const due = await store.dueAlerts(shard, now, batchSize);
-      for (const alert of due) {
-        const scheduledAt = alert.nextRunAt;
-        if (scheduledAt === null) continue;
-        // Claim first, then move on: a crash in between leaves the alert due, and the next
-        // dispatch finds the tick claimed and only moves it on. Nothing is lost or doubled.
-        const execution = await store.claimTick({
+      const due = (await store.dueAlerts(shard, now, batchSize)).filter((a) => a.nextRunAt !== null);
+      // Claim first, then move on: a crash in between leaves the alerts due, and the next
+      // dispatch finds their ticks claimed and only moves them on. Nothing is lost or doubled.
+      const claimed = await store.claimTicks(
+        due.map((alert) => ({
           alertId: alert.id,
-          scheduledAt,
-          trigger: 'schedule',
+          scheduledAt: alert.nextRunAt!,
+          trigger: 'schedule' as const,
           instance: deps.instance,
           now: clock(),
-        });
-        // Downtime gives one catch-up run: the next run is the next tick after now.
-        await store.advanceNextRun(alert.id, scheduledAt, nextRunAfter(alert.schedule, now));
-        if (execution === null) {
-          result.alreadyClaimed += 1;
-          continue;
-        }
+        })),
+      );
+      // Downtime gives one catch-up run: the next run is the next tick after now.
+      await store.advanceNextRuns(
+        due.map((alert) => ({ id: alert.id, expected: alert.nextRunAt!, next: nextRunAfter(alert.schedule, now) })),
+      );
+      const byAlert = new Map(due.map((alert) => [alert.id, alert]));
+      for (const execution of claimed) {
+        const alert = byAlert.get(execution.alertId);
+        if (alert === undefined) continue;
         result.claimed += 1;
         deps.pool.submit(`tick ${alert.id}`, () => deps.runner.runClaimed(alert, execution));
       }
+      result.alreadyClaimed += due.length - claimed.length;
       if (due.length < batchSize) break;
     }
     if (result.claimed + result.takenOver + result.abandoned > 0) logger.debug({ shard, ...result }, 'dispatched');

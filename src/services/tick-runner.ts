@@ -249,10 +249,8 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     let ownersNotified = false;
     if (change.notifyOwners) ownersNotified = await notifyOwners(alert, execution, outcome.reason ?? 'failed');
 
-    const recorded = await store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified });
-    if (recorded) {
-      if (Object.keys(change.runtime).length > 0) await store.saveRuntime(alert.id, change.runtime);
-    } else {
+    const recorded = await store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime);
+    if (!recorded) {
       // Another instance timed this execution out meanwhile; its record stands.
       logger.warn({ alertId: alert.id, executionId: execution.id }, 'execution was finished elsewhere');
     }

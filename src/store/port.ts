@@ -53,8 +53,19 @@ export interface AlertStore {
    * (another instance may have moved it). True if this call moved it.
    */
   advanceNextRun(id: string, expected: Date, next: Date | null): Promise<boolean>;
+  /**
+   * advanceNextRun for many alerts in one round trip (the dispatcher's batch); returns how
+   * many moved.
+   */
+  advanceNextRuns(moves: NextRunMove[]): Promise<number>;
   /** Saves what a finished tick changed on the alert's runtime projection. */
   saveRuntime(id: string, runtime: Partial<AlertRuntime>): Promise<void>;
+}
+
+export interface NextRunMove {
+  id: string;
+  expected: Date;
+  next: Date | null;
 }
 
 export interface ClaimRequest {
@@ -84,14 +95,23 @@ export interface ExecutionStore {
    * Returns the new execution, or null when the tick is already claimed.
    */
   claimTick(request: ClaimRequest): Promise<Execution | null>;
+  /**
+   * claimTick for many ticks in one round trip; returns the executions this call created
+   * (ticks already claimed, or of deleted alerts, are left out).
+   */
+  claimTicks(requests: ClaimRequest[]): Promise<Execution[]>;
   /** The execution, or null. */
   getExecution(id: string): Promise<Execution | null>;
   /** The oldest other WORKING execution of this alert, or null. */
   runningExecution(alertId: string, exceptId: string): Promise<Execution | null>;
   /** Marks the moment the first delivery starts: past it, a retry could send twice. */
   markSending(id: string, at: Date): Promise<void>;
-  /** Records the final state of an execution that is still WORKING; false if it was not. */
-  finishExecution(id: string, finish: ExecutionFinish): Promise<boolean>;
+  /**
+   * Records the final state of an execution that is still WORKING, and with it (atomically)
+   * the change to its alert's runtime projection, if given. False, changing nothing, if the
+   * execution was no longer WORKING.
+   */
+  finishExecution(id: string, finish: ExecutionFinish, runtime?: Partial<AlertRuntime>): Promise<boolean>;
   /**
    * WORKING executions of alerts in this shard started before `startedBefore` minus each
    * alert's working timeout, oldest first (claims of instances that died or hung).

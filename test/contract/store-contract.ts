@@ -295,6 +295,21 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect(await store.advanceNextRun(randomUUID(), T0, next)).toBe(false);
       });
 
+      it('advances many next run times in one call, skipping stale expected values', async () => {
+        const a = await store.createAlert(newAlertFixture({ nextRunAt: T0 }));
+        const b = await store.createAlert(newAlertFixture({ nextRunAt: T0 }));
+        const next = plusSeconds(T0, 60);
+        const moved = await store.advanceNextRuns([
+          { id: a.id, expected: T0, next },
+          { id: b.id, expected: plusSeconds(T0, 1), next },
+          { id: randomUUID(), expected: T0, next },
+        ]);
+        expect(moved).toBe(1);
+        expect((await store.getAlert(a.id))?.nextRunAt).toEqual(next);
+        expect((await store.getAlert(b.id))?.nextRunAt).toEqual(T0);
+        expect(await store.advanceNextRuns([])).toBe(0);
+      });
+
       it('lets exactly one of two racing advances win', async () => {
         const alert = await store.createAlert(newAlertFixture({ nextRunAt: T0 }));
         const results = await Promise.all([
@@ -423,6 +438,32 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect(again).toBe(false);
         expect((await store.getExecution(execution.id))?.state).toBe('ERROR');
         expect(await store.finishExecution(randomUUID(), { state: 'NOOP', reason: null, finishedAt: T0 })).toBe(false);
+      });
+
+      it('claims many ticks in one call, each once, even when two calls race', async () => {
+        const alerts = await Promise.all([1, 2, 3].map(() => store.createAlert(newAlertFixture())));
+        const requests = alerts.map((a) => ({ alertId: a.id, scheduledAt: T0, trigger: 'schedule' as const, instance: 'i1', now: T0 }));
+        await claimed(alerts[0]!.id, T0);
+        const gone = { ...requests[0]!, alertId: randomUUID() };
+        const [first, second] = await Promise.all([
+          store.claimTicks([...requests, gone]),
+          store.claimTicks(requests),
+        ]);
+        const ids = [...first, ...second].map((e) => e.alertId).sort();
+        expect(ids).toEqual([alerts[1]!.id, alerts[2]!.id].sort());
+        expect([...first, ...second].every((e) => e.state === 'WORKING' && e.attempt === 1)).toBe(true);
+        expect(await store.claimTicks([])).toEqual([]);
+      });
+
+      it('finishing saves the runtime change with it, and neither when no longer WORKING', async () => {
+        const alert = await store.createAlert(newAlertFixture());
+        const execution = await claimed(alert.id, T0);
+        const runtime = { lastState: 'SUCCESS' as const, lastSentTick: T0, threads: { 'channel:C1': 'C1:1' } };
+        expect(await store.finishExecution(execution.id, { state: 'SUCCESS', reason: null, finishedAt: T0 }, runtime)).toBe(true);
+        expect(await store.getAlert(alert.id)).toMatchObject(runtime);
+        const late = { lastState: 'ERROR' as const, lastSentTick: null };
+        expect(await store.finishExecution(execution.id, { state: 'ERROR', reason: 'x', finishedAt: T0 }, late)).toBe(false);
+        expect(await store.getAlert(alert.id)).toMatchObject(runtime);
       });
 
       it('finishes with defaults for the parts a result leaves out', async () => {

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { ConflictError, StoreError } from '../../errors.js';
-import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NewAlert, Store } from '../port.js';
+import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
 import { migrate } from './migrate.js';
 import {
   type AlertRow,
@@ -184,6 +184,18 @@ class PostgresStore implements Store {
     return result.rowCount === 1;
   }
 
+  async advanceNextRuns(moves: NextRunMove[]): Promise<number> {
+    if (moves.length === 0) return 0;
+    const result = await this.query(
+      'move the next run times',
+      `UPDATE alerts a SET next_run_at = m.next
+       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[]) AS m(id, expected, next)
+       WHERE a.id = m.id AND a.next_run_at = m.expected`,
+      [moves.map((m) => m.id), moves.map((m) => m.expected), moves.map((m) => m.next)],
+    );
+    return result.rowCount ?? 0;
+  }
+
   async saveRuntime(id: string, runtime: Partial<AlertRuntime>): Promise<void> {
     const assignments = runtimeAssignments(runtime);
     if (assignments.length === 0) return;
@@ -207,6 +219,28 @@ class PostgresStore implements Store {
       [request.alertId, request.scheduledAt, request.trigger, request.instance, request.now],
     );
     return result.rows[0] ? toExecution(result.rows[0]) : null;
+  }
+
+  async claimTicks(requests: ClaimRequest[]): Promise<Execution[]> {
+    if (requests.length === 0) return [];
+    const result = await this.query<ExecutionRow>(
+      'claim the ticks',
+      `INSERT INTO executions (alert_id, scheduled_at, trigger, state, instance, attempt, started_at)
+       SELECT a.id, r.scheduled_at, r.trigger, 'WORKING', r.instance, 1, r.now
+       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[])
+            AS r(alert_id, scheduled_at, trigger, instance, now)
+       JOIN alerts a ON a.id = r.alert_id
+       ON CONFLICT (alert_id, scheduled_at) DO NOTHING
+       RETURNING *`,
+      [
+        requests.map((r) => r.alertId),
+        requests.map((r) => r.scheduledAt),
+        requests.map((r) => r.trigger),
+        requests.map((r) => r.instance),
+        requests.map((r) => r.now),
+      ],
+    );
+    return result.rows.map(toExecution);
   }
 
   async getExecution(id: string): Promise<Execution | null> {
@@ -235,13 +269,23 @@ class PostgresStore implements Store {
     );
   }
 
-  async finishExecution(id: string, finish: ExecutionFinish): Promise<boolean> {
-    const result = await this.query(
+  async finishExecution(id: string, finish: ExecutionFinish, runtime: Partial<AlertRuntime> = {}): Promise<boolean> {
+    // One statement: the runtime change lands only with the execution it belongs to.
+    const assignments = runtimeAssignments(runtime);
+    const runtimeUpdate =
+      assignments.length === 0
+        ? ''
+        : `, saved AS (UPDATE alerts SET ${setList(assignments, 11)} FROM finished WHERE alerts.id = finished.alert_id)`;
+    const result = await this.query<{ n: number }>(
       'record the result',
-      `UPDATE executions
-       SET state = $2, reason = $3, value = $4, row_count = $5, deliveries = $6::jsonb,
-           owners_notified = $7, query_ms = $8, delivery_ms = $9, finished_at = $10
-       WHERE id = $1 AND state = 'WORKING'`,
+      `WITH finished AS (
+         UPDATE executions
+         SET state = $2, reason = $3, value = $4, row_count = $5, deliveries = $6::jsonb,
+             owners_notified = $7, query_ms = $8, delivery_ms = $9, finished_at = $10
+         WHERE id = $1 AND state = 'WORKING'
+         RETURNING alert_id
+       )${runtimeUpdate}
+       SELECT count(*)::int AS n FROM finished`,
       [
         id,
         finish.state,
@@ -253,9 +297,10 @@ class PostgresStore implements Store {
         wholeMs(finish.queryMs),
         wholeMs(finish.deliveryMs),
         finish.finishedAt,
+        ...assignments.map(([, value]) => value),
       ],
     );
-    return result.rowCount === 1;
+    return result.rows[0]?.n === 1;
   }
 
   async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
