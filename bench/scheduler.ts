@@ -1,0 +1,206 @@
+// Scheduler benchmark: N active every-minute alerts on a trivial SQLite query with the
+// recording delivery, run by one Lookout instance over at least two minute boundaries.
+// Prints a table, then one JSON line of the figures. Asserts nothing.
+//
+//   npm run bench:scheduler -- --alerts 10000 --store postgres [--ticks 2]
+//   npm run bench:scheduler -- --alerts 1000 --store pglite
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { Config } from '../src/config.js';
+import { createRecordingDelivery } from '../src/delivery/recording-delivery.js';
+import { nextRunAfter } from '../src/domain/schedule.js';
+import { silentLogger } from '../src/logger.js';
+import { startLookout } from '../src/lookout.js';
+import { shardOf } from '../src/scheduler/shards.js';
+import { createPostgresStore } from '../src/store/postgres/store.js';
+import { startEmbeddedPostgres } from '../src/store/pglite/embedded.js';
+
+const { values } = parseArgs({
+  options: {
+    alerts: { type: 'string', default: '1000' },
+    store: { type: 'string', default: 'postgres' },
+    ticks: { type: 'string', default: '2' },
+    shards: { type: 'string', default: '16' },
+    concurrency: { type: 'string', default: '64' },
+    'sqlite-pool': { type: 'string', default: '4' },
+  },
+});
+const N = Number(values.alerts);
+const TICKS = Math.max(2, Number(values.ticks));
+const SHARDS = Number(values.shards);
+const storeKind = values.store === 'pglite' ? 'pglite' : 'postgres';
+const ADMIN_URL = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const dir = mkdtempSync(join(tmpdir(), 'lookout-bench-'));
+const sqlitePath = join(dir, 'bench.sqlite');
+new Database(sqlitePath).exec('CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);');
+
+let dbName: string | null = null;
+let url: string;
+let embeddedStop: (() => Promise<void>) | null = null;
+if (storeKind === 'postgres') {
+  dbName = `lookout_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${dbName}`;
+  url = u.toString();
+} else {
+  const embedded = await startEmbeddedPostgres({ dataDir: join(dir, 'pglite') });
+  url = embedded.url;
+  embeddedStop = embedded.stop;
+}
+
+// Alerts go in through the store directly: the service's validation is not what is measured.
+const seedStore = await createPostgresStore({ connectionString: url });
+const seedStart = Date.now();
+const now = new Date();
+for (let i = 0; i < N; i += 1) {
+  const id = crypto.randomUUID();
+  await seedStore.createAlert({
+    id,
+    name: `bench ${i}`,
+    description: '',
+    owners: ['UBENCH'],
+    type: 'alert',
+    dataSource: 'bench',
+    sql: 'SELECT v FROM t',
+    condition: { op: '>', threshold: 0 },
+    schedule: { cron: '* * * * *', timezone: 'UTC' },
+    gracePeriodS: 1,
+    workingTimeoutS: 300,
+    logRetentionDays: 1,
+    content: { kind: 'none' },
+    messageTemplate: null,
+    recipients: [{ kind: 'slack_channel', id: 'C0BENCH' }],
+    emailFallback: false,
+    notifyOnRecovery: false,
+    active: true,
+    nextRunAt: nextRunAfter({ cron: '* * * * *', timezone: 'UTC' }, now),
+    shard: shardOf(id, SHARDS),
+    createdBy: 'UBENCH',
+    createdAt: now,
+  });
+}
+await seedStore.close();
+const seedS = (Date.now() - seedStart) / 1000;
+
+const lateness: number[] = [];
+const startsPerTick = new Map<number, { first: number; last: number; count: number }>();
+const recording = createRecordingDelivery();
+let peakRss = process.memoryUsage().rss;
+const rssTimer = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 250);
+
+const config: Config = {
+  // PGlite is already served above; Lookout reaches either store by URL.
+  store: { kind: 'postgres', url },
+  dataSources: [
+    { name: 'bench', kind: 'sqlite', path: sqlitePath, statementTimeoutS: 30, maxRows: 100, poolSize: Number(values['sqlite-pool']), allowedUsers: [] },
+  ],
+  admins: [],
+  screenshots: { allowedHosts: [] },
+  scheduler: { shards: SHARDS, concurrency: Number(values.concurrency), instance: 'bench-1' },
+  logLevel: 'silent',
+};
+const lookout = await startLookout(config, {
+  logger: silentLogger(),
+  delivery: recording,
+  observer: {
+    evaluationStarted(_alertId, scheduledAt, at) {
+      lateness.push((at.getTime() - scheduledAt.getTime()) / 1000);
+    },
+    executionFinished(summary) {
+      const key = summary.scheduledAt.getTime();
+      const entry = startsPerTick.get(key) ?? { first: Infinity, last: 0, count: 0 };
+      const t = Date.now();
+      entry.first = Math.min(entry.first, t);
+      entry.last = Math.max(entry.last, t);
+      entry.count += 1;
+      startsPerTick.set(key, entry);
+    },
+  },
+});
+
+// Wait for TICKS minute boundaries to be fully evaluated (or a generous deadline).
+const firstTick = nextRunAfter({ cron: '* * * * *', timezone: 'UTC' }, now).getTime();
+const ticks = Array.from({ length: TICKS }, (_, i) => firstTick + i * 60_000);
+const deadline = ticks[ticks.length - 1]! + 55_000;
+while (Date.now() < deadline) {
+  const done = ticks.every((t) => (startsPerTick.get(t)?.count ?? 0) >= N);
+  if (done) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+await new Promise((r) => setTimeout(r, 3000));
+clearInterval(rssTimer);
+await lookout.stop();
+
+// Count from the store's point of view too: executions per (alert, tick).
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+const { rows } = await client.query<{ due: string; evaluated: string; duplicates: string }>(
+  `SELECT count(*) AS evaluated,
+          count(*) - count(DISTINCT (alert_id, scheduled_at)) AS duplicates,
+          0 AS due
+     FROM executions WHERE scheduled_at = ANY($1::timestamptz[]) AND state <> 'WORKING'`,
+  [ticks.map((t) => new Date(t))],
+);
+await client.end();
+
+const due = N * TICKS;
+const evaluated = Number(rows[0]?.evaluated ?? 0);
+const sends = recording.sent.filter((m) => ticks.includes(m.message.scheduledAt.getTime()));
+const distinctSends = new Set(sends.map((m) => `${m.message.alert.id}@${m.message.scheduledAt.getTime()}`)).size;
+const duplicates = Number(rows[0]?.duplicates ?? 0) + (sends.length - distinctSends);
+const missed = due - Math.min(evaluated, due);
+lateness.sort((a, b) => a - b);
+const pct = (p: number) => (lateness.length ? lateness[Math.min(lateness.length - 1, Math.floor((p / 100) * lateness.length))]! : NaN);
+const spans = ticks.map((t) => startsPerTick.get(t)).filter((e) => e !== undefined);
+const busyS = spans.reduce((sum, e) => sum + (e.last - e.first) / 1000, 0);
+const evaluationsPerS = busyS > 0 ? spans.reduce((s, e) => s + e.count, 0) / busyS : NaN;
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const result = {
+  alerts: N,
+  store: storeKind,
+  instances: 1,
+  evaluations_per_s: round(evaluationsPerS, 0),
+  lateness_p50_s: round(pct(50)),
+  lateness_p99_s: round(pct(99)),
+  duplicates,
+  missed,
+  peak_rss_mb: round(peakRss / 1024 / 1024, 0),
+};
+
+console.log('');
+console.log(`scheduler bench: ${N} every-minute alerts, ${storeKind}, ${SHARDS} shards, ${TICKS} ticks (seeded in ${round(seedS, 1)} s)`);
+console.log('| tick (UTC) | evaluated | first done (s after tick) | last done (s after tick) |');
+console.log('|---|---|---|---|');
+for (const t of ticks) {
+  const e = startsPerTick.get(t);
+  console.log(
+    `| ${new Date(t).toISOString().slice(11, 19)} | ${e?.count ?? 0} | ${e ? round((e.first - t) / 1000) : '-'} | ${e ? round((e.last - t) / 1000) : '-'} |`,
+  );
+}
+console.log('');
+console.log('| figure | value |');
+console.log('|---|---|');
+for (const [k, v] of Object.entries(result)) console.log(`| ${k} | ${v} |`);
+console.log(JSON.stringify(result));
+
+if (dbName) {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+}
+if (embeddedStop) await embeddedStop();
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);
