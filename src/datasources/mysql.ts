@@ -11,14 +11,14 @@
 import mysql from 'mysql2';
 import type { DataSourceConfig } from '../config.js';
 import type { Cell } from '../domain/types.js';
-import { canceledError, classifyMysqlError, secretsOfUrl, statementTimeoutError } from './error-rules.js';
+import { canceledError, classifyMysqlError, secretsOfUrl } from './error-rules.js';
+import { interruptible } from './interruptible.js';
 import { DataSourceError, type DataSource, type QueryOptions, type QueryResult } from './port.js';
 
 type MysqlConfig = Extract<DataSourceConfig, { kind: 'mysql' }>;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Past the statement timeout, how long the server gets to stop on its own before we kill. */
-const BACKSTOP_MS = 5_000;
 /** Ending the transaction after a query; past this the connection is destroyed instead. */
 const CLEANUP_MS = 5_000;
 
@@ -217,7 +217,7 @@ export function createMysqlSource(config: MysqlConfig): DataSource {
     let interrupted = false;
     let reusable = false;
     try {
-      const read = await interruptible(work, options, async () => {
+      const read = await interruptible(work, options, config.name, fail, async () => {
         interrupted = true;
         await stopOnServer(conn.threadId, work);
       });
@@ -233,42 +233,6 @@ export function createMysqlSource(config: MysqlConfig): DataSource {
       if (reusable && (await settledWithin(run(conn, 'ROLLBACK'), CLEANUP_MS, true))) conn.release();
       else conn.destroy(); // the server rolls back when the connection goes
     }
-  }
-
-  /** Settles with `work`; on abort or past the backstop, rejects once `stop` has stopped it. */
-  function interruptible(work: Promise<Read>, options: QueryOptions, stop: () => Promise<void>): Promise<Read> {
-    return new Promise((resolve, reject) => {
-      let stopping = false;
-      const interrupt = (error: DataSourceError) => {
-        if (stopping) return;
-        stopping = true;
-        cleanup();
-        void stop().then(() => reject(error));
-      };
-      const onAbort = () => interrupt(canceledError(config.name));
-      const backstop = setTimeout(
-        () => interrupt(statementTimeoutError(config.name)),
-        options.timeoutMs + BACKSTOP_MS,
-      );
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      function cleanup() {
-        clearTimeout(backstop);
-        options.signal?.removeEventListener('abort', onAbort);
-      }
-      work.then(
-        (read) => {
-          if (stopping) return;
-          cleanup();
-          resolve(read);
-        },
-        (err: unknown) => {
-          if (stopping) return;
-          cleanup();
-          reject(fail(err));
-        },
-      );
-      if (options.signal?.aborted) onAbort();
-    });
   }
 
   return {

@@ -7,14 +7,14 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import type { DataSourceConfig } from '../config.js';
 import type { Cell } from '../domain/types.js';
-import { canceledError, classifyPostgresError, secretsOfUrl, statementTimeoutError } from './error-rules.js';
+import { canceledError, classifyPostgresError, secretsOfUrl } from './error-rules.js';
+import { interruptible } from './interruptible.js';
 import type { DataSource, QueryOptions, QueryResult } from './port.js';
 
 type PostgresConfig = Extract<DataSourceConfig, { kind: 'postgres' }>;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Past the statement timeout, how long the server gets to stop on its own before we cancel. */
-const BACKSTOP_MS = 5_000;
 /** Ending the transaction after a query; past this the connection is destroyed instead. */
 const CLEANUP_MS = 5_000;
 
@@ -157,38 +157,10 @@ export function createPostgresSource(config: PostgresConfig): DataSource {
         err ? reject(err) : resolve({ rows, columns: result.fields.map((f) => f.name) }),
       );
     });
-    return new Promise<Read>((resolve, reject) => {
-      let stopping = false;
-      const stop = (error: Error) => {
-        if (stopping) return;
-        stopping = true;
-        cleanup();
-        const pid = (client as unknown as { processID?: unknown }).processID;
-        void stopOnServer(typeof pid === 'number' ? pid : undefined, work).then((settled) => {
-          if (!settled) lease.release(error);
-          reject(error);
-        });
-      };
-      const onAbort = () => stop(canceledError(config.name));
-      const backstop = setTimeout(() => stop(statementTimeoutError(config.name)), options.timeoutMs + BACKSTOP_MS);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      function cleanup() {
-        clearTimeout(backstop);
-        options.signal?.removeEventListener('abort', onAbort);
-      }
-      work.then(
-        (read) => {
-          if (stopping) return;
-          cleanup();
-          resolve(read);
-        },
-        (err: unknown) => {
-          if (stopping) return;
-          cleanup();
-          reject(fail(err));
-        },
-      );
-      if (options.signal?.aborted) onAbort();
+    return interruptible(work, options, config.name, fail, async (error) => {
+      const pid = (client as unknown as { processID?: unknown }).processID;
+      const settled = await stopOnServer(typeof pid === 'number' ? pid : undefined, work);
+      if (!settled) lease.release(error);
     });
   }
 

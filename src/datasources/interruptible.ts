@@ -1,0 +1,46 @@
+// Shared by the engines that talk to a server: wait for a query, but on abort (the working
+// timeout) or well past its statement timeout (the server should have stopped it), stop it
+// on the server first and only then reject, so the caller never reuses a busy connection.
+import { canceledError, statementTimeoutError } from './error-rules.js';
+import type { DataSourceError, QueryOptions } from './port.js';
+
+/** How long past the statement timeout Lookout stops a query the server did not stop. */
+export const BACKSTOP_MS = 5_000;
+
+export function interruptible<T>(
+  work: Promise<T>,
+  options: QueryOptions,
+  source: string,
+  classify: (err: unknown) => DataSourceError,
+  stop: (error: DataSourceError) => Promise<void>,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let stopping = false;
+    const interrupt = (error: DataSourceError) => {
+      if (stopping) return;
+      stopping = true;
+      cleanup();
+      void stop(error).then(() => reject(error));
+    };
+    const onAbort = () => interrupt(canceledError(source));
+    const backstop = setTimeout(() => interrupt(statementTimeoutError(source)), options.timeoutMs + BACKSTOP_MS);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    function cleanup() {
+      clearTimeout(backstop);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    work.then(
+      (value) => {
+        if (stopping) return;
+        cleanup();
+        resolve(value);
+      },
+      (err: unknown) => {
+        if (stopping) return;
+        cleanup();
+        reject(classify(err));
+      },
+    );
+    if (options.signal?.aborted) onAbort();
+  });
+}
