@@ -77,11 +77,11 @@ export function createDispatchJob(deps: DispatchDeps) {
         due.map((alert) => ({ id: alert.id, expected: alert.nextRunAt!, next: nextRunAfter(alert.schedule, now) })),
       );
       const byAlert = new Map(due.map((alert) => [alert.id, alert]));
-      for (const execution of claimed) {
+      for (const { execution, running } of claimed) {
         const alert = byAlert.get(execution.alertId);
         if (alert === undefined) continue;
         result.claimed += 1;
-        deps.pool.submit(`tick ${alert.id}`, () => deps.runner.runClaimed(alert, execution));
+        deps.pool.submit(`tick ${alert.id}`, () => deps.runner.runClaimed(alert, execution, running));
       }
       result.alreadyClaimed += due.length - claimed.length;
       if (due.length < batchSize) break;

@@ -15,7 +15,7 @@ import {
 } from '../domain/types.js';
 import { LookoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ExecutionFinish, Store } from '../store/port.js';
+import type { ExecutionFinish, RunningExecution, Store } from '../store/port.js';
 
 /** Hooks for metrics and benchmarks; none of them may throw. */
 export interface TickObserver {
@@ -55,8 +55,11 @@ export interface TickRequest {
 export interface TickRunner {
   /** Claims the tick and runs it; null when it was already claimed (or the alert is gone). */
   runTick(request: TickRequest): Promise<ExecutionSummary | null>;
-  /** Runs a tick this instance has already claimed (dispatch, takeover). */
-  runClaimed(alert: Alert, execution: Execution): Promise<ExecutionSummary>;
+  /**
+   * Runs a tick this instance has already claimed (dispatch, takeover). `running`, when the
+   * claim already found it, saves looking up the alert's other WORKING execution again.
+   */
+  runClaimed(alert: Alert, execution: Execution, running?: RunningExecution | null): Promise<ExecutionSummary>;
 }
 
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
@@ -70,9 +73,13 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     return runClaimed(alert, execution);
   }
 
-  async function runClaimed(alert: Alert, execution: Execution): Promise<ExecutionSummary> {
+  async function runClaimed(
+    alert: Alert,
+    execution: Execution,
+    known?: RunningExecution | null,
+  ): Promise<ExecutionSummary> {
     const now = clock();
-    const running = await store.runningExecution(alert.id, execution.id);
+    const running = known !== undefined ? known : await store.runningExecution(alert.id, execution.id);
     const start = decideStart({ alert, trigger: execution.trigger, now, running });
     if (start.kind === 'skip') {
       return finish(alert, execution, { state: 'SKIPPED', reason: start.reason, finishedAt: clock() }, null, null);

@@ -89,6 +89,14 @@ export interface ExecutionFinish {
   finishedAt: Date;
 }
 
+/** What the state machine needs of an execution still running. */
+export type RunningExecution = Pick<Execution, 'id' | 'startedAt' | 'sendStartedAt'>;
+
+export interface ClaimedTick {
+  execution: Execution;
+  running: RunningExecution | null;
+}
+
 export interface ExecutionStore {
   /**
    * Records the tick as WORKING if no execution exists for (alertId, scheduledAt).
@@ -97,9 +105,11 @@ export interface ExecutionStore {
   claimTick(request: ClaimRequest): Promise<Execution | null>;
   /**
    * claimTick for many ticks in one round trip; returns the executions this call created
-   * (ticks already claimed, or of deleted alerts, are left out).
+   * (ticks already claimed, or of deleted alerts, are left out), each with the oldest other
+   * WORKING execution of its alert, as runningExecution would find it, so a tick costs no
+   * extra round trip.
    */
-  claimTicks(requests: ClaimRequest[]): Promise<Execution[]>;
+  claimTicks(requests: ClaimRequest[]): Promise<ClaimedTick[]>;
   /** The execution, or null. */
   getExecution(id: string): Promise<Execution | null>;
   /** The oldest other WORKING execution of this alert, or null. */

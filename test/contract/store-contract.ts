@@ -449,10 +449,23 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           store.claimTicks([...requests, gone]),
           store.claimTicks(requests),
         ]);
-        const ids = [...first, ...second].map((e) => e.alertId).sort();
-        expect(ids).toEqual([alerts[1]!.id, alerts[2]!.id].sort());
-        expect([...first, ...second].every((e) => e.state === 'WORKING' && e.attempt === 1)).toBe(true);
+        const claims = [...first, ...second];
+        expect(claims.map((c) => c.execution.alertId).sort()).toEqual([alerts[1]!.id, alerts[2]!.id].sort());
+        expect(claims.every((c) => c.execution.state === 'WORKING' && c.execution.attempt === 1)).toBe(true);
+        expect(claims.every((c) => c.running === null)).toBe(true);
         expect(await store.claimTicks([])).toEqual([]);
+      });
+
+      it('a batch claim reports the alert’s other WORKING execution, as runningExecution does', async () => {
+        const alert = await store.createAlert(newAlertFixture());
+        const older = await claimed(alert.id, T0, { now: T0 });
+        await store.markSending(older.id, plusSeconds(T0, 1));
+        const [claim] = await store.claimTicks([
+          { alertId: alert.id, scheduledAt: plusSeconds(T0, 60), trigger: 'schedule', instance: 'i2', now: plusSeconds(T0, 60) },
+        ]);
+        expect(claim?.running).toEqual({ id: older.id, startedAt: T0, sendStartedAt: plusSeconds(T0, 1) });
+        const looked = await store.runningExecution(alert.id, claim!.execution.id);
+        expect(looked?.id).toBe(older.id);
       });
 
       it('finishing saves the runtime change with it, and neither when no longer WORKING', async () => {

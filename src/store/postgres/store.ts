@@ -7,7 +7,7 @@
 import pg from 'pg';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { ConflictError, StoreError } from '../../errors.js';
-import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
+import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
 import { migrate } from './migrate.js';
 import {
   type AlertRow,
@@ -221,17 +221,28 @@ class PostgresStore implements Store {
     return result.rows[0] ? toExecution(result.rows[0]) : null;
   }
 
-  async claimTicks(requests: ClaimRequest[]): Promise<Execution[]> {
+  async claimTicks(requests: ClaimRequest[]): Promise<ClaimedTick[]> {
     if (requests.length === 0) return [];
-    const result = await this.query<ExecutionRow>(
+    // The outer SELECT sees executions as they were before the INSERT, so the lateral
+    // look-up finds other WORKING executions, never the claim itself.
+    const result = await this.query<ExecutionRow & { running_id: string | null; running_started_at: Date | null; running_send_started_at: Date | null }>(
       'claim the ticks',
-      `INSERT INTO executions (alert_id, scheduled_at, trigger, state, instance, attempt, started_at)
-       SELECT a.id, r.scheduled_at, r.trigger, 'WORKING', r.instance, 1, r.now
-       FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[])
-            AS r(alert_id, scheduled_at, trigger, instance, now)
-       JOIN alerts a ON a.id = r.alert_id
-       ON CONFLICT (alert_id, scheduled_at) DO NOTHING
-       RETURNING *`,
+      `WITH claimed AS (
+         INSERT INTO executions (alert_id, scheduled_at, trigger, state, instance, attempt, started_at)
+         SELECT a.id, r.scheduled_at, r.trigger, 'WORKING', r.instance, 1, r.now
+         FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::timestamptz[])
+              AS r(alert_id, scheduled_at, trigger, instance, now)
+         JOIN alerts a ON a.id = r.alert_id
+         ON CONFLICT (alert_id, scheduled_at) DO NOTHING
+         RETURNING *
+       )
+       SELECT c.*, o.id AS running_id, o.started_at AS running_started_at, o.send_started_at AS running_send_started_at
+       FROM claimed c
+       LEFT JOIN LATERAL (
+         SELECT id, started_at, send_started_at FROM executions
+         WHERE alert_id = c.alert_id AND state = 'WORKING'
+         ORDER BY started_at, id LIMIT 1
+       ) o ON true`,
       [
         requests.map((r) => r.alertId),
         requests.map((r) => r.scheduledAt),
@@ -240,7 +251,13 @@ class PostgresStore implements Store {
         requests.map((r) => r.now),
       ],
     );
-    return result.rows.map(toExecution);
+    return result.rows.map((row) => ({
+      execution: toExecution(row),
+      running:
+        row.running_id === null || row.running_started_at === null
+          ? null
+          : { id: row.running_id, startedAt: row.running_started_at, sendStartedAt: row.running_send_started_at },
+    }));
   }
 
   async getExecution(id: string): Promise<Execution | null> {
