@@ -1,0 +1,252 @@
+// The create/edit modal for alerts and reports. Pure: the handler passes the values (from an
+// alert, the defaults, or view.state.values on a re-render) and gets a view for views.open /
+// views.update. Switching type, schedule preset or content kind dispatches an action so the
+// handler re-renders with the fields that choice needs.
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { OPERATORS, type ChartType } from '../../domain/types.js';
+import { LIMITS } from '../../services/alert-input.js';
+import type { TestQueryResult } from '../../services/alert-service.js';
+import { ACTION, BLOCK, CALLBACK } from '../ids.js';
+import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from './kit.js';
+import { SLACK_LIMITS } from './limits.js';
+import { scheduleBlocks, schedulePreviewBlock } from './modal-schedule.js';
+import type { ContentKind, ModalValues } from './modal-values.js';
+import { bold, escapeMrkdwn } from './mrkdwn.js';
+import { testResultBlocks } from './test-result.js';
+
+export * from './modal-values.js';
+export * from './read-modal-values.js';
+
+export interface AlertModalInput {
+  mode: 'create' | 'edit';
+  /** Required in edit mode; carried in private_metadata. */
+  alertId?: string;
+  values: ModalValues;
+  /** Names of the data sources this person may pick (never URLs or credentials). */
+  dataSources: string[];
+  userTimezone: string;
+  now: Date;
+  /** Problems to list at the top (field key → message), e.g. ones no input block can show. */
+  errors?: Record<string, string>;
+  testResult?: TestQueryResult | null;
+  /** The next runs, or why there are none; computed from `values` and `now` when omitted. */
+  preview?: Date[] | string;
+}
+
+export interface ModalMetadata {
+  mode: 'create' | 'edit';
+  alertId: string | null;
+}
+
+/** Slack's plain_text_input holds at most 3000 characters, whatever the service allows. */
+const SQL_INPUT_MAX = Math.min(LIMITS.sqlLength, SLACK_LIMITS.plainTextInput);
+const TEMPLATE_INPUT_MAX = Math.min(LIMITS.templateLength, SLACK_LIMITS.plainTextInput);
+const CONTENT_LABELS: Record<ContentKind, string> = {
+  none: 'Message only',
+  csv: 'Result as CSV',
+  chart: 'Chart of the result',
+  screenshot: 'Screenshot of a URL',
+};
+const CHART_LABELS: Record<ChartType, string> = { line: 'Line', bar: 'Bar', table: 'Table' };
+const OPERATOR_LABELS: Record<string, string> = {
+  '>': '> greater than',
+  '>=': '>= at least',
+  '<': '< less than',
+  '<=': '<= at most',
+  '==': '== equal to',
+  '!=': '!= not equal to',
+  'not null': 'is not NULL',
+  'rows exist': 'rows exist',
+  'no rows': 'no rows',
+};
+
+export function buildAlertModal(modal: AlertModalInput): ModalView {
+  const v = modal.values;
+  const isAlert = v.type === 'alert';
+  const noun = isAlert ? 'alert' : 'report';
+  const blocks: KnownBlock[] = [
+    ...errorSummary(modal.errors),
+    input(BLOCK.name, 'Name', { type: 'plain_text_input', action_id: ACTION.value, max_length: LIMITS.nameLength, ...initialText(v.name, LIMITS.nameLength) }),
+    input(
+      BLOCK.description,
+      'Description',
+      { type: 'plain_text_input', action_id: ACTION.value, multiline: true, max_length: LIMITS.descriptionLength, ...initialText(v.description, LIMITS.descriptionLength) },
+      { optional: true },
+    ),
+    input(
+      BLOCK.owners,
+      'Owners',
+      { type: 'multi_users_select', action_id: ACTION.value, max_selected_items: LIMITS.owners, ...(v.owners.length > 0 ? { initial_users: v.owners.slice(0, LIMITS.owners) } : {}) },
+      { optional: true, hint: 'Owners can edit, pause and snooze it, and are told when it fails. Empty: you.' },
+    ),
+    typeInput(v.type),
+    header('Query'),
+    ...dataSourceBlocks(v.dataSource, modal.dataSources),
+    input(
+      BLOCK.sql,
+      'SQL',
+      { type: 'plain_text_input', action_id: ACTION.value, multiline: true, max_length: SQL_INPUT_MAX, ...initialText(v.sql, SQL_INPUT_MAX) },
+      { hint: isAlert ? 'Read-only. For > >= < <= == != and not null, return one row with one value.' : 'Read-only.' },
+    ),
+    ...(v.sql.length > SQL_INPUT_MAX
+      ? [context([`⚠️ This SQL is ${v.sql.length} characters; Slack's input holds ${SQL_INPUT_MAX}, so only the start is shown and saving here would cut it.`], BLOCK.sqlTooLong)]
+      : []),
+    actions(BLOCK.testActions, [button('Test query', ACTION.testQuery, 'test')]),
+    ...testResultBlocks(modal.testResult ?? null),
+    ...(isAlert ? conditionBlocks(v) : []),
+    header('Schedule'),
+    ...scheduleBlocks(v, modal.userTimezone),
+    schedulePreviewBlock(v, modal.now, modal.preview),
+    header('Delivery'),
+    ...contentBlocks(v),
+    input(
+      BLOCK.messageTemplate,
+      'Message template',
+      { type: 'plain_text_input', action_id: ACTION.value, multiline: true, max_length: TEMPLATE_INPUT_MAX, ...initialText(v.messageTemplate, TEMPLATE_INPUT_MAX) },
+      { optional: true, hint: 'Replaces the description in the message. Placeholders: {{name}} {{value}} {{threshold}} {{rows.0.col}}' },
+    ),
+    input(
+      BLOCK.recipientChannels,
+      'Channels',
+      {
+        type: 'multi_conversations_select',
+        action_id: ACTION.value,
+        filter: { include: ['public', 'private'], exclude_bot_users: true },
+        max_selected_items: LIMITS.recipients,
+        ...(v.channels.length > 0 ? { initial_conversations: v.channels.slice(0, LIMITS.recipients) } : {}),
+      },
+      { optional: true, hint: 'Lookout must be a member: /invite it to private channels.' },
+    ),
+    input(
+      BLOCK.recipientUsers,
+      'People (direct message)',
+      { type: 'multi_users_select', action_id: ACTION.value, max_selected_items: LIMITS.recipients, ...(v.users.length > 0 ? { initial_users: v.users.slice(0, LIMITS.recipients) } : {}) },
+      { optional: true },
+    ),
+    input(
+      BLOCK.recipientEmails,
+      'Email addresses',
+      { type: 'plain_text_input', action_id: ACTION.value, placeholder: plain('ana@example.com, ops@example.com', SLACK_LIMITS.placeholder), ...initialText(v.emails, SLACK_LIMITS.plainTextInput) },
+      { optional: true, hint: 'Separate addresses with commas or spaces.' },
+    ),
+    checkbox(BLOCK.emailFallback, 'Email fallback', 'Email people when their Slack message cannot be delivered', v.emailFallback),
+    ...(isAlert ? [checkbox(BLOCK.notifyOnRecovery, 'Recovery', 'Post "resolved" in the thread when the condition stops holding', v.notifyOnRecovery)] : []),
+    header('Limits'),
+    numberInput(BLOCK.gracePeriodS, 'Grace period (seconds)', v.gracePeriodS, isAlert
+      ? 'No repeat notification for this long after one is sent. Empty: 3600.'
+      : 'Reports send every time; kept for when this becomes an alert. Empty: 3600.'),
+    numberInput(BLOCK.workingTimeoutS, 'Working timeout (seconds)', v.workingTimeoutS, `A run taking longer fails. ${LIMITS.workingTimeoutS.min}–${LIMITS.workingTimeoutS.max}. Empty: 300.`),
+    numberInput(BLOCK.logRetentionDays, 'Keep history for (days)', v.logRetentionDays, `${LIMITS.logRetentionDays.min}–${LIMITS.logRetentionDays.max}. Empty: 90.`),
+  ];
+
+  const metadata: ModalMetadata = { mode: modal.mode, alertId: modal.mode === 'edit' ? (modal.alertId ?? null) : null };
+  const privateMetadata = JSON.stringify(metadata);
+  // An alert id is a UUID; anything near the limit is a bug, not data to cut.
+  if (privateMetadata.length > SLACK_LIMITS.privateMetadata) throw new RangeError('private_metadata would exceed Slack\'s 3000 characters');
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.alertModal,
+    title: plain(`${modal.mode === 'create' ? 'New' : 'Edit'} ${noun}`, SLACK_LIMITS.modalTitle),
+    submit: plain(modal.mode === 'create' ? 'Create' : 'Save', SLACK_LIMITS.modalButton),
+    close: plain('Cancel', SLACK_LIMITS.modalButton),
+    private_metadata: privateMetadata,
+    notify_on_close: false,
+    blocks: blocks.slice(0, SLACK_LIMITS.viewBlocks),
+  };
+}
+
+/** The modal's private_metadata; anything unreadable counts as a new alert. */
+export function parseModalMetadata(privateMetadata: string | undefined): ModalMetadata {
+  try {
+    const parsed: unknown = JSON.parse(privateMetadata ?? '');
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { mode, alertId } = parsed as Record<string, unknown>;
+      if (mode === 'edit' && typeof alertId === 'string' && alertId !== '') return { mode: 'edit', alertId };
+    }
+  } catch {
+    // fall through: a modal we did not build, or none
+  }
+  return { mode: 'create', alertId: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function errorSummary(errors: Record<string, string> | undefined): KnownBlock[] {
+  const entries = Object.entries(errors ?? {});
+  if (entries.length === 0) return [];
+  const lines = entries.map(([field, message]) => `• ${bold(field)}: ${escapeMrkdwn(message)}`);
+  return [section(`⚠️ Please fix:\n${lines.join('\n')}`)];
+}
+
+function typeInput(type: string): KnownBlock {
+  const options: PlainTextOption[] = [
+    { ...option('Alert', 'alert'), description: plain('Sends when its condition holds', SLACK_LIMITS.optionText) },
+    { ...option('Report', 'report'), description: plain('Sends every time', SLACK_LIMITS.optionText) },
+  ];
+  const initial = options.find((o) => o.value === type);
+  return input(BLOCK.type, 'Type', { type: 'radio_buttons', action_id: ACTION.typeChanged, options, ...(initial ? { initial_option: initial } : {}) }, { dispatch: true });
+}
+
+function dataSourceBlocks(selected: string, names: readonly string[]): KnownBlock[] {
+  // An alert keeps a source its editor may no longer pick (the service allows it): list it too.
+  const all = selected !== '' && !names.includes(selected) ? [selected, ...names] : [...names];
+  if (all.length === 0) return [section('⚠️ No data source is available to you. Ask a Lookout admin to add one or give you access.')];
+  const options = all.slice(0, SLACK_LIMITS.selectOptions).map((n) => option(n, n));
+  return [input(BLOCK.dataSource, 'Data source', staticSelect(ACTION.value, options, selected, 'Choose a data source'))];
+}
+
+function conditionBlocks(v: ModalValues): KnownBlock[] {
+  const options = OPERATORS.map((op) => option(OPERATOR_LABELS[op] ?? op, op));
+  return [
+    input(BLOCK.conditionOp, 'Send when', staticSelect(ACTION.value, options, v.conditionOp, 'Choose a condition'), {
+      hint: 'Compared with the single value the query returns; "rows exist" / "no rows" look at the row count.',
+    }),
+    input(BLOCK.conditionThreshold, 'Threshold', { type: 'plain_text_input', action_id: ACTION.value, ...initialText(v.threshold, 100) }, {
+      optional: true,
+      hint: 'A number, for > >= < <= == !=.',
+    }),
+  ];
+}
+
+function contentBlocks(v: ModalValues): KnownBlock[] {
+  const kinds = (Object.keys(CONTENT_LABELS) as ContentKind[]).map((k) => option(CONTENT_LABELS[k], k));
+  const blocks: KnownBlock[] = [
+    input(BLOCK.contentKind, 'Attach', staticSelect(ACTION.contentChanged, kinds, v.contentKind, 'What goes with the message'), { dispatch: true }),
+  ];
+  if (v.contentKind === 'chart') {
+    const charts = (Object.keys(CHART_LABELS) as ChartType[]).map((c) => option(CHART_LABELS[c], c));
+    blocks.push(input(BLOCK.contentChart, 'Chart', staticSelect(ACTION.value, charts, v.chart, 'Chart type')));
+  }
+  if (v.contentKind === 'screenshot') {
+    const text = (blockId: string, label: string, value: string, extra: { optional?: boolean; hint?: string; placeholder?: string }) =>
+      input(
+        blockId,
+        label,
+        {
+          type: 'plain_text_input',
+          action_id: ACTION.value,
+          ...(extra.placeholder ? { placeholder: plain(extra.placeholder, SLACK_LIMITS.placeholder) } : {}),
+          ...initialText(value, SLACK_LIMITS.plainTextInput),
+        },
+        { optional: extra.optional ?? false, ...(extra.hint ? { hint: extra.hint } : {}) },
+      );
+    blocks.push(
+      text(BLOCK.contentUrl, 'Screenshot URL', v.screenshotUrl, { placeholder: 'https://dashboards.internal/d/sales', hint: 'What the browser opens; only hosts an admin allowed.' }),
+      text(BLOCK.contentLinkUrl, 'Link shown in Slack', v.screenshotLinkUrl, { optional: true, hint: 'When people should open a different (e.g. public) address.' }),
+      text(BLOCK.contentWidth, 'Width (pixels)', v.screenshotWidth, { optional: true, hint: `${LIMITS.screenshotWidth.min}–${LIMITS.screenshotWidth.max}. Empty: 1920.` }),
+      text(BLOCK.contentHeight, 'Height (pixels)', v.screenshotHeight, { optional: true, hint: `${LIMITS.screenshotHeight.min}–${LIMITS.screenshotHeight.max}. Empty: 1080.` }),
+      text(BLOCK.contentSelector, 'Only this element (CSS selector)', v.screenshotSelector, { optional: true, placeholder: '#revenue-chart', hint: 'Empty: the whole page.' }),
+    );
+  }
+  return blocks;
+}
+
+function checkbox(blockId: string, label: string, text: string, checked: boolean): KnownBlock {
+  const only = option(text, 'on');
+  return input(blockId, label, { type: 'checkboxes', action_id: ACTION.value, options: [only], ...(checked ? { initial_options: [only] } : {}) }, { optional: true });
+}
+
+function numberInput(blockId: string, label: string, value: string, hint: string): KnownBlock {
+  return input(blockId, label, { type: 'plain_text_input', action_id: ACTION.value, ...initialText(value, 20) }, { optional: true, hint });
+}
+

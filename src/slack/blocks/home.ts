@@ -1,0 +1,57 @@
+// The App Home tab (views.publish on app_home_opened): how to create an alert, then each alert
+// with its state, schedule, last and next run, and buttons. Slack allows 100 blocks in a view,
+// so a long list shows the first alerts and points to `/alert list`.
+import type { HomeView, KnownBlock } from '@slack/types';
+import { describeSchedule } from '../../domain/schedule.js';
+import type { Alert } from '../../domain/types.js';
+import { ACTION, BLOCK } from '../ids.js';
+import { alertActions } from './alert-actions.js';
+import { alertStatus, when } from './alert-status.js';
+import { actions, button, context, divider, header, section } from './kit.js';
+import { SLACK_LIMITS } from './limits.js';
+import { bold, code, escapeMrkdwn } from './mrkdwn.js';
+
+export interface HomeInput {
+  alerts: Alert[];
+  userId: string;
+  /** The reader's timezone (from Slack's users.info). */
+  timezone: string;
+  now: Date;
+  isAdmin: boolean;
+}
+
+/** Blocks one alert takes: its section, its buttons, a divider. */
+const BLOCKS_PER_ALERT = 3;
+
+export function buildHome(input: HomeInput): HomeView {
+  const { alerts, timezone, now } = input;
+  const top: KnownBlock[] = [
+    header('Lookout'),
+    section(
+      `SQL alerts and scheduled reports, posted here in Slack. Create one with ${code('/alert create')}; ` +
+        `${code('/alert help')} lists every command.`,
+    ),
+    actions(BLOCK.homeCreate, [button('New alert or report', ACTION.create, 'create', 'primary')]),
+    ...(input.isAdmin ? [context([`You are a Lookout admin: ${code('/alert list all')} shows everyone's alerts.`])] : []),
+    divider(),
+  ];
+  if (alerts.length === 0) {
+    return { type: 'home', blocks: [...top, section('You have no alerts or reports yet.')] };
+  }
+  // Room for the alerts, keeping one block for the "and N more" line when needed.
+  const room = SLACK_LIMITS.viewBlocks - top.length;
+  const fitsAll = alerts.length * BLOCKS_PER_ALERT <= room;
+  const shown = fitsAll ? alerts : alerts.slice(0, Math.floor((room - 1) / BLOCKS_PER_ALERT));
+  const blocks = [...top, ...shown.flatMap((a) => alertBlocks(a, timezone, now))];
+  if (!fitsAll) blocks.push(context([`…and ${alerts.length - shown.length} more — ${code('/alert list')}`]));
+  return { type: 'home', blocks };
+}
+
+function alertBlocks(alert: Alert, timezone: string, now: Date): KnownBlock[] {
+  const lines = [
+    `${bold(alert.name)} · ${alert.type} · ${alertStatus(alert, now, timezone)}`,
+    escapeMrkdwn(describeSchedule(alert.schedule)),
+    `Last run: ${when(alert.lastEvaluatedAt, timezone, 'never')} · Next run: ${alert.active ? when(alert.nextRunAt, timezone, 'not scheduled') : 'paused'}`,
+  ];
+  return [section(lines.join('\n')), alertActions(alert, ['runNow', 'snooze1h', 'pauseOrResume', 'history', 'edit']), divider()];
+}

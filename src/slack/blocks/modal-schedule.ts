@@ -1,0 +1,97 @@
+// The modal's schedule part: a preset (every N minutes, hourly, daily, weekly, custom cron) with
+// the fields that preset needs, the timezone, and a preview of the next runs. Each field
+// dispatches an action so the handler can re-render the preview as the person types.
+import type { KnownBlock, PlainTextOption } from '@slack/types';
+import { describeSchedule, nextRuns, PRESET_MINUTE_STEPS, validateSchedule } from '../../domain/schedule.js';
+import { ACTION, BLOCK } from '../ids.js';
+import { context, initialText, input, option, plain, staticSelect } from './kit.js';
+import { SLACK_LIMITS } from './limits.js';
+import { effectiveTimezone, scheduleFromModalValues, type ModalValues, type SchedulePresetKind } from './modal-values.js';
+import { escapeMrkdwn, formatInZone } from './mrkdwn.js';
+import { timezoneChoices } from './timezones.js';
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const PRESET_LABELS: Record<SchedulePresetKind, string> = {
+  every_minutes: 'Every N minutes',
+  hourly: 'Every hour',
+  daily: 'Every day',
+  weekly: 'Every week',
+  custom: 'Custom (cron)',
+};
+
+const PRESET_RUNS = 3;
+
+export function scheduleBlocks(v: ModalValues, userTimezone: string): KnownBlock[] {
+  const presetOptions = (Object.keys(PRESET_LABELS) as SchedulePresetKind[]).map((k) => option(PRESET_LABELS[k], k));
+  const blocks: KnownBlock[] = [
+    input(BLOCK.schedulePreset, 'Runs', staticSelect(ACTION.schedulePresetChanged, presetOptions, v.schedulePreset, 'How often'), { dispatch: true }),
+  ];
+  const dispatchSelect = (blockId: string, label: string, options: PlainTextOption[], selected: string): KnownBlock =>
+    input(blockId, label, staticSelect(ACTION.scheduleChanged, options, selected, label), { dispatch: true });
+  const timeInput = (): KnownBlock =>
+    input(BLOCK.scheduleTime, 'At', { type: 'timepicker', action_id: ACTION.scheduleChanged, ...(/^\d{2}:\d{2}$/.test(v.time) ? { initial_time: v.time } : {}) }, { dispatch: true });
+  switch (v.schedulePreset) {
+    case 'every_minutes':
+      blocks.push(dispatchSelect(BLOCK.scheduleEveryMinutes, 'Every', PRESET_MINUTE_STEPS.map((n) => option(n === 1 ? 'minute' : `${n} minutes`, String(n))), v.everyMinutes));
+      break;
+    case 'hourly':
+      blocks.push(dispatchSelect(BLOCK.scheduleMinute, 'At minute', Array.from({ length: 60 }, (_, m) => option(`:${String(m).padStart(2, '0')}`, String(m))), v.minute));
+      break;
+    case 'daily':
+      blocks.push(timeInput());
+      break;
+    case 'weekly':
+      // Monday first in the list; the values are cron's (0 = Sunday).
+      blocks.push(dispatchSelect(BLOCK.scheduleWeekday, 'On', [1, 2, 3, 4, 5, 6, 0].map((d) => option(WEEKDAYS[d] ?? String(d), String(d))), v.weekday), timeInput());
+      break;
+    case 'custom':
+      blocks.push(
+        input(BLOCK.scheduleCron, 'Cron', { type: 'plain_text_input', action_id: ACTION.scheduleChanged, placeholder: plain('0 9 * * 1-5', SLACK_LIMITS.placeholder), ...initialText(v.cron, 200) }, {
+          dispatch: true,
+          hint: '5 fields: minute hour day-of-month month day-of-week. Press Enter to preview.',
+        }),
+      );
+      break;
+  }
+  const { pinned, common } = timezoneChoices([userTimezone, v.timezone]);
+  const groups = [
+    { label: plain('Yours', SLACK_LIMITS.optionText), options: pinned.map((z) => option(z, z)) },
+    { label: plain('Common', SLACK_LIMITS.optionText), options: common.map((z) => option(z, z)) },
+  ].filter((g) => g.options.length > 0);
+  const selectedZone = v.timezone !== '' ? v.timezone : userTimezone;
+  const initialZone = groups.flatMap((g) => g.options).find((o) => o.value === selectedZone);
+  blocks.push(
+    input(
+      BLOCK.scheduleTimezone,
+      'Timezone',
+      { type: 'static_select', action_id: ACTION.scheduleChanged, option_groups: groups, ...(initialZone ? { initial_option: initialZone } : {}) },
+      { dispatch: true },
+    ),
+    input(
+      BLOCK.scheduleTimezoneOther,
+      'Other timezone',
+      { type: 'plain_text_input', action_id: ACTION.scheduleChanged, placeholder: plain('e.g. Asia/Almaty', SLACK_LIMITS.placeholder), ...initialText(v.timezoneOther, 64) },
+      { optional: true, dispatch: true, hint: 'Any IANA name; when filled it replaces the timezone above.' },
+    ),
+  );
+  return blocks;
+}
+
+/** The context block previewing the next runs in the schedule's own zone, or why there are none. */
+export function schedulePreviewBlock(v: ModalValues, now: Date, preview: Date[] | string | undefined): KnownBlock {
+  return context([previewText(v, now, preview)], BLOCK.schedulePreview);
+}
+
+function previewText(v: ModalValues, now: Date, given: Date[] | string | undefined): string {
+  const zone = effectiveTimezone(v);
+  let preview = given;
+  const { schedule, error } = scheduleFromModalValues(v);
+  if (preview === undefined) {
+    const problems = error !== null ? [error] : Object.values(validateSchedule(schedule));
+    preview = problems.length > 0 ? problems.join(' ') : nextRuns(schedule, now, PRESET_RUNS);
+  }
+  if (typeof preview === 'string') return `⚠️ ${escapeMrkdwn(preview)}`;
+  if (preview.length === 0) return 'No upcoming runs.';
+  const words = schedule.cron !== '' ? `${escapeMrkdwn(describeSchedule(schedule))}. ` : '';
+  return `${words}Next: ${preview.slice(0, PRESET_RUNS).map((d) => formatInZone(d, zone)).join(' · ')}`;
+}

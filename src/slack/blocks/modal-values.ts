@@ -1,0 +1,298 @@
+// The alert modal's form as plain values: what an alert turns into when the modal opens, what
+// view.state.values turns into on every re-render and on submit, and what the service receives.
+// Flat and string-ish on purpose: numbers stay text for the service to validate and report.
+import { parseThreshold } from '../../domain/condition.js';
+import { presetCron, type SchedulePreset } from '../../domain/schedule.js';
+import {
+  DEFAULTS,
+  NUMERIC_OPERATORS,
+  OPERATORS,
+  type Alert,
+  type AlertType,
+  type ChartType,
+  type Condition,
+  type NumericOperator,
+  type Operator,
+  type Recipient,
+  type Schedule,
+} from '../../domain/types.js';
+import type { AlertInput } from '../../services/alert-input.js';
+
+export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
+export const SCHEDULE_PRESET_KINDS: readonly SchedulePresetKind[] = ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'];
+export type ContentKind = 'none' | 'csv' | 'chart' | 'screenshot';
+export const CONTENT_KINDS: readonly ContentKind[] = ['none', 'csv', 'chart', 'screenshot'];
+export const CHART_TYPES: readonly ChartType[] = ['line', 'bar', 'table'];
+
+export interface ModalValues {
+  name: string;
+  description: string;
+  /** Slack user ids. */
+  owners: string[];
+  type: AlertType;
+  /** A data source name, '' when none is chosen. */
+  dataSource: string;
+  sql: string;
+  /** An Operator, or '' when none is chosen. Alerts only. */
+  conditionOp: string;
+  threshold: string;
+  schedulePreset: SchedulePresetKind;
+  /** every_minutes: one of PRESET_MINUTE_STEPS, as text. */
+  everyMinutes: string;
+  /** hourly: the minute past the hour, '0'..'59'. */
+  minute: string;
+  /** daily and weekly: 'HH:mm'. */
+  time: string;
+  /** weekly: '0' (Sunday) .. '6' (Saturday). */
+  weekday: string;
+  /** custom: a 5-field cron. */
+  cron: string;
+  /** The zone picked in the select. */
+  timezone: string;
+  /** A zone typed by hand; when not blank it wins over `timezone`. */
+  timezoneOther: string;
+  gracePeriodS: string;
+  workingTimeoutS: string;
+  logRetentionDays: string;
+  contentKind: ContentKind;
+  /** chart content only. */
+  chart: ChartType;
+  /** screenshot content only. */
+  screenshotUrl: string;
+  screenshotLinkUrl: string;
+  screenshotWidth: string;
+  screenshotHeight: string;
+  screenshotSelector: string;
+  messageTemplate: string;
+  /** Slack channel ids. */
+  channels: string[];
+  /** Slack user ids (DMs). */
+  users: string[];
+  /** Email addresses as typed: separated by commas, semicolons or whitespace. */
+  emails: string;
+  emailFallback: boolean;
+  notifyOnRecovery: boolean;
+}
+
+/** Values of fields a person has not seen yet (a hidden preset's or content kind's fields). */
+export const FALLBACK = {
+  everyMinutes: '5',
+  minute: '0',
+  time: '09:00',
+  weekday: '1',
+  chart: 'line',
+  screenshotWidth: String(DEFAULTS.screenshotWidth),
+  screenshotHeight: String(DEFAULTS.screenshotHeight),
+} as const;
+
+export function defaultModalValues(userId: string, userTimezone: string): ModalValues {
+  return {
+    name: '',
+    description: '',
+    owners: [userId],
+    type: 'alert',
+    dataSource: '',
+    sql: '',
+    conditionOp: '>',
+    threshold: '',
+    schedulePreset: 'daily',
+    everyMinutes: FALLBACK.everyMinutes,
+    minute: FALLBACK.minute,
+    time: FALLBACK.time,
+    weekday: FALLBACK.weekday,
+    cron: '',
+    timezone: userTimezone,
+    timezoneOther: '',
+    gracePeriodS: String(DEFAULTS.gracePeriodS),
+    workingTimeoutS: String(DEFAULTS.workingTimeoutS),
+    logRetentionDays: String(DEFAULTS.logRetentionDays),
+    contentKind: 'none',
+    chart: FALLBACK.chart,
+    screenshotUrl: '',
+    screenshotLinkUrl: '',
+    screenshotWidth: FALLBACK.screenshotWidth,
+    screenshotHeight: FALLBACK.screenshotHeight,
+    screenshotSelector: '',
+    messageTemplate: '',
+    channels: [],
+    users: [],
+    emails: '',
+    emailFallback: false,
+    notifyOnRecovery: true,
+  };
+}
+
+export function alertToModalValues(alert: Alert): ModalValues {
+  const base = defaultModalValues(alert.owners[0] ?? alert.createdBy, alert.schedule.timezone);
+  const content = alert.content;
+  return {
+    ...base,
+    ...presetFromCron(alert.schedule.cron),
+    name: alert.name,
+    description: alert.description,
+    owners: [...alert.owners],
+    type: alert.type,
+    dataSource: alert.dataSource,
+    sql: alert.sql,
+    conditionOp: alert.condition?.op ?? base.conditionOp,
+    threshold: alert.condition && 'threshold' in alert.condition ? String(alert.condition.threshold) : '',
+    timezone: alert.schedule.timezone,
+    gracePeriodS: String(alert.gracePeriodS),
+    workingTimeoutS: String(alert.workingTimeoutS),
+    logRetentionDays: String(alert.logRetentionDays),
+    contentKind: content.kind,
+    chart: content.kind === 'chart' ? content.chart : base.chart,
+    ...(content.kind === 'screenshot'
+      ? {
+          screenshotUrl: content.url,
+          screenshotLinkUrl: content.linkUrl ?? '',
+          screenshotWidth: String(content.width),
+          screenshotHeight: String(content.height),
+          screenshotSelector: content.selector ?? '',
+        }
+      : {}),
+    messageTemplate: alert.messageTemplate ?? '',
+    channels: alert.recipients.flatMap((r) => (r.kind === 'slack_channel' ? [r.id] : [])),
+    users: alert.recipients.flatMap((r) => (r.kind === 'slack_user' ? [r.id] : [])),
+    emails: alert.recipients.flatMap((r) => (r.kind === 'email' ? [r.address] : [])).join(', '),
+    emailFallback: alert.emailFallback,
+    notifyOnRecovery: alert.notifyOnRecovery,
+  };
+}
+
+type PresetFields = Pick<ModalValues, 'schedulePreset' | 'everyMinutes' | 'minute' | 'time' | 'weekday' | 'cron'>;
+
+/** The preset a cron came from, when presetCron() gives it back exactly; otherwise custom. */
+export function presetFromCron(cron: string): PresetFields {
+  const normal = cron.trim().replace(/\s+/g, ' ');
+  const custom: PresetFields = { ...FALLBACK, schedulePreset: 'custom', cron: normal };
+  const [min, hour, dom, month, dow, extra] = normal.split(' ');
+  if (extra !== undefined || min === undefined || hour === undefined || dom !== '*' || month !== '*' || dow === undefined) return custom;
+  const int = (s: string): number => (/^\d{1,2}$/.test(s) ? Number(s) : NaN);
+  const hhmm = (h: number, m: number): string => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
+  let candidate: { preset: SchedulePreset; fields: PresetFields } | null = null;
+  if (hour === '*' && dow === '*' && (min === '*' || min.startsWith('*/'))) {
+    const minutes = min === '*' ? 1 : int(min.slice(2));
+    candidate = { preset: { kind: 'every_minutes', minutes }, fields: { ...custom, schedulePreset: 'every_minutes', everyMinutes: String(minutes), cron: '' } };
+  } else if (hour === '*' && dow === '*') {
+    candidate = { preset: { kind: 'hourly', minute: int(min) }, fields: { ...custom, schedulePreset: 'hourly', minute: String(int(min)), cron: '' } };
+  } else if (dow === '*') {
+    candidate = {
+      preset: { kind: 'daily', hour: int(hour), minute: int(min) },
+      fields: { ...custom, schedulePreset: 'daily', time: hhmm(int(hour), int(min)), cron: '' },
+    };
+  } else {
+    candidate = {
+      preset: { kind: 'weekly', weekday: int(dow), hour: int(hour), minute: int(min) },
+      fields: { ...custom, schedulePreset: 'weekly', weekday: String(int(dow)), time: hhmm(int(hour), int(min)), cron: '' },
+    };
+  }
+  try {
+    return presetCron(candidate.preset) === normal ? candidate.fields : custom;
+  } catch {
+    return custom;
+  }
+}
+
+/** The zone the schedule runs in: the typed one when given, else the selected one. */
+export function effectiveTimezone(values: Pick<ModalValues, 'timezone' | 'timezoneOther'>): string {
+  const typed = values.timezoneOther.trim();
+  return typed !== '' ? typed : values.timezone.trim();
+}
+
+/**
+ * The cron of the chosen preset (custom: as typed). A preset whose values are unusable (only
+ * possible through a tampered payload: its inputs are selects and required) gives '', which
+ * the service reports as `schedule.cron`; `error` says why for the modal's preview.
+ */
+export function scheduleFromModalValues(values: ModalValues): { schedule: Schedule; error: string | null } {
+  const timezone = effectiveTimezone(values);
+  const [hourText, minuteText] = values.time.split(':');
+  const int = (s: string | undefined): number => (s !== undefined && /^\d{1,2}$/.test(s.trim()) ? Number(s) : NaN);
+  let preset: SchedulePreset;
+  switch (values.schedulePreset) {
+    case 'custom':
+      return { schedule: { cron: values.cron.trim(), timezone }, error: null };
+    case 'every_minutes':
+      preset = { kind: 'every_minutes', minutes: int(values.everyMinutes) };
+      break;
+    case 'hourly':
+      preset = { kind: 'hourly', minute: int(values.minute) };
+      break;
+    case 'daily':
+      preset = { kind: 'daily', hour: int(hourText), minute: int(minuteText) };
+      break;
+    case 'weekly':
+      preset = { kind: 'weekly', weekday: int(values.weekday), hour: int(hourText), minute: int(minuteText) };
+      break;
+  }
+  try {
+    return { schedule: { cron: presetCron(preset), timezone }, error: null };
+  } catch (err) {
+    return { schedule: { cron: '', timezone }, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Addresses typed in one field, split on commas, semicolons and whitespace. */
+export function splitEmails(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((s) => s !== '');
+}
+
+/**
+ * What the service validates. Empty number fields stay '' (the service applies defaults), a
+ * missing data source or operator becomes undefined (the service asks to choose one), and
+ * recipients are listed channels, then people, then emails (fieldErrorsToBlockErrors relies on it).
+ */
+export function modalValuesToAlertInput(values: ModalValues): AlertInput {
+  const recipients: Recipient[] = [
+    ...values.channels.map((id): Recipient => ({ kind: 'slack_channel', id })),
+    ...values.users.map((id): Recipient => ({ kind: 'slack_user', id })),
+    ...splitEmails(values.emails).map((address): Recipient => ({ kind: 'email', address })),
+  ];
+  return {
+    name: values.name,
+    description: values.description,
+    owners: [...values.owners],
+    type: values.type,
+    dataSource: values.dataSource === '' ? undefined : values.dataSource,
+    sql: values.sql,
+    condition: values.type === 'alert' ? { op: values.conditionOp === '' ? undefined : values.conditionOp, threshold: values.threshold } : null,
+    schedule: scheduleFromModalValues(values).schedule,
+    gracePeriodS: values.gracePeriodS,
+    workingTimeoutS: values.workingTimeoutS,
+    logRetentionDays: values.logRetentionDays,
+    content: contentInput(values),
+    messageTemplate: values.messageTemplate,
+    recipients,
+    emailFallback: values.emailFallback,
+    notifyOnRecovery: values.notifyOnRecovery,
+  };
+}
+
+function contentInput(values: ModalValues): Record<string, unknown> {
+  switch (values.contentKind) {
+    case 'none':
+    case 'csv':
+      return { kind: values.contentKind };
+    case 'chart':
+      return { kind: 'chart', chart: values.chart };
+    case 'screenshot':
+      return {
+        kind: 'screenshot',
+        url: values.screenshotUrl.trim(),
+        linkUrl: values.screenshotLinkUrl.trim(),
+        width: values.screenshotWidth,
+        height: values.screenshotHeight,
+        selector: values.screenshotSelector,
+      };
+  }
+}
+
+/** The condition for a test query: null for reports, or while the operator or threshold is unusable. */
+export function conditionFromModalValues(values: ModalValues): Condition | null {
+  if (values.type !== 'alert' || !(OPERATORS as readonly string[]).includes(values.conditionOp)) return null;
+  const op = values.conditionOp as Operator;
+  if (!(NUMERIC_OPERATORS as readonly string[]).includes(op)) return { op: op as 'not null' | 'rows exist' | 'no rows' };
+  const threshold = parseThreshold(values.threshold);
+  return typeof threshold === 'number' ? { op: op as NumericOperator, threshold } : null;
+}

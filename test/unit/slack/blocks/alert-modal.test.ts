@@ -1,0 +1,374 @@
+import { describe, expect, it } from '@jest/globals';
+import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
+import type { Alert, AlertSpec } from '../../../../src/domain/types.js';
+import { validateAlertInput } from '../../../../src/services/alert-input.js';
+import {
+  alertToModalValues,
+  buildAlertModal,
+  defaultModalValues,
+  modalValuesToAlertInput,
+  parseModalMetadata,
+  readModalValues,
+  type AlertModalInput,
+  type ModalValues,
+} from '../../../../src/slack/blocks/alert-modal.js';
+import { conditionFromModalValues, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
+import { SLACK_LIMITS } from '../../../../src/slack/blocks/limits.js';
+import { ACTION, BLOCK, CALLBACK, fieldErrorsToBlockErrors } from '../../../../src/slack/ids.js';
+import { makeAlert, NOW, texts, viewStateFor, walk } from '../support.js';
+
+const CONTEXT = { dataSources: ['sample'], allowedHosts: ['dashboards.example.com'], actor: 'UACTOR1' };
+
+function render(values: ModalValues, extra: Partial<AlertModalInput> = {}): ModalView {
+  return buildAlertModal({ mode: 'edit', alertId: 'a-1', values, dataSources: ['sample', 'warehouse'], userTimezone: 'Asia/Seoul', now: NOW, ...extra });
+}
+
+function specOf(alert: Alert): AlertSpec {
+  const { name, description, owners, type, dataSource, sql, condition, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery } = alert;
+  return { name, description, owners, type, dataSource, sql, condition, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery };
+}
+
+function inputBlock(view: ModalView, blockId: string): InputBlock | undefined {
+  return (view.blocks as KnownBlock[]).find((b): b is InputBlock => b.type === 'input' && b.block_id === blockId);
+}
+
+const screenshot = { kind: 'screenshot', url: 'https://dashboards.example.com/d/sales', linkUrl: 'https://bi.example.com/d/sales', width: 1280, height: 720, selector: '#chart' } as const;
+
+const CASES: [string, Alert][] = [
+  ['alert, daily, no content', makeAlert()],
+  ['alert, every 5 minutes, CSV', makeAlert({ schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, content: { kind: 'csv' }, condition: { op: '>=', threshold: 2.5 } })],
+  ['alert, every minute, rows exist', makeAlert({ schedule: { cron: '* * * * *', timezone: 'Europe/Berlin' }, condition: { op: 'rows exist' } })],
+  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar' }, condition: { op: 'not null' } })],
+  [
+    'report, weekly, screenshot',
+    makeAlert({
+      type: 'report',
+      condition: null,
+      schedule: { cron: '30 8 * * 1', timezone: 'Asia/Seoul' },
+      content: screenshot,
+      recipients: [{ kind: 'slack_channel', id: 'C0OPS' }, { kind: 'slack_user', id: 'U0ANA' }, { kind: 'email', address: 'ana@example.com' }],
+      emailFallback: true,
+      messageTemplate: 'Weekly {{name}}',
+    }),
+  ],
+  [
+    'report, custom cron, table chart, an uncommon zone',
+    makeAlert({
+      type: 'report',
+      condition: null,
+      schedule: { cron: '0 9 * * 1-5', timezone: 'Asia/Almaty' },
+      content: { kind: 'chart', chart: 'table' },
+      recipients: [{ kind: 'slack_user', id: 'U0ANA' }, { kind: 'email', address: 'ana@example.com' }, { kind: 'email', address: 'ops@example.com' }],
+      owners: ['UOWNER1', 'UOWNER2'],
+      gracePeriodS: 0,
+      workingTimeoutS: 600,
+      logRetentionDays: 7,
+      description: '',
+    }),
+  ],
+];
+
+describe('buildAlertModal round trip', () => {
+  it.each(CASES)('%s: alert → modal → state → values → AlertInput → the same spec', (_, alert) => {
+    const values = alertToModalValues(alert);
+    const view = render(values);
+    const read = readModalValues(viewStateFor(view));
+    expect(read).toEqual(values);
+    const result = validateAlertInput(modalValuesToAlertInput(read), CONTEXT);
+    expect(result).toEqual({ ok: true, spec: specOf(alert) });
+  });
+
+  it('turns each preset into its cron', () => {
+    const base = defaultModalValues('U1', 'Asia/Seoul');
+    const cron = (patch: Partial<ModalValues>) => modalValuesToAlertInput({ ...base, ...patch }).schedule?.cron;
+    expect(cron({ schedulePreset: 'every_minutes', everyMinutes: '15' })).toBe('*/15 * * * *');
+    expect(cron({ schedulePreset: 'every_minutes', everyMinutes: '1' })).toBe('* * * * *');
+    expect(cron({ schedulePreset: 'hourly', minute: '7' })).toBe('7 * * * *');
+    expect(cron({ schedulePreset: 'daily', time: '18:45' })).toBe('45 18 * * *');
+    expect(cron({ schedulePreset: 'weekly', weekday: '5', time: '08:00' })).toBe('0 8 * * 5');
+    expect(cron({ schedulePreset: 'custom', cron: ' 0 9 * * 1-5 ' })).toBe('0 9 * * 1-5');
+    // A tampered preset leaves the cron empty: the service reports schedule.cron.
+    expect(cron({ schedulePreset: 'every_minutes', everyMinutes: '7' })).toBe('');
+    expect(cron({ schedulePreset: 'daily', time: 'soon' })).toBe('');
+  });
+
+  it('reads presets back from crons, and anything else as custom', () => {
+    expect(presetFromCron('0 9 * * *')).toMatchObject({ schedulePreset: 'daily', time: '09:00', cron: '' });
+    expect(presetFromCron('*/10 * * * *')).toMatchObject({ schedulePreset: 'every_minutes', everyMinutes: '10' });
+    expect(presetFromCron('5 * * * *')).toMatchObject({ schedulePreset: 'hourly', minute: '5' });
+    expect(presetFromCron('0 8 * * 0')).toMatchObject({ schedulePreset: 'weekly', weekday: '0', time: '08:00' });
+    for (const cron of ['*/7 * * * *', '0 9 * * 1-5', '0 9 1 * *', '0 9 * * 7', '05 9 * * *', '0 9,17 * * *']) {
+      expect(presetFromCron(cron)).toMatchObject({ schedulePreset: 'custom', cron });
+    }
+  });
+
+  it('gives the test query a condition when the form has a usable one', () => {
+    const base = defaultModalValues('U1', 'UTC');
+    expect(conditionFromModalValues({ ...base, conditionOp: '>=', threshold: ' 2.5 ' })).toEqual({ op: '>=', threshold: 2.5 });
+    expect(conditionFromModalValues({ ...base, conditionOp: 'no rows', threshold: '' })).toEqual({ op: 'no rows' });
+    expect(conditionFromModalValues({ ...base, conditionOp: '>', threshold: 'ten' })).toBeNull();
+    expect(conditionFromModalValues({ ...base, conditionOp: '' })).toBeNull();
+    expect(conditionFromModalValues({ ...base, type: 'report', conditionOp: '>', threshold: '1' })).toBeNull();
+  });
+
+  it('the typed timezone wins over the selected one', () => {
+    const values = { ...defaultModalValues('U1', 'Asia/Seoul'), timezoneOther: ' Asia/Almaty ' };
+    expect(modalValuesToAlertInput(values).schedule?.timezone).toBe('Asia/Almaty');
+  });
+
+  it('splits emails on commas, semicolons and spaces; lists channels, people, then emails', () => {
+    const values = { ...defaultModalValues('U1', 'UTC'), channels: ['C1'], users: ['U2'], emails: 'a@x.com, b@x.com;c@x.com  d@x.com' };
+    expect(modalValuesToAlertInput(values).recipients).toEqual([
+      { kind: 'slack_channel', id: 'C1' },
+      { kind: 'slack_user', id: 'U2' },
+      { kind: 'email', address: 'a@x.com' },
+      { kind: 'email', address: 'b@x.com' },
+      { kind: 'email', address: 'c@x.com' },
+      { kind: 'email', address: 'd@x.com' },
+    ]);
+  });
+
+  it('a report has no condition; blank numbers are left for the service to default', () => {
+    const values = { ...defaultModalValues('U1', 'UTC'), type: 'report' as const, gracePeriodS: '', workingTimeoutS: '', logRetentionDays: '' };
+    const input = modalValuesToAlertInput(values);
+    expect(input.condition).toBeNull();
+    expect(input).toMatchObject({ gracePeriodS: '', workingTimeoutS: '', logRetentionDays: '' });
+  });
+
+  it('is robust to missing blocks: hidden fields get defaults', () => {
+    const read = readModalValues({});
+    expect(read).toMatchObject({ name: '', type: 'alert', schedulePreset: 'daily', contentKind: 'none', notifyOnRecovery: true, channels: [] });
+    expect(readModalValues({ [BLOCK.type]: { [ACTION.typeChanged]: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Report' }, value: 'report' } } } }).type).toBe('report');
+    expect(readModalValues({ [BLOCK.type]: { [ACTION.typeChanged]: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: '?' }, value: 'bogus' } } } }).type).toBe('alert');
+  });
+
+  it('the create defaults round-trip and prefill the person as owner and their zone', () => {
+    const values = defaultModalValues('U0ME', 'America/New_York');
+    const view = buildAlertModal({ mode: 'create', values, dataSources: ['sample'], userTimezone: 'America/New_York', now: NOW });
+    expect(readModalValues(viewStateFor(view))).toEqual(values);
+    expect(inputBlock(view, BLOCK.owners)?.element).toMatchObject({ initial_users: ['U0ME'] });
+    expect(inputBlock(view, BLOCK.scheduleTimezone)?.element).toMatchObject({ initial_option: { value: 'America/New_York' } });
+  });
+});
+
+describe('buildAlertModal shape', () => {
+  it('is a modal with our callback, a short title and only mode + id in private_metadata', () => {
+    const view = render(alertToModalValues(makeAlert()));
+    expect(view).toMatchObject({ type: 'modal', callback_id: CALLBACK.alertModal, notify_on_close: false, submit: { type: 'plain_text' }, close: { type: 'plain_text' } });
+    expect(view.title.text.length).toBeLessThanOrEqual(SLACK_LIMITS.modalTitle);
+    expect(JSON.parse(view.private_metadata ?? '')).toEqual({ mode: 'edit', alertId: 'a-1' });
+    expect(parseModalMetadata(view.private_metadata)).toEqual({ mode: 'edit', alertId: 'a-1' });
+    expect(parseModalMetadata('not json')).toEqual({ mode: 'create', alertId: null });
+    const created = buildAlertModal({ mode: 'create', values: defaultModalValues('U1', 'UTC'), dataSources: [], userTimezone: 'UTC', now: NOW });
+    expect(parseModalMetadata(created.private_metadata)).toEqual({ mode: 'create', alertId: null });
+  });
+
+  it('switches re-render: type, preset and content dispatch their actions', () => {
+    const view = render(alertToModalValues(makeAlert()));
+    expect(inputBlock(view, BLOCK.type)).toMatchObject({ dispatch_action: true, element: { action_id: ACTION.typeChanged } });
+    expect(inputBlock(view, BLOCK.schedulePreset)).toMatchObject({ dispatch_action: true, element: { action_id: ACTION.schedulePresetChanged } });
+    expect(inputBlock(view, BLOCK.contentKind)).toMatchObject({ dispatch_action: true, element: { action_id: ACTION.contentChanged } });
+  });
+
+  it('shows condition fields only for alerts and screenshot fields only for screenshots', () => {
+    const alertView = walk(render(alertToModalValues(makeAlert())).blocks);
+    expect(alertView.blockIds).toEqual(expect.arrayContaining([BLOCK.conditionOp, BLOCK.conditionThreshold, BLOCK.notifyOnRecovery]));
+    expect(alertView.blockIds).not.toContain(BLOCK.contentUrl);
+    const reportView = walk(render(alertToModalValues(makeAlert({ type: 'report', condition: null, content: screenshot }))).blocks);
+    expect(reportView.blockIds).not.toContain(BLOCK.conditionOp);
+    expect(reportView.blockIds).not.toContain(BLOCK.notifyOnRecovery);
+    expect(reportView.blockIds).toEqual(expect.arrayContaining([BLOCK.contentUrl, BLOCK.contentLinkUrl, BLOCK.contentWidth, BLOCK.contentHeight, BLOCK.contentSelector]));
+  });
+
+  it('the channel picker offers public and private channels, no bots', () => {
+    const view = render(alertToModalValues(makeAlert()));
+    expect(inputBlock(view, BLOCK.recipientChannels)?.element).toMatchObject({
+      type: 'multi_conversations_select',
+      filter: { include: ['public', 'private'], exclude_bot_users: true },
+      initial_conversations: ['C0OPS'],
+    });
+  });
+
+  it('uses only the id constants', () => {
+    const view = render(alertToModalValues(makeAlert({ content: screenshot })), {
+      testResult: { ok: true, columns: ['n'], rows: [[1]], rowCount: 1, truncated: false, condition: null },
+    });
+    const { blockIds, actionIds } = walk(view.blocks);
+    const known = new Set<string>([...Object.values(BLOCK), ...Object.values(ACTION)]);
+    for (const id of [...blockIds, ...actionIds]) expect([id, known.has(id)]).toEqual([id, true]);
+    expect(new Set(blockIds).size).toBe(blockIds.length);
+  });
+
+  it('previews the next 3 runs in the schedule\'s zone, or says what is wrong', () => {
+    const view = render(alertToModalValues(makeAlert()));
+    const preview = walk(view.blocks).json;
+    expect(preview).toContain('every day at 09:00 (Asia/Seoul)');
+    expect(preview).toContain('Next: 2026-11-26 09:00 (Asia/Seoul) · 2026-11-27 09:00 (Asia/Seoul) · 2026-11-28 09:00 (Asia/Seoul)');
+    const bad = render({ ...alertToModalValues(makeAlert()), schedulePreset: 'custom', cron: '61 * * * *' });
+    expect(walk(bad.blocks).json).toMatch(/⚠️ .*minute field/);
+    const given = render(alertToModalValues(makeAlert()), { preview: 'the service says <no>' });
+    expect(walk(given.blocks).json).toContain('⚠️ the service says &lt;no&gt;');
+  });
+
+  it('offers the alert\'s data source even when the editor may not pick it, and never more than names', () => {
+    const view = buildAlertModal({ mode: 'edit', alertId: 'a', values: { ...alertToModalValues(makeAlert()), dataSource: 'legacy' }, dataSources: ['sample'], userTimezone: 'UTC', now: NOW });
+    const element = inputBlock(view, BLOCK.dataSource)?.element;
+    expect(element?.type === 'static_select' && element.options?.map((o) => o.value)).toEqual(['legacy', 'sample']);
+    expect(element).toMatchObject({ initial_option: { value: 'legacy' } });
+  });
+
+  it('no data-source credential can appear: the builder only ever sees names', () => {
+    const view = render(alertToModalValues(makeAlert()), {
+      testResult: { ok: false, error: 'connection refused' },
+    });
+    expect(walk(view.blocks).json).not.toMatch(/postgres(ql)?:\/\/|password|secret/i);
+  });
+});
+
+describe('buildAlertModal limits', () => {
+  const huge = (n: number) => 'x'.repeat(n);
+  const hugeValues: ModalValues = {
+    ...alertToModalValues(makeAlert({ content: screenshot })),
+    name: huge(500),
+    description: huge(5000),
+    sql: `SELECT '${huge(25_000)}'`,
+    messageTemplate: huge(5000),
+    emails: Array.from({ length: 500 }, (_, i) => `p${i}@example.com`).join(', '),
+    owners: Array.from({ length: 50 }, (_, i) => `U${i}`),
+    channels: Array.from({ length: 50 }, (_, i) => `C${i}`),
+    timezone: 'Asia/Almaty',
+  };
+  const hugeResult = {
+    ok: true as const,
+    columns: Array.from({ length: 40 }, (_, i) => `col_${i}_${huge(80)}`),
+    rows: Array.from({ length: 500 }, () => Array.from({ length: 40 }, () => `<&>${huge(300)}`)),
+    rowCount: 500,
+    truncated: true,
+    condition: { kind: 'error' as const, reason: huge(5000) },
+  };
+
+  it('stays within every limit with huge inputs, a huge result and many data sources', () => {
+    const view = render(hugeValues, {
+      testResult: hugeResult,
+      dataSources: Array.from({ length: 300 }, (_, i) => `source ${i} ${huge(100)}`),
+      errors: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`field${i}`, huge(100)])),
+    });
+    expect(view.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.viewBlocks);
+    expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(SLACK_LIMITS.privateMetadata);
+    for (const t of texts(view.blocks)) expect(t.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    for (const block of view.blocks as KnownBlock[]) {
+      if (block.type !== 'input') continue;
+      const el = block.element;
+      if (el.type === 'plain_text_input' && el.initial_value !== undefined) {
+        expect(el.initial_value.length).toBeLessThanOrEqual(el.max_length ?? SLACK_LIMITS.plainTextInput);
+      }
+      if (el.type === 'static_select') {
+        const count = (el.options?.length ?? 0) + (el.option_groups ?? []).reduce((n, g) => n + g.options.length, 0);
+        expect(count).toBeLessThanOrEqual(SLACK_LIMITS.selectOptions);
+        for (const o of [...(el.options ?? []), ...(el.option_groups ?? []).flatMap((g) => g.options)]) {
+          expect(o.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.optionText);
+        }
+      }
+    }
+    // Slack keeps at most 3000 characters of SQL: the modal says so rather than cutting silently.
+    expect(walk(view.blocks).blockIds).toContain(BLOCK.sqlTooLong);
+  });
+
+  it('shows a failed test query with the database\'s message, escaped', () => {
+    const view = render(alertToModalValues(makeAlert()), { testResult: { ok: false, error: 'syntax error near "<!channel>"' } });
+    const section = (view.blocks as KnownBlock[]).find((b) => b.block_id === BLOCK.testResult);
+    expect(section?.type === 'section' && section.text?.text).toContain('syntax error near "&lt;!channel&gt;"');
+  });
+
+  it('shows what the test query returned and what the condition makes of it', () => {
+    const view = render(alertToModalValues(makeAlert()), {
+      testResult: { ok: true, columns: ['count'], rows: [[0]], rowCount: 1, truncated: false, condition: { kind: 'fired', value: '0' } },
+    });
+    const section = (view.blocks as KnownBlock[]).find((b) => b.block_id === BLOCK.testResult);
+    const text = section?.type === 'section' ? section.text?.text : '';
+    expect(text).toContain('1 row');
+    expect(text).toContain('The condition holds (value *0*)');
+    expect(text).toContain('```\ncount\n-----\n0\n```');
+  });
+
+  it('optional parts disappear: no test result, no errors, no warning', () => {
+    const view = render(alertToModalValues(makeAlert()));
+    const ids = walk(view.blocks).blockIds;
+    expect(ids).not.toContain(BLOCK.testResult);
+    expect(ids).not.toContain(BLOCK.sqlTooLong);
+    expect(walk(view.blocks).json).not.toContain('Please fix');
+    const noDescription = inputBlock(render({ ...alertToModalValues(makeAlert()), description: '' }), BLOCK.description);
+    expect(noDescription?.element).not.toHaveProperty('initial_value');
+  });
+});
+
+describe('fieldErrorsToBlockErrors', () => {
+  const SERVICE_KEYS = [
+    'name', 'description', 'owners', 'type', 'dataSource', 'sql', 'condition.op', 'condition.threshold', 'schedule.cron',
+    'schedule.timezone', 'gracePeriodS', 'workingTimeoutS', 'logRetentionDays', 'content.kind', 'content.url', 'content.linkUrl',
+    'content.width', 'content.height', 'content.selector', 'content.chart', 'messageTemplate', 'recipients', 'emailFallback',
+    'notifyOnRecovery',
+  ];
+  const EXTRA_KEYS = ['owners.1', 'recipients.0.id', 'recipients.1.id', 'recipients.2.address', 'schedule.preset', 'snoozeUntil', 'content.other'];
+
+  it('maps every service key to a block in the modal (screenshot content, so all blocks exist)', () => {
+    const values = { ...alertToModalValues(makeAlert({ content: screenshot, recipients: [{ kind: 'slack_channel', id: 'C1' }, { kind: 'slack_user', id: 'U2' }] })), emails: 'a@x.com' };
+    const ids = new Set(walk(render(values).blocks).blockIds);
+    const errors = Object.fromEntries([...SERVICE_KEYS, ...EXTRA_KEYS].map((k) => [k, `bad ${k}`]));
+    for (const shown of [values, {}]) {
+      const mapped = fieldErrorsToBlockErrors(errors, shown);
+      for (const block of Object.keys(mapped)) expect([block, ids.has(block)]).toEqual([block, true]);
+      // Nothing dropped: every message is somewhere.
+      const all = Object.values(mapped).join('\n');
+      for (const key of Object.keys(errors)) expect(all).toContain(`bad ${key}`);
+    }
+  });
+
+  it('names the input blocks after the service keys, one to one', () => {
+    const keys = SERVICE_KEYS.filter((k) => k !== 'content.chart');
+    const mapped = fieldErrorsToBlockErrors(Object.fromEntries(keys.map((k) => [k, `bad ${k}`])), { type: 'alert', schedulePreset: 'custom', contentKind: 'screenshot' });
+    expect(mapped).toEqual(Object.fromEntries(keys.map((k) => [k === 'recipients' ? BLOCK.recipientChannels : k, `bad ${k}`])));
+    expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'chart' })).toEqual({ [BLOCK.contentChart]: 'x' });
+    // A chart error while the screenshot fields are shown goes to the content select.
+    expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'screenshot' })).toEqual({ [BLOCK.contentKind]: 'x' });
+  });
+
+  it('routes errors to what the modal shows', () => {
+    const shown = { type: 'alert', schedulePreset: 'daily', contentKind: 'chart', timezoneOther: '', channels: ['C1'], users: ['U1', 'U2'] };
+    expect(fieldErrorsToBlockErrors({ 'schedule.cron': 'bad' }, shown)).toEqual({ [BLOCK.schedulePreset]: 'bad' });
+    expect(fieldErrorsToBlockErrors({ 'schedule.cron': 'bad' }, { ...shown, schedulePreset: 'custom' })).toEqual({ [BLOCK.scheduleCron]: 'bad' });
+    expect(fieldErrorsToBlockErrors({ 'schedule.timezone': 'bad' }, { ...shown, timezoneOther: 'Mars/Base' })).toEqual({ [BLOCK.scheduleTimezoneOther]: 'bad' });
+    expect(fieldErrorsToBlockErrors({ 'content.chart': 'bad' }, shown)).toEqual({ [BLOCK.contentChart]: 'bad' });
+    expect(fieldErrorsToBlockErrors({ 'recipients.0.id': 'a', 'recipients.2.id': 'b', 'recipients.3.address': 'c' }, shown)).toEqual({
+      [BLOCK.recipientChannels]: 'a',
+      [BLOCK.recipientUsers]: 'b',
+      [BLOCK.recipientEmails]: 'c',
+    });
+    expect(fieldErrorsToBlockErrors({ 'condition.op': 'x' }, { type: 'report' })).toEqual({ [BLOCK.type]: 'x' });
+    expect(fieldErrorsToBlockErrors({ snoozeUntil: 'too far', name: 'taken' })).toEqual({ [BLOCK.name]: 'snoozeUntil: too far; taken' });
+  });
+
+  it('stays in step with the modal: for every type, preset and content, every key lands on a shown block', () => {
+    const keys = Object.fromEntries([...SERVICE_KEYS, ...EXTRA_KEYS, 'schedule.time', 'schedule.weekday', 'schedule.minute', 'schedule.everyMinutes'].map((k) => [k, 'x']));
+    for (const type of ['alert', 'report'] as const) {
+      for (const schedulePreset of ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'] as const) {
+        for (const contentKind of ['none', 'csv', 'chart', 'screenshot'] as const) {
+          const values: ModalValues = { ...defaultModalValues('U1', 'UTC'), type, schedulePreset, contentKind };
+          const ids = new Set(walk(render(values).blocks).blockIds);
+          for (const block of Object.keys(fieldErrorsToBlockErrors(keys, values))) {
+            expect([type, schedulePreset, contentKind, block, ids.has(block)]).toEqual([type, schedulePreset, contentKind, block, true]);
+          }
+        }
+      }
+    }
+  });
+
+  it('service errors for the empty create form land on real blocks', () => {
+    const values = defaultModalValues('U0ME1', 'UTC');
+    const result = validateAlertInput(modalValuesToAlertInput(values), CONTEXT);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const mapped = fieldErrorsToBlockErrors(result.errors, values);
+    expect(Object.keys(mapped).sort()).toEqual([BLOCK.dataSource, BLOCK.name, BLOCK.conditionThreshold, BLOCK.recipientChannels, BLOCK.sql].sort());
+  });
+});

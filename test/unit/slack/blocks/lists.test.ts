@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildAlertList, buildHelp, buildHistory, buildUsageError } from '../../../../src/slack/blocks/lists.js';
+import { blocksSize, SLACK_LIMITS, type SlackMessage } from '../../../../src/slack/blocks/limits.js';
+import { USAGE } from '../../../../src/slack/commands/parse-alert-command.js';
+import { makeAlert, makeExecution, NOW, texts, walk } from '../support.js';
+
+function expectWithinLimits({ blocks }: SlackMessage): void {
+  expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.messageBlocks);
+  expect(blocksSize(blocks)).toBeLessThanOrEqual(SLACK_LIMITS.messageBlocksChars);
+  for (const t of texts(blocks)) expect(t.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+}
+
+describe('buildAlertList', () => {
+  it('lists name, type, state, schedule and next run in the reader\'s zone', () => {
+    const message = buildAlertList([makeAlert(), makeAlert({ id: 'r', name: 'Weekly', type: 'report', condition: null, active: false })], { timezone: 'UTC', now: NOW });
+    const json = walk(message.blocks).json;
+    expect(message.text).toBe('2 alerts and reports');
+    expect(json).toContain('• *Orders stalled* (alert) — ✅ sent — every day at 09:00 (Asia/Seoul) — next: 2026-11-25 00:00 UTC');
+    expect(json).toContain('• *Weekly* (report) — ⏸️ paused');
+    expectWithinLimits(message);
+  });
+
+  it('says how to start when empty', () => {
+    expect(walk(buildAlertList([], { timezone: 'UTC', now: NOW }).blocks).json).toContain('`/alert create`');
+  });
+
+  it('stays within message limits with thousands of alerts, saying how many are left out', () => {
+    const alerts = Array.from({ length: 3000 }, (_, i) => makeAlert({ id: `a${i}`, name: `Alert number ${i} ${'x'.repeat(60)}` }));
+    const message = buildAlertList(alerts, { timezone: 'UTC', now: NOW });
+    expectWithinLimits(message);
+    expect(walk(message.blocks).json).toMatch(/…and \d+ more/);
+  });
+});
+
+describe('buildHistory', () => {
+  it('shows each run: time, state, value or reason, deliveries', () => {
+    const executions = [
+      makeExecution(),
+      makeExecution({
+        id: 'e2',
+        trigger: 'run_now',
+        state: 'ERROR',
+        value: null,
+        reason: 'delivery failed for 1 of 2',
+        deliveries: [
+          { recipient: 'channel:C0OPS', ok: false, unknown: false, error: 'not_in_channel', ref: null, note: null },
+          { recipient: 'email:ana@example.com', ok: true, unknown: false, error: null, ref: null, note: null },
+        ],
+      }),
+      makeExecution({ id: 'e3', state: 'NOOP', value: null, reason: 'NULL value', deliveries: [] }),
+    ];
+    const message = buildHistory(makeAlert(), executions, 'Asia/Seoul');
+    const json = walk(message.blocks).json;
+    expect(json).toContain('`2026-11-24 09:00 (Asia/Seoul)` ✅ sent — value *0* — delivered 1/1');
+    expect(json).toContain('⚠️ failed (run now) — delivery failed for 1 of 2 — delivered 1/2; failed: <#C0OPS> (not_in_channel)');
+    expect(json).toContain('🟢 OK, nothing to send — NULL value');
+    expectWithinLimits(message);
+  });
+
+  it('says when there are no runs, and stays small with many long ones', () => {
+    expect(walk(buildHistory(makeAlert(), [], 'UTC').blocks).json).toContain('No runs yet.');
+    const many = Array.from({ length: 50 }, (_, i) => makeExecution({ id: `e${i}`, reason: 'r'.repeat(2000) }));
+    expectWithinLimits(buildHistory(makeAlert(), many, 'UTC'));
+  });
+});
+
+describe('buildHelp and buildUsageError', () => {
+  it('help lists every subcommand', () => {
+    const json = walk(buildHelp().blocks).json;
+    for (const sub of Object.keys(USAGE)) expect(json).toContain(`/alert ${sub}`);
+  });
+
+  it('a usage error shows the message, escaped, and points to help', () => {
+    const message = buildUsageError('Unknown subcommand "<!channel>". Try …');
+    const json = walk(message.blocks).json;
+    expect(json).toContain('⚠️ Unknown subcommand \\"&lt;!channel&gt;\\"');
+    expect(json).toContain('`/alert help`');
+    expect(message.text).not.toContain('<!channel>');
+  });
+});
