@@ -191,6 +191,20 @@ export function createAlertService(deps: AlertServiceDeps) {
       return { ok: true, runs: nextRuns(schedule, clock(), count) };
     },
 
+    /** Asks every configured data source to answer (for /alert doctor). */
+    async checkDataSources(timeoutMs = 5000): Promise<{ name: string; ok: boolean; error: string | null }[]> {
+      return Promise.all(
+        deps.dataSources.names().map(async (name) => {
+          try {
+            await deps.dataSources.get(name)?.ping(timeoutMs);
+            return { name, ok: true, error: null };
+          } catch (err) {
+            return { name, ok: false, error: err instanceof LookoutError ? err.userMessage : 'did not answer' };
+          }
+        }),
+      );
+    },
+
     /** Runs SQL once, read-only, and says what it returned (or the database's message). */
     async testQuery(
       actor: Actor,

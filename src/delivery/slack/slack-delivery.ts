@@ -1,0 +1,177 @@
+// The delivery port over Slack's Web API. A channel gets chat.postMessage; a person gets a DM
+// (conversations.open first, its channel id cached). The first firing message's "<channel>:<ts>"
+// is the ref the runner keeps per recipient: repeats and the recovery reply in its thread, and
+// that first message is rewritten (chat.update) to show where the alert stands now.
+// Build the client with createDeliveryWebClient() (web-client.ts): retries are done here.
+import type { WebClient } from '@slack/web-api';
+import { recipientKey, type Recipient } from '../../domain/types.js';
+import type { Logger } from '../../logger.js';
+import { buildAlertMessage, buildFiringMessageUpdate } from '../../slack/blocks/alert-message.js';
+import type { SlackMessage } from '../../slack/blocks/limits.js';
+import type { Delivery, DeliveryOutcome, OutgoingMessage } from '../port.js';
+import { callSlack, type CallResult } from './slack-call.js';
+
+export interface SlackDeliveryOptions {
+  client: WebClient;
+  logger: Logger;
+  /** For the "snooze until" picker's initial time; defaults to the system clock. */
+  clock?: () => Date;
+}
+
+/** Where a message lives: `ref` is "<channel id>:<ts>". */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+}
+
+export function formatMessageRef(ref: SlackMessageRef): string {
+  return `${ref.channel}:${ref.ts}`;
+}
+
+/** null for anything that is not "<channel id>:<ts>" (e.g. a ref from another delivery). */
+export function parseMessageRef(ref: string | null): SlackMessageRef | null {
+  if (ref === null) return null;
+  const match = /^([A-Z0-9]+):(\d+\.\d+)$/.exec(ref);
+  return match?.[1] !== undefined && match[2] !== undefined ? { channel: match[1], ts: match[2] } : null;
+}
+
+/** Slack message metadata: lets a later feature find Lookout's messages by alert. */
+const METADATA_EVENT = 'lookout_alert';
+
+export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
+  const { client } = options;
+  const clock = options.clock ?? (() => new Date());
+  const baseLogger = options.logger.child({ module: 'slack-delivery' });
+  /** DM channel id per user id: conversations.open answers the same id every time. */
+  const dmChannels = new Map<string, string>();
+
+  async function send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
+    const logger = baseLogger.child({ recipient: recipientKey(recipient), alertId: message.alert.id, executionId: message.executionId, kind: message.kind });
+    if (recipient.kind === 'email') {
+      return { ok: false, unknown: false, error: 'the Slack delivery cannot send to an email address' };
+    }
+    let content: SlackMessage;
+    try {
+      content = buildAlertMessage(message, { now: clock() });
+    } catch (err) {
+      logger.error({ err }, 'could not build the Slack message');
+      return { ok: false, unknown: false, error: 'Lookout could not build the Slack message (a bug); the Lookout log has the details' };
+    }
+    try {
+      return await deliver(recipient, message, content, signal, logger);
+    } catch (err) {
+      // Every Slack call is wrapped; this is a bug, and a post may have gone out.
+      logger.error({ err }, 'Slack delivery failed unexpectedly');
+      return { ok: false, unknown: true, error: 'unexpected failure while posting to Slack; the Lookout log has the details' };
+    }
+  }
+
+  async function deliver(
+    recipient: Exclude<Recipient, { kind: 'email' }>,
+    message: OutgoingMessage,
+    content: SlackMessage,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<DeliveryOutcome> {
+    const thread = threadFor(recipient, message, logger);
+    if (thread !== null && (message.kind === 'firing' || message.kind === 'resolved')) {
+      // A repeat or the recovery: reply in the first message's thread, then rewrite that message.
+      const posted = await post(recipient, thread.channel, content, message, thread.ts, signal, logger);
+      if (!posted.ok) return failed(posted.failure);
+      const updated = buildFiringMessageUpdate(message.alert, message.kind, message.value, message.evaluatedAt);
+      const note = await update(thread, updated, signal, logger);
+      return { ok: true, ref: formatMessageRef(thread), note };
+    }
+
+    const channel = await conversationFor(recipient, signal, logger);
+    if (!channel.ok) return failed(channel.failure);
+    const posted = await post(recipient, channel.value, content, message, undefined, signal, logger);
+    if (!posted.ok) return failed(posted.failure);
+    return { ok: true, ref: posted.value === null ? null : formatMessageRef(posted.value), note: null };
+  }
+
+  /** The first firing message to thread under, when the ref is usable for this recipient. */
+  function threadFor(recipient: Recipient, message: OutgoingMessage, logger: Logger): SlackMessageRef | null {
+    if (message.threadRef === null || (message.kind !== 'firing' && message.kind !== 'resolved')) return null;
+    const thread = parseMessageRef(message.threadRef);
+    // A channel's thread must be in that channel; a person's is in their DM, whose id the ref holds.
+    if (thread === null || (recipient.kind === 'slack_channel' && thread.channel !== recipient.id)) {
+      logger.warn({ threadRef: message.threadRef }, 'thread reference does not fit the recipient; posting at top level');
+      return null;
+    }
+    return thread;
+  }
+
+  async function conversationFor(recipient: Exclude<Recipient, { kind: 'email' }>, signal: AbortSignal, logger: Logger): Promise<CallResult<string>> {
+    if (recipient.kind === 'slack_channel') return { ok: true, value: recipient.id };
+    const cached = dmChannels.get(recipient.id);
+    if (cached !== undefined) return { ok: true, value: cached };
+    const opened = await callSlack('conversations.open', () => client.conversations.open({ users: recipient.id }), signal, { sideEffect: false }, logger);
+    if (!opened.ok) return opened;
+    const id = opened.value.channel?.id;
+    if (id === undefined) return { ok: false, failure: { unknown: false, error: 'Slack opened no direct message channel for this person', code: null } };
+    dmChannels.set(recipient.id, id);
+    return { ok: true, value: id };
+  }
+
+  async function post(
+    recipient: Recipient,
+    channel: string,
+    content: SlackMessage,
+    message: OutgoingMessage,
+    threadTs: string | undefined,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<CallResult<SlackMessageRef | null>> {
+    const result = await callSlack(
+      'chat.postMessage',
+      () =>
+        client.chat.postMessage({
+          channel,
+          text: content.text,
+          blocks: content.blocks,
+          ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+          metadata: {
+            event_type: METADATA_EVENT,
+            event_payload: { alert_id: message.alert.id, execution_id: message.executionId, kind: message.kind },
+          },
+        }),
+      signal,
+      { sideEffect: true },
+      logger,
+    );
+    if (!result.ok) {
+      // A cached DM that Slack no longer knows is opened afresh next time.
+      if (recipient.kind === 'slack_user' && result.failure.code === 'channel_not_found') dmChannels.delete(recipient.id);
+      return result;
+    }
+    const ts = result.value.ts;
+    if (ts === undefined) {
+      logger.warn('chat.postMessage answered without a ts; the message cannot be threaded');
+      return { ok: true, value: null };
+    }
+    return { ok: true, value: { channel: result.value.channel ?? channel, ts } };
+  }
+
+  /** Rewrites the first firing message; a failure is only a note, since the reply went out. */
+  async function update(thread: SlackMessageRef, content: SlackMessage, signal: AbortSignal, logger: Logger): Promise<string | null> {
+    const result = await callSlack(
+      'chat.update',
+      () => client.chat.update({ channel: thread.channel, ts: thread.ts, text: content.text, blocks: content.blocks }),
+      signal,
+      { sideEffect: false },
+      logger,
+    );
+    if (result.ok) return null;
+    logger.warn({ code: result.failure.code }, 'could not update the first firing message');
+    return `could not update the first message: ${result.failure.error}`;
+  }
+
+  return { send };
+}
+
+function failed(failure: { unknown: boolean; error: string }): DeliveryOutcome {
+  return { ok: false, unknown: failure.unknown, error: failure.error };
+}

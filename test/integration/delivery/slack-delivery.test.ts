@@ -1,0 +1,363 @@
+// The Slack delivery with the real WebClient 8 against the Slack simulator: what reaches
+// Slack for each kind of message, threads and updates of the first firing message, and what
+// the outcome says when Slack refuses, rate-limits or fails ambiguously.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:net';
+import type { FetchFunction } from '@slack/web-api';
+import type { Delivery, DeliveryOutcome, MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
+import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
+import { createDeliveryWebClient } from '../../../src/delivery/slack/web-client.js';
+import type { Alert, Recipient } from '../../../src/domain/types.js';
+import { silentLogger } from '../../../src/logger.js';
+import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../support/slack-simulator/index.js';
+
+const ALERTS = 'C0ALERTS1';
+const QUIET = 'C0QUIET01';
+const ALICE = 'U0ALICE01';
+const BOB = 'U0BOB0001';
+const T0 = new Date('2026-11-25T00:00:00Z');
+
+function makeAlert(overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: '5b0f3c1e-8a5d-4f0e-9d55-0c3a1b2c3d4e',
+    name: 'Payments stuck',
+    description: 'Orders waiting on payment for more than 10 minutes',
+    owners: [ALICE],
+    type: 'alert',
+    dataSource: 'main',
+    sql: "SELECT count(*) FROM orders WHERE state = 'stuck'",
+    condition: { op: '>', threshold: 0 },
+    schedule: { cron: '*/5 * * * *', timezone: 'Asia/Seoul' },
+    gracePeriodS: 3600,
+    workingTimeoutS: 300,
+    logRetentionDays: 90,
+    content: { kind: 'none' },
+    messageTemplate: null,
+    recipients: [{ kind: 'slack_channel', id: ALERTS }],
+    emailFallback: false,
+    notifyOnRecovery: true,
+    active: true,
+    snoozedUntil: null,
+    nextRunAt: T0,
+    shard: 0,
+    createdBy: ALICE,
+    createdAt: T0,
+    updatedBy: ALICE,
+    updatedAt: T0,
+    lastState: null,
+    lastEvaluatedAt: null,
+    lastSentAt: null,
+    lastSentTick: null,
+    firingSince: T0,
+    lastErrorNoticeAt: null,
+    threads: {},
+    ...overrides,
+  };
+}
+
+function outgoing(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
+  return {
+    kind,
+    alert: makeAlert(kind === 'report' ? { type: 'report', condition: null, name: 'Daily orders' } : {}),
+    executionId: `exec-${kind}`,
+    scheduledAt: T0,
+    evaluatedAt: new Date(T0.getTime() + 2000),
+    value: kind === 'report' || kind === 'error_notice' ? null : '42',
+    result: null,
+    error: kind === 'error_notice' ? 'relation "orders" does not exist' : null,
+    threadRef: null,
+    ...overrides,
+  };
+}
+
+const channel = (id: string): Recipient => ({ kind: 'slack_channel', id });
+const signal = (): AbortSignal => AbortSignal.timeout(20_000);
+
+interface Button {
+  type: string;
+  text?: { text: string };
+}
+interface Block {
+  type: string;
+  elements?: Button[];
+}
+
+function buttons(blocks: unknown[] | undefined): string[] {
+  return ((blocks ?? []) as Block[])
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? [])
+    .filter((e) => e.type === 'button')
+    .map((e) => e.text?.text ?? '');
+}
+
+function okRef(outcome: DeliveryOutcome): { channel: string; ts: string } {
+  if (!outcome.ok) throw new Error(`delivery failed: ${outcome.error}`);
+  const ref = parseMessageRef(outcome.ref);
+  if (ref === null) throw new Error(`no usable ref: ${String(outcome.ref)}`);
+  return ref;
+}
+
+describe('Slack delivery (real WebClient, simulated Slack)', () => {
+  let sim: SlackSimulator;
+  let delivery: Delivery;
+  let mark = 0;
+
+  /** Calls since the start of the current test, optionally for one method. */
+  const callsNow = (method?: string): CallRecord[] => sim.calls(method).filter((c) => c.seq > mark);
+
+  beforeAll(async () => {
+    sim = await startSlackSimulator({
+      users: [
+        { id: ALICE, name: 'alice', realName: 'Alice Kim', tz: 'Asia/Seoul' },
+        { id: BOB, name: 'bob', tz: 'Europe/Berlin' },
+      ],
+      channels: [
+        { id: ALERTS, name: 'alerts', members: [ALICE] },
+        { id: QUIET, name: 'quiet', members: [ALICE], botIsMember: false },
+      ],
+    });
+    const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
+    delivery = createSlackDelivery({ client, logger: silentLogger(), clock: () => T0 });
+  });
+
+  afterEach(() => {
+    sim.faults.clear();
+    sim.workspace.scopes = [...DEFAULT_SCOPES];
+    mark = sim.calls().length;
+  });
+
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  async function firstFiring(): Promise<{ ref: string; channel: string; ts: string }> {
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
+    const ref = okRef(outcome);
+    return { ...ref, ref: `${ref.channel}:${ref.ts}` };
+  }
+
+  it('posts a firing alert to the channel with its name, value and buttons', async () => {
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
+    const ref = okRef(outcome);
+    expect(outcome).toEqual({ ok: true, ref: `${ALERTS}:${ref.ts}`, note: null });
+
+    const posts = callsNow('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.args).toMatchObject({
+      channel: ALERTS,
+      unfurl_links: 'false',
+      unfurl_media: 'false',
+      metadata: { event_type: 'lookout_alert', event_payload: { alert_id: makeAlert().id, execution_id: 'exec-firing', kind: 'firing' } },
+    });
+    expect(posts[0]?.args.thread_ts).toBeUndefined();
+
+    const message = sim.message(ALERTS, ref.ts);
+    const blocks = JSON.stringify(message?.blocks);
+    expect(blocks).toContain('Payments stuck');
+    expect(blocks).toContain('42');
+    expect(message?.text).toContain('Payments stuck');
+    expect(buttons(message?.blocks)).toEqual(expect.arrayContaining(['Run now', 'Snooze 1h', 'Pause']));
+  });
+
+  it('replies in the thread of a repeat and updates the first message', async () => {
+    const first = await firstFiring();
+    mark = sim.calls().length;
+
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, value: '57' }), signal());
+    expect(outcome).toEqual({ ok: true, ref: first.ref, note: null });
+
+    const replies = sim.replies(ALERTS, first.ts);
+    expect(replies).toHaveLength(1);
+    expect(JSON.stringify(replies[0]?.blocks)).toContain('57');
+    const original = sim.message(ALERTS, first.ts);
+    expect(original?.history).toHaveLength(1);
+    expect(JSON.stringify(original?.blocks)).toContain('Firing');
+    expect(JSON.stringify(original?.blocks)).toContain('57');
+    expect(callsNow().map((c) => c.method)).toEqual(['chat.postMessage', 'chat.update']);
+  });
+
+  it('replies "resolved" in the thread and turns the first message into resolved', async () => {
+    const first = await firstFiring();
+    const outcome = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, value: '0' }), signal());
+    expect(outcome).toEqual({ ok: true, ref: first.ref, note: null });
+
+    const replies = sim.replies(ALERTS, first.ts);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toContain('resolved');
+    const original = sim.message(ALERTS, first.ts);
+    expect(original?.history).toHaveLength(1);
+    expect(original?.text).toContain('resolved');
+    expect(JSON.stringify(original?.blocks)).toContain('Resolved');
+  });
+
+  it('posts a resolved message at top level when there is no first message', async () => {
+    const outcome = await delivery.send(channel(ALERTS), outgoing('resolved'), signal());
+    const ref = okRef(outcome);
+    expect(sim.message(ALERTS, ref.ts)?.thread_ts).toBeUndefined();
+    expect(callsNow('chat.update')).toHaveLength(0);
+  });
+
+  it('posts each report at top level', async () => {
+    const a = okRef(await delivery.send(channel(ALERTS), outgoing('report'), signal()));
+    const b = okRef(await delivery.send(channel(ALERTS), outgoing('report', { threadRef: `${ALERTS}:${a.ts}` }), signal()));
+    expect(a.ts).not.toBe(b.ts);
+    for (const ts of [a.ts, b.ts]) {
+      const message = sim.message(ALERTS, ts);
+      expect(message?.thread_ts).toBeUndefined();
+      expect(JSON.stringify(message?.blocks)).toContain('Daily orders');
+    }
+    expect(callsNow('chat.update')).toHaveLength(0);
+  });
+
+  it('sends an error notice by DM, opening the conversation once', async () => {
+    const outcome = await delivery.send({ kind: 'slack_user', id: ALICE }, outgoing('error_notice'), signal());
+    const ref = okRef(outcome);
+    const [open, post] = callsNow();
+    expect(open?.method).toBe('conversations.open');
+    expect(open?.args.users).toBe(ALICE);
+    const dm = (open?.response.channel as { id: string }).id;
+    expect(post?.method).toBe('chat.postMessage');
+    expect(post?.args.channel).toBe(dm);
+    expect(ref.channel).toBe(dm);
+
+    const message = sim.message(dm, ref.ts);
+    expect(JSON.stringify(message?.blocks)).toContain('relation \\"orders\\" does not exist');
+    expect(sim.messages(ALICE).map((m) => m.ts)).toContain(ref.ts);
+
+    okRef(await delivery.send({ kind: 'slack_user', id: ALICE }, outgoing('error_notice'), signal()));
+    expect(callsNow('conversations.open')).toHaveLength(1);
+  });
+
+  it('says to invite the bot to a channel it is not in', async () => {
+    const outcome = await delivery.send(channel(QUIET), outgoing('firing'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: false });
+    expect(!outcome.ok && outcome.error).toContain('/invite');
+    expect(sim.messages(QUIET)).toHaveLength(0);
+  });
+
+  it('names the missing scope when a DM cannot be opened', async () => {
+    sim.workspace.scopes = DEFAULT_SCOPES.filter((s) => s !== 'im:write');
+    const outcome = await delivery.send({ kind: 'slack_user', id: BOB }, outgoing('error_notice'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: false });
+    expect(!outcome.ok && outcome.error).toContain('im:write');
+    expect(callsNow('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('waits out 429s and posts exactly once', async () => {
+    sim.faults.rateLimit({ method: 'chat.postMessage', retryAfter: 1, times: 2 });
+    const before = sim.messages(ALERTS).length;
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
+    okRef(outcome);
+    expect(callsNow('chat.postMessage').map((c) => c.status)).toEqual([429, 429, 200]);
+    expect(sim.messages(ALERTS)).toHaveLength(before + 1);
+  });
+
+  it('gives up when the working timeout ends during a Retry-After', async () => {
+    sim.faults.rateLimit({ method: 'chat.postMessage', retryAfter: 30, times: 1 });
+    const before = sim.messages(ALERTS).length;
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), AbortSignal.timeout(500));
+    expect(outcome).toEqual({
+      ok: false,
+      unknown: false,
+      error: 'Slack rate-limited Lookout and the working timeout ran out before it could retry',
+    });
+    expect(callsNow('chat.postMessage').map((c) => c.status)).toEqual([429]);
+    expect(sim.messages(ALERTS)).toHaveLength(before);
+  });
+
+  it('reports an HTTP 500 as unknown and never posts again', async () => {
+    sim.faults.httpError({ method: 'chat.postMessage', status: 500 });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: true });
+    expect(!outcome.ok && outcome.error).toMatch(/HTTP 500.*may or may not have been posted/);
+    expect(callsNow('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('reports internal_error on a post as unknown and never posts again', async () => {
+    sim.faults.slackError({ method: 'chat.postMessage', error: 'internal_error' });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: true });
+    expect(callsNow('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('retries service_unavailable, where nothing was posted', async () => {
+    sim.faults.slackError({ method: 'chat.postMessage', error: 'service_unavailable', times: 1 });
+    okRef(await delivery.send(channel(ALERTS), outgoing('firing'), signal()));
+    expect(callsNow('chat.postMessage').map((c) => c.response.ok)).toEqual([false, true]);
+  });
+
+  it('keeps the delivery when only the update of the first message fails', async () => {
+    const first = await firstFiring();
+    sim.faults.slackError({ method: 'chat.update', error: 'cant_update_message' });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref }), signal());
+    expect(outcome.ok).toBe(true);
+    expect(outcome.ok && outcome.note).toMatch(/^could not update the first message: /);
+    expect(sim.replies(ALERTS, first.ts)).toHaveLength(1);
+  });
+
+  it('says SLACK_BOT_TOKEN is wrong on invalid_auth', async () => {
+    const client = createDeliveryWebClient({ token: 'xoxb-not-the-token', slackApiUrl: sim.url, logger: silentLogger() });
+    const wrong = createSlackDelivery({ client, logger: silentLogger() });
+    const outcome = await wrong.send(channel(ALERTS), outgoing('firing'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: false });
+    expect(!outcome.ok && outcome.error).toContain('SLACK_BOT_TOKEN');
+  });
+
+  it('reports a request that timed out as unknown and never posts again', async () => {
+    const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger(), timeoutMs: 300, fetch: sameRealmFetch });
+    const impatient = createSlackDelivery({ client, logger: silentLogger() });
+    sim.faults.latency({ method: 'chat.postMessage', ms: 1500, times: 1 });
+    const outcome = await impatient.send(channel(ALERTS), outgoing('firing'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: true });
+    expect(!outcome.ok && outcome.error).toContain('did not answer in time');
+    await sim.waitUntil(() => callsNow('chat.postMessage').length === 1);
+    expect(callsNow('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('reports a post still in flight when the working timeout ends as unknown', async () => {
+    sim.faults.latency({ method: 'chat.postMessage', ms: 1500, times: 1 });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), AbortSignal.timeout(300));
+    expect(outcome).toMatchObject({ ok: false, unknown: true });
+    expect(!outcome.ok && outcome.error).toContain('working timeout');
+    await sim.waitUntil(() => callsNow('chat.postMessage').length === 1);
+    expect(callsNow('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('retries a refused connection, then says nothing was sent', async () => {
+    const port = await closedPort();
+    const client = createDeliveryWebClient({
+      token: sim.botToken,
+      slackApiUrl: `http://127.0.0.1:${port}/api/`,
+      logger: silentLogger(),
+      fetch: sameRealmFetch,
+    });
+    const unreachable = createSlackDelivery({ client, logger: silentLogger() });
+    const outcome = await unreachable.send(channel(ALERTS), outgoing('firing'), signal());
+    expect(outcome).toMatchObject({ ok: false, unknown: false });
+    expect(!outcome.ok && outcome.error).toContain('ECONNREFUSED');
+  });
+});
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * Node's fetch, its failures re-made as this realm's Errors. Under Jest's VM, fetch's TypeError
+ * is not `instanceof Error` for WebClient, which then keeps only String(error) and loses the
+ * socket cause (ECONNREFUSED); outside Jest both share one realm and this changes nothing.
+ */
+const sameRealmFetch: FetchFunction = async (url, init) => {
+  try {
+    return await fetch(url, init as RequestInit);
+  } catch (err) {
+    const e = err as { name?: string; message?: string; cause?: unknown };
+    throw Object.assign(new Error(e.message ?? String(err), { cause: e.cause }), { name: e.name ?? 'Error' });
+  }
+};
