@@ -150,11 +150,12 @@ export function foldRuntime(input: RuntimeInput): RuntimeChange {
     // Run now never moves the grace window of scheduled ticks.
     if (input.trigger !== 'run_now') change.lastSentTick = input.scheduledAt;
   }
-  if (input.conditionTrue && runtime.firingSince === null) {
-    change.firingSince = input.scheduledAt;
-    if (input.sent === 'firing') change.threads = threadsOf(input.deliveries);
-  } else if (input.sent === 'firing' && Object.keys(runtime.threads).length === 0) {
-    change.threads = threadsOf(input.deliveries);
+  if (input.conditionTrue && runtime.firingSince === null) change.firingSince = input.scheduledAt;
+  if (input.sent === 'firing') {
+    // A new incident starts new threads; while one lasts, the first message per recipient
+    // stays the thread, and a recipient added meanwhile gets its own from now on.
+    change.threads =
+      runtime.firingSince === null ? threadsOf(input.deliveries) : { ...threadsOf(input.deliveries), ...runtime.threads };
   }
   if (input.conditionFalse && runtime.firingSince !== null) {
     change.firingSince = null;

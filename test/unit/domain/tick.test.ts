@@ -169,6 +169,12 @@ describe('foldRuntime (steps 4-6)', () => {
       threads: { 'channel:C1': 'C1:1' },
     });
   });
+  it('while firing, the first message stays each recipient’s thread and a new recipient gets one', () => {
+    const firing = { ...runtime, firingSince: t('09:00:00'), threads: { 'channel:C1': 'C1:1' } };
+    const change = foldRuntime({ ...base, runtime: firing, deliveries: [ok('channel:C1', 'C1:9'), ok('channel:C2', 'C2:5')] });
+    expect(change.runtime.threads).toEqual({ 'channel:C1': 'C1:1', 'channel:C2': 'C2:5' });
+    expect(change.runtime.firingSince).toBeUndefined();
+  });
   it('run now does not move the grace window', () => {
     expect(foldRuntime({ ...base, trigger: 'run_now' }).runtime.lastSentTick).toBeUndefined();
   });
