@@ -56,6 +56,9 @@ const envSchema = z.object({
   SHARDS: intFromEnv(16, 1, 1024),
   EVAL_CONCURRENCY: intFromEnv(64, 1, 1000),
   INSTANCE_NAME: z.string().optional(),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…) with connections:write').optional(),
+  SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,6 +68,8 @@ export interface Config {
   admins: string[];
   screenshots: { allowedHosts: string[] };
   scheduler: { shards: number; concurrency: number; instance: string };
+  /** Null when no Slack tokens are set: Lookout then logs what it would send. */
+  slack: { botToken: string; appToken: string; apiUrl: string | undefined } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -115,6 +120,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (e.DATABASE_URL && e.MONGODB_URL) {
     throw new ConfigError('MONGODB_URL', 'set DATABASE_URL or MONGODB_URL, not both');
   }
+  if ((e.SLACK_BOT_TOKEN === undefined) !== (e.SLACK_APP_TOKEN === undefined)) {
+    throw new ConfigError(
+      e.SLACK_BOT_TOKEN === undefined ? 'SLACK_BOT_TOKEN' : 'SLACK_APP_TOKEN',
+      'set both SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode needs both), or neither',
+    );
+  }
   if (e.MONGODB_URL) throw new ConfigError('MONGODB_URL', 'the MongoDB store is not available in this version yet');
 
   const explicit = e.LOOKOUT_CONFIG !== undefined;
@@ -139,6 +150,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       concurrency: e.EVAL_CONCURRENCY,
       instance: e.INSTANCE_NAME ?? `${process.pid}@${env.HOSTNAME ?? 'local'}`,
     },
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_APP_TOKEN
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            appToken: e.SLACK_APP_TOKEN,
+            // WebClient joins method names onto it: it must end with a slash.
+            apiUrl: e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/?$/, '/'),
+          }
+        : null,
     logLevel: e.LOG_LEVEL,
   };
 }

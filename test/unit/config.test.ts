@@ -16,3 +16,24 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('Slack settings', () => {
+  it('needs both tokens or neither, naming the missing one', () => {
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' }, '/tmp');
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect((err as ConfigError).setting).toBe('SLACK_APP_TOKEN');
+    }
+  });
+  it('refuses a user token where a bot token belongs', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_APP_TOKEN: 'xapp-1' }, '/tmp')).toThrow(/SLACK_BOT_TOKEN/);
+  });
+  it('ends SLACK_API_URL with a slash so method names join onto it', () => {
+    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'http://127.0.0.1:9/api' }, '/tmp');
+    expect(config.slack).toEqual({ botToken: 'xoxb-1', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9/api/' });
+  });
+  it('without tokens Slack is off', () => {
+    expect(loadConfig({}, '/tmp').slack).toBeNull();
+  });
+});

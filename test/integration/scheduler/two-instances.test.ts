@@ -25,7 +25,8 @@ function config(instance: string): Config {
     admins: [],
     screenshots: { allowedHosts: [] },
     scheduler: { shards: 16, concurrency: 32, instance },
-    logLevel: 'silent',
+    slack: null,
+  logLevel: 'silent',
   };
 }
 
