@@ -37,6 +37,7 @@ const config: Config = {
   admins: ['UADMIN'],
   screenshots: { allowedHosts: [] },
   scheduler: { shards: 4, concurrency: 8, instance: 'demo' },
+  slack: null,
   logLevel: 'silent',
 };
 
