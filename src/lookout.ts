@@ -6,6 +6,9 @@ import { createDataSourceCatalog } from './datasources/catalog.js';
 import type { DataSourceCatalog } from './datasources/port.js';
 import { createLogDelivery } from './delivery/log-delivery.js';
 import type { Delivery } from './delivery/port.js';
+import { createRoutingDelivery } from './delivery/routing-delivery.js';
+import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
+import { createDeliveryWebClient } from './delivery/slack/web-client.js';
 import { ConfigError, StoreError } from './errors.js';
 import type { Logger } from './logger.js';
 import { startScheduler, type Scheduler } from './scheduler/agenda.js';
@@ -15,13 +18,15 @@ import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
 import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
+import { createRecipientVerifier } from './slack/membership.js';
 import { startEmbeddedPostgres } from './store/pglite/embedded.js';
 import type { Store } from './store/port.js';
 import { createPostgresStore } from './store/postgres/store.js';
 
 export interface LookoutOptions {
   logger: Logger;
-  /** Where messages go; the log when nothing else is configured. */
+  /** Where messages go (overrides Slack and email); the log when nothing is configured. */
   delivery?: Delivery;
   clock?: () => Date;
   observer?: TickObserver;
@@ -38,6 +43,8 @@ export interface Lookout {
   dataSources: DataSourceCatalog;
   runner: TickRunner;
   service: AlertService;
+  /** The Slack app, when Slack tokens are configured. */
+  slack: SlackApp | null;
   /** The database URL Agenda and the store use (the embedded one's, by default). */
   databaseUrl: string;
   /** Graceful: stop taking jobs, let running executions finish, close everything. */
@@ -64,8 +71,27 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     const dataSources = createDataSourceCatalog(config.dataSources);
     closers.unshift(() => dataSources.closeAll());
 
-    const delivery = options.delivery ?? createLogDelivery(logger.child({ module: 'delivery' }));
+    const slackClient = config.slack
+      ? createDeliveryWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl })
+      : null;
+    const delivery =
+      options.delivery ??
+      (slackClient
+        ? createRoutingDelivery({
+            slack: createSlackDelivery({ client: slackClient, logger: logger.child({ module: 'slack-delivery' }), clock }),
+            email: null,
+          })
+        : createLogDelivery(logger.child({ module: 'delivery' })));
     const instance = config.scheduler.instance;
+    // Home tabs follow the alerts: owners' Homes are refreshed after each execution.
+    let slack: SlackApp | null = null;
+    const observer: TickObserver = {
+      evaluationStarted: options.observer?.evaluationStarted,
+      executionFinished(summary) {
+        options.observer?.executionFinished?.(summary);
+        slack?.alertChanged(summary.alertId);
+      },
+    };
     const runner = createTickRunner({
       store,
       dataSources,
@@ -73,7 +99,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       clock,
       instance,
       logger: logger.child({ module: 'tick' }),
-      observer: options.observer,
+      observer,
     });
     const pool = createEvaluationPool(config.scheduler.concurrency, logger.child({ module: 'pool' }));
     const runNow = createRunNowJob({ runner });
@@ -105,7 +131,25 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       allowedHosts: config.screenshots.allowedHosts,
       // Without a scheduler (one-off use), run now runs here and now.
       runNow: scheduler ? scheduler.runNow : async (data) => void (await runNow(data)),
+      verifyRecipients: config.slack
+        ? createRecipientVerifier({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl })
+        : undefined,
     });
+
+    if (config.slack) {
+      slack = createSlackApp({
+        botToken: config.slack.botToken,
+        appToken: config.slack.appToken,
+        apiUrl: config.slack.apiUrl,
+        service,
+        store,
+        clock,
+        logger: logger.child({ module: 'slack' }),
+      });
+      await slack.start();
+      const started = slack;
+      closers.unshift(() => started.stop());
+    }
 
     let stopped = false;
     return {
@@ -114,6 +158,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       dataSources,
       runner,
       service,
+      slack,
       databaseUrl,
       async stop() {
         if (stopped) return;

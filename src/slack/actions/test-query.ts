@@ -1,0 +1,25 @@
+// The modal's Test query: run the SQL once (read-only) and show what came back, or the
+// database's message, in the modal.
+import type { TestQueryResult } from '../../services/alert-service.js';
+import type { HandlerDeps } from '../app.js';
+import { conditionFromModalValues } from '../blocks/alert-modal.js';
+import { problemText } from '../commands/problem-text.js';
+import { modalValues, updateAlertModal } from '../views/update-alert-modal.js';
+import type { ActionArgs } from './button-handler.js';
+
+export const testQuery = (deps: HandlerDeps) =>
+  async ({ ack, body, client }: ActionArgs): Promise<void> => {
+    await ack();
+    if (body.view === undefined) return;
+    const actor = { userId: body.user.id };
+    const values = modalValues(body.view);
+    let result: TestQueryResult;
+    if (values.dataSource === '') {
+      result = { ok: false, error: 'Choose a data source first.' };
+    } else {
+      result = await deps.service
+        .testQuery(actor, { dataSource: values.dataSource, sql: values.sql, condition: conditionFromModalValues(values) })
+        .catch((err: unknown): TestQueryResult => ({ ok: false, error: problemText(err, deps.logger).replace(/^⚠️ /, '') }));
+    }
+    await updateAlertModal(client, deps, body.view, actor, { testResult: result });
+  };

@@ -1,0 +1,124 @@
+// `/alert doctor`: what is wrong with this Lookout's set-up, found by asking — the token's
+// scopes against REQUIRED_BOT_SCOPES, every alert channel the bot is not in, every data
+// source that does not answer, and the browser and SMTP checks when this build has them.
+// diagnose() gathers plain findings; doctorText() words them as one mrkdwn message.
+import type { WebClient } from '@slack/web-api';
+import type { Actor, AlertService } from '../services/alert-service.js';
+import { describeSlackError, slackErrorCode } from './app.js';
+import { truncate } from './blocks/limits.js';
+import { escapeMrkdwn } from './blocks/mrkdwn.js';
+import { REQUIRED_BOT_SCOPES } from './scopes.js';
+
+/** Optional checks from other parts of Lookout: null means fine, a string says what is wrong. */
+export interface DoctorChecks {
+  browser?: () => Promise<string | null>;
+  smtp?: () => Promise<string | null>;
+}
+
+export interface DoctorFinding {
+  status: 'problem' | 'ok' | 'info';
+  text: string;
+}
+
+export interface DoctorReport {
+  findings: DoctorFinding[];
+}
+
+/** Channels checked at most (each is one conversations.info call). */
+const MAX_CHANNELS = 100;
+const PARALLEL_CALLS = 5;
+/** Slack shows about 40k characters; a doctor report should be read, not scrolled. */
+const MAX_TEXT = 3500;
+
+export async function diagnose(deps: { client: WebClient; service: AlertService; actor: Actor; checks: DoctorChecks }): Promise<DoctorReport> {
+  const [scopes, channels, sources, browser, smtp] = await Promise.all([
+    checkScopes(deps.client),
+    checkChannels(deps.client, deps.service, deps.actor),
+    checkDataSources(deps.service),
+    optionalCheck('Browser (screenshots)', deps.checks.browser),
+    optionalCheck('Email (SMTP)', deps.checks.smtp),
+  ]);
+  return { findings: [...scopes, ...channels, ...sources, browser, smtp] };
+}
+
+export function doctorText(report: DoctorReport): string {
+  const problems = report.findings.filter((f) => f.status === 'problem');
+  const fine = report.findings.filter((f) => f.status === 'ok');
+  const info = report.findings.filter((f) => f.status === 'info');
+  const head = problems.length === 0 ? '✅ *Lookout doctor*: nothing wrong found.' : `🩺 *Lookout doctor*: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}.`;
+  const lines = [head, ...problems.map((f) => `⚠️ ${f.text}`), ...fine.map((f) => `✅ ${f.text}`), ...info.map((f) => `ℹ️ ${f.text}`)];
+  return truncate(lines.join('\n'), MAX_TEXT);
+}
+
+async function checkScopes(client: WebClient): Promise<DoctorFinding[]> {
+  try {
+    const auth = await client.auth.test();
+    const granted = auth.response_metadata?.scopes;
+    if (granted === undefined) return [{ status: 'problem', text: 'Slack did not say which scopes the bot token has (no X-OAuth-Scopes header).' }];
+    const missing = REQUIRED_BOT_SCOPES.filter((s) => !granted.includes(s));
+    if (missing.length === 0) return [{ status: 'ok', text: 'The bot token has every scope Lookout needs.' }];
+    return [
+      {
+        status: 'problem',
+        text: `The bot token lacks ${missing.length === 1 ? 'the scope' : 'scopes'} ${missing.map((s) => `\`${s}\``).join(', ')}: add ${missing.length === 1 ? 'it' : 'them'} under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app.`,
+      },
+    ];
+  } catch (err) {
+    return [{ status: 'problem', text: `auth.test failed (${describeSlackError(err).code}): the bot token may be revoked or wrong (SLACK_BOT_TOKEN).` }];
+  }
+}
+
+async function checkChannels(client: WebClient, service: AlertService, actor: Actor): Promise<DoctorFinding[]> {
+  const alerts = await service.list(actor, { all: true });
+  const users = new Map<string, string[]>();
+  for (const alert of alerts) {
+    for (const r of alert.recipients) {
+      if (r.kind === 'slack_channel') users.set(r.id, [...(users.get(r.id) ?? []), alert.name]);
+    }
+  }
+  const channels = [...users.keys()].slice(0, MAX_CHANNELS);
+  const findings: DoctorFinding[] = [];
+  for (let i = 0; i < channels.length; i += PARALLEL_CALLS) {
+    const batch = await Promise.all(channels.slice(i, i + PARALLEL_CALLS).map((id) => checkChannel(client, id, users.get(id) ?? [])));
+    findings.push(...batch.filter((f): f is DoctorFinding => f !== null));
+  }
+  if (findings.length === 0) findings.push({ status: 'ok', text: `Lookout is in all ${channels.length} channels alerts post to.` });
+  if (users.size > MAX_CHANNELS) findings.push({ status: 'problem', text: `Only the first ${MAX_CHANNELS} of ${users.size} channels were checked.` });
+  return findings;
+}
+
+async function checkChannel(client: WebClient, id: string, alertNames: string[]): Promise<DoctorFinding | null> {
+  const usedBy = `used by ${alertNames.slice(0, 3).map((n) => `“${escapeMrkdwn(n)}”`).join(', ')}${alertNames.length > 3 ? ` and ${alertNames.length - 3} more` : ''}`;
+  try {
+    const info = await client.conversations.info({ channel: id });
+    if (info.channel?.is_member === true || info.channel?.is_im === true) return null;
+    const name = info.channel?.name ?? id;
+    return { status: 'problem', text: `Lookout is not in #${escapeMrkdwn(name)} (${usedBy}): type \`/invite @Lookout\` in that channel.` };
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code === 'channel_not_found') {
+      return { status: 'problem', text: `Channel ${id} (${usedBy}) cannot be found: it was deleted, or it is private and Lookout is not in it.` };
+    }
+    return { status: 'problem', text: `Could not check channel ${id} (${usedBy}): Slack said ${code ?? describeSlackError(err).code}.` };
+  }
+}
+
+async function checkDataSources(service: AlertService): Promise<DoctorFinding[]> {
+  const results = await service.checkDataSources();
+  if (results.length === 0) return [{ status: 'problem', text: 'No data source is configured: add one under `dataSources` in lookout.config.yml.' }];
+  return results.map((r) =>
+    r.ok
+      ? { status: 'ok', text: `Data source “${escapeMrkdwn(r.name)}” answers.` }
+      : { status: 'problem', text: `Data source “${escapeMrkdwn(r.name)}” does not answer: ${escapeMrkdwn(r.error ?? 'no reason given')}` },
+  );
+}
+
+async function optionalCheck(what: string, check: (() => Promise<string | null>) | undefined): Promise<DoctorFinding> {
+  if (check === undefined) return { status: 'info', text: `${what}: not configured in this version.` };
+  try {
+    const problem = await check();
+    return problem === null ? { status: 'ok', text: `${what}: fine.` } : { status: 'problem', text: `${what}: ${escapeMrkdwn(problem)}` };
+  } catch (err) {
+    return { status: 'problem', text: `${what}: the check failed (${err instanceof Error ? escapeMrkdwn(err.message) : 'unknown error'}).` };
+  }
+}

@@ -1,0 +1,21 @@
+// The bot scopes Lookout uses, named once: manifest.yml lists the same, and `/alert doctor`
+// compares the token's scopes (auth.test's X-OAuth-Scopes) with this list.
+// https://docs.slack.dev/reference/scopes
+
+export const REQUIRED_BOT_SCOPES = [
+  /** `/alert` */
+  'commands',
+  /** chat.postMessage, chat.update, chat.postEphemeral */
+  'chat:write',
+  /** conversations.info / conversations.members on public channels */
+  'channels:read',
+  /** the same on private channels Lookout was invited to */
+  'groups:read',
+  /** conversations.open for DMs to people and owners */
+  'im:write',
+  /** users.info: timezones, checking people recipients */
+  'users:read',
+  // files:write (uploads) and users:read.email (email fallback) join with content and email.
+] as const;
+
+export type BotScope = (typeof REQUIRED_BOT_SCOPES)[number];

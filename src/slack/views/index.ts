@@ -1,0 +1,9 @@
+// Modal submissions.
+import type { App } from '@slack/bolt';
+import type { HandlerDeps } from '../app.js';
+import { CALLBACK } from '../ids.js';
+import { alertModalSubmit } from './alert-modal-submit.js';
+
+export function register(app: App, deps: HandlerDeps): void {
+  app.view({ callback_id: CALLBACK.alertModal, type: 'view_submission' }, alertModalSubmit(deps));
+}

@@ -1,0 +1,37 @@
+// Opening the alert modal from `/alert create|edit` and the Create / Edit buttons. The
+// trigger_id dies 3 s after the click, so the timezone lookup is cut short (UTC fallback)
+// and an expired trigger becomes a sentence asking to try again.
+import type { WebClient } from '@slack/web-api';
+import { ForbiddenError, LookoutError } from '../../errors.js';
+import type { Actor } from '../../services/alert-service.js';
+import { describeSlackError, type HandlerDeps } from '../app.js';
+import { alertToModalValues, defaultModalValues } from '../blocks/alert-modal.js';
+import { renderAlertModal, type AlertModalState } from './render-alert-modal.js';
+
+const TZ_TIMEOUT_MS = 1000;
+
+export async function openCreateModal(client: WebClient, deps: HandlerDeps, triggerId: string, actor: Actor, name: string | null): Promise<void> {
+  const userTimezone = await deps.timezoneOf(client, actor.userId, TZ_TIMEOUT_MS);
+  const values = { ...defaultModalValues(actor.userId, userTimezone), name: name ?? '' };
+  await open(client, deps, triggerId, { mode: 'create', alertId: null, values, actor, userTimezone });
+}
+
+/** Owners and admins only: others get the service's "not allowed" sentence. */
+export async function openEditModal(client: WebClient, deps: HandlerDeps, triggerId: string, actor: Actor, ref: string): Promise<void> {
+  const alert = await deps.service.get(ref);
+  if (!deps.service.canChange(actor, alert)) throw new ForbiddenError('edit');
+  const userTimezone = await deps.timezoneOf(client, actor.userId, TZ_TIMEOUT_MS);
+  await open(client, deps, triggerId, { mode: 'edit', alertId: alert.id, values: alertToModalValues(alert), actor, userTimezone });
+}
+
+async function open(client: WebClient, deps: HandlerDeps, triggerId: string, state: AlertModalState): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: triggerId, view: renderAlertModal(deps, state) });
+  } catch (err) {
+    const slack = describeSlackError(err);
+    if (slack.code === 'expired_trigger_id') {
+      throw new LookoutError('timeout', 'Slack took too long to open the form. Please try again.', { cause: err });
+    }
+    throw new LookoutError('internal', `Slack would not open the form (${slack.code}). Please try again; if it keeps failing, an admin can run \`/alert doctor\`.`, { cause: err });
+  }
+}
