@@ -1,24 +1,25 @@
-// `npm run demo`: Lookout end to end on the embedded defaults. Starts the embedded store
-// (PGlite), a sample SQLite data source and the real scheduler; creates an alert through the
-// service; runs it now, lets its scheduled tick fire, then shows the messages it would have
-// sent (the recording delivery stands in for Slack and email) and its execution history.
+// `npm run demo`: Lookout end to end on the embedded defaults, as a person would use it.
+// Starts the embedded store (PGlite), a sample SQLite data source, a local Slack simulator
+// and the real Slack app (Bolt in Socket Mode, pointed at the simulator); types
+// `/alert create`, fills in and submits the modal; lets the alert fire on its next minute;
+// then prints the Slack messages Lookout posted, readably.
 import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../src/config.js';
-import { createRecordingDelivery } from '../src/delivery/recording-delivery.js';
-import { describeCondition } from '../src/domain/condition.js';
-import { describeSchedule } from '../src/domain/schedule.js';
 import { silentLogger } from '../src/logger.js';
 import { startLookout } from '../src/lookout.js';
+import { ACTION, BLOCK } from '../src/slack/ids.js';
+import { startSlackSimulator, type SimMessage, type SlackView } from '../test/support/slack-simulator/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'lookout-demo-'));
+const ALICE = 'U0ALICE01';
+const CHANNEL = 'C0SHOPOPS';
 const say = (line = '') => console.log(line);
+const dir = mkdtempSync(join(tmpdir(), 'lookout-demo-'));
 
 // The sample data source: a small shop database.
-mkdirSync(dir, { recursive: true });
-const samplePath = join(dir, 'sample.sqlite');
+const samplePath = join(dir, 'shop.sqlite');
 const sample = new Database(samplePath);
 sample.exec(`
   CREATE TABLE orders (id INTEGER PRIMARY KEY, region TEXT, status TEXT, amount REAL);
@@ -29,73 +30,118 @@ sample.exec(`
 `);
 sample.close();
 
+say('Starting a local Slack simulator, the embedded store (PGlite) and the Lookout Slack app…');
+const sim = await startSlackSimulator({
+  users: [{ id: ALICE, name: 'alice', realName: 'Alice Kim', tz: 'Asia/Seoul' }],
+  channels: [{ id: CHANNEL, name: 'shop-ops', members: [ALICE] }],
+});
 const config: Config = {
   store: { kind: 'pglite', dataDir: join(dir, 'store') },
   dataSources: [
     { name: 'shop', kind: 'sqlite', path: samplePath, statementTimeoutS: 30, maxRows: 1000, poolSize: 1, allowedUsers: [] },
   ],
-  admins: ['UADMIN'],
+  admins: [ALICE],
   screenshots: { allowedHosts: [] },
   scheduler: { shards: 4, concurrency: 8, instance: 'demo' },
-  slack: null,
+  slack: { botToken: sim.botToken, appToken: sim.appToken, apiUrl: sim.url },
   logLevel: 'silent',
 };
-
-const recording = createRecordingDelivery();
-say('Starting Lookout on the embedded store (PGlite) with a sample SQLite data source…');
-const lookout = await startLookout(config, { logger: silentLogger(), delivery: recording, processEveryMs: 1000 });
-const actor = { userId: 'UDEMO' };
-
+const lookout = await startLookout(config, { logger: silentLogger(), processEveryMs: 1000, lockLifetimeMs: 2000 });
+let exitCode = 0;
 try {
-  say('Creating an alert through the service (what `/alert create` will call)…');
-  const alert = await lookout.service.create(actor, {
-    name: 'Pending orders piling up',
-    description: 'More than 5 orders are waiting for payment.',
-    type: 'alert',
-    dataSource: 'shop',
-    sql: "SELECT count(*) FROM orders WHERE status = 'pending'",
-    condition: { op: '>', threshold: 5 },
-    schedule: { cron: '* * * * *', timezone: 'Asia/Seoul' },
-    gracePeriodS: 1,
-    recipients: [
-      { kind: 'slack_channel', id: 'C0DEMO' },
-      { kind: 'email', address: 'ops@example.com' },
-    ],
+  await sim.waitForConnection();
+
+  say('Alice types `/alert create` in #shop-ops…');
+  const opens = sim.calls('views.open').length;
+  await sim.slashCommand({ user_id: ALICE, channel_id: CHANNEL, text: 'create' });
+  const opened = await sim.waitUntil(() => sim.calls('views.open')[opens]);
+  let view = (opened.response as { view: SlackView }).view;
+  say(`  the modal opened (${sim.calls('views.open').length} views.open call)`);
+
+  say('…chooses "every N minutes" (the modal re-renders), fills it in and submits it.');
+  const hash = sim.view(view.id)?.hash;
+  await sim.blockAction({ user: ALICE, view: view.id, action_id: ACTION.schedulePresetChanged, value: 'every_minutes' });
+  view = await sim.waitUntil(() => {
+    const now = sim.view(view.id);
+    return now !== undefined && now.hash !== hash ? now : undefined;
   });
-  say(`  "${alert.name}": ${describeCondition(alert.condition!)}, ${describeSchedule(alert.schedule)}`);
-  say(`  next run ${alert.nextRunAt?.toISOString()}`);
+  const ack = await sim.viewSubmission({
+    view: view.id,
+    user: ALICE,
+    values: {
+      [BLOCK.name]: { [ACTION.value]: 'Pending orders piling up' },
+      [BLOCK.description]: { [ACTION.value]: 'More than 5 orders are waiting for payment.' },
+      [BLOCK.dataSource]: { [ACTION.value]: 'shop' },
+      [BLOCK.sql]: { [ACTION.value]: "SELECT count(*) FROM orders WHERE status = 'pending'" },
+      [BLOCK.conditionOp]: { [ACTION.value]: '>' },
+      [BLOCK.conditionThreshold]: { [ACTION.value]: '5' },
+      [BLOCK.scheduleEveryMinutes]: { [ACTION.scheduleChanged]: '1' },
+      [BLOCK.gracePeriodS]: { [ACTION.value]: '1' },
+      [BLOCK.recipientChannels]: { [ACTION.value]: [CHANNEL] },
+    },
+  });
+  if (Object.keys(ack).length > 0) throw new Error(`the modal was refused: ${JSON.stringify(ack)}`);
+  const alert = await waitFor(() => lookout.store.findAlertByName('Pending orders piling up'), 10_000);
+  say(`  stored "${alert.name}"; next run ${alert.nextRunAt?.toISOString()}`);
 
-  say('Run now…');
-  await lookout.service.runNow(actor, alert.id);
-  await waitFor(() => recording.sent.length >= 2, 30_000);
-
-  const tick = alert.nextRunAt!;
-  say(`Waiting for the scheduled tick at ${tick.toISOString()} (${Math.max(0, Math.round((tick.getTime() - Date.now()) / 1000))} s)…`);
-  await waitFor(() => recording.sent.some((m) => m.message.scheduledAt.getTime() === tick.getTime()), 90_000);
-  await waitFor(async () => (await lookout.store.history(alert.id, 5)).every((e) => e.state !== 'WORKING'), 10_000);
+  const seconds = Math.max(0, Math.round(((alert.nextRunAt?.getTime() ?? Date.now()) - Date.now()) / 1000));
+  say(`Waiting for its scheduled tick (${seconds} s)…`);
+  await sim.waitUntil(() => sim.messages(CHANNEL).find((m) => m.via === 'chat.postMessage'), 90_000);
+  await waitFor(async () => ((await lookout.store.history(alert.id, 1))[0]?.state ?? 'WORKING') !== 'WORKING' || null, 10_000);
 
   say();
-  say('Messages Lookout sent (recorded):');
-  for (const { recipient, message } of recording.sent) {
-    say(`  → ${recipient.padEnd(24)} ${message.kind.padEnd(8)} "${message.alert.name}" value ${message.value} (tick ${message.scheduledAt.toISOString()})`);
+  say('What Lookout posted in Slack:');
+  for (const channelOrUser of [CHANNEL, ALICE]) {
+    for (const message of sim.messages(channelOrUser)) printMessage(channelOrUser === CHANNEL ? '#shop-ops' : 'DM to alice', message);
   }
+  const files = sim.files();
+  say(files.length === 0 ? '  (no files uploaded)' : `  files: ${files.map((f) => f.name).join(', ')}`);
   say();
   say('Execution history:');
-  for (const e of await lookout.store.history(alert.id, 10)) {
-    say(`  ${e.scheduledAt.toISOString()}  ${e.trigger.padEnd(8)} ${e.state.padEnd(8)} value ${e.value} query ${e.queryMs} ms`);
+  for (const e of await lookout.store.history(alert.id, 5)) {
+    say(`  ${e.scheduledAt.toISOString()}  ${e.trigger.padEnd(8)} ${e.state.padEnd(8)} value ${e.value}`);
   }
   say();
   say('Demo finished.');
+} catch (err) {
+  console.error(`demo failed: ${(err as Error).message}`);
+  exitCode = 1;
 } finally {
   await lookout.stop();
+  await sim.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-process.exit(0);
+process.exit(exitCode);
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+function printMessage(where: string, message: SimMessage): void {
+  say(`  ── ${where}${message.thread_ts ? ' (in thread)' : ''} via ${message.via}`);
+  for (const line of blockLines(message.blocks)) say(`     ${line}`);
+  if (!message.blocks || message.blocks.length === 0) say(`     ${message.text ?? ''}`);
+}
+
+/** The readable text of Block Kit blocks: headers, sections, fields, context, button labels. */
+function blockLines(blocks: unknown[] | undefined): string[] {
+  const lines: string[] = [];
+  for (const block of (blocks ?? []) as Record<string, unknown>[]) {
+    const textOf = (t: unknown) => (t && typeof t === 'object' ? String((t as { text?: unknown }).text ?? '') : '');
+    if (block.text) lines.push(...textOf(block.text).split('\n'));
+    if (Array.isArray(block.fields)) lines.push(block.fields.map(textOf).join('  |  '));
+    if (Array.isArray(block.elements)) {
+      const parts = (block.elements as Record<string, unknown>[]).map((e) => textOf(e.text) || textOf(e) || (e.type === 'datetimepicker' ? '[Snooze until…]' : ''));
+      const labels = block.type === 'actions' ? parts.filter(Boolean).map((p) => `[${p}]`) : parts;
+      lines.push(labels.join(' '));
+    }
+  }
+  // Slack shows mrkdwn's escapes as the characters; so does the demo.
+  return lines.filter((l) => l.trim() !== '').map((l) => l.replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&'));
+}
+
+async function waitFor<T>(check: () => Promise<T | null>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`the demo waited ${timeoutMs / 1000} s and nothing happened`);
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s and nothing happened`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
