@@ -44,3 +44,14 @@ export function interruptible<T>(
     if (options.signal?.aborted) onAbort();
   });
 }
+
+/** Whether `work` settles within `ms` (and, with `mustSucceed`, fulfils). */
+export function settledWithin(work: Promise<unknown>, ms: number, mustSucceed = false): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    work.then(
+      () => (clearTimeout(timer), resolve(true)),
+      () => (clearTimeout(timer), resolve(!mustSucceed)),
+    );
+  });
+}

@@ -12,7 +12,7 @@ import mysql from 'mysql2';
 import type { DataSourceConfig } from '../config.js';
 import type { Cell } from '../domain/types.js';
 import { canceledError, classifyMysqlError, secretsOfUrl } from './error-rules.js';
-import { interruptible } from './interruptible.js';
+import { interruptible, settledWithin } from './interruptible.js';
 import { DataSourceError, type DataSource, type QueryOptions, type QueryResult } from './port.js';
 
 type MysqlConfig = Extract<DataSourceConfig, { kind: 'mysql' }>;
@@ -74,16 +74,6 @@ interface Read {
   /** False when rows were left unread: the connection must be destroyed. */
   drained: boolean;
 }
-
-/** Whether `work` settles within `ms` (and, with `mustSucceed`, fulfils). */
-const settledWithin = (work: Promise<unknown>, ms: number, mustSucceed = false): Promise<boolean> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    work.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(!mustSucceed)),
-    );
-  });
 
 const run = (conn: mysql.Connection, sql: string): Promise<unknown> =>
   new Promise((resolve, reject) => conn.query(sql, (err, result) => (err ? reject(err) : resolve(result))));

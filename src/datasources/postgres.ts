@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { DataSourceConfig } from '../config.js';
 import type { Cell } from '../domain/types.js';
 import { canceledError, classifyPostgresError, secretsOfUrl } from './error-rules.js';
-import { interruptible } from './interruptible.js';
+import { interruptible, settledWithin } from './interruptible.js';
 import type { DataSource, QueryOptions, QueryResult } from './port.js';
 
 type PostgresConfig = Extract<DataSourceConfig, { kind: 'postgres' }>;
@@ -56,16 +56,6 @@ const PARSERS = new Map<number, (text: string) => Cell>([
   ],
 ]);
 const CELL_TYPES = { getTypeParser: (oid: number) => PARSERS.get(oid) ?? identity };
-
-/** Whether `work` settles within `ms` (and, with `mustSucceed`, fulfils). */
-const settledWithin = (work: Promise<unknown>, ms: number, mustSucceed = false): Promise<boolean> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    work.then(
-      () => (clearTimeout(timer), resolve(true)),
-      () => (clearTimeout(timer), resolve(!mustSucceed)),
-    );
-  });
 
 /**
  * A pooled client released exactly once: with an error it is destroyed, not pooled.
