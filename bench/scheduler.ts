@@ -41,7 +41,8 @@ new Database(sqlitePath).exec('CREATE TABLE t (v INTEGER); INSERT INTO t VALUES 
 
 let dbName: string | null = null;
 let url: string;
-let embeddedStop: (() => Promise<void>) | null = null;
+let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
+const pgliteDir = join(dir, 'pglite');
 if (storeKind === 'postgres') {
   dbName = `lookout_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
@@ -52,9 +53,9 @@ if (storeKind === 'postgres') {
   u.pathname = `/${dbName}`;
   url = u.toString();
 } else {
-  const embedded = await startEmbeddedPostgres({ dataDir: join(dir, 'pglite') });
+  // Seeded through its own server here, then reopened by Lookout as its embedded store.
+  embedded = await startEmbeddedPostgres({ dataDir: pgliteDir });
   url = embedded.url;
-  embeddedStop = embedded.stop;
 }
 
 // Alerts go in through the store directly: the service's validation is not what is measured.
@@ -88,17 +89,19 @@ for (let i = 0; i < N; i += 1) {
     createdAt: now,
   });
 }
-await seedStore.close();
 const seedS = (Date.now() - seedStart) / 1000;
 // Seeding takes seconds: the first measured tick is the first boundary that leaves Lookout
 // time to start, else it would be a catch-up run and the next tick a planned skip.
 const firstTick = nextRunAfter({ cron: '* * * * *', timezone: 'UTC' }, new Date(Date.now() + 10_000)).getTime();
 {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   await client.query('UPDATE alerts SET next_run_at = $1', [new Date(firstTick)]);
   await client.end();
 }
+await seedStore.close();
+if (embedded) await embedded.stop();
 
 const lateness: number[] = [];
 const startsPerTick = new Map<number, { first: number; last: number; count: number }>();
@@ -109,8 +112,7 @@ const rssTimer = setInterval(() => {
 }, 250);
 
 const config: Config = {
-  // PGlite is already served above; Lookout reaches either store by URL.
-  store: { kind: 'postgres', url },
+  store: storeKind === 'postgres' ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: pgliteDir },
   dataSources: [
     { name: 'bench', kind: 'sqlite', path: sqlitePath, statementTimeoutS: 30, maxRows: 100, poolSize: Number(values['sqlite-pool']), allowedUsers: [] },
   ],
@@ -149,10 +151,10 @@ while (Date.now() < deadline) {
 }
 await new Promise((r) => setTimeout(r, 3000));
 clearInterval(rssTimer);
-await lookout.stop();
 
 // Count from the store's point of view too: executions per (alert, tick).
-const client = new pg.Client({ connectionString: url });
+const client = new pg.Client({ connectionString: lookout.databaseUrl });
+client.on('error', () => undefined);
 await client.connect();
 const { rows } = await client.query<{ due: string; evaluated: string; duplicates: string }>(
   `SELECT count(*) AS evaluated,
@@ -162,6 +164,7 @@ const { rows } = await client.query<{ due: string; evaluated: string; duplicates
   [ticks.map((t) => new Date(t))],
 );
 await client.end();
+await lookout.stop();
 
 const due = N * TICKS;
 const evaluated = Number(rows[0]?.evaluated ?? 0);
@@ -210,6 +213,5 @@ if (dbName) {
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await admin.end();
 }
-if (embeddedStop) await embeddedStop();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -64,8 +64,10 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     } else {
       databaseUrl = config.store.url;
     }
-    // PGlite serves at most 30 connections, shared with Agenda; a real server takes more.
-    const store = await openStore(databaseUrl, config.store.kind === 'postgres' ? 'DATABASE_URL' : 'DATA_DIR', config.store.kind === 'postgres' ? 20 : 10);
+    // PGlite serves at most 30 connections, shared with Agenda, and one session (so no named
+    // statements); a real server takes more connections and prepared statements.
+    const real = config.store.kind === 'postgres';
+    const store = await openStore(databaseUrl, real ? 'DATABASE_URL' : 'DATA_DIR', real ? 20 : 10, real);
     closers.unshift(() => store.close());
 
     const dataSources = createDataSourceCatalog(config.dataSources);
@@ -172,9 +174,9 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
   }
 }
 
-async function openStore(url: string, setting: string, max: number): Promise<Store> {
+async function openStore(url: string, setting: string, max: number, prepare: boolean): Promise<Store> {
   try {
-    return await createPostgresStore({ connectionString: url, max });
+    return await createPostgresStore({ connectionString: url, max, prepare });
   } catch (err) {
     throw new ConfigError(setting, `cannot open the store: ${rootCause(err)}`, { cause: err });
   }

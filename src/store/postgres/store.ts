@@ -24,7 +24,7 @@ export type PostgresStoreOptions =
   /** A pool the caller owns (and ends). */
   | { pool: pg.Pool }
   /** The store creates its pool and ends it on close(). */
-  | { connectionString: string; max?: number };
+  | { connectionString: string; max?: number; prepare?: boolean };
 
 /** Pool size when the store creates its pool; on PGlite it must leave room under maxConnections. */
 const DEFAULT_POOL_MAX = 10;
@@ -46,7 +46,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await ownPool?.end().catch(() => undefined);
     throw storeError('prepare its tables', err);
   }
-  return new PostgresStore(pool, ownPool !== null);
+  return new PostgresStore(pool, ownPool !== null, 'prepare' in options && options.prepare === true);
+}
+
+/**
+ * A stable name per statement text, so each pooled connection parses and plans a statement
+ * once and then only binds it: on a busy scheduler, parse and plan were a large part of the
+ * database's work per tick. Not on PGlite, whose connections share one session (a name
+ * prepared by one connection would clash when another prepares it).
+ */
+function statementName(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `lookout_${(hash >>> 0).toString(36)}_${text.length}`;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -90,6 +102,7 @@ class PostgresStore implements Store {
   constructor(
     private readonly pool: pg.Pool,
     private readonly ownsPool: boolean,
+    private readonly prepare: boolean,
   ) {}
 
   private async query<R extends pg.QueryResultRow>(
@@ -99,7 +112,9 @@ class PostgresStore implements Store {
     translate?: (err: unknown) => Error | undefined,
   ): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await (this.prepare
+        ? this.pool.query<R>({ name: statementName(text), text, values })
+        : this.pool.query<R>(text, values));
     } catch (err) {
       throw translate?.(err) ?? storeError(action, err);
     }

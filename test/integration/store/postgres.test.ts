@@ -49,6 +49,15 @@ runStoreContract('PostgreSQL', {
   },
 });
 
+// As Lookout runs on a real server: with named (prepared) statements.
+runStoreContract('PostgreSQL, prepared statements', {
+  create: () => createPostgresStore({ connectionString: urlOf(database), prepare: true }),
+  async cleanup(store) {
+    await store.close();
+    await direct.query('TRUNCATE executions, alerts');
+  },
+});
+
 describe('PostgreSQL store', () => {
   it('migrates a fresh database from two instances starting at once', async () => {
     const fresh = await createDatabase();
