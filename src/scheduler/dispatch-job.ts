@@ -2,6 +2,7 @@
 // shard's due alerts, claim each tick (the unique execution makes it exactly-once), move
 // each alert's next run time to its next future tick, and hand the claims to the pool.
 import { nextRunAfter } from '../domain/schedule.js';
+import type { Schedule } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { TickRunner } from '../services/tick-runner.js';
 import type { Store } from '../store/port.js';
@@ -57,6 +58,17 @@ export function createDispatchJob(deps: DispatchDeps) {
   return async function dispatchShard(shard: number, signal?: AbortSignal): Promise<DispatchResult> {
     const result: DispatchResult = { claimed: 0, alreadyClaimed: 0, takenOver: 0, abandoned: 0 };
     const now = clock();
+    // Many alerts share a schedule; within one dispatch `now` is fixed, so compute each once.
+    const nextRuns = new Map<string, Date>();
+    const nextAfterNow = (schedule: Schedule): Date => {
+      const key = `${schedule.cron}\u0000${schedule.timezone}`;
+      let next = nextRuns.get(key);
+      if (next === undefined) {
+        next = nextRunAfter(schedule, now);
+        nextRuns.set(key, next);
+      }
+      return next;
+    };
     await recoverStale(shard, now, result);
     for (;;) {
       if (signal?.aborted) break;
@@ -74,7 +86,7 @@ export function createDispatchJob(deps: DispatchDeps) {
       );
       // Downtime gives one catch-up run: the next run is the next tick after now.
       await store.advanceNextRuns(
-        due.map((alert) => ({ id: alert.id, expected: alert.nextRunAt!, next: nextRunAfter(alert.schedule, now) })),
+        due.map((alert) => ({ id: alert.id, expected: alert.nextRunAt!, next: nextAfterNow(alert.schedule) })),
       );
       const byAlert = new Map(due.map((alert) => [alert.id, alert]));
       for (const { execution, running } of claimed) {
