@@ -12,9 +12,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# Debian packages, only where missing (root on the machines this targets).
+# Debian packages, only where missing (root on the machines this targets). None is needed
+# yet; chromium and fonts-noto-cjk join this list with screenshots and charts.
+APT_PACKAGES=()
 need=()
-for pkg in ${LOOKOUT_APT_PACKAGES:-}; do
+for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
