@@ -127,7 +127,7 @@ function blockLines(blocks: unknown[] | undefined): string[] {
     if (block.text) lines.push(...textOf(block.text).split('\n'));
     if (Array.isArray(block.fields)) lines.push(block.fields.map(textOf).join('  |  '));
     if (Array.isArray(block.elements)) {
-      const parts = (block.elements as Record<string, unknown>[]).map((e) => textOf(e.text) || textOf(e) || (e.type === 'datetimepicker' ? '[Snooze until…]' : ''));
+      const parts = (block.elements as Record<string, unknown>[]).map((e) => textOf(e.text) || textOf(e) || (e.type === 'datetimepicker' ? 'Snooze until…' : ''));
       const labels = block.type === 'actions' ? parts.filter(Boolean).map((p) => `[${p}]`) : parts;
       lines.push(labels.join(' '));
     }
