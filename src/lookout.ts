@@ -144,7 +144,6 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         appToken: config.slack.appToken,
         apiUrl: config.slack.apiUrl,
         service,
-        store,
         clock,
         logger: logger.child({ module: 'slack' }),
       });

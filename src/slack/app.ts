@@ -6,7 +6,6 @@ import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@s
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import type { AlertService } from '../services/alert-service.js';
-import type { Store } from '../store/port.js';
 import { register as registerActions } from './actions/index.js';
 import { register as registerCommands } from './commands/index.js';
 import type { DoctorChecks } from './doctor.js';
@@ -21,8 +20,6 @@ export interface SlackAppDeps {
   /** Slack's Web API base (ends with `/api/`); the simulator's in tests. */
   apiUrl?: string;
   service: AlertService;
-  /** Kept for the wiring's sake: handlers go through the service, never the store. */
-  store: Store;
   clock: () => Date;
   logger: Logger;
   doctor?: DoctorChecks;
