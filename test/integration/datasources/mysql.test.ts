@@ -4,26 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import { openDataSource } from '../../../src/datasources/open-data-source.js';
-import { DataSourceError, type DataSource } from '../../../src/datasources/port.js';
+import type { DataSource } from '../../../src/datasources/port.js';
+import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 
 const URL = process.env.TEST_DATASOURCE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const table = `ds_my_${suffix}`;
 const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2, allowedUsers: [] };
-const opts = { timeoutMs: 10_000, maxRows: 1000 };
 
 let source: DataSource;
 let admin: mysql.Connection;
-
-async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DataSourceError);
-    return err as DataSourceError;
-  }
-  throw new Error('expected the query to fail');
-}
 
 async function rowCount(): Promise<number> {
   const [rows] = await admin.query(`SELECT COUNT(*) AS n FROM ${table}`);
@@ -156,22 +146,7 @@ describe('mysql data source', () => {
     expect((await source.query('SELECT 1 AS one', opts)).rows).toEqual([[1]]);
   });
 
-  it('does not start a query whose signal has already aborted', async () => {
-    const error = await failure(source.query('SELECT 1', { ...opts, signal: AbortSignal.abort() }));
-    expect(error.reason).toBe('canceled');
-  });
-
-  it('names a missing table', async () => {
-    const error = await failure(source.query('SELECT * FROM no_such_table_here', opts));
-    expect(error.reason).toBe('missing_object');
-    expect(error.userMessage).toContain('no_such_table_here');
-  });
-
-  it('reports a syntax error', async () => {
-    const error = await failure(source.query('SELEC 1', opts));
-    expect(error.reason).toBe('syntax');
-    expect(error.userMessage).toContain('SELEC');
-  });
+  runCommonEngineCases(() => source);
 
   it('reports a wrong password without the password', async () => {
     const bad = openDataSource({ name: 'my-bad-pass', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:3306/test', ...limits });

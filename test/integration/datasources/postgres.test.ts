@@ -3,26 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { openDataSource } from '../../../src/datasources/open-data-source.js';
-import { DataSourceError, type DataSource } from '../../../src/datasources/port.js';
+import type { DataSource } from '../../../src/datasources/port.js';
+import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 
 const URL = process.env.TEST_DATASOURCE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const table = `ds_pg_${suffix}`;
 const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2, allowedUsers: [] };
-const opts = { timeoutMs: 10_000, maxRows: 1000 };
 
 let source: DataSource;
 let admin: pg.Client;
-
-async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DataSourceError);
-    return err as DataSourceError;
-  }
-  throw new Error('expected the query to fail');
-}
 
 async function rowCount(): Promise<number> {
   const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
@@ -153,22 +143,7 @@ describe('postgres data source', () => {
     expect((await source.query('SELECT 1 AS one', opts)).rows).toEqual([[1]]);
   });
 
-  it('does not start a query whose signal has already aborted', async () => {
-    const error = await failure(source.query('SELECT 1', { ...opts, signal: AbortSignal.abort() }));
-    expect(error.reason).toBe('canceled');
-  });
-
-  it('names a missing table', async () => {
-    const error = await failure(source.query('SELECT * FROM no_such_table_here', opts));
-    expect(error.reason).toBe('missing_object');
-    expect(error.userMessage).toContain('no_such_table_here');
-  });
-
-  it('reports a syntax error', async () => {
-    const error = await failure(source.query('SELEC 1', opts));
-    expect(error.reason).toBe('syntax');
-    expect(error.userMessage).toContain('SELEC');
-  });
+  runCommonEngineCases(() => source);
 
   it('reports bad credentials without the password', async () => {
     // The local server trusts every login, so an unknown role stands in for a wrong password.

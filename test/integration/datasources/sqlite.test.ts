@@ -8,26 +8,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDataSource } from '../../../src/datasources/open-data-source.js';
-import { DataSourceError, type DataSource } from '../../../src/datasources/port.js';
+import type { DataSource } from '../../../src/datasources/port.js';
+import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 
 const dir = mkdtempSync(join(tmpdir(), `lookout-sqlite-${process.pid}-`));
 const file = join(dir, 'sample.db');
 const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 1, allowedUsers: [] };
-const opts = { timeoutMs: 10_000, maxRows: 1000 };
 // Runs for minutes inside one SQLite call (an aggregate over a recursive CTE).
 const LONG_QUERY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1e12) SELECT count(*) FROM c';
 
 let source: DataSource;
-
-async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DataSourceError);
-    return err as DataSourceError;
-  }
-  throw new Error('expected the query to fail');
-}
 
 const fileHash = () => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -164,17 +154,7 @@ describe('sqlite data source', () => {
     expect((await failure(busy)).reason).toBe('timeout');
   });
 
-  it('names a missing table', async () => {
-    const error = await failure(source.query('SELECT * FROM no_such_table_here', opts));
-    expect(error.reason).toBe('missing_object');
-    expect(error.userMessage).toContain('no_such_table_here');
-  });
-
-  it('reports a syntax error', async () => {
-    const error = await failure(source.query('SELEC 1', opts));
-    expect(error.reason).toBe('syntax');
-    expect(error.userMessage).toContain('SELEC');
-  });
+  runCommonEngineCases(() => source);
 
   it('reports a missing file', async () => {
     const missing = openDataSource({ name: 'sqlite-missing', kind: 'sqlite', path: join(dir, 'nope.db'), ...limits });
