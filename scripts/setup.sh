@@ -12,9 +12,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# Debian packages, only where missing (root on the machines this targets). None is needed
-# yet; chromium and fonts-noto-cjk join this list with screenshots and charts.
-APT_PACKAGES=()
+# Debian packages, only where missing (root on the machines this targets): the browser for
+# screenshots (puppeteer's own download is skipped, see .puppeteerrc.cjs) and CJK fonts, so
+# Korean, Japanese and Chinese text renders as glyphs in screenshots and charts.
+APT_PACKAGES=(chromium fonts-noto-cjk)
 need=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
