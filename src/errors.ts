@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'datasource'
   | 'store'
   | 'delivery'
+  | 'capture'
   | 'timeout'
   | 'internal';
 

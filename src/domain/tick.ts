@@ -104,7 +104,9 @@ export function foldDeliveries(records: DeliveryRecord[]): DeliveryFold {
   const reason = parts.length > 0 ? `delivery failed for ${parts.join('; ')}` : null;
   if (failed.length > 0) return { state: 'ERROR', reason };
   if (unknown.length > 0) return { state: 'UNKNOWN', reason };
-  return { state: 'SUCCESS', reason: null };
+  // Delivered, but something short of failure happened (a file that did not upload, an email fallback).
+  const notes = records.filter((r) => r.ok && r.note !== null).map((r) => `${r.recipient}: ${r.note ?? ''}`);
+  return { state: 'SUCCESS', reason: notes.length > 0 ? `delivered with notes: ${notes.join('; ')}` : null };
 }
 
 export interface RuntimeInput {

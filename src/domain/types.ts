@@ -24,9 +24,9 @@ export type ChartType = 'line' | 'bar' | 'table';
 
 export type Content =
   | { kind: 'none' }
-  | { kind: 'csv' }
-  | { kind: 'chart'; chart: ChartType }
-  | {
+  | ({ kind: 'csv' } & CsvOptions)
+  | ({ kind: 'chart'; chart: ChartType; /** Attach the result as CSV too. */ csv: boolean } & CsvOptions)
+  | ({
       kind: 'screenshot';
       /** What the browser opens (may be an internal address). */
       url: string;
@@ -34,9 +34,24 @@ export type Content =
       linkUrl: string | null;
       width: number;
       height: number;
+      /** Device scale factor (2 for sharp text on high-density screens). */
+      scale: number;
       /** Capture only this element, when set. */
       selector: string | null;
-    };
+      /** The whole scrollable page instead of the viewport (ignored with `selector`). */
+      fullPage: boolean;
+      /** Wait until this CSS selector is on the page (the dashboard has loaded). */
+      waitFor: string | null;
+      /** Wait until this CSS selector is gone (a loading spinner). */
+      waitForGone: string | null;
+      /** Attach the result as CSV too. */
+      csv: boolean;
+    } & CsvOptions);
+
+export type CsvOptions = {
+  /** Start the CSV with a UTF-8 byte order mark, so spreadsheet programs read it as UTF-8. */
+  bom: boolean;
+};
 
 export type Recipient =
   | { kind: 'slack_channel'; id: string }
@@ -111,6 +126,8 @@ export interface DeliveryRecord {
   ref: string | null;
   /** Set when content (image, CSV) could not be attached but the message went out. */
   note: string | null;
+  /** Set when Slack failed and the message went by email instead: the addresses used. */
+  fallback?: string | null;
 }
 
 export interface Execution {
@@ -154,6 +171,7 @@ export const DEFAULTS = {
   logRetentionDays: 90,
   screenshotWidth: 1920,
   screenshotHeight: 1080,
+  screenshotScale: 1,
 } as const;
 
 /** A cell as Lookout sees it: drivers' numeric types arrive as numbers, dates as ISO text. */

@@ -118,7 +118,13 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
             linkUrl: null,
             width: 1920,
             height: 1080,
+            scale: 2,
             selector: '#chart "main"',
+            fullPage: false,
+            waitFor: '.dashboard-ready',
+            waitForGone: '.spinner',
+            csv: true,
+            bom: true,
           },
           messageTemplate: 'Orders: {{value}} — see the thread',
           recipients: [
@@ -136,10 +142,10 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect(await store.getAlert(spec.id)).toEqual(asCreated(spec));
 
         const chart = await store.createAlert(
-          newAlertFixture({ content: { kind: 'chart', chart: 'bar' }, condition: { op: 'rows exist' } }),
+          newAlertFixture({ content: { kind: 'chart', chart: 'bar', csv: false, bom: false }, condition: { op: 'rows exist' } }),
         );
         expect(await store.getAlert(chart.id)).toMatchObject({
-          content: { kind: 'chart', chart: 'bar' },
+          content: { kind: 'chart', chart: 'bar', csv: false, bom: false },
           condition: { op: 'rows exist' },
         });
       });
@@ -187,7 +193,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           name: 'Disk full',
           schedule: { cron: '*/5 * * * *', timezone: 'Asia/Seoul' },
           condition: { op: '>=', threshold: 90.5 },
-          content: { kind: 'csv' },
+          content: { kind: 'csv', bom: false },
           recipients: [{ kind: 'email', address: 'a@example.com' }],
           messageTemplate: 'disk at {{value}}%',
           updatedBy: 'U7',
@@ -198,7 +204,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           name: 'Disk full',
           schedule: { cron: '*/5 * * * *', timezone: 'Asia/Seoul' },
           condition: { op: '>=', threshold: 90.5 },
-          content: { kind: 'csv' },
+          content: { kind: 'csv', bom: false },
           recipients: [{ kind: 'email', address: 'a@example.com' }],
           messageTemplate: 'disk at {{value}}%',
           updatedBy: 'U7',

@@ -8,7 +8,6 @@ import type {
   AlertSpec,
   AlertType,
   Condition,
-  Content,
   DeliveryRecord,
   Execution,
   ExecutionState,
@@ -16,6 +15,7 @@ import type {
   Trigger,
 } from '../../domain/types.js';
 import type { AlertPatch, NewAlert } from '../port.js';
+import { normalizeContent } from '../../domain/content.js';
 
 export interface AlertRow {
   id: string;
@@ -87,7 +87,7 @@ export function toAlert(row: AlertRow): Alert {
     gracePeriodS: row.grace_period_s,
     workingTimeoutS: row.working_timeout_s,
     logRetentionDays: row.log_retention_days,
-    content: row.content as Content,
+    content: normalizeContent(row.content),
     messageTemplate: row.message_template,
     recipients: row.recipients as Recipient[],
     emailFallback: row.email_fallback,

@@ -143,6 +143,10 @@ describe('foldDeliveries (step 5)', () => {
     expect(fold.state).toBe('UNKNOWN');
     expect(fold.reason).toContain('not re-sent');
   });
+  it('delivered with a note (a file that did not upload) → SUCCESS, the note kept as the reason', () => {
+    const fold = foldDeliveries([ok('channel:C1'), { ...ok('channel:C2'), note: 'the CSV could not be uploaded' }]);
+    expect(fold).toEqual({ state: 'SUCCESS', reason: 'delivered with notes: channel:C2: the CSV could not be uploaded' });
+  });
 });
 
 describe('foldRuntime (steps 4-6)', () => {
