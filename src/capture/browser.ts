@@ -1,0 +1,214 @@
+// One warm headless Chromium per process: a launch costs ~1 s, a page in a warm browser
+// ~0.2 s (DESIGN.md). Pages run under a concurrency limit, each in its own browser context so
+// cookies and storage never carry from one capture to the next; a crashed browser is
+// relaunched on next use. A finished capture's context is closed off its path (~20 ms).
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import pLimit from 'p-limit';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer';
+import type { Logger } from '../logger.js';
+import { CaptureError } from './port.js';
+
+export interface BrowserOptions {
+  /** CHROMIUM_PATH. */
+  chromiumPath: string;
+  /** Pages open at once (CAPTURE_CONCURRENCY). */
+  concurrency: number;
+  logger: Logger;
+}
+
+export interface WarmBrowser {
+  /** Runs `fn` on a fresh page, closed afterwards; the signal aborting closes the page and rejects. */
+  withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T>;
+  /** Whether the browser starts and answers (launches it if needed); never throws. */
+  check(): Promise<{ ok: boolean; detail: string }>;
+  /** Closes the browser; pages in flight fail and later calls throw CaptureError. */
+  close(): Promise<void>;
+  /** The browser's process id while it runs. */
+  pid(): number | null;
+}
+
+/** The browser died (crash, OOM kill) while a page was open. */
+export class BrowserStoppedError extends CaptureError {
+  constructor(options?: { cause?: unknown }) {
+    super('the browser stopped while a page was open; it is restarted for the next one', options);
+  }
+}
+
+/** The signal aborted (the working timeout) before the page finished. */
+export class PageAbortedError extends CaptureError {
+  constructor(options?: { cause?: unknown }) {
+    super('working timeout: the page did not finish in time', options);
+  }
+}
+
+// puppeteer's defaults plus what a root container without a GPU needs (DESIGN.md).
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--hide-scrollbars',
+];
+
+const closedError = () => new CaptureError('the browser was closed because Lookout is shutting down');
+
+export function createBrowser({ chromiumPath, concurrency, logger: log }: BrowserOptions): WarmBrowser {
+  const limit = pLimit(concurrency);
+  let current: Browser | null = null;
+  let launching: Promise<Browser> | null = null;
+  let closed = false;
+  /** A fresh context with one page: each capture starts with no cookies or storage. */
+  function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+    const ready = browser.createBrowserContext().then(async (context) => {
+      try {
+        return { context, page: await context.newPage() };
+      } catch (err) {
+        await context.close().catch(() => undefined);
+        throw err;
+      }
+    });
+    ready.catch(() => undefined);
+    return ready;
+  }
+
+  async function launch(): Promise<Browser> {
+    try {
+      await access(chromiumPath, constants.X_OK);
+    } catch (err) {
+      throw new CaptureError(
+        `CHROMIUM_PATH points at nothing that can run (${chromiumPath}); install Chromium with ` +
+          '`apt-get install chromium fonts-noto-cjk` or set CHROMIUM_PATH to the browser',
+        { cause: err },
+      );
+    }
+    const started = Date.now();
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch({
+        executablePath: chromiumPath,
+        headless: true,
+        args: ARGS,
+        // main.ts owns the process signals and closes us in order.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+    } catch (err) {
+      throw new CaptureError(`Chromium at ${chromiumPath} did not start; its log has the reason`, { cause: err });
+    }
+    const browserPid = browser.process()?.pid ?? null;
+    browser.once('disconnected', () => {
+      if (current === browser) current = null;
+      if (!closed) log.warn({ browserPid }, 'browser disconnected; relaunching on next use');
+    });
+    log.info({ browserPid, ms: Date.now() - started }, 'browser launched');
+    return browser;
+  }
+
+  async function getBrowser(): Promise<Browser> {
+    if (closed) throw closedError();
+    if (current?.connected) return current;
+    // Concurrent first uses share one launch.
+    launching ??= launch()
+      .then(async (browser) => {
+        if (closed) {
+          await browser.close().catch(() => undefined);
+          throw closedError();
+        }
+        current = browser;
+        return browser;
+      })
+      .finally(() => {
+        launching = null;
+      });
+    return launching;
+  }
+
+  async function runOnPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) throw new PageAbortedError({ cause: signal.reason });
+    const browser = await getBrowser();
+    const stoppedError = (cause?: unknown) => (closed ? closedError() : new BrowserStoppedError({ cause }));
+    let onAbort = () => {};
+    let onDisconnect = () => {};
+    // Rejects when the signal aborts or the browser dies, whichever comes first.
+    const interrupted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new PageAbortedError({ cause: signal.reason }));
+      onDisconnect = () => reject(stoppedError());
+      signal.addEventListener('abort', onAbort, { once: true });
+      browser.once('disconnected', onDisconnect);
+      // Either may have happened while the launch was awaited.
+      if (signal.aborted) onAbort();
+      else if (!browser.connected) onDisconnect();
+    });
+    interrupted.catch(() => undefined);
+    const opening = openPage(browser);
+    const closeContext = () => opening.then(({ context }) => context.close()).catch(() => undefined);
+    try {
+      const { page } = await Promise.race([opening, interrupted]);
+      const result = await Promise.race([fn(page), interrupted]);
+      // A finished capture does not wait for its context to close.
+      if (browser.connected) void closeContext();
+      return result;
+    } catch (err) {
+      // Closing the context closes its page, which also stops whatever fn still has running.
+      if (browser.connected) await closeContext();
+      // A crash makes page calls fail (protocol errors, net::ERR_ABORTED) before 'disconnected' is
+      // seen: the dead browser is the cause worth reporting.
+      if (!browser.connected && !(err instanceof PageAbortedError)) throw stoppedError(err);
+      throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      browser.off('disconnected', onDisconnect);
+    }
+  }
+
+  return {
+    withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T> {
+      if (closed) return Promise.reject(closedError());
+      let started = false;
+      const queued = limit(() => {
+        started = true;
+        return runOnPage(fn, signal);
+      });
+      queued.catch(() => undefined);
+      // A job still waiting for a slot rejects on abort at once (it stops at the start when its turn
+      // comes); a running one rejects once its page is closed.
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => {
+          if (!started) reject(new PageAbortedError({ cause: signal.reason }));
+        };
+        if (signal.aborted) onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        queued.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    },
+
+    async check() {
+      try {
+        const browser = await getBrowser();
+        const version = await browser.version();
+        return { ok: true, detail: `${version} is running (pid ${browser.process()?.pid ?? 'unknown'})` };
+      } catch (err) {
+        return { ok: false, detail: err instanceof CaptureError ? err.userMessage : 'the browser did not answer' };
+      }
+    },
+
+    async close() {
+      closed = true;
+      const pending = launching;
+      if (pending) await pending.catch(() => undefined);
+      const browser = current;
+      current = null;
+      if (browser) await browser.close().catch((err: unknown) => log.warn({ err }, 'browser did not close cleanly'));
+    },
+
+    pid() {
+      return current?.process()?.pid ?? null;
+    },
+  };
+}

@@ -1,0 +1,270 @@
+// URL → PNG in the warm browser. Every request the page makes passes the SSRF policy before
+// it leaves the browser, per-host credentials go only to their host, and a page that renders
+// as one flat colour is retried once. Error messages name hosts and selectors, never page
+// contents, query strings or credentials.
+import type { HTTPRequest, Page } from 'puppeteer';
+import { TimeoutError as PuppeteerTimeoutError } from 'puppeteer';
+import { PNG } from 'pngjs';
+import type { Logger } from '../logger.js';
+import { BrowserStoppedError, type WarmBrowser } from './browser.js';
+import { CaptureError, type ScreenshotRequest, type Screenshotter } from './port.js';
+import { checkUrl, type UrlPolicy, type UrlVerdict } from './url-guard.js';
+
+/** screenshots.auth: per host, headers sent with its requests and cookies set for it. */
+export type ScreenshotAuth = Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[] }>;
+
+export interface ScreenshotterOptions {
+  browser: WarmBrowser;
+  policy: UrlPolicy;
+  auth: ScreenshotAuth;
+  logger: Logger;
+  /** Budget of one attempt: load, waitFor and waitForGone together. */
+  navigationTimeoutMs?: number;
+}
+
+const DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000;
+
+/** What an attempt is doing, so a working timeout can say what it was waiting for. */
+interface Progress {
+  phase: string | null;
+}
+
+/** Where the page is, for messages: origin and path only, since query strings may carry tokens. */
+function describe(url: string): { host: string; where: string } {
+  try {
+    const u = new URL(url);
+    return { host: u.hostname.replace(/^\[|\]$/g, '') || u.protocol, where: `${u.origin}${u.pathname}` };
+  } catch {
+    return { host: 'the page', where: 'the page' };
+  }
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/** Every pixel the same colour: an empty page, a failed render or a loader on a flat background. */
+export function isBlankPng(png: Buffer): boolean {
+  // A single colour compresses far beyond 50:1 (rows filter to zeros), so a PNG bigger than a
+  // fiftieth of its pixels cannot be blank; only small ones are decoded (~35 ms at 1280×800).
+  if (png.length >= 24) {
+    const pixels = png.readUInt32BE(16) * png.readUInt32BE(20);
+    if (png.length * 50 > pixels * 4) return false;
+  }
+  const { data } = PNG.sync.read(png);
+  if (data.length < 4) return true;
+  const first = data.readUInt32LE(0);
+  for (let i = 4; i + 4 <= data.length; i += 4) if (data.readUInt32LE(i) !== first) return false;
+  return true;
+}
+
+/** Quiet time after the load event before the page counts as settled. */
+export const NETWORK_IDLE_MS = 100;
+
+export function createScreenshotter(options: ScreenshotterOptions): Screenshotter {
+  const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
+  const authByHost = new Map(Object.entries(auth).map(([host, creds]) => [host.toLowerCase(), creds]));
+  // Removed from every request first, so a redirect cannot carry one host's header to another.
+  const authHeaderNames = new Set([...authByHost.values()].flatMap((c) => Object.keys(c.headers).map((h) => h.toLowerCase())));
+
+  function credentialsFor(url: URL) {
+    return authByHost.get(url.host.toLowerCase()) ?? authByHost.get(url.hostname.toLowerCase());
+  }
+
+  /** Turns interception on: each request is checked before it continues; refusals are recorded. */
+  async function guardRequests(page: Page, progressLog: Logger) {
+    const verdicts = new Map<string, Promise<UrlVerdict>>();
+    const state = { mainRefusal: null as string | null, refusedHosts: new Set<string>() };
+
+    async function decide(request: HTTPRequest) {
+      let url: URL;
+      try {
+        url = new URL(request.url());
+      } catch {
+        await request.abort('blockedbyclient');
+        return;
+      }
+      // Inline data never leaves the browser.
+      if (url.protocol === 'data:' || url.protocol === 'blob:') {
+        await request.continue();
+        return;
+      }
+      const key = `${url.protocol}//${url.hostname}`;
+      let verdict = verdicts.get(key);
+      if (!verdict) {
+        verdict = checkUrl(url.href, policy);
+        verdicts.set(key, verdict);
+      }
+      const result = await verdict;
+      if (!result.ok) {
+        const { host } = describe(url.href);
+        state.refusedHosts.add(host);
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame() && state.mainRefusal === null) {
+          state.mainRefusal =
+            request.redirectChain().length > 0
+              ? `the page redirected to ${host}, which is not allowed: ${result.reason}`
+              : `the page tried to open ${host}, which is not allowed: ${result.reason}`;
+        }
+        await request.abort('blockedbyclient');
+        return;
+      }
+      if (authHeaderNames.size === 0) {
+        await request.continue();
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(request.headers()).filter(([name]) => !authHeaderNames.has(name.toLowerCase())));
+      Object.assign(headers, credentialsFor(url)?.headers ?? {});
+      await request.continue({ headers });
+    }
+
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      decide(request).catch((err: unknown) => {
+        // Usually the page closed under the request (abort, crash); otherwise never leave it paused.
+        progressLog.debug({ err }, 'request decision dropped');
+        if (!request.isInterceptResolutionHandled()) request.abort('blockedbyclient').catch(() => undefined);
+      });
+    });
+    return state;
+  }
+
+  async function setCookies(page: Page, protocol: string) {
+    for (const [host, creds] of authByHost) {
+      if (creds.cookies.length === 0) continue;
+      // Cookies ignore ports: scope them to the host name.
+      const url = `${protocol}//${host.replace(/:\d+$/, '')}/`;
+      await page.setCookie(...creds.cookies.map((c) => ({ name: c.name, value: c.value, url })));
+    }
+  }
+
+  async function shoot(page: Page, request: ScreenshotRequest, progress: Progress): Promise<Buffer> {
+    const { where } = describe(request.url);
+    const started = Date.now();
+    const remaining = () => Math.max(1, started + navigationTimeoutMs - Date.now());
+    const attemptLog = log.child({ host: describe(request.url).host });
+
+    // A service worker would fetch on the page's behalf, out of interception's sight.
+    await page.setBypassServiceWorker(true);
+    await page.setViewport({ width: request.width, height: request.height, deviceScaleFactor: request.scale });
+    const guard = await guardRequests(page, attemptLog);
+    await setCookies(page, new URL(request.url).protocol);
+
+    progress.phase = 'loading the page';
+    let status: number | null = null;
+    try {
+      // "load", then a short quiet spell with at most 2 requests open (networkidle2's rule):
+      // networkidle2 itself waits a fixed 500 ms, most of a warm capture's time. Dashboards that
+      // fill in later have waitFor / waitForGone.
+      const response = await page.goto(request.url, { waitUntil: 'load', timeout: remaining() });
+      status = response?.status() ?? null;
+      await page.waitForNetworkIdle({ idleTime: NETWORK_IDLE_MS, concurrency: 2, timeout: remaining() });
+    } catch (err) {
+      if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal, { cause: err });
+      if (err instanceof PuppeteerTimeoutError) {
+        throw new CaptureError(`${where} did not finish loading within ${seconds(navigationTimeoutMs)}`, { cause: err });
+      }
+      const netError = /net::(ERR_[A-Z_]+)/.exec(err instanceof Error ? err.message : '');
+      if (netError) throw new CaptureError(`${where} could not be opened (${netError[1]})`, { cause: err });
+      throw err;
+    }
+    if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
+    if (status !== null && status >= 400) {
+      const hint = status === 401 || status === 403 ? '; if it needs a login, give its credentials in screenshots.auth' : '';
+      throw new CaptureError(`${where} answered HTTP ${status}${hint}`);
+    }
+
+    if (request.waitFor !== null) {
+      progress.phase = `waiting for the element "${request.waitFor}" to appear`;
+      await waitForSelector(page, request.waitFor, { visible: true, timeout: remaining() }, () => {
+        return `the element "${request.waitFor}" never appeared on ${where} within ${seconds(navigationTimeoutMs)}`;
+      });
+    }
+    if (request.waitForGone !== null) {
+      progress.phase = `waiting for the element "${request.waitForGone}" to go away`;
+      await waitForSelector(page, request.waitForGone, { hidden: true, timeout: remaining() }, () => {
+        return `the element "${request.waitForGone}" was still on ${where} after ${seconds(navigationTimeoutMs)}`;
+      });
+    }
+    // A script may have tried to navigate away after the load.
+    if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
+    if (guard.refusedHosts.size > 0) attemptLog.info({ refusedHosts: [...guard.refusedHosts] }, 'requests refused by the URL policy');
+
+    progress.phase = 'taking the screenshot';
+    let png: Uint8Array;
+    if (request.selector !== null) {
+      const element = await page.$(request.selector).catch((err: unknown) => {
+        throw invalidSelector(request.selector ?? '', err) ?? err;
+      });
+      if (element === null) {
+        throw new CaptureError(`the element "${request.selector}" is not on ${where}; check the selector, or set waitFor if it appears later`);
+      }
+      const box = await element.boundingBox();
+      if (box === null || box.width === 0 || box.height === 0) {
+        throw new CaptureError(`the element "${request.selector}" on ${where} is not visible, so it cannot be captured`);
+      }
+      png = await element.screenshot({ type: 'png', optimizeForSpeed: true });
+    } else {
+      png = await page.screenshot({ type: 'png', fullPage: request.fullPage, optimizeForSpeed: true });
+    }
+    return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  }
+
+  async function capture(request: ScreenshotRequest, signal: AbortSignal): Promise<Buffer> {
+    const { host } = describe(request.url);
+    const verdict = await checkUrl(request.url, policy);
+    if (!verdict.ok) throw new CaptureError(`the screenshot URL is not allowed: ${verdict.reason}`);
+    const progress: Progress = { phase: null };
+    const started = Date.now();
+    try {
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const png = await browser.withPage((page) => shoot(page, request, progress), signal);
+        // An element that was found and visible did render; a flat one (a status tile) is content.
+        if (request.selector !== null || !isBlankPng(png)) {
+          log.debug({ host, attempt, ms: Date.now() - started, bytes: png.length }, 'screenshot taken');
+          return png;
+        }
+        log.info({ host, attempt }, 'screenshot came out blank');
+      }
+    } catch (err) {
+      if (signal.aborted) {
+        const doing = progress.phase ? `; it was ${progress.phase}` : '';
+        throw new CaptureError(`working timeout: the screenshot of ${host} did not finish in time${doing}`, { cause: err });
+      }
+      if (err instanceof BrowserStoppedError) {
+        throw new CaptureError('the browser stopped during the screenshot; it is restarted for the next one', { cause: err });
+      }
+      if (err instanceof CaptureError) throw err;
+      log.warn({ host, err }, 'screenshot failed');
+      throw new CaptureError(`the screenshot of ${host} failed unexpectedly; the details are in Lookout's log`, { cause: err });
+    }
+    throw new CaptureError(
+      `the page rendered as a single colour twice (blank): check that ${host} shows the dashboard without a login ` +
+        'and set waitFor to an element that appears once the data has loaded',
+    );
+  }
+
+  return {
+    capture,
+    check: () => browser.check(),
+    close: () => browser.close(),
+  };
+}
+
+function invalidSelector(selector: string, err: unknown): CaptureError | null {
+  if (err instanceof Error && /not a valid selector/i.test(err.message)) {
+    return new CaptureError(`"${selector}" is not a valid CSS selector`, { cause: err });
+  }
+  return null;
+}
+
+async function waitForSelector(
+  page: Page,
+  selector: string,
+  options: { visible?: boolean; hidden?: boolean; timeout: number },
+  timeoutMessage: () => string,
+): Promise<void> {
+  try {
+    await page.waitForSelector(selector, options);
+  } catch (err) {
+    if (err instanceof PuppeteerTimeoutError) throw new CaptureError(timeoutMessage(), { cause: err });
+    throw invalidSelector(selector, err) ?? err;
+  }
+}

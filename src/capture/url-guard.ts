@@ -1,0 +1,119 @@
+// The SSRF policy for screenshots: which URLs the browser may open. Alert owners type the URL,
+// so without this the bot would fetch cloud metadata or internal admin pages for anyone who
+// can create an alert. Every request the page makes (redirects and subresources too) is
+// checked, not only the first URL.
+import { BlockList, isIP } from 'node:net';
+import { promises as dns } from 'node:dns';
+import { hostAllowed } from '../domain/content.js';
+
+export type UrlPolicy = {
+  /** Exact names or "*.example.com" (screenshots.allowedHosts). */
+  allowedHosts: string[];
+  /** Whether 127.0.0.0/8 and ::1 may be opened (a dashboard on this machine). */
+  allowLoopback: boolean;
+};
+
+export type AddressClass = 'loopback' | 'link-local' | 'metadata' | 'unspecified' | 'private' | 'public';
+
+export type UrlVerdict = { ok: true } | { ok: false; reason: string };
+
+/** Same shape as `dns.promises.lookup(name, { all: true })`; tests pass a fake. */
+export type LookupAll = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+function blockList(v4: string[], v6: string[]): BlockList {
+  const list = new BlockList();
+  const add = (cidr: string, type: 'ipv4' | 'ipv6') => {
+    const [net, bits] = cidr.split('/') as [string, string | undefined];
+    if (bits === undefined) list.addAddress(net, type);
+    else list.addSubnet(net, Number(bits), type);
+  };
+  v4.forEach((c) => add(c, 'ipv4'));
+  v6.forEach((c) => add(c, 'ipv6'));
+  return list;
+}
+
+// Checked in this order: the metadata endpoints sit inside link-local and private ranges.
+// BlockList matches IPv4-mapped IPv6 (::ffff:169.254.169.254) against the IPv4 rules.
+const CLASSES: [AddressClass, BlockList][] = [
+  // AWS/GCP/Azure/OpenStack, AWS over IPv6, Alibaba Cloud.
+  ['metadata', blockList(['169.254.169.254', '100.100.100.200'], ['fd00:ec2::254'])],
+  ['unspecified', blockList(['0.0.0.0/8'], ['::'])],
+  ['loopback', blockList(['127.0.0.0/8'], ['::1'])],
+  ['link-local', blockList(['169.254.0.0/16'], ['fe80::/10'])],
+  // RFC 1918, carrier-grade NAT, unique local IPv6.
+  ['private', blockList(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'], ['fc00::/7'])],
+];
+
+/** What kind of address an IP literal is. Throws on something that is not an IP address. */
+export function classifyAddress(ip: string): AddressClass {
+  const address = ip.replace(/^\[|\]$/g, '');
+  const family = isIP(address);
+  if (family === 0) throw new TypeError(`not an IP address: ${ip}`);
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  for (const [kind, list] of CLASSES) if (list.check(address, type)) return kind;
+  return 'public';
+}
+
+/** Why an address may not be opened, or null when it may. */
+function addressRefusal(host: string, address: string, policy: UrlPolicy): string | null {
+  let kind: AddressClass;
+  try {
+    kind = classifyAddress(address);
+  } catch {
+    return `${host} resolved to something that is not an IP address`;
+  }
+  // "169.254.169.254 is a …" for a literal, "metadata.internal resolves to 169.254.169.254, a …" for a name.
+  const subject = host === address ? `${address} is` : `${host} resolves to ${address},`;
+  switch (kind) {
+    case 'metadata':
+    case 'link-local':
+      return `${subject} a link-local/cloud metadata address, which screenshots may never open`;
+    case 'unspecified':
+      return `${subject} an unspecified address (0.0.0.0 or ::), which screenshots may never open`;
+    case 'loopback':
+      return policy.allowLoopback
+        ? null
+        : `${subject} a loopback address; set screenshots.allowLoopback in lookout.config.yml only if the dashboard runs on this machine`;
+    case 'private':
+    case 'public':
+      return null;
+  }
+}
+
+const defaultLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+
+/** Whether the browser may open `url`: http(s) only, an allowed host, no forbidden address. */
+export async function checkUrl(url: string, policy: UrlPolicy, lookup: LookupAll = defaultLookup): Promise<UrlVerdict> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, reason: 'the screenshot address is not a valid URL' };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { ok: false, reason: `only http and https pages can be captured, not ${parsed.protocol} addresses` };
+  }
+  // WHATWG parsing already turned 0x7f.1 or 2130706433 into 127.0.0.1, as Chromium does.
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  if (!hostAllowed(host, policy.allowedHosts)) {
+    return { ok: false, reason: `${host} is not in screenshots.allowedHosts in lookout.config.yml` };
+  }
+  let addresses: string[];
+  if (isIP(host) !== 0) {
+    addresses = [host];
+  } else {
+    try {
+      addresses = (await lookup(host)).map((a) => a.address);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      return { ok: false, reason: `${host} could not be resolved${typeof code === 'string' ? ` (${code})` : ''}` };
+    }
+    if (addresses.length === 0) return { ok: false, reason: `${host} could not be resolved (no addresses)` };
+  }
+  // Every address, not just the first: Chromium may pick any of them.
+  for (const address of addresses) {
+    const refusal = addressRefusal(host, address, policy);
+    if (refusal !== null) return { ok: false, reason: refusal };
+  }
+  return { ok: true };
+}
