@@ -2,17 +2,23 @@
 // (conversations.open first, its channel id cached). The first firing message's "<channel>:<ts>"
 // is the ref the runner keeps per recipient: repeats and the recovery reply in its thread, and
 // that first message is rewritten (chat.update) to show where the alert stands now.
+// Firing and report messages carry their files (slack-files.ts) right after the post, in the
+// same channel and thread; a file that fails is a note, since the message itself went out.
 // Build the client with createDeliveryWebClient() (web-client.ts): retries are done here.
 import type { WebClient } from '@slack/web-api';
+import type { Attachment } from '../../content/port.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { buildAlertMessage, buildFiringMessageUpdate } from '../../slack/blocks/alert-message.js';
 import type { SlackMessage } from '../../slack/blocks/limits.js';
 import type { Delivery, DeliveryOutcome, OutgoingMessage } from '../port.js';
 import { callSlack, type CallResult } from './slack-call.js';
+import { uploadAttachments, type FileDestination } from './slack-files.js';
 
 export interface SlackDeliveryOptions {
   client: WebClient;
+  /** The bot token, which the file upload URL wants as Bearer (the client keeps its own private). */
+  token: string;
   logger: Logger;
   /** For the "snooze until" picker's initial time; defaults to the system clock. */
   clock?: () => Date;
@@ -78,16 +84,28 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
       // A repeat or the recovery: reply in the first message's thread, then rewrite that message.
       const posted = await post(recipient, thread.channel, content, message, thread.ts, signal, logger);
       if (!posted.ok) return failed(posted.failure);
+      const filesNote = await attach(message, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
       const updated = buildFiringMessageUpdate(message.alert, message.kind, message.value, message.evaluatedAt);
-      const note = await update(thread, updated, signal, logger);
-      return { ok: true, ref: formatMessageRef(thread), note };
+      const updateNote = await update(thread, updated, signal, logger);
+      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote) };
     }
 
     const channel = await conversationFor(recipient, signal, logger);
     if (!channel.ok) return failed(channel.failure);
     const posted = await post(recipient, channel.value, content, message, undefined, signal, logger);
     if (!posted.ok) return failed(posted.failure);
-    return { ok: true, ref: posted.value === null ? null : formatMessageRef(posted.value), note: null };
+    // A top-level message's files go top-level too, right under it.
+    const note = await attach(message, { channel: posted.value?.channel ?? channel.value }, signal, logger);
+    return { ok: true, ref: posted.value === null ? null : formatMessageRef(posted.value), note };
+  }
+
+  /** Uploads a firing or report message's files; notices and recoveries never carry any. */
+  async function attach(message: OutgoingMessage, to: FileDestination, signal: AbortSignal, logger: Logger): Promise<string | null> {
+    if ((message.kind !== 'firing' && message.kind !== 'report') || message.attachments.length === 0) return null;
+    const uploaded = await uploadAttachments({ client, token: options.token, logger }, message.attachments, to, signal);
+    if (uploaded.ok) return null;
+    logger.warn({ files: message.attachments.length }, 'the message went out but its files did not');
+    return `${describeFiles(message.attachments, message.alert.content.kind)} could not be uploaded: ${uploaded.error}`;
   }
 
   /** The first firing message to thread under, when the ref is usable for this recipient. */
@@ -170,6 +188,19 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   }
 
   return { send };
+}
+
+/** "the chart and CSV", "the screenshot", "the CSV": what people would call the files. */
+function describeFiles(files: readonly Attachment[], contentKind: string): string {
+  const image = contentKind === 'chart' || contentKind === 'screenshot' ? contentKind : 'image';
+  const names = [...new Set(files.map((f) => (f.kind === 'csv' ? 'CSV' : image)))];
+  const last = names.pop() ?? 'files';
+  return `the ${names.length > 0 ? `${names.join(', ')} and ${last}` : last}`;
+}
+
+function joinNotes(...notes: (string | null)[]): string | null {
+  const present = notes.filter((n): n is string => n !== null);
+  return present.length === 0 ? null : present.join('; ');
 }
 
 function failed(failure: { unknown: boolean; error: string }): DeliveryOutcome {

@@ -64,7 +64,11 @@ function outgoing(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): 
     evaluatedAt: new Date(T0.getTime() + 2000),
     value: kind === 'report' || kind === 'error_notice' ? null : '42',
     result: null,
+    attachments: [],
+    contentNotes: [],
     error: kind === 'error_notice' ? 'relation "orders" does not exist' : null,
+    failedStep: kind === 'error_notice' ? 'query' : null,
+    lastGoodRunAt: null,
     threadRef: null,
     ...overrides,
   };
@@ -117,7 +121,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
       ],
     });
     const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
-    delivery = createSlackDelivery({ client, logger: silentLogger(), clock: () => T0 });
+    delivery = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger(), clock: () => T0 });
   });
 
   afterEach(() => {
@@ -297,7 +301,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
 
   it('says SLACK_BOT_TOKEN is wrong on invalid_auth', async () => {
     const client = createDeliveryWebClient({ token: 'xoxb-not-the-token', slackApiUrl: sim.url, logger: silentLogger() });
-    const wrong = createSlackDelivery({ client, logger: silentLogger() });
+    const wrong = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger() });
     const outcome = await wrong.send(channel(ALERTS), outgoing('firing'), signal());
     expect(outcome).toMatchObject({ ok: false, unknown: false });
     expect(!outcome.ok && outcome.error).toContain('SLACK_BOT_TOKEN');
@@ -305,7 +309,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
 
   it('reports a request that timed out as unknown and never posts again', async () => {
     const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger(), timeoutMs: 300, fetch: sameRealmFetch });
-    const impatient = createSlackDelivery({ client, logger: silentLogger() });
+    const impatient = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger() });
     sim.faults.latency({ method: 'chat.postMessage', ms: 1500, times: 1 });
     const outcome = await impatient.send(channel(ALERTS), outgoing('firing'), signal());
     expect(outcome).toMatchObject({ ok: false, unknown: true });
@@ -331,7 +335,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
       logger: silentLogger(),
       fetch: sameRealmFetch,
     });
-    const unreachable = createSlackDelivery({ client, logger: silentLogger() });
+    const unreachable = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger() });
     const outcome = await unreachable.send(channel(ALERTS), outgoing('firing'), signal());
     expect(outcome).toMatchObject({ ok: false, unknown: false });
     expect(!outcome.ok && outcome.error).toContain('ECONNREFUSED');

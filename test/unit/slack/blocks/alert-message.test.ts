@@ -4,7 +4,6 @@ import type { OutgoingMessage } from '../../../../src/delivery/port.js';
 import type { QueryResult } from '../../../../src/domain/types.js';
 import { buildAlertMessage, buildFiringMessageUpdate } from '../../../../src/slack/blocks/alert-message.js';
 import { blocksSize, SLACK_LIMITS } from '../../../../src/slack/blocks/limits.js';
-import { renderTemplate } from '../../../../src/slack/blocks/message-template.js';
 import { ACTION, alertActionsBlockId, alertIdFromBlockId, BLOCK } from '../../../../src/slack/ids.js';
 import { makeAlert, NOW, texts, walk } from '../support.js';
 
@@ -17,7 +16,11 @@ function outgoing(overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
     evaluatedAt: new Date('2026-11-25T00:00:03Z'),
     value: '42',
     result: { columns: ['n'], rows: [[42]], truncated: false },
+    attachments: [],
+    contentNotes: [],
     error: null,
+    failedStep: null,
+    lastGoodRunAt: null,
     threadRef: null,
     ...overrides,
   };
@@ -83,7 +86,22 @@ describe('buildAlertMessage: firing', () => {
   });
 
   it('links the screenshot\'s public URL, never the internal one', () => {
-    const alert = makeAlert({ content: { kind: 'screenshot', url: 'http://grafana.internal:3000/d/x', linkUrl: 'https://grafana.example.com/d/x', width: 1920, height: 1080, selector: null } });
+    const alert = makeAlert({
+      content: {
+        kind: 'screenshot',
+        url: 'http://grafana.internal:3000/d/x',
+        linkUrl: 'https://grafana.example.com/d/x',
+        width: 1920,
+        height: 1080,
+        scale: 1,
+        selector: null,
+        fullPage: false,
+        waitFor: null,
+        waitForGone: null,
+        csv: false,
+        bom: false,
+      },
+    });
     const json = walk(buildAlertMessage(outgoing({ alert }), {}).blocks).json;
     expect(json).toContain('<https://grafana.example.com/d/x|Open the dashboard>');
     expect(json).not.toContain('grafana.internal');
@@ -115,6 +133,26 @@ describe('buildAlertMessage: firing', () => {
     const json = walk(buildAlertMessage(outgoing({ alert }), {}).blocks).json;
     expect(json).toContain('*Orders stalled* is 42 (limit 10), first: 42');
     expect(json).not.toContain('No orders in the last hour');
+  });
+
+  it('escapes a template and its values: neither can ping the channel', () => {
+    const alert = makeAlert({ name: 'A<b>', messageTemplate: '<!channel> {{name}} = {{{value}}}' });
+    const json = walk(buildAlertMessage(outgoing({ alert, value: '<!here>' }), {}).blocks).json;
+    expect(json).toContain('&lt;!channel&gt; A&lt;b&gt; = &lt;!here&gt;');
+    expect(json).not.toMatch(/<!channel>|<!here>/);
+  });
+
+  it('says why content is missing, with ⚠️, in firing and report messages', () => {
+    const notes = ['the screenshot failed: <timeout> after 30 s', 'the CSV is too large to attach'];
+    for (const kind of ['firing', 'report'] as const) {
+      const { blocks } = buildAlertMessage(outgoing({ kind, contentNotes: notes }), {});
+      const note = blocks.find((b) => b.type === 'context' && JSON.stringify(b).includes('⚠️'));
+      expect(note).toBeDefined();
+      expect(JSON.stringify(note)).toContain('⚠️ the screenshot failed: &lt;timeout&gt; after 30 s\\n⚠️ the CSV is too large to attach');
+      expectWithinLimits(blocks);
+    }
+    const none = buildAlertMessage(outgoing({ contentNotes: [] }), {});
+    expect(walk(none.blocks).json).not.toContain('⚠️');
   });
 });
 
@@ -149,9 +187,33 @@ describe('buildAlertMessage: other kinds', () => {
     expectWithinLimits(huge.blocks);
   });
 
+  it('error notice: names the failed step and the last good run in the alert\'s zone', () => {
+    const steps = { query: 'the query', condition: 'the condition check', delivery: 'delivery' } as const;
+    for (const [step, words] of Object.entries(steps)) {
+      const msg = outgoing({ kind: 'error_notice', failedStep: step as keyof typeof steps, lastGoodRunAt: new Date('2026-11-24T00:00:00Z'), error: 'boom' });
+      const json = walk(buildAlertMessage(msg, {}).blocks).json;
+      expect(json).toContain(`*Failed at:* ${words} · *Last good run:* 2026-11-24 09:00 (Asia/Seoul)`);
+      expect(json).toContain('*What to do:*');
+    }
+    const never = walk(buildAlertMessage(outgoing({ kind: 'error_notice', error: 'boom' }), {}).blocks).json;
+    expect(never).toContain('*Last good run:* never');
+    expect(never).not.toContain('Failed at');
+  });
+
+  it('fallback notice: which recipient failed and where the email went, with the error notice\'s buttons', () => {
+    const error = 'Slack delivery to <#C0OPS> failed (not_in_channel); sent by email to ops@example.com instead';
+    const { text, blocks } = buildAlertMessage(outgoing({ kind: 'fallback_notice', error, value: null, result: null }), {});
+    expect(text).toContain('Orders stalled: Slack delivery to &lt;#C0OPS&gt; failed (not_in_channel); sent by email to ops@example.com instead');
+    const json = walk(blocks).json;
+    expect(json).toContain('*Orders stalled*: Slack delivery to &lt;#C0OPS&gt; failed (not_in_channel); sent by email to ops@example.com instead');
+    expect(walk(blocks).actionIds).toEqual([ACTION.runNow, ACTION.pause, ACTION.history, ACTION.edit]);
+    expectWithinLimits(blocks);
+    expectWithinLimits(buildAlertMessage(outgoing({ kind: 'fallback_notice', error: 'e'.repeat(50_000) }), {}).blocks);
+  });
+
   it('uses only the id constants', () => {
     const known = new Set<string>(Object.values(ACTION));
-    for (const kind of ['firing', 'report', 'resolved', 'error_notice'] as const) {
+    for (const kind of ['firing', 'report', 'resolved', 'error_notice', 'fallback_notice'] as const) {
       const { blocks } = buildAlertMessage(outgoing({ kind }), { now: NOW });
       for (const id of walk(blocks).actionIds) expect(known.has(id)).toBe(true);
       for (const id of walk(blocks).blockIds) expect(alertIdFromBlockId(id) ?? id).toBe(alertIdFromBlockId(id) === null ? BLOCK.alertActions : makeAlert().id);
@@ -174,15 +236,5 @@ describe('buildFiringMessageUpdate', () => {
     expect(blocks[0]).toMatchObject({ type: 'header', text: { text: '✅ Orders stalled' } });
     expect(walk(blocks).json).toContain('*Resolved* at 2026-11-25 09:00 (Asia/Seoul) — value now *0* — condition: value &lt; 1');
     expectWithinLimits(blocks);
-  });
-});
-
-describe('renderTemplate', () => {
-  const data = { alert: makeAlert({ name: 'A<b>', condition: { op: '>', threshold: 5 } }), value: '<!here>', result: { columns: ['x'], rows: [[null]], truncated: false } };
-
-  it('escapes the template and the values, keeps unknown placeholders', () => {
-    expect(renderTemplate('<!channel> {{name}} = {{ value }} > {{threshold}}; {{rows.0.x}} {{rows.9.x}} {{nope}}', data)).toBe(
-      '&lt;!channel&gt; A&lt;b&gt; = &lt;!here&gt; &gt; 5; NULL  {{nope}}',
-    );
   });
 });
