@@ -2,7 +2,9 @@
 // problem reported against its field (the Slack modal shows them with response_action:
 // errors), nothing half-saved. Numbers may arrive as text from a form.
 import { z } from 'zod';
+import { templateProblem } from '../content/message-template.js';
 import { parseThreshold } from '../domain/condition.js';
+import { hostAllowed } from '../domain/content.js';
 import { validateSchedule } from '../domain/schedule.js';
 import {
   DEFAULTS,
@@ -47,6 +49,10 @@ export const LIMITS = {
   logRetentionDays: { min: 1, max: 3650 },
   screenshotWidth: { min: 320, max: 4096 },
   screenshotHeight: { min: 200, max: 8192 },
+  /** Device scale factor: 2 already makes a 1920×1080 capture 3840×2160 pixels. */
+  screenshotScale: { min: 1, max: 3 },
+  /** CSS selectors (element, wait for, wait until gone). */
+  selectorLength: 500,
 } as const;
 
 export interface InputContext {
@@ -143,6 +149,9 @@ export function validateAlertInput(
     z.string().max(LIMITS.templateLength, `must be at most ${LIMITS.templateLength} characters`).nullable(),
     typeof input.messageTemplate === 'string' && input.messageTemplate.trim() === '' ? null : (input.messageTemplate ?? null),
   );
+  // A template Mustache cannot parse would be sent as its raw text on every run: refuse it now.
+  const templateError = typeof messageTemplate === 'string' ? templateProblem(messageTemplate) : null;
+  if (templateError !== null) errors.messageTemplate = templateError;
   const recipients = check(
     'recipients',
     z
@@ -196,15 +205,18 @@ function checkCondition(raw: AlertInput['condition'], errors: Record<string, str
 function checkContent(raw: Record<string, unknown>, allowedHosts: string[], errors: Record<string, string>): Content | undefined {
   switch (raw.kind) {
     case 'none':
+      return { kind: 'none' };
     case 'csv':
-      return { kind: raw.kind };
+      return { kind: 'csv', bom: checkFlag(raw.bom, 'content.bom', errors) };
     case 'chart': {
+      const csv = checkFlag(raw.csv, 'content.csv', errors);
+      const bom = checkFlag(raw.bom, 'content.bom', errors);
       const chart = raw.chart ?? 'line';
       if (chart !== 'line' && chart !== 'bar' && chart !== 'table') {
         errors['content.chart'] = 'choose line, bar or table';
         return undefined;
       }
-      return { kind: 'chart', chart };
+      return { kind: 'chart', chart, csv, bom };
     }
     case 'screenshot': {
       const url = checkUrl(raw.url, allowedHosts);
@@ -219,22 +231,53 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
         orDefault(raw.height, DEFAULTS.screenshotHeight),
       );
       if (!height.success) errors['content.height'] = height.error.issues[0]?.message ?? 'is not valid';
-      const selector = typeof raw.selector === 'string' && raw.selector.trim() !== '' ? raw.selector.trim() : null;
-      if (selector !== null && selector.length > 500) errors['content.selector'] = 'must be at most 500 characters';
-      if (typeof url === 'string' || typeof linkUrl === 'string' || !width.success || !height.success) return undefined;
+      const { min, max } = LIMITS.screenshotScale;
+      const scaleMessage = `must be a number from ${min} to ${max}, e.g. 1, 1.5 or 2`;
+      const scale = z.coerce.number({ error: scaleMessage }).min(min, scaleMessage).max(max, scaleMessage).safeParse(
+        orDefault(raw.scale, DEFAULTS.screenshotScale),
+      );
+      if (!scale.success) errors['content.scale'] = scale.error.issues[0]?.message ?? 'is not valid';
+      const selector = checkSelector(raw.selector, 'content.selector', errors);
+      const waitFor = checkSelector(raw.waitFor, 'content.waitFor', errors);
+      const waitForGone = checkSelector(raw.waitForGone, 'content.waitForGone', errors);
+      const fullPage = checkFlag(raw.fullPage, 'content.fullPage', errors);
+      const csv = checkFlag(raw.csv, 'content.csv', errors);
+      const bom = checkFlag(raw.bom, 'content.bom', errors);
+      if (typeof url === 'string' || typeof linkUrl === 'string' || !width.success || !height.success || !scale.success) return undefined;
       return {
         kind: 'screenshot',
         url: url.href,
         linkUrl: linkUrl?.href ?? null,
         width: width.data,
         height: height.data,
+        scale: scale.data,
         selector,
+        fullPage,
+        waitFor,
+        waitForGone,
+        csv,
+        bom,
       };
     }
     default:
       errors['content.kind'] = 'choose none, CSV, chart or screenshot';
       return undefined;
   }
+}
+
+/** An optional switch: absent means off; anything but a boolean is reported. */
+function checkFlag(raw: unknown, key: string, errors: Record<string, string>): boolean {
+  if (raw === undefined || raw === null) return false;
+  if (typeof raw === 'boolean') return raw;
+  errors[key] = 'must be true or false';
+  return false;
+}
+
+/** An optional CSS selector: blank (or not text, as before) means none. */
+function checkSelector(raw: unknown, key: string, errors: Record<string, string>): string | null {
+  const selector = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
+  if (selector !== null && selector.length > LIMITS.selectorLength) errors[key] = `must be at most ${LIMITS.selectorLength} characters`;
+  return selector;
 }
 
 /** A URL, or what is wrong with it. `allowedHosts` null: any http(s) host (links people click). */
@@ -247,7 +290,7 @@ function checkUrl(raw: unknown, allowedHosts: string[] | null): URL | string {
     return 'is not a URL; use https://…';
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'only http and https URLs can be used';
-  if (allowedHosts !== null && !allowedHosts.includes(url.hostname.toLowerCase())) {
+  if (allowedHosts !== null && !hostAllowed(url.hostname, allowedHosts)) {
     return allowedHosts.length === 0
       ? 'screenshots are off: an admin must list allowed hosts in lookout.config.yml (screenshots.allowedHosts)'
       : `${url.hostname} is not an allowed screenshot host (allowed: ${allowedHosts.join(', ')})`;

@@ -10,7 +10,7 @@ import { ACTION, BLOCK, CALLBACK } from '../ids.js';
 import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from './kit.js';
 import { SLACK_LIMITS } from './limits.js';
 import { scheduleBlocks, schedulePreviewBlock } from './modal-schedule.js';
-import type { ContentKind, ModalValues } from './modal-values.js';
+import { CONTENT_OPTION_BLOCK, type ContentKind, type ModalValues } from './modal-values.js';
 import { bold, escapeMrkdwn } from './mrkdwn.js';
 import { testResultBlocks } from './test-result.js';
 
@@ -48,6 +48,8 @@ const CONTENT_LABELS: Record<ContentKind, string> = {
   screenshot: 'Screenshot of a URL',
 };
 const CHART_LABELS: Record<ChartType, string> = { line: 'Line', bar: 'Bar', table: 'Table' };
+/** Scales offered; the service takes any number in range, which an edit keeps (see scaleSelect). */
+const SCALES: readonly string[] = ['1', '2'];
 const OPERATOR_LABELS: Record<string, string> = {
   '>': '> greater than',
   '>=': '>= at least',
@@ -218,32 +220,59 @@ function contentBlocks(v: ModalValues): KnownBlock[] {
     blocks.push(input(BLOCK.contentChart, 'Chart', staticSelect(ACTION.value, charts, v.chart, 'Chart type')));
   }
   if (v.contentKind === 'screenshot') {
-    const text = (blockId: string, label: string, value: string, extra: { optional?: boolean; hint?: string; placeholder?: string }) =>
+    const text = (blockId: string, label: string, value: string, extra: { optional?: boolean; hint?: string; placeholder?: string; max?: number }) =>
       input(
         blockId,
         label,
         {
           type: 'plain_text_input',
           action_id: ACTION.value,
+          ...(extra.max !== undefined ? { max_length: extra.max } : {}),
           ...(extra.placeholder ? { placeholder: plain(extra.placeholder, SLACK_LIMITS.placeholder) } : {}),
-          ...initialText(value, SLACK_LIMITS.plainTextInput),
+          ...initialText(value, extra.max ?? SLACK_LIMITS.plainTextInput),
         },
         { optional: extra.optional ?? false, ...(extra.hint ? { hint: extra.hint } : {}) },
       );
+    const selector = { optional: true, max: LIMITS.selectorLength };
     blocks.push(
       text(BLOCK.contentUrl, 'Screenshot URL', v.screenshotUrl, { placeholder: 'https://dashboards.internal/d/sales', hint: 'What the browser opens; only hosts an admin allowed.' }),
       text(BLOCK.contentLinkUrl, 'Link shown in Slack', v.screenshotLinkUrl, { optional: true, hint: 'When people should open a different (e.g. public) address.' }),
       text(BLOCK.contentWidth, 'Width (pixels)', v.screenshotWidth, { optional: true, hint: `${LIMITS.screenshotWidth.min}–${LIMITS.screenshotWidth.max}. Empty: 1920.` }),
       text(BLOCK.contentHeight, 'Height (pixels)', v.screenshotHeight, { optional: true, hint: `${LIMITS.screenshotHeight.min}–${LIMITS.screenshotHeight.max}. Empty: 1080.` }),
-      text(BLOCK.contentSelector, 'Only this element (CSS selector)', v.screenshotSelector, { optional: true, placeholder: '#revenue-chart', hint: 'Empty: the whole page.' }),
+      scaleSelect(v.screenshotScale),
+      checkbox(CONTENT_OPTION_BLOCK.fullPage, 'Page', 'Whole page', v.screenshotFullPage, 'The whole scrollable page, not only the window. Ignored with an element below.'),
+      text(BLOCK.contentSelector, 'Only this element (CSS selector)', v.screenshotSelector, { ...selector, placeholder: '#revenue-chart', hint: 'Empty: the window, or the whole page when ticked above.' }),
+      text(CONTENT_OPTION_BLOCK.waitFor, 'Wait for element (CSS selector)', v.screenshotWaitFor, { ...selector, placeholder: '.dashboard-loaded', hint: 'Captured once this is on the page.' }),
+      text(CONTENT_OPTION_BLOCK.waitForGone, 'Wait until gone (CSS selector, e.g. a spinner)', v.screenshotWaitForGone, { ...selector, placeholder: '.loading-spinner', hint: 'Captured once this has left the page.' }),
     );
+  }
+  if (v.contentKind === 'chart' || v.contentKind === 'screenshot') {
+    blocks.push(checkbox(CONTENT_OPTION_BLOCK.csv, 'Data', 'Also attach the data as CSV', v.attachCsv));
+  }
+  // Every kind that can carry a CSV, ticked or not: the CSV box does not re-render the modal.
+  if (v.contentKind !== 'none') {
+    blocks.push(checkbox(CONTENT_OPTION_BLOCK.bom, 'CSV encoding', 'CSV with a byte order mark (for Excel)', v.csvBom, 'Excel then reads accents and non-Latin text correctly.'));
   }
   return blocks;
 }
 
-function checkbox(blockId: string, label: string, text: string, checked: boolean): KnownBlock {
+function scaleSelect(selected: string): KnownBlock {
+  // A scale set outside the modal (1.5, 3) is listed too, so saving an edit does not change it.
+  const values = SCALES.includes(selected) || selected.trim() === '' ? SCALES : [...SCALES, selected];
+  const options = values.map((s) => option(`${s}×`, s));
+  return input(CONTENT_OPTION_BLOCK.scale, 'Scale', staticSelect(ACTION.value, options, selected, 'Scale'), {
+    hint: '2× gives sharp text on high-density screens, in an image twice as wide and tall.',
+  });
+}
+
+function checkbox(blockId: string, label: string, text: string, checked: boolean, hint?: string): KnownBlock {
   const only = option(text, 'on');
-  return input(blockId, label, { type: 'checkboxes', action_id: ACTION.value, options: [only], ...(checked ? { initial_options: [only] } : {}) }, { optional: true });
+  return input(
+    blockId,
+    label,
+    { type: 'checkboxes', action_id: ACTION.value, options: [only], ...(checked ? { initial_options: [only] } : {}) },
+    { optional: true, ...(hint !== undefined ? { hint } : {}) },
+  );
 }
 
 function numberInput(blockId: string, label: string, value: string, hint: string): KnownBlock {

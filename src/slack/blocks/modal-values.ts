@@ -17,12 +17,23 @@ import {
   type Schedule,
 } from '../../domain/types.js';
 import type { AlertInput } from '../../services/alert-input.js';
+import { BLOCK } from '../ids.js';
 
 export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
 export const SCHEDULE_PRESET_KINDS: readonly SchedulePresetKind[] = ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'];
 export type ContentKind = 'none' | 'csv' | 'chart' | 'screenshot';
 export const CONTENT_KINDS: readonly ContentKind[] = ['none', 'csv', 'chart', 'screenshot'];
 export const CHART_TYPES: readonly ChartType[] = ['line', 'bar', 'table'];
+
+/** block_ids of the content options (ids.ts routes their field errors to them). */
+export const CONTENT_OPTION_BLOCK = {
+  csv: BLOCK.contentCsv,
+  bom: BLOCK.contentBom,
+  scale: BLOCK.contentScale,
+  fullPage: BLOCK.contentFullPage,
+  waitFor: BLOCK.contentWaitFor,
+  waitForGone: BLOCK.contentWaitForGone,
+} as const;
 
 export interface ModalValues {
   name: string;
@@ -57,12 +68,21 @@ export interface ModalValues {
   contentKind: ContentKind;
   /** chart content only. */
   chart: ChartType;
+  /** chart and screenshot content: attach the result as CSV too. */
+  attachCsv: boolean;
+  /** Any content but none: the CSV starts with a byte order mark. */
+  csvBom: boolean;
   /** screenshot content only. */
   screenshotUrl: string;
   screenshotLinkUrl: string;
   screenshotWidth: string;
   screenshotHeight: string;
+  /** The device scale factor as text, e.g. '2'. */
+  screenshotScale: string;
+  screenshotFullPage: boolean;
   screenshotSelector: string;
+  screenshotWaitFor: string;
+  screenshotWaitForGone: string;
   messageTemplate: string;
   /** Slack channel ids. */
   channels: string[];
@@ -83,6 +103,7 @@ export const FALLBACK = {
   chart: 'line',
   screenshotWidth: String(DEFAULTS.screenshotWidth),
   screenshotHeight: String(DEFAULTS.screenshotHeight),
+  screenshotScale: String(DEFAULTS.screenshotScale),
 } as const;
 
 export function defaultModalValues(userId: string, userTimezone: string): ModalValues {
@@ -108,11 +129,17 @@ export function defaultModalValues(userId: string, userTimezone: string): ModalV
     logRetentionDays: String(DEFAULTS.logRetentionDays),
     contentKind: 'none',
     chart: FALLBACK.chart,
+    attachCsv: false,
+    csvBom: false,
     screenshotUrl: '',
     screenshotLinkUrl: '',
     screenshotWidth: FALLBACK.screenshotWidth,
     screenshotHeight: FALLBACK.screenshotHeight,
+    screenshotScale: FALLBACK.screenshotScale,
+    screenshotFullPage: false,
     screenshotSelector: '',
+    screenshotWaitFor: '',
+    screenshotWaitForGone: '',
     messageTemplate: '',
     channels: [],
     users: [],
@@ -142,13 +169,19 @@ export function alertToModalValues(alert: Alert): ModalValues {
     logRetentionDays: String(alert.logRetentionDays),
     contentKind: content.kind,
     chart: content.kind === 'chart' ? content.chart : base.chart,
+    attachCsv: content.kind === 'chart' || content.kind === 'screenshot' ? content.csv : base.attachCsv,
+    csvBom: content.kind === 'none' ? base.csvBom : content.bom,
     ...(content.kind === 'screenshot'
       ? {
           screenshotUrl: content.url,
           screenshotLinkUrl: content.linkUrl ?? '',
           screenshotWidth: String(content.width),
           screenshotHeight: String(content.height),
+          screenshotScale: String(content.scale),
+          screenshotFullPage: content.fullPage,
           screenshotSelector: content.selector ?? '',
+          screenshotWaitFor: content.waitFor ?? '',
+          screenshotWaitForGone: content.waitForGone ?? '',
         }
       : {}),
     messageTemplate: alert.messageTemplate ?? '',
@@ -272,10 +305,11 @@ export function modalValuesToAlertInput(values: ModalValues): AlertInput {
 function contentInput(values: ModalValues): Record<string, unknown> {
   switch (values.contentKind) {
     case 'none':
+      return { kind: 'none' };
     case 'csv':
-      return { kind: values.contentKind };
+      return { kind: 'csv', bom: values.csvBom };
     case 'chart':
-      return { kind: 'chart', chart: values.chart };
+      return { kind: 'chart', chart: values.chart, csv: values.attachCsv, bom: values.csvBom };
     case 'screenshot':
       return {
         kind: 'screenshot',
@@ -283,7 +317,13 @@ function contentInput(values: ModalValues): Record<string, unknown> {
         linkUrl: values.screenshotLinkUrl.trim(),
         width: values.screenshotWidth,
         height: values.screenshotHeight,
+        scale: values.screenshotScale,
+        fullPage: values.screenshotFullPage,
         selector: values.screenshotSelector,
+        waitFor: values.screenshotWaitFor,
+        waitForGone: values.screenshotWaitForGone,
+        csv: values.attachCsv,
+        bom: values.csvBom,
       };
   }
 }

@@ -4,7 +4,7 @@ import type { ViewOutput } from '@slack/bolt';
 import { PRESET_MINUTE_STEPS } from '../../domain/schedule.js';
 import type { AlertType } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../ids.js';
-import { CHART_TYPES, CONTENT_KINDS, defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
+import { CHART_TYPES, CONTENT_KINDS, CONTENT_OPTION_BLOCK, defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
 
 /** `view.state.values` of a view_submission or block_actions payload. */
 export type ViewStateValues = ViewOutput['state']['values'];
@@ -47,11 +47,17 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     logRetentionDays: text(BLOCK.logRetentionDays, ''),
     contentKind: oneOf(CONTENT_KINDS, selected(BLOCK.contentKind, ACTION.contentChanged), d.contentKind),
     chart: oneOf(CHART_TYPES, selected(BLOCK.contentChart), FALLBACK.chart),
+    attachCsv: checked(CONTENT_OPTION_BLOCK.csv, d.attachCsv),
+    csvBom: checked(CONTENT_OPTION_BLOCK.bom, d.csvBom),
     screenshotUrl: text(BLOCK.contentUrl, ''),
     screenshotLinkUrl: text(BLOCK.contentLinkUrl, ''),
     screenshotWidth: text(BLOCK.contentWidth, FALLBACK.screenshotWidth),
     screenshotHeight: text(BLOCK.contentHeight, FALLBACK.screenshotHeight),
+    screenshotScale: selected(CONTENT_OPTION_BLOCK.scale) ?? FALLBACK.screenshotScale,
+    screenshotFullPage: checked(CONTENT_OPTION_BLOCK.fullPage, d.screenshotFullPage),
     screenshotSelector: text(BLOCK.contentSelector, ''),
+    screenshotWaitFor: text(CONTENT_OPTION_BLOCK.waitFor, ''),
+    screenshotWaitForGone: text(CONTENT_OPTION_BLOCK.waitForGone, ''),
     messageTemplate: text(BLOCK.messageTemplate, ''),
     channels: get(BLOCK.recipientChannels)?.selected_conversations ?? [],
     users: get(BLOCK.recipientUsers)?.selected_users ?? [],

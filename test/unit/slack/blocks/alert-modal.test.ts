@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
-import type { Alert, AlertSpec } from '../../../../src/domain/types.js';
+import type { Alert, AlertSpec, Content } from '../../../../src/domain/types.js';
 import { validateAlertInput } from '../../../../src/services/alert-input.js';
 import {
   alertToModalValues,
@@ -12,7 +12,7 @@ import {
   type AlertModalInput,
   type ModalValues,
 } from '../../../../src/slack/blocks/alert-modal.js';
-import { conditionFromModalValues, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
+import { conditionFromModalValues, CONTENT_OPTION_BLOCK, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
 import { SLACK_LIMITS } from '../../../../src/slack/blocks/limits.js';
 import { ACTION, BLOCK, CALLBACK, fieldErrorsToBlockErrors } from '../../../../src/slack/ids.js';
 import { makeAlert, NOW, texts, viewStateFor, walk } from '../support.js';
@@ -32,13 +32,36 @@ function inputBlock(view: ModalView, blockId: string): InputBlock | undefined {
   return (view.blocks as KnownBlock[]).find((b): b is InputBlock => b.type === 'input' && b.block_id === blockId);
 }
 
-const screenshot = { kind: 'screenshot', url: 'https://dashboards.example.com/d/sales', linkUrl: 'https://bi.example.com/d/sales', width: 1280, height: 720, selector: '#chart' } as const;
+const screenshot: Content = {
+  kind: 'screenshot',
+  url: 'https://dashboards.example.com/d/sales',
+  linkUrl: 'https://bi.example.com/d/sales',
+  width: 1280,
+  height: 720,
+  scale: 2,
+  selector: '#chart',
+  fullPage: false,
+  waitFor: '.dashboard-loaded',
+  waitForGone: '.spinner',
+  csv: true,
+  bom: false,
+};
+/** The fields the modal offers for each content kind beyond the kind select itself. */
+const CONTENT_BLOCKS = {
+  none: [],
+  csv: [CONTENT_OPTION_BLOCK.bom],
+  chart: [BLOCK.contentChart, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom],
+  screenshot: [
+    BLOCK.contentUrl, BLOCK.contentLinkUrl, BLOCK.contentWidth, BLOCK.contentHeight, CONTENT_OPTION_BLOCK.scale, CONTENT_OPTION_BLOCK.fullPage,
+    BLOCK.contentSelector, CONTENT_OPTION_BLOCK.waitFor, CONTENT_OPTION_BLOCK.waitForGone, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom,
+  ],
+} as const;
 
 const CASES: [string, Alert][] = [
   ['alert, daily, no content', makeAlert()],
-  ['alert, every 5 minutes, CSV', makeAlert({ schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, content: { kind: 'csv' }, condition: { op: '>=', threshold: 2.5 } })],
+  ['alert, every 5 minutes, CSV', makeAlert({ schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, content: { kind: 'csv', bom: false }, condition: { op: '>=', threshold: 2.5 } })],
   ['alert, every minute, rows exist', makeAlert({ schedule: { cron: '* * * * *', timezone: 'Europe/Berlin' }, condition: { op: 'rows exist' } })],
-  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar' }, condition: { op: 'not null' } })],
+  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar', csv: false, bom: false }, condition: { op: 'not null' } })],
   [
     'report, weekly, screenshot',
     makeAlert({
@@ -57,13 +80,22 @@ const CASES: [string, Alert][] = [
       type: 'report',
       condition: null,
       schedule: { cron: '0 9 * * 1-5', timezone: 'Asia/Almaty' },
-      content: { kind: 'chart', chart: 'table' },
+      content: { kind: 'chart', chart: 'table', csv: true, bom: true },
       recipients: [{ kind: 'slack_user', id: 'U0ANA' }, { kind: 'email', address: 'ana@example.com' }, { kind: 'email', address: 'ops@example.com' }],
       owners: ['UOWNER1', 'UOWNER2'],
       gracePeriodS: 0,
       workingTimeoutS: 600,
       logRetentionDays: 7,
       description: '',
+    }),
+  ],
+  ['alert, CSV with a byte order mark', makeAlert({ content: { kind: 'csv', bom: true } })],
+  [
+    'report, whole-page screenshot at a scale the select does not offer, no waits, BOM without CSV',
+    makeAlert({
+      type: 'report',
+      condition: null,
+      content: { ...screenshot, linkUrl: null, scale: 1.5, selector: null, fullPage: true, waitFor: null, waitForGone: null, csv: false, bom: true },
     }),
   ],
 ];
@@ -180,6 +212,59 @@ describe('buildAlertModal shape', () => {
     expect(reportView.blockIds).toEqual(expect.arrayContaining([BLOCK.contentUrl, BLOCK.contentLinkUrl, BLOCK.contentWidth, BLOCK.contentHeight, BLOCK.contentSelector]));
   });
 
+  it('offers each content kind its own fields, and none when there is no content', () => {
+    const all = new Set<string>(Object.values(CONTENT_BLOCKS).flat());
+    for (const kind of ['none', 'csv', 'chart', 'screenshot'] as const) {
+      const ids = walk(render({ ...defaultModalValues('U1', 'UTC'), contentKind: kind }).blocks).blockIds;
+      const shown = ids.filter((id) => all.has(id));
+      expect([kind, shown]).toEqual([kind, CONTENT_BLOCKS[kind]]);
+    }
+  });
+
+  it('prefills the content options from the stored alert', () => {
+    const view = render(alertToModalValues(makeAlert({ content: { ...screenshot, fullPage: true, bom: true } })));
+    expect(inputBlock(view, CONTENT_OPTION_BLOCK.scale)?.element).toMatchObject({ type: 'static_select', initial_option: { value: '2' } });
+    expect(inputBlock(view, CONTENT_OPTION_BLOCK.waitFor)?.element).toMatchObject({ initial_value: '.dashboard-loaded', max_length: 500 });
+    expect(inputBlock(view, CONTENT_OPTION_BLOCK.waitForGone)?.element).toMatchObject({ initial_value: '.spinner', max_length: 500 });
+    for (const id of [CONTENT_OPTION_BLOCK.fullPage, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom]) {
+      expect({ id, element: inputBlock(view, id)?.element }).toMatchObject({ id, element: { type: 'checkboxes', initial_options: [{ value: 'on' }] } });
+    }
+    const plain = render(alertToModalValues(makeAlert({ content: { kind: 'chart', chart: 'line', csv: false, bom: false } })));
+    expect(inputBlock(plain, CONTENT_OPTION_BLOCK.csv)?.element).not.toHaveProperty('initial_options');
+    expect(inputBlock(plain, CONTENT_OPTION_BLOCK.bom)?.element).not.toHaveProperty('initial_options');
+  });
+
+  it('offers 1× and 2×, and keeps a stored scale the select does not list', () => {
+    const scales = (scale: number) => {
+      const element = inputBlock(render(alertToModalValues(makeAlert({ content: { ...screenshot, scale } }))), CONTENT_OPTION_BLOCK.scale)?.element;
+      return element?.type === 'static_select' ? { values: element.options?.map((o) => o.value), initial: element.initial_option?.value } : null;
+    };
+    expect(scales(1)).toEqual({ values: ['1', '2'], initial: '1' });
+    expect(scales(3)).toEqual({ values: ['1', '2', '3'], initial: '3' });
+    expect(inputBlock(render({ ...defaultModalValues('U1', 'UTC'), contentKind: 'screenshot' }), CONTENT_OPTION_BLOCK.scale)?.element).toMatchObject({
+      initial_option: { value: '1' },
+    });
+  });
+
+  it('new screenshot content defaults to no CSV, no BOM, scale 1, the window and no waits', () => {
+    const values = { ...defaultModalValues('U1', 'UTC'), contentKind: 'screenshot' as const, screenshotUrl: 'https://dashboards.example.com/x' };
+    const read = readModalValues(viewStateFor(render(values)));
+    expect(modalValuesToAlertInput(read).content).toEqual({
+      kind: 'screenshot',
+      url: 'https://dashboards.example.com/x',
+      linkUrl: '',
+      width: '1920',
+      height: '1080',
+      scale: '1',
+      fullPage: false,
+      selector: '',
+      waitFor: '',
+      waitForGone: '',
+      csv: false,
+      bom: false,
+    });
+  });
+
   it('the channel picker offers public and private channels, no bots', () => {
     const view = render(alertToModalValues(makeAlert()));
     expect(inputBlock(view, BLOCK.recipientChannels)?.element).toMatchObject({
@@ -194,7 +279,7 @@ describe('buildAlertModal shape', () => {
       testResult: { ok: true, columns: ['n'], rows: [[1]], rowCount: 1, truncated: false, condition: null },
     });
     const { blockIds, actionIds } = walk(view.blocks);
-    const known = new Set<string>([...Object.values(BLOCK), ...Object.values(ACTION)]);
+    const known = new Set<string>([...Object.values(BLOCK), ...Object.values(CONTENT_OPTION_BLOCK), ...Object.values(ACTION)]);
     for (const id of [...blockIds, ...actionIds]) expect([id, known.has(id)]).toEqual([id, true]);
     expect(new Set(blockIds).size).toBe(blockIds.length);
   });
@@ -233,6 +318,8 @@ describe('buildAlertModal limits', () => {
     description: huge(5000),
     sql: `SELECT '${huge(25_000)}'`,
     messageTemplate: huge(5000),
+    screenshotWaitFor: huge(5000),
+    screenshotWaitForGone: huge(5000),
     emails: Array.from({ length: 500 }, (_, i) => `p${i}@example.com`).join(', '),
     owners: Array.from({ length: 50 }, (_, i) => `U${i}`),
     channels: Array.from({ length: 50 }, (_, i) => `C${i}`),
@@ -307,7 +394,7 @@ describe('fieldErrorsToBlockErrors', () => {
     'name', 'description', 'owners', 'type', 'dataSource', 'sql', 'condition.op', 'condition.threshold', 'schedule.cron',
     'schedule.timezone', 'gracePeriodS', 'workingTimeoutS', 'logRetentionDays', 'content.kind', 'content.url', 'content.linkUrl',
     'content.width', 'content.height', 'content.selector', 'content.chart', 'messageTemplate', 'recipients', 'emailFallback',
-    'notifyOnRecovery',
+    'notifyOnRecovery', ...Object.values(CONTENT_OPTION_BLOCK),
   ];
   const EXTRA_KEYS = ['owners.1', 'recipients.0.id', 'recipients.1.id', 'recipients.2.address', 'schedule.preset', 'snoozeUntil', 'content.other'];
 
@@ -326,6 +413,7 @@ describe('fieldErrorsToBlockErrors', () => {
 
   it('names the input blocks after the service keys, one to one', () => {
     const keys = SERVICE_KEYS.filter((k) => k !== 'content.chart');
+    // (screenshot content shows every content option, so each error lands on its own block)
     const mapped = fieldErrorsToBlockErrors(Object.fromEntries(keys.map((k) => [k, `bad ${k}`])), { type: 'alert', schedulePreset: 'custom', contentKind: 'screenshot' });
     expect(mapped).toEqual(Object.fromEntries(keys.map((k) => [k === 'recipients' ? BLOCK.recipientChannels : k, `bad ${k}`])));
     expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'chart' })).toEqual({ [BLOCK.contentChart]: 'x' });
