@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { Config } from '../src/config.js';
+import { makeConfig, type Config } from '../src/config.js';
 import { createRecordingDelivery } from '../src/delivery/recording-delivery.js';
 import { nextRunAfter } from '../src/domain/schedule.js';
 import { silentLogger } from '../src/logger.js';
@@ -111,17 +111,16 @@ const rssTimer = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 250);
 
-const config: Config = {
+const config: Config = makeConfig({
   store: storeKind === 'postgres' ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: pgliteDir },
   dataSources: [
     { name: 'bench', kind: 'sqlite', path: sqlitePath, statementTimeoutS: 30, maxRows: 100, poolSize: Number(values['sqlite-pool']), allowedUsers: [] },
   ],
   admins: [],
-  screenshots: { allowedHosts: [] },
   scheduler: { shards: SHARDS, concurrency: Number(values.concurrency), instance: 'bench-1' },
   slack: null,
   logLevel: 'silent',
-};
+});
 const lookout = await startLookout(config, {
   logger: silentLogger(),
   delivery: recording,

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../src/config.js';
+import { makeConfig, type Config } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startLookout } from '../src/lookout.js';
 import { ACTION, BLOCK } from '../src/slack/ids.js';
@@ -35,17 +35,16 @@ const sim = await startSlackSimulator({
   users: [{ id: ALICE, name: 'alice', realName: 'Alice Kim', tz: 'Asia/Seoul' }],
   channels: [{ id: CHANNEL, name: 'shop-ops', members: [ALICE] }],
 });
-const config: Config = {
+const config: Config = makeConfig({
   store: { kind: 'pglite', dataDir: join(dir, 'store') },
   dataSources: [
     { name: 'shop', kind: 'sqlite', path: samplePath, statementTimeoutS: 30, maxRows: 1000, poolSize: 1, allowedUsers: [] },
   ],
   admins: [ALICE],
-  screenshots: { allowedHosts: [] },
   scheduler: { shards: 4, concurrency: 8, instance: 'demo' },
   slack: { botToken: sim.botToken, appToken: sim.appToken, apiUrl: sim.url },
   logLevel: 'silent',
-};
+});
 const lookout = await startLookout(config, { logger: silentLogger(), processEveryMs: 1000, lockLifetimeMs: 2000 });
 let exitCode = 0;
 try {

@@ -35,9 +35,26 @@ const fileSchema = z
     dataSources: z.array(dataSourceSchema).default([]),
     admins: z.array(z.string()).default([]),
     screenshots: z
-      .object({ allowedHosts: z.array(z.string()).default([]) })
+      .object({
+        /** Hosts the browser may open: exact names or "*.example.com". Empty: screenshots are off. */
+        allowedHosts: z.array(z.string().min(1)).default([]),
+        /** Let the browser open loopback addresses (127.0.0.1, ::1): only for a dashboard on this machine. */
+        allowLoopback: z.boolean().default(false),
+        /** Per-host credentials the browser sends (never typed in Slack): headers and cookies. */
+        auth: z
+          .record(
+            z.string(),
+            z
+              .object({
+                headers: z.record(z.string(), z.string()).default({}),
+                cookies: z.array(z.object({ name: z.string().min(1), value: z.string() }).strict()).default([]),
+              })
+              .strict(),
+          )
+          .default({}),
+      })
       .strict()
-      .default({ allowedHosts: [] }),
+      .default({ allowedHosts: [], allowLoopback: false, auth: {} }),
   })
   .strict();
 
@@ -59,6 +76,16 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…) with connections:write').optional(),
   SLACK_API_URL: z.string().url('must be a URL such as https://slack.com/api/').optional(),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  /** Browser pages open at once per process. */
+  CAPTURE_CONCURRENCY: intFromEnv(2, 1, 32),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps:// (e.g. smtp://user:pass@mail.example.com:587)')
+    .optional(),
+  EMAIL_FROM: z.string().min(3).default('Lookout <lookout@localhost>'),
+  /** Rows written to a CSV attachment at most. */
+  CSV_MAX_ROWS: intFromEnv(10_000, 1, 1_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -66,7 +93,16 @@ export interface Config {
   store: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
   dataSources: DataSourceConfig[];
   admins: string[];
-  screenshots: { allowedHosts: string[] };
+  screenshots: {
+    allowedHosts: string[];
+    allowLoopback: boolean;
+    auth: Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[] }>;
+    chromiumPath: string;
+    concurrency: number;
+  };
+  /** Null when SMTP_URL is not set: email recipients then fail with a sentence saying so. */
+  email: { smtpUrl: string; from: string } | null;
+  content: { csvMaxRows: number };
   scheduler: { shards: number; concurrency: number; instance: string };
   /** Null when no Slack tokens are set: Lookout then logs what it would send. */
   slack: { botToken: string; appToken: string; apiUrl: string | undefined } | null;
@@ -144,7 +180,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       : { kind: 'pglite', dataDir: resolve(cwd, e.DATA_DIR) },
     dataSources,
     admins,
-    screenshots: file.screenshots,
+    screenshots: { ...file.screenshots, chromiumPath: e.CHROMIUM_PATH, concurrency: e.CAPTURE_CONCURRENCY },
+    email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
+    content: { csvMaxRows: e.CSV_MAX_ROWS },
     scheduler: {
       shards: e.SHARDS,
       concurrency: e.EVAL_CONCURRENCY,
@@ -160,5 +198,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
           }
         : null,
     logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** A Config with the defaults loadConfig would give; for code that builds one directly (demo, tests, benches). */
+export function makeConfig(parts: Pick<Config, 'store' | 'dataSources' | 'scheduler'> & Partial<Config>): Config {
+  return {
+    admins: [],
+    slack: null,
+    email: null,
+    logLevel: 'silent',
+    content: { csvMaxRows: 10_000 },
+    ...parts,
+    screenshots: {
+      allowedHosts: [],
+      allowLoopback: false,
+      auth: {},
+      chromiumPath: '/usr/bin/chromium',
+      concurrency: 2,
+      ...parts.screenshots,
+    },
   };
 }

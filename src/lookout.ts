@@ -4,13 +4,10 @@
 import type { Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
 import type { DataSourceCatalog } from './datasources/port.js';
-import { createLogDelivery } from './delivery/log-delivery.js';
 import type { Delivery } from './delivery/port.js';
-import { createRoutingDelivery } from './delivery/routing-delivery.js';
-import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
-import { createDeliveryWebClient } from './delivery/slack/web-client.js';
 import { ConfigError, StoreError } from './errors.js';
 import type { Logger } from './logger.js';
+import { createOutbound } from './outbound.js';
 import { startScheduler, type Scheduler } from './scheduler/agenda.js';
 import { createDispatchJob } from './scheduler/dispatch-job.js';
 import { createEvaluationPool } from './scheduler/evaluation-pool.js';
@@ -73,17 +70,8 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     const dataSources = createDataSourceCatalog(config.dataSources);
     closers.unshift(() => dataSources.closeAll());
 
-    const slackClient = config.slack
-      ? createDeliveryWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl })
-      : null;
-    const delivery =
-      options.delivery ??
-      (slackClient
-        ? createRoutingDelivery({
-            slack: createSlackDelivery({ client: slackClient, logger: logger.child({ module: 'slack-delivery' }), clock }),
-            email: null,
-          })
-        : createLogDelivery(logger.child({ module: 'delivery' })));
+    const outbound = createOutbound(config, { logger, clock, delivery: options.delivery });
+    closers.unshift(() => outbound.close());
     const instance = config.scheduler.instance;
     // Home tabs follow the alerts: owners' Homes are refreshed after each execution.
     let slack: SlackApp | null = null;
@@ -97,7 +85,9 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     const runner = createTickRunner({
       store,
       dataSources,
-      delivery,
+      delivery: outbound.delivery,
+      content: outbound.content,
+      ownerEmail: outbound.ownerEmail,
       clock,
       instance,
       logger: logger.child({ module: 'tick' }),
@@ -146,6 +136,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         service,
         clock,
         logger: logger.child({ module: 'slack' }),
+        doctor: outbound.doctor,
       });
       await slack.start();
       const started = slack;

@@ -1,7 +1,8 @@
 // One tick end to end: claim, decide (domain/tick.ts), query, send, record. The domain
 // decides; this module only carries the decisions out against the ports.
+import type { ContentRenderer, RenderedContent } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
-import type { Delivery, MessageKind, OutgoingMessage } from '../delivery/port.js';
+import type { Delivery, FailedStep, MessageKind, OutgoingMessage } from '../delivery/port.js';
 import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type ResultDecision } from '../domain/tick.js';
 import {
   recipientKey,
@@ -31,6 +32,8 @@ export interface ExecutionSummary {
   state: ExecutionState;
   reason: string | null;
   queryMs: number | null;
+  /** Time spent on the screenshot or chart, when there was one. */
+  captureMs: number | null;
   deliveryMs: number | null;
   deliveries: DeliveryRecord[];
   ownersNotified: boolean;
@@ -44,7 +47,14 @@ export interface TickRunnerDeps {
   instance: string;
   logger: Logger;
   observer?: TickObserver;
+  /** Renders charts, screenshots and CSV once per execution; without it messages carry no files. */
+  content?: ContentRenderer;
+  /** An owner's email, when email is set up: owner notices then go by email as well as by DM. */
+  ownerEmail?: (userId: string, signal: AbortSignal) => Promise<string | null>;
 }
+
+/** States after which the alert counts as having run well (for "last good run" in notices). */
+const GOOD_STATES: readonly ExecutionState[] = ['SUCCESS', 'NOOP', 'GRACE'];
 
 export interface TickRequest {
   alertId: string;
@@ -122,7 +132,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           : 'the query failed for an unexpected reason; see the Lookout log';
       if (!(err instanceof LookoutError)) logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
       const queryMs = Date.now() - queryStart;
-      return finish(alert, execution, { state: 'ERROR', reason, queryMs, finishedAt: clock() }, null, null);
+      return finish(alert, execution, { state: 'ERROR', reason, queryMs, finishedAt: clock() }, null, null, { failedStep: 'query' });
     }
     const queryMs = Date.now() - queryStart;
 
@@ -130,7 +140,9 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const base = { queryMs, rowCount: result.rows.length };
     switch (decision.kind) {
       case 'error':
-        return finish(alert, execution, { ...base, state: 'ERROR', reason: decision.reason, finishedAt: clock() }, decision, null);
+        return finish(alert, execution, { ...base, state: 'ERROR', reason: decision.reason, finishedAt: clock() }, decision, null, {
+          failedStep: 'condition',
+        });
       case 'grace':
         return finish(
           alert,
@@ -153,7 +165,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         return finish(
           alert,
           execution,
-          { ...base, ...sent, state: 'NOOP', reason: `${decision.reason}; resolved`, value: decision.value, finishedAt: clock() },
+          { ...base, deliveries: sent.deliveries, deliveryMs: sent.deliveryMs, state: 'NOOP', reason: `${decision.reason}; resolved`, value: decision.value, finishedAt: clock() },
           decision,
           'resolved',
         );
@@ -161,12 +173,15 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       case 'send': {
         const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal);
         const fold = foldDeliveries(sent.deliveries);
+        // The execution records content that could not be made, next to how delivery went.
+        const reason = [fold.reason, ...sent.content.notes].filter((r) => r !== null).join('; ') || null;
         return finish(
           alert,
           execution,
-          { ...base, ...sent, state: fold.state, reason: fold.reason, value: decision.value, finishedAt: clock() },
+          { ...base, deliveries: sent.deliveries, deliveryMs: sent.deliveryMs, state: fold.state, reason, value: decision.value, finishedAt: clock() },
           decision,
           decision.message,
+          { failedStep: 'delivery', captureMs: sent.content.captureMs },
         );
       }
     }
@@ -196,27 +211,33 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     value: string | null,
     result: QueryResult,
     signal: AbortSignal,
-  ): Promise<{ deliveries: DeliveryRecord[]; deliveryMs: number }> {
+  ): Promise<{ deliveries: DeliveryRecord[]; deliveryMs: number; content: RenderedContent }> {
+    // Files are made once for every recipient, before anything is sent: a recovery carries none.
+    const content =
+      (kind === 'firing' || kind === 'report') && deps.content !== undefined
+        ? await deps.content.render(alert, result, signal)
+        : { attachments: [], notes: [], captureMs: null };
     const started = Date.now();
     // Past this mark a crash leaves the tick UNKNOWN instead of re-sending it blindly.
     await store.markSending(execution.id, clock());
     const evaluatedAt = clock();
     const deliveries = await Promise.all(
       alert.recipients.map((recipient) =>
-        deliverOne(recipient, {
-          kind,
-          alert,
-          executionId: execution.id,
-          scheduledAt: execution.scheduledAt,
-          evaluatedAt,
-          value,
-          result,
-          error: null,
-          threadRef: alert.threads[recipientKey(recipient)] ?? null,
-        }, signal),
+        deliverOne(
+          recipient,
+          {
+            ...blankMessage(alert, execution, kind, evaluatedAt),
+            value,
+            result,
+            attachments: content.attachments,
+            contentNotes: content.notes,
+            threadRef: alert.threads[recipientKey(recipient)] ?? null,
+          },
+          signal,
+        ),
       ),
     );
-    return { deliveries, deliveryMs: Date.now() - started };
+    return { deliveries, deliveryMs: Date.now() - started, content };
   }
 
   async function deliverOne(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryRecord> {
@@ -224,7 +245,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     try {
       const outcome = await deps.delivery.send(recipient, message, signal);
       return outcome.ok
-        ? { recipient: key, ok: true, unknown: false, error: null, ref: outcome.ref, note: outcome.note }
+        ? { recipient: key, ok: true, unknown: false, error: null, ref: outcome.ref, note: outcome.note, fallback: outcome.fallback ?? null }
         : { recipient: key, ok: false, unknown: outcome.unknown, error: outcome.error, ref: null, note: null };
     } catch (err) {
       // A delivery must not throw; if one does, the outcome is unknown and never re-sent.
@@ -239,6 +260,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     outcome: ExecutionFinish,
     decision: ResultDecision | null,
     sent: 'firing' | 'report' | 'resolved' | null,
+    extra: { failedStep?: FailedStep; captureMs?: number | null } = {},
   ): Promise<ExecutionSummary> {
     const deliveries = outcome.deliveries ?? [];
     const change = foldRuntime({
@@ -254,7 +276,15 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       deliveries,
     });
     let ownersNotified = false;
-    if (change.notifyOwners) ownersNotified = await notifyOwners(alert, execution, outcome.reason ?? 'failed');
+    if (change.notifyOwners) {
+      ownersNotified = await notifyOwners(alert, execution, 'error_notice', outcome.reason ?? 'failed', extra.failedStep ?? null);
+    }
+    // Owners hear of every email fallback: their channel missed the message.
+    const fallbacks = deliveries.filter((d) => d.fallback);
+    if (fallbacks.length > 0) {
+      const what = fallbacks.map((d) => `${d.recipient}: ${d.note ?? `sent by email to ${d.fallback ?? ''}`}`).join('; ');
+      ownersNotified = (await notifyOwners(alert, execution, 'fallback_notice', what, 'delivery')) || ownersNotified;
+    }
 
     const recorded = await store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime);
     if (!recorded) {
@@ -269,6 +299,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       state: outcome.state,
       reason: outcome.reason,
       queryMs: outcome.queryMs ?? null,
+      captureMs: extra.captureMs ?? null,
       deliveryMs: outcome.deliveryMs ?? null,
       deliveries,
       ownersNotified,
@@ -281,6 +312,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         trigger: execution.trigger,
         state: summary.state,
         queryMs: summary.queryMs,
+        captureMs: summary.captureMs,
         deliveryMs: summary.deliveryMs,
       },
       'execution finished',
@@ -289,30 +321,65 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     return summary;
   }
 
-  /** Step 6: a DM to each owner; their own outcomes do not change the execution's state. */
-  async function notifyOwners(alert: Alert, execution: Execution, error: string): Promise<boolean> {
+  /**
+   * Step 6: a DM to each owner, and an email where email is set up and the owner has an address.
+   * Their own outcomes do not change the execution's state.
+   */
+  async function notifyOwners(
+    alert: Alert,
+    execution: Execution,
+    kind: 'error_notice' | 'fallback_notice',
+    error: string,
+    failedStep: FailedStep | null,
+  ): Promise<boolean> {
     const signal = AbortSignal.timeout(30_000);
+    const message: OutgoingMessage = {
+      ...blankMessage(alert, execution, kind, clock()),
+      error,
+      failedStep,
+      lastGoodRunAt: kind === 'error_notice' ? await lastGoodRun(alert.id) : null,
+    };
     const results = await Promise.all(
-      alert.owners.map((owner) =>
-        deliverOne(
-          { kind: 'slack_user', id: owner },
-          {
-            kind: 'error_notice',
-            alert,
-            executionId: execution.id,
-            scheduledAt: execution.scheduledAt,
-            evaluatedAt: clock(),
-            value: null,
-            result: null,
-            error,
-            threadRef: null,
-          },
-          signal,
-        ),
-      ),
+      alert.owners.map(async (owner) => {
+        const address = deps.ownerEmail ? await deps.ownerEmail(owner, signal) : null;
+        const sends = [deliverOne({ kind: 'slack_user', id: owner }, message, signal)];
+        if (address !== null) sends.push(deliverOne({ kind: 'email', address }, message, signal));
+        return Promise.all(sends);
+      }),
     );
-    return results.some((r) => r.ok);
+    return results.flat().some((r) => r.ok);
+  }
+
+  /** When the alert last ran without error; a notice is rare, so the log is read here. */
+  async function lastGoodRun(alertId: string): Promise<Date | null> {
+    try {
+      const recent = await store.history(alertId, 200);
+      const good = recent.find((e) => GOOD_STATES.includes(e.state));
+      return good ? (good.finishedAt ?? good.startedAt) : null;
+    } catch (err) {
+      logger.warn({ err, alertId }, 'could not read the history for the last good run');
+      return null;
+    }
   }
 
   return { runTick, runClaimed };
+}
+
+/** An outgoing message with no content yet; callers fill in what their kind needs. */
+function blankMessage(alert: Alert, execution: Execution, kind: MessageKind, evaluatedAt: Date): OutgoingMessage {
+  return {
+    kind,
+    alert,
+    executionId: execution.id,
+    scheduledAt: execution.scheduledAt,
+    evaluatedAt,
+    value: null,
+    result: null,
+    attachments: [],
+    contentNotes: [],
+    error: null,
+    failedStep: null,
+    lastGoodRunAt: null,
+    threadRef: null,
+  };
 }

@@ -1,6 +1,6 @@
 // `/alert doctor`: what is wrong with this Lookout's set-up, found by asking — the token's
 // scopes against REQUIRED_BOT_SCOPES, every alert channel the bot is not in, every data
-// source that does not answer, and the browser and SMTP checks when this build has them.
+// source that does not answer, and whether the browser starts and the SMTP server answers.
 // diagnose() gathers plain findings; doctorText() words them as one mrkdwn message.
 import type { WebClient } from '@slack/web-api';
 import type { Actor, AlertService } from '../services/alert-service.js';
@@ -35,8 +35,8 @@ export async function diagnose(deps: { client: WebClient; service: AlertService;
     checkScopes(deps.client),
     checkChannels(deps.client, deps.service, deps.actor),
     checkDataSources(deps.service),
-    optionalCheck('Browser (screenshots)', deps.checks.browser),
-    optionalCheck('Email (SMTP)', deps.checks.smtp),
+    optionalCheck('Browser (screenshots)', deps.checks.browser, 'no browser is set up for this Lookout (CHROMIUM_PATH)'),
+    optionalCheck('Email (SMTP)', deps.checks.smtp, 'email is not set up: set SMTP_URL to send to email recipients and to fall back to email'),
   ]);
   return { findings: [...scopes, ...channels, ...sources, browser, smtp] };
 }
@@ -113,8 +113,8 @@ async function checkDataSources(service: AlertService): Promise<DoctorFinding[]>
   );
 }
 
-async function optionalCheck(what: string, check: (() => Promise<string | null>) | undefined): Promise<DoctorFinding> {
-  if (check === undefined) return { status: 'info', text: `${what}: not configured in this version.` };
+async function optionalCheck(what: string, check: (() => Promise<string | null>) | undefined, unset: string): Promise<DoctorFinding> {
+  if (check === undefined) return { status: 'info', text: `${what}: ${unset}.` };
   try {
     const problem = await check();
     return problem === null ? { status: 'ok', text: `${what}: fine.` } : { status: 'problem', text: `${what}: ${escapeMrkdwn(problem)}` };

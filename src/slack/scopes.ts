@@ -15,7 +15,10 @@ export const REQUIRED_BOT_SCOPES = [
   'im:write',
   /** users.info: timezones, checking people recipients */
   'users:read',
-  // files:write (uploads) and users:read.email (email fallback) join with content and email.
+  /** files.getUploadURLExternal / files.completeUploadExternal: charts, screenshots, CSV */
+  'files:write',
+  /** users.info profile.email: email fallback and owner notices by email */
+  'users:read.email',
 ] as const;
 
 export type BotScope = (typeof REQUIRED_BOT_SCOPES)[number];

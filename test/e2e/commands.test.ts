@@ -102,7 +102,8 @@ describe('/alert doctor', () => {
       expect(text).toMatch(/Lookout is not in #doomed \(used by “Doomed”\)/);
       expect(text).toMatch(/lacks the scope `im:write`/);
       expect(text).toMatch(/Data source “sample” answers/);
-      expect(text).toMatch(/Browser \(screenshots\): not configured in this version/);
+      expect(text).toMatch(/Browser \(screenshots\): fine/);
+      expect(text).toMatch(/Email \(SMTP\): email is not set up: set SMTP_URL/);
       expect(text).not.toMatch(/#alerts/);
     } finally {
       sim.workspace.scopes = scopes;

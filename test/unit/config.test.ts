@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -35,5 +38,33 @@ describe('Slack settings', () => {
   });
   it('without tokens Slack is off', () => {
     expect(loadConfig({}, '/tmp').slack).toBeNull();
+  });
+});
+
+describe('content and email settings', () => {
+  it('email is off without SMTP_URL, on with it', () => {
+    expect(loadConfig({}, '/tmp').email).toBeNull();
+    expect(loadConfig({ SMTP_URL: 'smtp://u:p@mail.example.com:587', EMAIL_FROM: 'Ops <ops@example.com>' }, '/tmp').email).toEqual({
+      smtpUrl: 'smtp://u:p@mail.example.com:587',
+      from: 'Ops <ops@example.com>',
+    });
+  });
+  it('names a SMTP_URL that is not smtp:// or smtps://', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://mail' }, '/tmp')).toThrow(/SMTP_URL/);
+  });
+  it('reads screenshot hosts, loopback and per-host credentials from the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    writeFileSync(
+      join(dir, 'lookout.config.yml'),
+      'screenshots:\n  allowedHosts: ["*.example.com"]\n  auth:\n    grafana.example.com:\n      headers: { Authorization: "Bearer ${GRAFANA_TOKEN}" }\n',
+    );
+    const config = loadConfig({ GRAFANA_TOKEN: 't0k', CHROMIUM_PATH: '/opt/chrome', CAPTURE_CONCURRENCY: '3' }, dir);
+    expect(config.screenshots).toEqual({
+      allowedHosts: ['*.example.com'],
+      allowLoopback: false,
+      auth: { 'grafana.example.com': { headers: { Authorization: 'Bearer t0k' }, cookies: [] } },
+      chromiumPath: '/opt/chrome',
+      concurrency: 3,
+    });
   });
 });

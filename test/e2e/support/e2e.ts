@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config, DataSourceConfig } from '../../../src/config.js';
+import { makeConfig, type Config, type DataSourceConfig } from '../../../src/config.js';
 import type { Alert } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startLookout, type Lookout } from '../../../src/lookout.js';
@@ -44,6 +44,8 @@ export interface E2e {
   db: TempDatabase;
   /** Sets the value `SELECT v FROM metric` returns. */
   setMetric(value: number | null): void;
+  /** Runs SQL on the sample data source (e.g. a table for a chart). */
+  exec(sql: string): void;
   /** `/alert create` as `user`; resolves with the modal once views.open has answered. */
   openCreateModal(user: string): Promise<SlackView>;
   /** Sets fields the way a person types (into the modal's state); a preset switch re-renders first. */
@@ -61,7 +63,11 @@ export interface E2e {
 
 export interface E2eOptions {
   extraSources?: DataSourceConfig[];
+  /** Changes to the config before Lookout starts (email, screenshots). */
+  configure?: (config: Config) => Config;
 }
+
+export const ALICE_EMAIL = 'alice@example.com';
 
 const LOCK_LIFETIME_MS = 2000;
 const AGENDA_LEFTOVER_MS = LOCK_LIFETIME_MS / 2 + 100;
@@ -76,7 +82,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
 
   const sim = await startSlackSimulator({
     users: [
-      { id: ALICE, name: 'alice', realName: 'Alice Kim', tz: 'Asia/Seoul' },
+      { id: ALICE, name: 'alice', realName: 'Alice Kim', tz: 'Asia/Seoul', email: ALICE_EMAIL },
       { id: BOB, name: 'bob', tz: 'Europe/Berlin' },
       { id: ADMIN, name: 'admin', tz: 'UTC' },
     ],
@@ -86,18 +92,17 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
       { id: BOBS, name: 'bobs', members: [BOB] },
     ],
   });
-  const config: Config = {
+  const config: Config = makeConfig({
     store: { kind: 'postgres', url: db.url },
     dataSources: [{ name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits }, ...(options.extraSources ?? [])],
     admins: [ADMIN],
-    screenshots: { allowedHosts: [] },
     scheduler: { shards: 4, concurrency: 8, instance: 'e2e' },
     slack: { botToken: sim.botToken, appToken: sim.appToken, apiUrl: sim.url },
     logLevel: 'silent',
-  };
+  });
   let lookout: Lookout;
   try {
-    lookout = await startLookout(config, { logger: silentLogger(), processEveryMs: 1000, lockLifetimeMs: LOCK_LIFETIME_MS });
+    lookout = await startLookout(options.configure ? options.configure(config) : config, { logger: silentLogger(), processEveryMs: 1000, lockLifetimeMs: LOCK_LIFETIME_MS });
     await sim.waitForConnection();
   } catch (err) {
     await sim.stop();
@@ -118,6 +123,9 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     db,
     setMetric(value) {
       writer.prepare('UPDATE metric SET v = ?').run(value);
+    },
+    exec(sql) {
+      writer.exec(sql);
     },
     async openCreateModal(user) {
       const opened = sim.calls('views.open').length;

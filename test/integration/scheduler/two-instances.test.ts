@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../../src/config.js';
+import { makeConfig, type Config } from '../../../src/config.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startLookout, type Lookout } from '../../../src/lookout.js';
@@ -17,17 +17,16 @@ let dir: string;
 const instances: { lookout: Lookout; recording: RecordingDelivery }[] = [];
 
 function config(instance: string): Config {
-  return {
+  return makeConfig({
     store: { kind: 'postgres', url: db.url },
     dataSources: [
       { name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2, allowedUsers: [] },
     ],
     admins: [],
-    screenshots: { allowedHosts: [] },
     scheduler: { shards: 16, concurrency: 32, instance },
     slack: null,
   logLevel: 'silent',
-  };
+  });
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ describe('doctorText', () => {
       findings: [
         { status: 'ok', text: 'Data source “sample” answers.' },
         { status: 'problem', text: 'Lookout is not in #ops.' },
-        { status: 'info', text: 'Email (SMTP): not configured in this version.' },
+        { status: 'info', text: 'Email (SMTP): email is not set up.' },
         { status: 'problem', text: 'Data source “warehouse” does not answer: refused' },
       ],
     });
@@ -18,7 +18,7 @@ describe('doctorText', () => {
       '⚠️ Lookout is not in #ops.',
       '⚠️ Data source “warehouse” does not answer: refused',
       '✅ Data source “sample” answers.',
-      'ℹ️ Email (SMTP): not configured in this version.',
+      'ℹ️ Email (SMTP): email is not set up.',
     ]);
   });
 

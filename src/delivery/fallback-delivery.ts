@@ -1,0 +1,54 @@
+// Email as the fallback for a Slack recipient (when the alert asks for it): a Slack delivery
+// that failed after its retries goes by email to the person (their Slack profile's address)
+// or, for a channel, to the alert's owners. An unknown Slack outcome falls back too: a copy
+// by email is better than an alert lost in an outage. Notices to owners never fall back
+// here; the tick runner emails owners itself.
+import { recipientKey, type Alert, type Recipient } from '../domain/types.js';
+import type { Logger } from '../logger.js';
+import type { Delivery, DeliveryOutcome, Directory, OutgoingMessage } from './port.js';
+
+export interface FallbackDeliveryOptions {
+  primary: Delivery;
+  email: Delivery;
+  directory: Directory;
+  logger: Logger;
+}
+
+export function createFallbackDelivery(options: FallbackDeliveryOptions): Delivery {
+  const { primary, email, directory, logger } = options;
+
+  async function addressesFor(recipient: Recipient, alert: Alert, signal: AbortSignal): Promise<string[]> {
+    const people = recipient.kind === 'slack_user' ? [recipient.id] : alert.owners;
+    const found = await Promise.all(people.map((id) => directory.emailOf(id, signal)));
+    return [...new Set(found.filter((a): a is string => a !== null))];
+  }
+
+  return {
+    async send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
+      const outcome = await primary.send(recipient, message, signal);
+      const eligible = message.kind === 'firing' || message.kind === 'report' || message.kind === 'resolved';
+      if (outcome.ok || recipient.kind === 'email' || !message.alert.emailFallback || !eligible) return outcome;
+
+      const slackError = outcome.unknown ? `${outcome.error} (it may still have reached Slack)` : outcome.error;
+      const addresses = await addressesFor(recipient, message.alert, signal);
+      if (addresses.length === 0) {
+        return { ...outcome, error: `${outcome.error}; no email address was found for the fallback (Slack profile without email, or the users:read.email scope is missing)` };
+      }
+      // A copy, not a thread reply: email has no Slack thread to join.
+      const copy: OutgoingMessage = { ...message, threadRef: null };
+      const results = await Promise.all(addresses.map((address) => email.send({ kind: 'email', address }, copy, signal)));
+      const sent = addresses.filter((_, i) => results[i]?.ok === true);
+      if (sent.length === 0) {
+        const why = results.map((r) => (r.ok ? '' : r.error)).filter(Boolean)[0] ?? 'unknown error';
+        return { ...outcome, error: `${outcome.error}; the email fallback failed too: ${why}` };
+      }
+      logger.info({ recipient: recipientKey(recipient), alertId: message.alert.id, to: sent.length }, 'Slack failed; sent by email instead');
+      return {
+        ok: true,
+        ref: null,
+        note: `Slack failed (${slackError}); sent by email to ${sent.join(', ')} instead`,
+        fallback: sent.join(', '),
+      };
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Everything that leaves Lookout for people, assembled from the config: the warm browser and
+// chart renderer behind the content renderer, Slack and email deliveries, the email
+// fallback, owners' addresses for notices, and the doctor's browser and SMTP checks.
+import { createBrowser } from './capture/browser.js';
+import { createChartRenderer } from './capture/chart.js';
+import type { Screenshotter } from './capture/port.js';
+import { createScreenshotter } from './capture/screenshot.js';
+import type { Config } from './config.js';
+import type { ContentRenderer } from './content/port.js';
+import { createContentRenderer } from './content/render-content.js';
+import { createEmailDelivery } from './delivery/email/email-delivery.js';
+import { createFallbackDelivery } from './delivery/fallback-delivery.js';
+import { createLogDelivery } from './delivery/log-delivery.js';
+import type { Delivery, Directory } from './delivery/port.js';
+import { createRoutingDelivery } from './delivery/routing-delivery.js';
+import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
+import { createSlackDirectory } from './delivery/slack/slack-directory.js';
+import { createDeliveryWebClient } from './delivery/slack/web-client.js';
+import type { Logger } from './logger.js';
+import type { DoctorChecks } from './slack/doctor.js';
+
+export interface Outbound {
+  content: ContentRenderer;
+  delivery: Delivery;
+  screenshotter: Screenshotter;
+  /** An owner's email for notices, when email is set up. */
+  ownerEmail: ((userId: string, signal: AbortSignal) => Promise<string | null>) | undefined;
+  doctor: DoctorChecks;
+  /** Closes the browser and the SMTP connections. */
+  close(): Promise<void>;
+}
+
+export function createOutbound(config: Config, options: { logger: Logger; clock: () => Date; delivery?: Delivery }): Outbound {
+  const { logger, clock } = options;
+  const browser = createBrowser({
+    chromiumPath: config.screenshots.chromiumPath,
+    concurrency: config.screenshots.concurrency,
+    logger: logger.child({ module: 'browser' }),
+  });
+  const screenshotter = createScreenshotter({
+    browser,
+    policy: { allowedHosts: config.screenshots.allowedHosts, allowLoopback: config.screenshots.allowLoopback },
+    auth: config.screenshots.auth,
+    logger: logger.child({ module: 'screenshot' }),
+  });
+  const content = createContentRenderer({
+    screenshotter,
+    charts: createChartRenderer(),
+    csvMaxRows: config.content.csvMaxRows,
+    logger: logger.child({ module: 'content' }),
+  });
+
+  const email = config.email
+    ? createEmailDelivery({ smtpUrl: config.email.smtpUrl, from: config.email.from, logger: logger.child({ module: 'email' }) })
+    : null;
+  const slackClient = config.slack ? createDeliveryWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl }) : null;
+  const directory: Directory | null = slackClient ? createSlackDirectory({ client: slackClient, logger: logger.child({ module: 'directory' }) }) : null;
+
+  let delivery: Delivery;
+  if (options.delivery) delivery = options.delivery;
+  else if (slackClient === null && email === null) delivery = createLogDelivery(logger.child({ module: 'delivery' }));
+  else {
+    const slack =
+      slackClient && config.slack
+        ? createSlackDelivery({ client: slackClient, token: config.slack.botToken, logger: logger.child({ module: 'slack-delivery' }), clock })
+        : null;
+    const routed = createRoutingDelivery({ slack, email });
+    delivery =
+      email && directory ? createFallbackDelivery({ primary: routed, email, directory, logger: logger.child({ module: 'fallback' }) }) : routed;
+  }
+
+  const problem = async (check: () => Promise<{ ok: boolean; detail: string }>): Promise<string | null> => {
+    const result = await check();
+    return result.ok ? null : result.detail;
+  };
+  return {
+    content,
+    delivery,
+    screenshotter,
+    ownerEmail: email && directory ? (userId, signal) => directory.emailOf(userId, signal) : undefined,
+    doctor: {
+      browser: () => problem(() => screenshotter.check()),
+      ...(email ? { smtp: () => problem(() => email.check()) } : {}),
+    },
+    async close() {
+      email?.close();
+      await screenshotter.close();
+    },
+  };
+}
