@@ -12,4 +12,6 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**', 'scripts/**', 'test/**'], rules: { 'no-console': 'off' } },
+  // CommonJS config files read by tools (.puppeteerrc.cjs).
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
 );
