@@ -1,0 +1,261 @@
+// Document types of the `alerts` and `executions` collections and their mapping to the
+// domain. Private to store/mongo: nothing else sees a document (STYLE.md item 5).
+// Ids are UUID strings in `_id` (as in the PostgreSQL adapter), times are BSON dates
+// (milliseconds, like JS Dates), and absent values are stored as null, never left out, so
+// a filter on `null` means "not set" exactly as SQL's IS NULL does.
+import { normalizeContent } from '../../domain/content.js';
+import type {
+  Alert,
+  AlertRuntime,
+  AlertSpec,
+  AlertType,
+  Condition,
+  Content,
+  DeliveryRecord,
+  Execution,
+  ExecutionState,
+  Recipient,
+  Trigger,
+} from '../../domain/types.js';
+import type { AlertPatch, NewAlert } from '../port.js';
+
+/**
+ * Thread references as a list, not an object keyed by recipient: the keys are recipient keys
+ * such as `email:ops@example.com`, and a dot in a field name is a path in MongoDB updates.
+ */
+export interface ThreadEntry {
+  key: string;
+  ref: string;
+}
+
+export interface AlertDoc {
+  _id: string;
+  name: string;
+  /** `name` lower-cased: the unique index that makes names unique ignoring case. */
+  nameKey: string;
+  description: string;
+  owners: string[];
+  type: string;
+  dataSource: string;
+  sql: string;
+  condition: Condition | null;
+  schedule: { cron: string; timezone: string };
+  gracePeriodS: number;
+  workingTimeoutS: number;
+  logRetentionDays: number;
+  content: Content;
+  messageTemplate: string | null;
+  recipients: Recipient[];
+  emailFallback: boolean;
+  notifyOnRecovery: boolean;
+  active: boolean;
+  snoozedUntil: Date | null;
+  nextRunAt: Date | null;
+  shard: number;
+  lastState: string | null;
+  lastEvaluatedAt: Date | null;
+  lastSentAt: Date | null;
+  lastSentTick: Date | null;
+  firingSince: Date | null;
+  lastErrorNoticeAt: Date | null;
+  threads: ThreadEntry[];
+  createdBy: string;
+  createdAt: Date;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface ExecutionDoc {
+  _id: string;
+  alertId: string;
+  scheduledAt: Date;
+  trigger: string;
+  state: string;
+  reason: string | null;
+  value: string | null;
+  rowCount: number | null;
+  instance: string;
+  attempt: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  sendStartedAt: Date | null;
+  deliveries: DeliveryRecord[];
+  ownersNotified: boolean;
+  queryMs: number | null;
+  deliveryMs: number | null;
+}
+
+/** The lower-cased name the unique index holds; `lower(name)` in the PostgreSQL adapter. */
+export function nameKey(name: string): string {
+  return name.toLowerCase();
+}
+
+export function toThreadEntries(threads: Record<string, string>): ThreadEntry[] {
+  return Object.entries(threads).map(([key, ref]) => ({ key, ref }));
+}
+
+function fromThreadEntries(entries: ThreadEntry[] | null | undefined): Record<string, string> {
+  const threads: Record<string, string> = {};
+  for (const { key, ref } of entries ?? []) threads[key] = ref;
+  return threads;
+}
+
+export function toAlert(doc: AlertDoc): Alert {
+  return {
+    id: doc._id,
+    name: doc.name,
+    description: doc.description,
+    owners: doc.owners,
+    type: doc.type as AlertType,
+    dataSource: doc.dataSource,
+    sql: doc.sql,
+    condition: doc.condition ?? null,
+    schedule: { cron: doc.schedule.cron, timezone: doc.schedule.timezone },
+    gracePeriodS: doc.gracePeriodS,
+    workingTimeoutS: doc.workingTimeoutS,
+    logRetentionDays: doc.logRetentionDays,
+    content: normalizeContent(doc.content),
+    messageTemplate: doc.messageTemplate ?? null,
+    recipients: doc.recipients,
+    emailFallback: doc.emailFallback,
+    notifyOnRecovery: doc.notifyOnRecovery,
+    active: doc.active,
+    snoozedUntil: doc.snoozedUntil ?? null,
+    nextRunAt: doc.nextRunAt ?? null,
+    shard: doc.shard,
+    lastState: (doc.lastState ?? null) as ExecutionState | null,
+    lastEvaluatedAt: doc.lastEvaluatedAt ?? null,
+    lastSentAt: doc.lastSentAt ?? null,
+    lastSentTick: doc.lastSentTick ?? null,
+    firingSince: doc.firingSince ?? null,
+    lastErrorNoticeAt: doc.lastErrorNoticeAt ?? null,
+    threads: fromThreadEntries(doc.threads),
+    createdBy: doc.createdBy,
+    createdAt: doc.createdAt,
+    updatedBy: doc.updatedBy,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+export function toExecution(doc: ExecutionDoc): Execution {
+  return {
+    id: doc._id,
+    alertId: doc.alertId,
+    scheduledAt: doc.scheduledAt,
+    trigger: doc.trigger as Trigger,
+    state: doc.state as ExecutionState,
+    reason: doc.reason ?? null,
+    value: doc.value ?? null,
+    rowCount: doc.rowCount ?? null,
+    instance: doc.instance,
+    attempt: doc.attempt,
+    startedAt: doc.startedAt,
+    finishedAt: doc.finishedAt ?? null,
+    sendStartedAt: doc.sendStartedAt ?? null,
+    deliveries: doc.deliveries ?? [],
+    ownersNotified: doc.ownersNotified ?? false,
+    queryMs: doc.queryMs ?? null,
+    deliveryMs: doc.deliveryMs ?? null,
+  };
+}
+
+/** For each field of T, the document fields it sets: a new field fails to compile until mapped. */
+type FieldMap<T> = { [K in keyof T]-?: (value: Exclude<T[K], undefined>) => Partial<AlertDoc> };
+
+const SPEC_FIELDS: FieldMap<AlertSpec> = {
+  // The name and its key change together, so the unique index always sees the current name.
+  name: (v) => ({ name: v, nameKey: nameKey(v) }),
+  description: (v) => ({ description: v }),
+  owners: (v) => ({ owners: v }),
+  type: (v) => ({ type: v }),
+  dataSource: (v) => ({ dataSource: v }),
+  sql: (v) => ({ sql: v }),
+  condition: (v) => ({ condition: v }),
+  schedule: (v) => ({ schedule: { cron: v.cron, timezone: v.timezone } }),
+  gracePeriodS: (v) => ({ gracePeriodS: v }),
+  workingTimeoutS: (v) => ({ workingTimeoutS: v }),
+  logRetentionDays: (v) => ({ logRetentionDays: v }),
+  content: (v) => ({ content: v }),
+  messageTemplate: (v) => ({ messageTemplate: v }),
+  recipients: (v) => ({ recipients: v }),
+  emailFallback: (v) => ({ emailFallback: v }),
+  notifyOnRecovery: (v) => ({ notifyOnRecovery: v }),
+};
+
+type AlertControl = Omit<AlertPatch, keyof AlertSpec>;
+
+const CONTROL_FIELDS: FieldMap<AlertControl> = {
+  active: (v) => ({ active: v }),
+  snoozedUntil: (v) => ({ snoozedUntil: v }),
+  nextRunAt: (v) => ({ nextRunAt: v }),
+  shard: (v) => ({ shard: v }),
+  updatedBy: (v) => ({ updatedBy: v }),
+  updatedAt: (v) => ({ updatedAt: v }),
+};
+
+const RUNTIME_FIELDS: FieldMap<AlertRuntime> = {
+  lastState: (v) => ({ lastState: v }),
+  lastEvaluatedAt: (v) => ({ lastEvaluatedAt: v }),
+  lastSentAt: (v) => ({ lastSentAt: v }),
+  lastSentTick: (v) => ({ lastSentTick: v }),
+  firingSince: (v) => ({ firingSince: v }),
+  lastErrorNoticeAt: (v) => ({ lastErrorNoticeAt: v }),
+  threads: (v) => ({ threads: toThreadEntries(v) }),
+};
+
+/** The document fields for the present fields of `values` (undefined means "leave as is"). */
+function fieldsOf<T extends object>(map: FieldMap<T>, values: Partial<T>): Partial<AlertDoc> {
+  const out: Partial<AlertDoc> = {};
+  for (const key of Object.keys(map) as (keyof T)[]) {
+    const value = values[key];
+    if (value !== undefined) Object.assign(out, map[key](value as Exclude<T[keyof T], undefined>));
+  }
+  return out;
+}
+
+export function newAlertDoc(alert: NewAlert): AlertDoc {
+  return {
+    _id: alert.id,
+    name: alert.name,
+    nameKey: nameKey(alert.name),
+    description: alert.description,
+    owners: alert.owners,
+    type: alert.type,
+    dataSource: alert.dataSource,
+    sql: alert.sql,
+    condition: alert.condition,
+    schedule: { cron: alert.schedule.cron, timezone: alert.schedule.timezone },
+    gracePeriodS: alert.gracePeriodS,
+    workingTimeoutS: alert.workingTimeoutS,
+    logRetentionDays: alert.logRetentionDays,
+    content: alert.content,
+    messageTemplate: alert.messageTemplate,
+    recipients: alert.recipients,
+    emailFallback: alert.emailFallback,
+    notifyOnRecovery: alert.notifyOnRecovery,
+    active: alert.active,
+    snoozedUntil: null,
+    nextRunAt: alert.nextRunAt,
+    shard: alert.shard,
+    lastState: null,
+    lastEvaluatedAt: null,
+    lastSentAt: null,
+    lastSentTick: null,
+    firingSince: null,
+    lastErrorNoticeAt: null,
+    threads: [],
+    createdBy: alert.createdBy,
+    createdAt: alert.createdAt,
+    // A new alert was last changed by whoever created it.
+    updatedBy: alert.createdBy,
+    updatedAt: alert.createdAt,
+  };
+}
+
+export function alertPatchFields(patch: AlertPatch): Partial<AlertDoc> {
+  return { ...fieldsOf(SPEC_FIELDS, patch), ...fieldsOf(CONTROL_FIELDS, patch) };
+}
+
+export function runtimeFields(runtime: Partial<AlertRuntime>): Partial<AlertDoc> {
+  return fieldsOf(RUNTIME_FIELDS, runtime);
+}

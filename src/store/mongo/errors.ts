@@ -1,0 +1,67 @@
+// Driver errors as the port's errors (StoreError, ConflictError), read by shape so the rules
+// are testable without a server. Nothing here lets a URL (it may hold a password) into a
+// message that can reach Slack.
+import { ConflictError, StoreError } from '../../errors.js';
+
+/** The server's code for a unique index refusing a write. */
+export const DUPLICATE_KEY = 11000;
+
+const NAME_INDEX = 'alerts_name_key';
+
+/** Never lets a URL into a message: the driver repeats connection strings in some errors. */
+export function redact(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
+}
+
+export function storeError(action: string, err: unknown): StoreError {
+  const detail = err instanceof Error ? redact(err.message) : 'unknown error';
+  return new StoreError(
+    `Lookout's database could not ${action} (${detail}). Try again; if it keeps failing, tell a Lookout admin.`,
+    { cause: err },
+  );
+}
+
+/** A duplicate key on the case-insensitive name index (createAlert, a rename). */
+export function isNameConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; keyPattern?: unknown; message?: unknown } | null;
+  if (e?.code !== DUPLICATE_KEY) return false;
+  // Servers name the key pattern; the index name in the message covers any that do not.
+  const pattern = e.keyPattern;
+  if (typeof pattern === 'object' && pattern !== null && 'nameKey' in pattern) return true;
+  return typeof e.message === 'string' && e.message.includes(NAME_INDEX);
+}
+
+export function nameConflict(name: string): ConflictError {
+  return new ConflictError('name', `An alert named "${name}" already exists.`);
+}
+
+/** A single-document insert refused as a duplicate (a tick already claimed). */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;
+}
+
+/**
+ * For an unordered insertMany that failed: the positions refused as duplicates, when every
+ * failure was a duplicate (the other documents were inserted); null when anything else went
+ * wrong (another write error, a write concern error, a network error), which the caller
+ * reports as a StoreError.
+ */
+export function duplicatePositions(err: unknown): Set<number> | null {
+  const e = err as { writeErrors?: unknown; err?: unknown; result?: { getWriteConcernError?: () => unknown } } | null;
+  if (e === null || typeof e !== 'object') return null;
+  // A write concern error means the inserts may not last (a failover can undo them), so they
+  // are not taken as claims. The driver keeps it in `err`, or in the result beside write errors.
+  if (e.err !== undefined && e.err !== null) return null;
+  const writeConcernError = typeof e.result?.getWriteConcernError === 'function' ? e.result.getWriteConcernError() : undefined;
+  if (writeConcernError !== undefined && writeConcernError !== null) return null;
+  // The driver gives one WriteError or an array of them.
+  const raw = e.writeErrors;
+  const writeErrors = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  if (writeErrors.length === 0) return null;
+  const positions = new Set<number>();
+  for (const writeError of writeErrors as { code?: unknown; index?: unknown }[]) {
+    if (writeError.code !== DUPLICATE_KEY || typeof writeError.index !== 'number') return null;
+    positions.add(writeError.index);
+  }
+  return positions;
+}

@@ -1,0 +1,38 @@
+// The collections and the indexes the store creates on start. Creating an index that exists
+// with the same options is a no-op, so every instance may run this at every start, and two
+// instances starting together do not race as two CREATE TABLEs do.
+import type { Db, IndexDescription } from 'mongodb';
+
+export const ALERTS = 'alerts';
+export const EXECUTIONS = 'executions';
+
+export const ALERT_INDEXES: IndexDescription[] = [
+  // Names are unique ignoring case, as lower(name) is in PostgreSQL: the store keeps the
+  // lower-cased name in `nameKey` (a collation index would need the same collation on every
+  // query to be used, and lower-cases by different rules than lower()).
+  { key: { nameKey: 1 }, name: 'alerts_name_key', unique: true },
+  // The dispatch job's query: a shard's active alerts whose next run has come. Paused alerts
+  // (next run null, inactive) stay out of it.
+  { key: { shard: 1, nextRunAt: 1 }, name: 'alerts_due', partialFilterExpression: { active: true } },
+];
+
+export const EXECUTION_INDEXES: IndexDescription[] = [
+  // A tick runs at most once: a second insert of (alertId, scheduledAt) fails with 11000.
+  // It also serves history (alertId, newest first) by walking the index backwards, so there is
+  // no separate {alertId: 1, scheduledAt: -1} index.
+  { key: { alertId: 1, scheduledAt: 1 }, name: 'executions_tick_key', unique: true },
+  // runningExecution and the batch claim's look-up: an alert's WORKING executions, oldest first.
+  {
+    key: { alertId: 1, startedAt: 1 },
+    name: 'executions_working_by_alert',
+    partialFilterExpression: { state: 'WORKING' },
+  },
+  // staleExecutions: every WORKING execution, oldest first.
+  { key: { state: 1, startedAt: 1 }, name: 'executions_working', partialFilterExpression: { state: 'WORKING' } },
+];
+
+/** Creates both collections' indexes (and so the collections); safe from several instances. */
+export async function ensureIndexes(db: Db): Promise<void> {
+  await db.collection(ALERTS).createIndexes(ALERT_INDEXES);
+  await db.collection(EXECUTIONS).createIndexes(EXECUTION_INDEXES);
+}

@@ -1,0 +1,260 @@
+// Every filter, update document and pipeline the MongoDB adapter sends, as pure builders, so
+// their meaning is tested on sample documents (test/unit/store/mongo-queries.test.ts, with
+// mingo) without a server. store.ts only runs them. Each race the port names is settled by one
+// single-document conditional write (the filter states what the caller last saw), so nothing
+// here needs a transaction or a replica set.
+import type { AnyBulkWriteOperation, Document, Filter, UpdateFilter } from 'mongodb';
+import type { AlertRuntime } from '../../domain/types.js';
+import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NextRunMove } from '../port.js';
+import { type AlertDoc, type ExecutionDoc, alertPatchFields, nameKey, runtimeFields } from './documents.js';
+import { ALERTS } from './indexes.js';
+
+/** A find: filter, order and, when set, how many at most. */
+export interface FindQuery<T> {
+  filter: Filter<T>;
+  sort: Record<string, 1 | -1>;
+  limit?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+// --- alerts ---
+
+export function alertByIdFilter(id: string): Filter<AlertDoc> {
+  return { _id: id };
+}
+
+/** Case-insensitive, through the lower-cased key the unique index holds. */
+export function alertByNameFilter(name: string): Filter<AlertDoc> {
+  return { nameKey: nameKey(name) };
+}
+
+/** Oldest first; `owners: x` matches an array holding x. */
+export function listAlertsQuery(filter: AlertFilter): FindQuery<AlertDoc> {
+  return {
+    filter: filter.owner === undefined ? {} : { owners: filter.owner },
+    sort: { createdAt: 1, _id: 1 },
+    ...(filter.limit === undefined ? {} : { limit: filter.limit }),
+  };
+}
+
+/** Sets the changed fields only; a rename sets `nameKey` with `name`. */
+export function alertPatchUpdate(patch: AlertPatch): UpdateFilter<AlertDoc> {
+  return { $set: alertPatchFields(patch) };
+}
+
+/** Null when there is nothing to save (an empty $set is refused by the server). */
+export function runtimeUpdate(runtime: Partial<AlertRuntime>): UpdateFilter<AlertDoc> | null {
+  const fields = runtimeFields(runtime);
+  return Object.keys(fields).length === 0 ? null : { $set: fields };
+}
+
+/**
+ * A shard's active alerts whose next run time has come, earliest first. A null next run never
+ * matches `$lte` a date (MongoDB compares only values of one type), like NULL in SQL.
+ */
+export function dueAlertsQuery(shard: number, now: Date, limit: number): FindQuery<AlertDoc> {
+  return { filter: { active: true, shard, nextRunAt: { $lte: now } }, sort: { nextRunAt: 1, _id: 1 }, limit };
+}
+
+/** Compare-and-set: matches only while the next run time is still `expected`. */
+export function advanceNextRunFilter(id: string, expected: Date): Filter<AlertDoc> {
+  return { _id: id, nextRunAt: expected };
+}
+
+export function advanceNextRunUpdate(next: Date | null): UpdateFilter<AlertDoc> {
+  return { $set: { nextRunAt: next } };
+}
+
+/** advanceNextRun for many alerts, as one unordered bulk write; each update is its own CAS. */
+export function advanceNextRunsOps(moves: NextRunMove[]): AnyBulkWriteOperation<AlertDoc>[] {
+  return moves.map((m) => ({
+    updateOne: { filter: advanceNextRunFilter(m.id, m.expected), update: advanceNextRunUpdate(m.next) },
+  }));
+}
+
+/** Which of these alerts still exist (a claim for a deleted alert is left out). */
+export function existingAlertsFilter(ids: string[]): Filter<AlertDoc> {
+  return { _id: { $in: ids } };
+}
+
+// --- executions ---
+
+/** The WORKING execution a claim inserts; the unique (alertId, scheduledAt) index refuses a second. */
+export function claimDoc(request: ClaimRequest, id: string): ExecutionDoc {
+  return {
+    _id: id,
+    alertId: request.alertId,
+    scheduledAt: request.scheduledAt,
+    trigger: request.trigger,
+    state: 'WORKING',
+    reason: null,
+    value: null,
+    rowCount: null,
+    instance: request.instance,
+    attempt: 1,
+    startedAt: request.now,
+    finishedAt: null,
+    sendStartedAt: null,
+    deliveries: [],
+    ownersNotified: false,
+    queryMs: null,
+    deliveryMs: null,
+  };
+}
+
+export function executionByIdFilter(id: string): Filter<ExecutionDoc> {
+  return { _id: id };
+}
+
+export function executionsOfAlertFilter(alertId: string): Filter<ExecutionDoc> {
+  return { alertId };
+}
+
+/** The oldest other WORKING execution of an alert. */
+export function runningExecutionQuery(alertId: string, exceptId: string): FindQuery<ExecutionDoc> {
+  return {
+    filter: { alertId, state: 'WORKING', _id: { $ne: exceptId } },
+    sort: { startedAt: 1, _id: 1 },
+    limit: 1,
+  };
+}
+
+/** One row per alert of runningByAlertPipeline. */
+export interface RunningByAlert {
+  /** The alert id. */
+  _id: string;
+  id: string;
+  startedAt: Date;
+  sendStartedAt: Date | null;
+}
+
+/**
+ * For a batch claim: each alert's oldest WORKING execution other than the ones this batch
+ * inserted (PostgreSQL's statement does not see its own inserts either).
+ */
+export function runningByAlertPipeline(alertIds: string[], exceptIds: string[]): Document[] {
+  return [
+    { $match: { alertId: { $in: alertIds }, state: 'WORKING', _id: { $nin: exceptIds } } },
+    { $sort: { startedAt: 1, _id: 1 } },
+    {
+      $group: {
+        _id: '$alertId',
+        id: { $first: '$_id' },
+        startedAt: { $first: '$startedAt' },
+        sendStartedAt: { $first: '$sendStartedAt' },
+      },
+    },
+  ];
+}
+
+/** Only the first delivery's start counts: a later call matches nothing. */
+export function markSendingFilter(id: string): Filter<ExecutionDoc> {
+  return { _id: id, sendStartedAt: null };
+}
+
+export function markSendingUpdate(at: Date): UpdateFilter<ExecutionDoc> {
+  return { $set: { sendStartedAt: at } };
+}
+
+/** Finishing is a compare-and-set on the state: only a WORKING execution finishes. */
+export function finishFilter(id: string): Filter<ExecutionDoc> {
+  return { _id: id, state: 'WORKING' };
+}
+
+/** Durations are whole milliseconds, as in the PostgreSQL adapter's integer columns. */
+function wholeMs(ms: number | null | undefined): number | null {
+  return ms === null || ms === undefined ? null : Math.round(ms);
+}
+
+/** Every part of a result, with the defaults for the parts it leaves out. */
+export function finishUpdate(finish: ExecutionFinish): UpdateFilter<ExecutionDoc> {
+  return {
+    $set: {
+      state: finish.state,
+      reason: finish.reason,
+      value: finish.value ?? null,
+      rowCount: finish.rowCount ?? null,
+      deliveries: finish.deliveries ?? [],
+      ownersNotified: finish.ownersNotified ?? false,
+      queryMs: wholeMs(finish.queryMs),
+      deliveryMs: wholeMs(finish.deliveryMs),
+      finishedAt: finish.finishedAt,
+    },
+  };
+}
+
+/**
+ * WORKING executions of a shard's alerts started more than the alert's working timeout before
+ * `now`, oldest first. The join runs from the (few) WORKING executions to their alerts, as the
+ * PostgreSQL adapter's does; an execution whose alert is gone drops out at $unwind.
+ */
+export function staleExecutionsPipeline(shard: number, now: Date, limit: number): Document[] {
+  return [
+    { $match: { state: 'WORKING' } },
+    { $sort: { startedAt: 1, _id: 1 } },
+    {
+      // The let/$expr form: the server serves `$eq` on _id from its index (5.0+), and mingo,
+      // which the unit tests use, runs it as the server does (it runs a concise
+      // localField + pipeline lookup's pipeline over every alert, unlike the server).
+      $lookup: {
+        from: ALERTS,
+        let: { alertId: '$alertId' },
+        pipeline: [
+          { $match: { $expr: { $eq: ['$_id', '$$alertId'] }, shard } },
+          { $project: { _id: 0, workingTimeoutS: 1 } },
+        ],
+        as: 'alert',
+      },
+    },
+    { $unwind: '$alert' },
+    {
+      $match: {
+        $expr: { $lt: ['$startedAt', { $subtract: [now, { $multiply: ['$alert.workingTimeoutS', 1000] }] }] },
+      },
+    },
+    { $limit: limit },
+    { $project: { alert: 0 } },
+  ];
+}
+
+/** A stale first-attempt claim that sent nothing, still WORKING: then and only then taken over. */
+export function takeOverFilter(id: string): Filter<ExecutionDoc> {
+  return { _id: id, state: 'WORKING', attempt: 1, sendStartedAt: null };
+}
+
+export function takeOverUpdate(instance: string, now: Date): UpdateFilter<ExecutionDoc> {
+  return { $set: { attempt: 2, instance, startedAt: now, trigger: 'takeover' } };
+}
+
+/** Newest first, by walking the unique (alertId, scheduledAt) index backwards. */
+export function historyQuery(alertId: string, limit: number): FindQuery<ExecutionDoc> {
+  return { filter: { alertId }, sort: { scheduledAt: -1 }, limit };
+}
+
+// --- log retention ---
+// Executions are deleted by the daily prune job through these, not by a TTL index on an
+// `expireAt` set at claim time: retention is per alert and may be edited (an edit must apply
+// to the executions already kept, as it does on PostgreSQL), and pruneExecutions(now) must do
+// the deleting at a time the caller gives, where a TTL monitor deletes on the server's clock
+// about once a minute.
+
+/** One group per retention in use: { _id: days, alertIds }. */
+export interface RetentionGroup {
+  _id: number;
+  alertIds: string[];
+}
+
+/**
+ * Alerts grouped by their log retention, so pruning costs one delete per distinct retention,
+ * not one per alert. (A group is one document, so one retention can hold a few hundred
+ * thousand alerts at most.)
+ */
+export function retentionGroupsPipeline(): Document[] {
+  return [{ $group: { _id: '$logRetentionDays', alertIds: { $push: '$_id' } } }];
+}
+
+/** Executions of these alerts scheduled more than `days` 24-hour days before `now`. */
+export function pruneFilter(alertIds: string[], days: number, now: Date): Filter<ExecutionDoc> {
+  return { alertId: { $in: alertIds }, scheduledAt: { $lt: new Date(now.getTime() - days * DAY_MS) } };
+}

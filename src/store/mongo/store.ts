@@ -1,0 +1,348 @@
+// The Store port on MongoDB, through the official driver. Needs MongoDB 6.0 or later and no
+// replica set: there are no transactions. Where the PostgreSQL adapter settles a race with one
+// conditional statement, this one uses one single-document conditional write (queries.ts):
+// the unique (alertId, scheduledAt) index for claims, `nextRunAt: expected` for advancing,
+// `state: 'WORKING'` for finishing and taking over. Where PostgreSQL does two things in one
+// statement, this adapter does them one after the other, and the comments say what a crash
+// in between leaves behind.
+import { randomUUID } from 'node:crypto';
+import { type Collection, type Db, MongoClient } from 'mongodb';
+import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import { StoreError } from '../../errors.js';
+import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
+import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
+import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './errors.js';
+import { ALERTS, EXECUTIONS, ensureIndexes } from './indexes.js';
+import {
+  type FindQuery,
+  type RetentionGroup,
+  type RunningByAlert,
+  advanceNextRunFilter,
+  advanceNextRunsOps,
+  advanceNextRunUpdate,
+  alertByIdFilter,
+  alertByNameFilter,
+  alertPatchUpdate,
+  claimDoc,
+  dueAlertsQuery,
+  executionByIdFilter,
+  executionsOfAlertFilter,
+  existingAlertsFilter,
+  finishFilter,
+  finishUpdate,
+  historyQuery,
+  listAlertsQuery,
+  markSendingFilter,
+  markSendingUpdate,
+  pruneFilter,
+  retentionGroupsPipeline,
+  runningByAlertPipeline,
+  runningExecutionQuery,
+  runtimeUpdate,
+  staleExecutionsPipeline,
+  takeOverFilter,
+  takeOverUpdate,
+} from './queries.js';
+
+export interface MongoStoreOptions {
+  /** mongodb:// or mongodb+srv:// URL; its path names the database. */
+  url: string;
+  /** Overrides the database named in the URL (tests use a fresh one per run). */
+  dbName?: string;
+  /** How long to look for a server before an operation fails; 5 s so start-up fails fast. */
+  serverSelectionTimeoutMS?: number;
+}
+
+const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
+
+/** Connects, creates the indexes, then returns the store. */
+export async function createMongoStore(options: MongoStoreOptions): Promise<Store> {
+  let client: MongoClient;
+  try {
+    client = new MongoClient(options.url, {
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? DEFAULT_SERVER_SELECTION_TIMEOUT_MS,
+      // Optional fields left undefined are left out, as JSON.stringify does for jsonb on
+      // PostgreSQL, instead of being stored as null.
+      ignoreUndefined: true,
+      appName: 'lookout',
+    });
+  } catch (err) {
+    // A malformed URL: the driver's parser says what is wrong, without the password.
+    throw storeError('read its connection URL', err);
+  }
+  try {
+    await client.connect();
+    const db = client.db(options.dbName);
+    await ensureIndexes(db);
+    return new MongoStore(client, db);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw storeError('connect and prepare its collections', err);
+  }
+}
+
+/** 0 means "no limit" to MongoDB but "nothing" to the port (SQL's LIMIT 0). */
+function nothingWanted(limit: number | undefined): boolean {
+  return limit !== undefined && limit <= 0;
+}
+
+class MongoStore implements Store {
+  private closed = false;
+  private readonly alerts: Collection<AlertDoc>;
+  private readonly executions: Collection<ExecutionDoc>;
+
+  constructor(
+    private readonly client: MongoClient,
+    db: Db,
+  ) {
+    this.alerts = db.collection<AlertDoc>(ALERTS);
+    this.executions = db.collection<ExecutionDoc>(EXECUTIONS);
+  }
+
+  private async run<T>(action: string, op: () => Promise<T>, translate?: (err: unknown) => Error | undefined): Promise<T> {
+    // The driver would quietly reconnect a closed client; a closed store stays closed.
+    if (this.closed) throw new StoreError(`Lookout's database could not ${action}: the store is closed.`);
+    try {
+      return await op();
+    } catch (err) {
+      throw translate?.(err) ?? storeError(action, err);
+    }
+  }
+
+  private findMany<T extends AlertDoc | ExecutionDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
+    const cursor = collection.find(query.filter).sort(query.sort);
+    if (query.limit !== undefined) cursor.limit(query.limit);
+    return cursor.toArray() as Promise<T[]>;
+  }
+
+  // --- AlertStore ---
+
+  async createAlert(alert: NewAlert): Promise<Alert> {
+    const doc = newAlertDoc(alert);
+    await this.run(
+      'save the alert',
+      () => this.alerts.insertOne(doc),
+      (err) => (isNameConflict(err) ? nameConflict(alert.name) : undefined),
+    );
+    return toAlert(doc);
+  }
+
+  async getAlert(id: string): Promise<Alert | null> {
+    const doc = await this.run('read the alert', () => this.alerts.findOne(alertByIdFilter(id)));
+    return doc ? toAlert(doc) : null;
+  }
+
+  async findAlertByName(name: string): Promise<Alert | null> {
+    const doc = await this.run('find the alert', () => this.alerts.findOne(alertByNameFilter(name)));
+    return doc ? toAlert(doc) : null;
+  }
+
+  async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
+    if (nothingWanted(filter.limit)) return [];
+    const docs = await this.run('list alerts', () => this.findMany(this.alerts, listAlertsQuery(filter)));
+    return docs.map(toAlert);
+  }
+
+  async updateAlert(id: string, patch: AlertPatch): Promise<Alert | null> {
+    const doc = await this.run(
+      'save the change',
+      () => this.alerts.findOneAndUpdate(alertByIdFilter(id), alertPatchUpdate(patch), { returnDocument: 'after' }),
+      (err) => (isNameConflict(err) && patch.name !== undefined ? nameConflict(patch.name) : undefined),
+    );
+    return doc ? toAlert(doc) : null;
+  }
+
+  async deleteAlert(id: string): Promise<boolean> {
+    // Two writes, where PostgreSQL cascades: the alert first, so no new claim is made for it,
+    // then its executions. A crash in between leaves executions no alert points to; nothing
+    // reads them (stale look-ups and pruning join through the alert), and the next delete of
+    // that id would remove them.
+    const deleted = await this.run('delete the alert', () => this.alerts.deleteOne(alertByIdFilter(id)));
+    await this.run("delete the alert's history", () => this.executions.deleteMany(executionsOfAlertFilter(id)));
+    return deleted.deletedCount === 1;
+  }
+
+  async dueAlerts(shard: number, now: Date, limit: number): Promise<Alert[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('find due alerts', () => this.findMany(this.alerts, dueAlertsQuery(shard, now, limit)));
+    return docs.map(toAlert);
+  }
+
+  async advanceNextRun(id: string, expected: Date, next: Date | null): Promise<boolean> {
+    // matchedCount, not modifiedCount: moving to the same time still counts, as in SQL.
+    const result = await this.run('move the next run time', () =>
+      this.alerts.updateOne(advanceNextRunFilter(id, expected), advanceNextRunUpdate(next)),
+    );
+    return result.matchedCount === 1;
+  }
+
+  async advanceNextRuns(moves: NextRunMove[]): Promise<number> {
+    if (moves.length === 0) return 0;
+    const result = await this.run('move the next run times', () =>
+      this.alerts.bulkWrite(advanceNextRunsOps(moves), { ordered: false }),
+    );
+    return result.matchedCount;
+  }
+
+  async saveRuntime(id: string, runtime: Partial<AlertRuntime>): Promise<void> {
+    const update = runtimeUpdate(runtime);
+    if (update === null) return;
+    await this.run('save the run state', () => this.alerts.updateOne(alertByIdFilter(id), update));
+  }
+
+  // --- ExecutionStore ---
+
+  async claimTick(request: ClaimRequest): Promise<Execution | null> {
+    // PostgreSQL inserts through the alert row in one statement; here the alert is looked up
+    // first, so a claim for a deleted alert returns null. An alert deleted between the two
+    // leaves one orphan execution (see deleteAlert); the tick itself stays claimed once.
+    const alert = await this.run('claim the tick', () =>
+      this.alerts.findOne(alertByIdFilter(request.alertId), { projection: { _id: 1 } }),
+    );
+    if (alert === null) return null;
+    const doc = claimDoc(request, randomUUID());
+    const inserted = await this.run('claim the tick', async () => {
+      try {
+        await this.executions.insertOne(doc);
+        return true;
+      } catch (err) {
+        // Refused by the unique (alertId, scheduledAt) index: another instance or a retry has it.
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+    });
+    return inserted ? toExecution(doc) : null;
+  }
+
+  async claimTicks(requests: ClaimRequest[]): Promise<ClaimedTick[]> {
+    if (requests.length === 0) return [];
+    // Three round trips where PostgreSQL needs one statement: which alerts exist, the inserts,
+    // then each claimed alert's other WORKING execution.
+    const alertIds = [...new Set(requests.map((r) => r.alertId))];
+    const existing = await this.run('claim the ticks', () =>
+      this.alerts.find(existingAlertsFilter(alertIds), { projection: { _id: 1 } }).toArray(),
+    );
+    const live = new Set(existing.map((a) => a._id));
+    const docs = requests.filter((r) => live.has(r.alertId)).map((r) => claimDoc(r, randomUUID()));
+    if (docs.length === 0) return [];
+
+    // Unordered: every document is tried; each one refused as a duplicate is a tick already
+    // claimed, and the rest are ours.
+    const refused = await this.run('claim the ticks', async () => {
+      try {
+        await this.executions.insertMany(docs, { ordered: false });
+        return new Set<number>();
+      } catch (err) {
+        // Anything but duplicates (a write concern error, the server gone) may have left some
+        // claims in place: WORKING with nothing sent, the shard's next dispatch takes them over.
+        const duplicates = duplicatePositions(err);
+        if (duplicates === null) throw err;
+        return duplicates;
+      }
+    });
+    const claimed = docs.filter((_, i) => !refused.has(i));
+    if (claimed.length === 0) return [];
+
+    const running = await this.run('claim the ticks', () =>
+      this.executions
+        .aggregate<RunningByAlert>(
+          runningByAlertPipeline(
+            [...new Set(claimed.map((d) => d.alertId))],
+            claimed.map((d) => d._id),
+          ),
+        )
+        .toArray(),
+    );
+    const runningByAlert = new Map(running.map((r) => [r._id, r]));
+    return claimed.map((doc) => {
+      const other = runningByAlert.get(doc.alertId);
+      return {
+        execution: toExecution(doc),
+        running: other ? { id: other.id, startedAt: other.startedAt, sendStartedAt: other.sendStartedAt ?? null } : null,
+      };
+    });
+  }
+
+  async getExecution(id: string): Promise<Execution | null> {
+    const doc = await this.run('read the execution', () => this.executions.findOne(executionByIdFilter(id)));
+    return doc ? toExecution(doc) : null;
+  }
+
+  async runningExecution(alertId: string, exceptId: string): Promise<Execution | null> {
+    const [doc] = await this.run('find the running execution', () =>
+      this.findMany(this.executions, runningExecutionQuery(alertId, exceptId)),
+    );
+    return doc ? toExecution(doc) : null;
+  }
+
+  async markSending(id: string, at: Date): Promise<void> {
+    await this.run('record the send', () => this.executions.updateOne(markSendingFilter(id), markSendingUpdate(at)));
+  }
+
+  async finishExecution(id: string, finish: ExecutionFinish, runtime: Partial<AlertRuntime> = {}): Promise<boolean> {
+    // PostgreSQL writes both in one statement. Here the execution is finished first: that
+    // write is the compare-and-set that decides whether this caller's result counts at all,
+    // so a runtime change is never saved for a result that lost. A crash between the two
+    // leaves the alert's runtime one tick behind its log (the next tick may then repeat a
+    // send the grace period would have held back); never a tick run twice.
+    const finished = await this.run('record the result', () =>
+      this.executions.findOneAndUpdate(finishFilter(id), finishUpdate(finish), { projection: { alertId: 1 } }),
+    );
+    if (finished === null) return false;
+    const update = runtimeUpdate(runtime);
+    if (update !== null) {
+      await this.run('save the run state', () => this.alerts.updateOne(alertByIdFilter(finished.alertId), update));
+    }
+    return true;
+  }
+
+  async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('find stale executions', () =>
+      this.executions.aggregate<ExecutionDoc>(staleExecutionsPipeline(shard, now, limit)).toArray(),
+    );
+    return docs.map(toExecution);
+  }
+
+  async takeOver(id: string, instance: string, now: Date): Promise<Execution | null> {
+    const doc = await this.run('take over the execution', () =>
+      this.executions.findOneAndUpdate(takeOverFilter(id), takeOverUpdate(instance, now), { returnDocument: 'after' }),
+    );
+    return doc ? toExecution(doc) : null;
+  }
+
+  async history(alertId: string, limit: number): Promise<Execution[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('read the history', () => this.findMany(this.executions, historyQuery(alertId, limit)));
+    return docs.map(toExecution);
+  }
+
+  async pruneExecutions(now: Date): Promise<number> {
+    // Retention is the daily prune job's, not a TTL index's (why: queries.ts, "log retention").
+    // One delete per retention in use; an alert created or edited between the grouping and the
+    // deletes is pruned by its old retention, or at the next daily run.
+    const groups = await this.run('prune old executions', () =>
+      this.alerts.aggregate<RetentionGroup>(retentionGroupsPipeline()).toArray(),
+    );
+    let deleted = 0;
+    for (const group of groups) {
+      const result = await this.run('prune old executions', () =>
+        this.executions.deleteMany(pruneFilter(group.alertIds, group._id, now)),
+      );
+      deleted += result.deletedCount;
+    }
+    return deleted;
+  }
+
+  // --- Store ---
+
+  async ping(): Promise<void> {
+    await this.run('answer', () => this.client.db('admin').command({ ping: 1 }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+}
