@@ -90,7 +90,7 @@ const envSchema = z.object({
 });
 
 export interface Config {
-  store: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  store: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } | { kind: 'mongo'; url: string };
   dataSources: DataSourceConfig[];
   admins: string[];
   screenshots: {
@@ -110,6 +110,9 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A MongoDB URL whose path names a database: scheme, hosts (with any credentials), /name. */
+const MONGODB_DATABASE = /^mongodb(\+srv)?:\/\/[^/?#]+\/[^/?#\s."$]+/;
 
 /** Replaces ${VAR} in the config file with the environment's value, so secrets stay in env. */
 function interpolate(text: string, env: Env, file: string): string {
@@ -162,7 +165,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       'set both SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode needs both), or neither',
     );
   }
-  if (e.MONGODB_URL) throw new ConfigError('MONGODB_URL', 'the MongoDB store is not available in this version yet');
+  // The store and Agenda each open the URL's database; without one both would use the
+  // driver's default, "test".
+  if (e.MONGODB_URL && !MONGODB_DATABASE.test(e.MONGODB_URL)) {
+    throw new ConfigError('MONGODB_URL', 'name the database in its path, e.g. mongodb://db.example.com:27017/lookout');
+  }
 
   const explicit = e.LOOKOUT_CONFIG !== undefined;
   const path = resolve(cwd, e.LOOKOUT_CONFIG ?? 'lookout.config.yml');
@@ -177,7 +184,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   return {
     store: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
-      : { kind: 'pglite', dataDir: resolve(cwd, e.DATA_DIR) },
+      : e.MONGODB_URL
+        ? { kind: 'mongo', url: e.MONGODB_URL }
+        : { kind: 'pglite', dataDir: resolve(cwd, e.DATA_DIR) },
     dataSources,
     admins,
     screenshots: { ...file.screenshots, chromiumPath: e.CHROMIUM_PATH, concurrency: e.CAPTURE_CONCURRENCY },

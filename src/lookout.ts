@@ -8,7 +8,7 @@ import type { Delivery } from './delivery/port.js';
 import { ConfigError, StoreError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createOutbound } from './outbound.js';
-import { startScheduler, type Scheduler } from './scheduler/agenda.js';
+import { startScheduler, type Scheduler, type SchedulerBackend } from './scheduler/agenda.js';
 import { createDispatchJob } from './scheduler/dispatch-job.js';
 import { createEvaluationPool } from './scheduler/evaluation-pool.js';
 import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
@@ -17,6 +17,7 @@ import { createAlertService, type AlertService } from './services/alert-service.
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createRecipientVerifier } from './slack/membership.js';
+import { createMongoStore } from './store/mongo/store.js';
 import { startEmbeddedPostgres } from './store/pglite/embedded.js';
 import type { Store } from './store/port.js';
 import { createPostgresStore } from './store/postgres/store.js';
@@ -42,7 +43,7 @@ export interface Lookout {
   service: AlertService;
   /** The Slack app, when Slack tokens are configured. */
   slack: SlackApp | null;
-  /** The database URL Agenda and the store use (the embedded one's, by default). */
+  /** The database URL Agenda and the store use (the embedded one's, by default; MONGODB_URL on MongoDB). */
   databaseUrl: string;
   /** Graceful: stop taking jobs, let running executions finish, close everything. */
   stop(): Promise<void>;
@@ -54,17 +55,31 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
   const closers: (() => Promise<void>)[] = [];
   try {
     let databaseUrl: string;
-    if (config.store.kind === 'pglite') {
-      const embedded = await startEmbeddedPostgres({ dataDir: config.store.dataDir });
-      closers.unshift(embedded.stop);
-      databaseUrl = embedded.url;
-    } else {
-      databaseUrl = config.store.url;
+    let store: Store;
+    let backend: SchedulerBackend;
+    switch (config.store.kind) {
+      case 'pglite': {
+        const embedded = await startEmbeddedPostgres({ dataDir: config.store.dataDir });
+        closers.unshift(embedded.stop);
+        databaseUrl = embedded.url;
+        // PGlite serves at most 30 connections, shared with Agenda, and one session (so no
+        // named statements).
+        store = await openPostgres(databaseUrl, 'DATA_DIR', 10, false);
+        backend = { kind: 'postgres', connectionString: databaseUrl };
+        break;
+      }
+      case 'postgres':
+        // A real server takes more connections and prepared statements.
+        databaseUrl = config.store.url;
+        store = await openPostgres(databaseUrl, 'DATABASE_URL', 20, true);
+        backend = { kind: 'postgres', connectionString: databaseUrl };
+        break;
+      case 'mongo':
+        databaseUrl = config.store.url;
+        store = await openMongo(databaseUrl);
+        backend = { kind: 'mongo', url: databaseUrl };
+        break;
     }
-    // PGlite serves at most 30 connections, shared with Agenda, and one session (so no named
-    // statements); a real server takes more connections and prepared statements.
-    const real = config.store.kind === 'postgres';
-    const store = await openStore(databaseUrl, real ? 'DATABASE_URL' : 'DATA_DIR', real ? 20 : 10, real);
     closers.unshift(() => store.close());
 
     const dataSources = createDataSourceCatalog(config.dataSources);
@@ -99,7 +114,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     let scheduler: Scheduler | null = null;
     if (options.schedule !== false) {
       scheduler = await startScheduler({
-        connectionString: databaseUrl,
+        backend,
         shards: config.scheduler.shards,
         instance,
         logger: logger.child({ module: 'scheduler' }),
@@ -164,11 +179,20 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
   }
 }
 
-async function openStore(url: string, setting: string, max: number, prepare: boolean): Promise<Store> {
+async function openPostgres(url: string, setting: string, max: number, prepare: boolean): Promise<Store> {
   try {
     return await createPostgresStore({ connectionString: url, max, prepare });
   } catch (err) {
     throw new ConfigError(setting, `cannot open the store: ${rootCause(err)}`, { cause: err });
+  }
+}
+
+/** An unreachable server fails after the store's 5 s server selection, naming MONGODB_URL. */
+async function openMongo(url: string): Promise<Store> {
+  try {
+    return await createMongoStore({ url });
+  } catch (err) {
+    throw new ConfigError('MONGODB_URL', `cannot open the store: ${rootCause(err)}`, { cause: err });
   }
 }
 

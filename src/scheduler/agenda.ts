@@ -1,8 +1,9 @@
-// Creates, starts and stops Agenda on the store's PostgreSQL (or PGlite) database, with
-// one every-minute dispatch job per shard, the run-now job and the daily pruning job.
+// Creates, starts and stops Agenda on the store's database (PostgreSQL, PGlite or MongoDB),
+// with one every-minute dispatch job per shard, the run-now job and the daily pruning job.
 // Agenda distributes these jobs over instances; exactly-once comes from the claims.
+import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
-import { Agenda } from 'agenda';
+import { Agenda, type AgendaBackend } from 'agenda';
 import type { Logger } from '../logger.js';
 import type { DispatchShard } from './dispatch-job.js';
 import type { EvaluationPool } from './evaluation-pool.js';
@@ -10,8 +11,14 @@ import { PRUNE_CRON, PRUNE_JOB } from './prune-executions-job.js';
 import { RUN_NOW_JOB, type RunNowData } from './run-now-job.js';
 import { shardJobName } from './shards.js';
 
+/** Where Agenda keeps its jobs: the store's own database. */
+export type SchedulerBackend =
+  | { kind: 'postgres'; connectionString: string }
+  /** Jobs go to `agendaJobs` in the database the URL names, beside the store's collections. */
+  | { kind: 'mongo'; url: string };
+
 export interface SchedulerOptions {
-  connectionString: string;
+  backend: SchedulerBackend;
   shards: number;
   instance: string;
   logger: Logger;
@@ -39,7 +46,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   const { logger } = options;
   const lockLifetime = options.lockLifetimeMs ?? 50_000;
   const agenda = new Agenda({
-    backend: new PostgresBackend({ connectionString: options.connectionString, poolConfig: { max: 6 } }),
+    backend: createBackend(options.backend),
     name: options.instance,
     processEvery: options.processEveryMs ?? 5_000,
     defaultLockLifetime: lockLifetime,
@@ -77,6 +84,17 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       await options.pool.drain();
     },
   };
+}
+
+function createBackend(backend: SchedulerBackend): AgendaBackend {
+  switch (backend.kind) {
+    case 'postgres':
+      return new PostgresBackend({ connectionString: backend.connectionString, poolConfig: { max: 6 } });
+    case 'mongo':
+      // Polling only (no change streams: they need a replica set), so a run-now job waits up
+      // to processEvery on another instance. 5 s to find a server, as the store does.
+      return new MongoBackend({ address: backend.url, options: { serverSelectionTimeoutMS: 5_000 } });
+  }
 }
 
 /**

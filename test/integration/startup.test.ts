@@ -44,6 +44,15 @@ describe('start-up errors', () => {
     expect(lines[0]).toContain('dataSources[0].url');
   });
 
+  it('a MONGODB_URL nothing answers on, without echoing its password', () => {
+    // The store gives up after its 5 s server selection.
+    const { status, lines } = start({ MONGODB_URL: 'mongodb://lookout:s3cret@127.0.0.1:1/lookout' });
+    expect(status).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^lookout: cannot start: MONGODB_URL: cannot open the store: /);
+    expect(lines[0]).not.toContain('s3cret');
+  });
+
   it('both DATABASE_URL and MONGODB_URL', () => {
     const { status, lines } = start({ DATABASE_URL: 'postgres://x@127.0.0.1/x', MONGODB_URL: 'mongodb://127.0.0.1' });
     expect(status).toBe(1);

@@ -20,6 +20,36 @@ describe('loadConfig', () => {
   });
 });
 
+describe('store selection', () => {
+  it('MONGODB_URL chooses the MongoDB store', () => {
+    const url = 'mongodb+srv://lookout:pw@cluster0.example.net/lookout?retryWrites=true';
+    expect(loadConfig({ MONGODB_URL: url }, '/tmp').store).toEqual({ kind: 'mongo', url });
+    expect(loadConfig({ MONGODB_URL: 'mongodb://db1:27017,db2:27017/alerts' }, '/tmp').store).toEqual({
+      kind: 'mongo',
+      url: 'mongodb://db1:27017,db2:27017/alerts',
+    });
+  });
+  it('DATABASE_URL chooses PostgreSQL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/lookout' }, '/tmp').store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db/lookout',
+    });
+  });
+  it('refuses both DATABASE_URL and MONGODB_URL, naming them', () => {
+    const both = () => loadConfig({ DATABASE_URL: 'postgres://u@db/lookout', MONGODB_URL: 'mongodb://db/lookout' }, '/tmp');
+    expect(both).toThrow(ConfigError);
+    expect(both).toThrow('MONGODB_URL: set DATABASE_URL or MONGODB_URL, not both');
+  });
+  it('refuses a MONGODB_URL that names no database (the driver would use "test")', () => {
+    for (const url of ['mongodb://db.example.com:27017', 'mongodb://db.example.com:27017/', 'mongodb://db/?tls=true']) {
+      expect(() => loadConfig({ MONGODB_URL: url }, '/tmp')).toThrow(/^MONGODB_URL: name the database in its path/);
+    }
+  });
+  it('refuses a MONGODB_URL that is not mongodb://', () => {
+    expect(() => loadConfig({ MONGODB_URL: 'postgres://db/lookout' }, '/tmp')).toThrow(/^MONGODB_URL: must start with mongodb:\/\//);
+  });
+});
+
 describe('Slack settings', () => {
   it('needs both tokens or neither, naming the missing one', () => {
     try {

@@ -1,0 +1,128 @@
+// The Store contract on MongoDB, plus what is MongoDB's own, and two scheduler instances on
+// one MongoDB database. These need a server: they run only where MONGODB_URL is set (a fresh
+// database per run, dropped afterwards). No MongoDB can be installed on the project's machines
+// (DESIGN.md), so without MONGODB_URL this file says so in one line and runs only what needs
+// no server: start-up failures against an address nothing listens on.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MongoClient } from 'mongodb';
+import { StoreError } from '../../../src/errors.js';
+import { createMongoStore } from '../../../src/store/mongo/store.js';
+import { newAlertFixture, runStoreContract } from '../../contract/store-contract.js';
+import { describeTwoInstances } from '../../support/two-instances.js';
+
+const MONGODB_URL = process.env.MONGODB_URL;
+
+/** The same server and options, another database. */
+function withDatabase(url: string, name: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?#]+)(?:\/[^?#]*)?(.*)$/.exec(url);
+  if (!match) throw new Error('MONGODB_URL must start with mongodb:// or mongodb+srv://');
+  return `${match[1]}/${name}${match[2] ?? ''}`;
+}
+
+const freshName = (): string => `lookout_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+
+describe('MongoDB store without a server', () => {
+  it('an address nothing listens on fails with StoreError, without the password', async () => {
+    // Port 1 refuses at once; the short selection timeout keeps the wait small.
+    const attempt = createMongoStore({ url: 'mongodb://lookout:s3cret-pw@127.0.0.1:1/lookout', serverSelectionTimeoutMS: 300 });
+    const err = (await attempt.catch((e: unknown) => e)) as StoreError;
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.code).toBe('store');
+    expect(err.message).toMatch(/^Lookout's database could not connect and prepare its collections \(/);
+    expect(err.message).not.toContain('s3cret-pw');
+    expect(err.cause).toBeDefined();
+  });
+
+  it('a URL the driver cannot parse fails with StoreError, without the password', async () => {
+    const err = (await createMongoStore({ url: 'mongodb://lookout:s3cret-pw@127.0.0.1:notaport/lookout' }).catch(
+      (e: unknown) => e,
+    )) as StoreError;
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.message).not.toContain('s3cret-pw');
+  });
+});
+
+if (MONGODB_URL === undefined) {
+  process.stderr.write(
+    'MongoDB store tests skipped: MONGODB_URL is not set (no MongoDB on this machine); the MongoDB adapter was NOT exercised against a server in this run.\n',
+  );
+
+  describe('MongoDB store against a server', () => {
+    it('MONGODB_URL is not set, so the MongoDB contract and two-instance tests did not run', () => {
+      expect(process.env.MONGODB_URL).toBeUndefined();
+    });
+  });
+} else {
+  const url = MONGODB_URL;
+  const dbName = freshName();
+  const direct = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+
+  beforeAll(async () => {
+    await direct.connect();
+  });
+
+  afterAll(async () => {
+    await direct.db(dbName).dropDatabase();
+    await direct.close();
+  });
+
+  runStoreContract('MongoDB', {
+    create: () => createMongoStore({ url, dbName }),
+    async cleanup(store) {
+      await store.close();
+      const db = direct.db(dbName);
+      await Promise.all([db.collection('executions').deleteMany({}), db.collection('alerts').deleteMany({})]);
+    },
+  });
+
+  describe('MongoDB store', () => {
+    it('creates a unique tick key and a unique lower-cased name, from two stores starting at once', async () => {
+      const fresh = freshName();
+      try {
+        const stores = await Promise.all([createMongoStore({ url, dbName: fresh }), createMongoStore({ url, dbName: fresh })]);
+        await Promise.all(stores.map((s) => s.ping()));
+        await Promise.all(stores.map((s) => s.close()));
+        const executions = await direct.db(fresh).collection('executions').indexes();
+        expect(executions).toEqual(
+          expect.arrayContaining([expect.objectContaining({ name: 'executions_tick_key', unique: true, key: { alertId: 1, scheduledAt: 1 } })]),
+        );
+        const alerts = await direct.db(fresh).collection('alerts').indexes();
+        expect(alerts).toEqual(
+          expect.arrayContaining([expect.objectContaining({ name: 'alerts_name_key', unique: true, key: { nameKey: 1 } })]),
+        );
+      } finally {
+        await direct.db(fresh).dropDatabase();
+      }
+    });
+
+    it('uses the database the URL names when no dbName is given', async () => {
+      const fresh = freshName();
+      try {
+        const store = await createMongoStore({ url: withDatabase(url, fresh) });
+        const alert = await store.createAlert(newAlertFixture());
+        await store.close();
+        expect(await direct.db(fresh).collection<{ _id: string }>('alerts').countDocuments({ _id: alert.id })).toBe(1);
+      } finally {
+        await direct.db(fresh).dropDatabase();
+      }
+    });
+
+    it('fails with StoreError once closed', async () => {
+      const store = await createMongoStore({ url, dbName });
+      await store.close();
+      await expect(store.getAlert('x')).rejects.toBeInstanceOf(StoreError);
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+  });
+
+  describeTwoInstances('two scheduler instances on one MongoDB database', async () => {
+    const name = freshName();
+    return {
+      store: { kind: 'mongo', url: withDatabase(url, name) },
+      drop: async () => {
+        await direct.db(name).dropDatabase();
+      },
+    };
+  });
+}

@@ -1,0 +1,120 @@
+// Two Lookout instances with real Agenda on one store: every tick of 200 alerts due at the
+// same minute is evaluated and sent exactly once. Waits for one real minute boundary. Shared
+// by the PostgreSQL and MongoDB test files, which each hand in a fresh database.
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeConfig, type Config } from '../../src/config.js';
+import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
+import { silentLogger } from '../../src/logger.js';
+import { startLookout, type Lookout } from '../../src/lookout.js';
+
+export interface FreshStore {
+  store: Config['store'];
+  drop(): Promise<void>;
+}
+
+const ALERTS = 200;
+
+export function describeTwoInstances(title: string, freshStore: () => Promise<FreshStore>): void {
+  describe(title, () => {
+    let fresh: FreshStore | undefined;
+    let dir = '';
+    const instances: { lookout: Lookout; recording: RecordingDelivery }[] = [];
+
+    function config(instance: string): Config {
+      return makeConfig({
+        store: fresh!.store,
+        dataSources: [
+          { name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2, allowedUsers: [] },
+        ],
+        admins: [],
+        scheduler: { shards: 16, concurrency: 32, instance },
+        slack: null,
+        logLevel: 'silent',
+      });
+    }
+
+    beforeAll(async () => {
+      fresh = await freshStore();
+      dir = mkdtempSync(join(tmpdir(), 'lookout-two-'));
+      new Database(join(dir, 's.sqlite')).close();
+      // Migrate once, then start both (DESIGN.md: Agenda's schema creation races otherwise).
+      for (const name of ['instance-a', 'instance-b']) {
+        const recording = createRecordingDelivery();
+        const lookout = await startLookout(config(name), {
+          logger: silentLogger(),
+          delivery: recording,
+          processEveryMs: 1000,
+          lockLifetimeMs: 2000,
+        });
+        instances.push({ lookout, recording });
+      }
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const { lookout } of instances) await lookout.stop();
+      if (dir !== '') rmSync(dir, { recursive: true, force: true });
+      // pg's pool.end() resolves before its sockets close; a forced DROP DATABASE meanwhile
+      // terminates them (57P01) as an unhandled pool error. Let them close first.
+      await delay(500);
+      await fresh?.drop();
+    }, 60_000);
+
+    it(`${ALERTS} alerts due at once → every tick evaluated and sent exactly once`, async () => {
+      const service = instances[0]!.lookout.service;
+      const created = [];
+      for (let i = 0; i < ALERTS; i += 1) {
+        created.push(
+          await service.create(
+            { userId: 'UOWNER1' },
+            {
+              name: `load ${i}`,
+              type: 'alert',
+              dataSource: 'sample',
+              sql: 'SELECT 42',
+              condition: { op: '>', threshold: 0 },
+              schedule: { cron: '* * * * *', timezone: 'UTC' },
+              recipients: [{ kind: 'slack_channel', id: 'C0LOAD' }],
+            },
+          ),
+        );
+      }
+      const tick = created[0]!.nextRunAt!;
+      // Every alert shares the tick, unless creation straddled a minute boundary.
+      const firstTick = created.filter((a) => a.nextRunAt!.getTime() === tick.getTime());
+
+      const store = instances[0]!.lookout.store;
+      const sends = () => instances.flatMap((i) => i.recording.sent);
+      const deadline = Date.now() + 100_000;
+      while (Date.now() < deadline) {
+        const done = sends().filter((m) => m.message.scheduledAt.getTime() === tick.getTime()).length;
+        if (done >= firstTick.length) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      // A moment more, so a duplicate would have had time to show.
+      await new Promise((r) => setTimeout(r, 2000));
+
+      const forTick = sends().filter((m) => m.message.scheduledAt.getTime() === tick.getTime());
+      const perAlert = new Map<string, number>();
+      for (const m of forTick) perAlert.set(m.message.alert.id, (perAlert.get(m.message.alert.id) ?? 0) + 1);
+      expect(perAlert.size).toBe(firstTick.length);
+      expect([...perAlert.values()].every((n) => n === 1)).toBe(true);
+
+      let executions = 0;
+      for (const alert of firstTick) {
+        const history = await store.history(alert.id, 10);
+        const ofTick = history.filter((e) => e.scheduledAt.getTime() === tick.getTime());
+        expect(ofTick).toHaveLength(1);
+        expect(ofTick[0]?.state).toBe('SUCCESS');
+        executions += ofTick.length;
+      }
+      expect(executions).toBe(firstTick.length);
+      const byInstance = instances.map((i) => i.recording.sent.length);
+      console.log(`sends per instance: ${byInstance.join(', ')}`);
+    }, 150_000);
+  });
+}
