@@ -12,6 +12,7 @@ import { UPLOAD_LIMITS } from '../../../src/delivery/slack/slack-files.js';
 import { createDeliveryWebClient } from '../../../src/delivery/slack/web-client.js';
 import type { Alert, Recipient } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
+import { makeAlert as baseAlert } from '../../unit/slack/support.js';
 import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../support/slack-simulator/index.js';
 
 const ALERTS = 'C0ALERTS1';
@@ -35,42 +36,27 @@ const ATTACHMENTS: Attachment[] = [
   { kind: 'csv', filename: 'orders-by-region.csv', mimeType: 'text/csv', bytes: CSV_BYTES, title: '지역별 주문 (CSV)', altText: null },
 ];
 
+/** The shared fixture, as a Korean chart report owned by Alice posting to #alerts. */
 function makeAlert(overrides: Partial<Alert> = {}): Alert {
-  return {
+  return baseAlert({
     id: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
     name: '지역별 주문',
     description: 'Orders per region',
     owners: [ALICE],
     type: 'report',
-    dataSource: 'main',
     sql: 'SELECT region, orders FROM sales',
     condition: null,
     schedule: { cron: '0 9 * * *', timezone: 'Asia/Seoul' },
-    gracePeriodS: 3600,
-    workingTimeoutS: 300,
-    logRetentionDays: 90,
     content: { kind: 'chart', chart: 'bar', csv: true, bom: true },
-    messageTemplate: null,
     recipients: [channel],
-    emailFallback: false,
-    notifyOnRecovery: true,
-    active: true,
-    snoozedUntil: null,
     nextRunAt: T0,
-    shard: 0,
     createdBy: ALICE,
     createdAt: T0,
     updatedBy: ALICE,
     updatedAt: T0,
-    lastState: null,
-    lastEvaluatedAt: null,
-    lastSentAt: null,
-    lastSentTick: null,
     firingSince: T0,
-    lastErrorNoticeAt: null,
-    threads: {},
     ...overrides,
-  };
+  });
 }
 
 function outgoing(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
