@@ -1,7 +1,7 @@
 // Screenshots and charts: one warm browser (Lookout's way) against a browser launched per
 // capture (the way Selenium-based tools work), chart rendering, captures per minute at
 // concurrency 1, 2 and 4, and peak RSS of Lookout plus its Chromium processes.
-//   npm run bench:capture -- [--captures 30] [--launches 8] [--charts 30] [--seconds 15]
+//   npm run bench:capture -- [--captures 60] [--launches 8] [--charts 60] [--seconds 15]
 // Prints a table, then one JSON line of the figures. Asserts nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,9 +16,9 @@ import { silentLogger } from '../src/logger.js';
 
 const { values } = parseArgs({
   options: {
-    captures: { type: 'string', default: '30' },
+    captures: { type: 'string', default: '60' },
     launches: { type: 'string', default: '8' },
-    charts: { type: 'string', default: '30' },
+    charts: { type: 'string', default: '60' },
     seconds: { type: 'string', default: '15' },
   },
 });
@@ -81,9 +81,11 @@ function treeRssBytes(): number {
   return total;
 }
 let peakRss = 0;
+// Every 2 s: reading smaps_rollup of a dozen Chromium processes costs enough CPU to slow the
+// captures it measures when done every 200 ms.
 const rssTimer = setInterval(() => {
   peakRss = Math.max(peakRss, treeRssBytes());
-}, 200);
+}, 2000);
 
 const pct = (xs: number[], p: number): number => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -97,7 +99,7 @@ const timed = async (fn: () => Promise<unknown>): Promise<number> => {
 };
 const signal = (): AbortSignal => AbortSignal.timeout(60_000);
 
-// 1. Warm browser: launched once, a page per capture.
+// 1. Warm browser: launched once; each capture on a pooled page, wiped after the last one.
 const warmBrowser = createBrowser({ chromiumPath: CHROMIUM, concurrency: 4, logger });
 const warm = createScreenshotter({ browser: warmBrowser, policy, auth: {}, logger });
 await warm.capture(request, signal()); // the launch itself is not a warm capture

@@ -15,7 +15,7 @@ fi
 # Debian packages, only where missing (root on the machines this targets): the browser for
 # screenshots (puppeteer's own download is skipped, see .puppeteerrc.cjs) and CJK fonts, so
 # Korean, Japanese and Chinese text renders as glyphs in screenshots and charts.
-APT_PACKAGES=(chromium fonts-noto-cjk)
+APT_PACKAGES=(chromium fonts-noto-cjk fonts-wqy-microhei)
 need=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

@@ -1,12 +1,12 @@
-// One warm headless Chromium per process: a launch costs ~1 s, a page in a warm browser
-// ~0.2 s (DESIGN.md). Pages run under a concurrency limit, each in its own browser context so
-// cookies and storage never carry from one capture to the next; a crashed browser is
-// relaunched on next use. A finished capture's context is closed off its path (~20 ms).
+// One warm headless Chromium per process: a launch costs ~1 s, a capture on a warm page ~0.2 s
+// (DESIGN.md). Pages run under a concurrency limit and come from a pool that wipes and reuses
+// them (page-pool.ts). A crashed browser is relaunched on next use.
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import pLimit from 'p-limit';
-import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
 import type { Logger } from '../logger.js';
+import { createPagePool } from './page-pool.js';
 import { CaptureError } from './port.js';
 
 export interface BrowserOptions {
@@ -18,7 +18,7 @@ export interface BrowserOptions {
 }
 
 export interface WarmBrowser {
-  /** Runs `fn` on a fresh page, closed afterwards; the signal aborting closes the page and rejects. */
+  /** Runs `fn` on a wiped page from the pool; the signal aborting closes the page and rejects. */
   withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T>;
   /** Whether the browser starts and answers (launches it if needed); never throws. */
   check(): Promise<{ ok: boolean; detail: string }>;
@@ -53,6 +53,9 @@ const ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
   '--hide-scrollbars',
+  // A page going to about:blank must drop its document, not keep it alive in the back/forward
+  // cache: a wiped page runs nothing of the last capture.
+  '--disable-features=BackForwardCache',
 ];
 
 const closedError = () => new CaptureError('the browser was closed because Lookout is shutting down');
@@ -62,19 +65,7 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
   let current: Browser | null = null;
   let launching: Promise<Browser> | null = null;
   let closed = false;
-  /** A fresh context with one page: each capture starts with no cookies or storage. */
-  function openPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-    const ready = browser.createBrowserContext().then(async (context) => {
-      try {
-        return { context, page: await context.newPage() };
-      } catch (err) {
-        await context.close().catch(() => undefined);
-        throw err;
-      }
-    });
-    ready.catch(() => undefined);
-    return ready;
-  }
+  const pool = createPagePool({ logger: log });
 
   async function launch(): Promise<Browser> {
     try {
@@ -146,13 +137,13 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
       else if (!browser.connected) onDisconnect();
     });
     interrupted.catch(() => undefined);
-    const opening = openPage(browser);
-    const closeContext = () => opening.then(({ context }) => context.close()).catch(() => undefined);
+    const taking = pool.take(browser);
+    taking.catch(() => undefined);
+    const closeContext = () => taking.then(pool.discard, () => undefined);
     try {
-      const { page } = await Promise.race([opening, interrupted]);
-      const result = await Promise.race([fn(page), interrupted]);
-      // A finished capture does not wait for its context to close.
-      if (browser.connected) void closeContext();
+      const pooled = await Promise.race([taking, interrupted]);
+      const result = await Promise.race([fn(pooled.page), interrupted]);
+      pool.release(pooled);
       return result;
     } catch (err) {
       // Closing the context closes its page, which also stops whatever fn still has running.
@@ -200,6 +191,7 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
 
     async close() {
       closed = true;
+      await pool.close();
       const pending = launching;
       if (pending) await pending.catch(() => undefined);
       const browser = current;

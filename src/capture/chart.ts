@@ -1,6 +1,9 @@
 // Charts without a browser: ECharts draws SVG server-side and resvg rasterises it to PNG
-// (DESIGN.md, measured facts). A Latin face comes first with Noto Sans CJK as the fallback:
-// ~0.1 s a chart, against 0.7–0.9 s when the CJK collection shapes every label.
+// (DESIGN.md, measured facts). A Latin face comes first, then CJK faces as fallbacks, smallest
+// first: resvg-js parses a face again for every text run it shapes, which for Noto Sans CJK
+// (CFF outlines, large layout tables) costs ~8 ms a run — 130–170 ms for a chart with a dozen
+// Korean labels — and for WenQuanYi Micro Hei (TrueType; Hangul, kana and Han in 5 MB) ~1 ms:
+// a whole chart in ~40 ms.
 import { existsSync } from 'node:fs';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
@@ -18,7 +21,7 @@ export interface ChartRendererOptions {
   /** Height of line and bar charts; tables grow to fit their rows. */
   height?: number;
   /** Found on the usual Debian paths when not given. */
-  fonts?: { latin?: ChartFont; cjk?: ChartFont };
+  fonts?: { latin?: ChartFont; cjk?: ChartFont[] };
 }
 
 /** Points drawn per series; later rows are left out and the subtitle says so. */
@@ -33,7 +36,9 @@ const LATIN_FONTS: ChartFont[] = [
   { family: 'DejaVu Sans', files: [`${DEJAVU}DejaVuSans.ttf`, `${DEJAVU}DejaVuSans-Bold.ttf`] },
   { family: 'Liberation Sans', files: [`${LIBERATION}LiberationSans-Regular.ttf`, `${LIBERATION}LiberationSans-Bold.ttf`] },
 ];
+// Each that is installed is a fallback, in this order; Noto stays last for whatever the first lacks.
 const CJK_FONTS: ChartFont[] = [
+  { family: 'WenQuanYi Micro Hei', files: ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'] },
   { family: 'Noto Sans CJK KR', files: ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc'] },
   { family: 'Noto Sans CJK KR', files: ['/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc'] },
 ];
@@ -42,9 +47,8 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
   const width = options.width ?? 1200;
   const height = options.height ?? 600;
   // Probed once: resvg (Node binding 2.6) only takes font paths, not buffers, per render.
-  const fonts = [options.fonts?.latin ?? findFont(LATIN_FONTS), options.fonts?.cjk ?? findFont(CJK_FONTS)].filter(
-    (f): f is ChartFont => f !== null,
-  );
+  const cjk = options.fonts?.cjk ?? CJK_FONTS.filter((f) => f.files[0] !== undefined && existsSync(f.files[0]));
+  const fonts = [options.fonts?.latin ?? findFont(LATIN_FONTS), ...uniqueFamilies(cjk)].filter((f): f is ChartFont => f !== null);
   const files = fonts.flatMap((f) => f.files.filter((file) => existsSync(file)));
   const primary = fonts[0]?.family;
   // Without any known font, let resvg search the system: slower, but the text still shows.
@@ -70,6 +74,11 @@ export function createChartRenderer(options: ChartRendererOptions = {}): ChartRe
       }
     },
   };
+}
+
+/** The first font of each family (Noto lives at one of two paths). */
+function uniqueFamilies(fonts: ChartFont[]): ChartFont[] {
+  return fonts.filter((f, i) => fonts.findIndex((g) => g.family === f.family) === i);
 }
 
 function findFont(candidates: ChartFont[]): ChartFont | null {

@@ -74,6 +74,31 @@ export async function startDashboardServer(): Promise<DashboardServer> {
         // A green box when credentials came with the request, a red one when they did not.
         return html(200, page('<div id="verdict"></div>', `#verdict{width:200px;height:200px;background:${arrived ? '#00ff00' : '#ff0000'}}`));
       }
+      case '/traces': {
+        // Green when nothing of an earlier visit came back (cookies set by the server and by the
+        // page, local and session storage, IndexedDB); then it leaves all of them behind, and
+        // keeps writing while it is open.
+        const came = (req.headers.cookie ?? '') !== '';
+        res.setHeader('set-cookie', 'served=1; Path=/');
+        return html(
+          200,
+          page(
+            `<div id="verdict"></div><script>
+              (async () => {
+                const db = await new Promise((ok) => { const r = indexedDB.open('traces'); r.onupgradeneeded = () => r.result.createObjectStore('s'); r.onsuccess = () => ok(r.result); });
+                const stored = await new Promise((ok) => { const r = db.transaction('s').objectStore('s').get('k'); r.onsuccess = () => ok(r.result); });
+                const clean = ${came ? 'false' : 'true'} && document.cookie === 'served=1' && localStorage.length === 0 && sessionStorage.length === 0 && stored === undefined;
+                document.getElementById('verdict').style.background = clean ? '#00ff00' : '#ff0000';
+                document.cookie = 'seen=1; path=/';
+                sessionStorage.setItem('seen', '1');
+                db.transaction('s', 'readwrite').objectStore('s').put('1', 'k');
+                setInterval(() => localStorage.setItem('seen', String(Date.now())), 5);
+              })();
+            </script>`,
+            '#verdict{width:200px;height:200px;background:#0000ff}',
+          ),
+        );
+      }
       default:
         return html(404, page('<h1>Not found</h1>'));
     }

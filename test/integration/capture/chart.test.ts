@@ -59,6 +59,23 @@ describe('chart renderer', () => {
     expect(differingPixels(seoul, busan)).toBeGreaterThan(50);
   });
 
+  it.each([
+    ['kana', 'ひらがな', 'カタカナ'],
+    ['Han (Japanese)', '東京売上', '大阪売上'],
+    ['Han (simplified Chinese)', '北京销售', '上海销售'],
+  ])('draws glyphs for %s too', async (_script, a, b) => {
+    const first = PNG.sync.read(await charts.render(a, 'bar', sales));
+    const second = PNG.sync.read(await charts.render(b, 'bar', sales));
+    expect(differingPixels(first, second)).toBeGreaterThan(50);
+  });
+
+  it('would draw Hangul alike (no glyphs) without a CJK font: the glyph checks can fail', async () => {
+    const latinOnly = createChartRenderer({ fonts: { cjk: [] } });
+    const seoul = PNG.sync.read(await latinOnly.render('서울', 'bar', sales));
+    const busan = PNG.sync.read(await latinOnly.render('부산', 'bar', sales));
+    expect(differingPixels(seoul, busan)).toBeLessThanOrEqual(50);
+  });
+
   it('takes the size from its options', async () => {
     const png = PNG.sync.read(await createChartRenderer({ width: 640, height: 320 }).render('Small', 'line', sales));
     expect([png.width, png.height]).toEqual([640, 320]);
