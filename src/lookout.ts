@@ -31,6 +31,9 @@ export interface LookoutOptions {
   /** Agenda tuning, shorter in tests. */
   processEveryMs?: number;
   lockLifetimeMs?: number;
+  /** Instance heartbeats (shard spreading), shorter in tests. */
+  heartbeatMs?: number;
+  instanceTtlMs?: number;
   /** Start the scheduler (false: the service only, e.g. for a one-off command). */
   schedule?: boolean;
 }
@@ -109,12 +112,14 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       observer,
     });
     const pool = createEvaluationPool(config.scheduler.concurrency, logger.child({ module: 'pool' }));
-    const runNow = createRunNowJob({ runner });
+    const runNow = createRunNowJob({ runner, pool });
 
     let scheduler: Scheduler | null = null;
     if (options.schedule !== false) {
       scheduler = await startScheduler({
         backend,
+        instances: store,
+        clock,
         shards: config.scheduler.shards,
         instance,
         logger: logger.child({ module: 'scheduler' }),
@@ -124,6 +129,8 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         pool,
         processEveryMs: options.processEveryMs,
         lockLifetimeMs: options.lockLifetimeMs,
+        heartbeatMs: options.heartbeatMs,
+        instanceTtlMs: options.instanceTtlMs,
       });
       const started = scheduler;
       closers.unshift(() => started.stop());

@@ -1,12 +1,16 @@
 // Creates, starts and stops Agenda on the store's database (PostgreSQL, PGlite or MongoDB),
 // with one every-minute dispatch job per shard, the run-now job and the daily pruning job.
-// Agenda distributes these jobs over instances; exactly-once comes from the claims.
+// Agenda distributes these jobs over instances; exactly-once comes from the claims. Left to
+// itself, Agenda lets the first instance that polls lock every shard job; here each instance
+// holds at most its share of them (membership.ts), so the shards spread over the instances.
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import type { Logger } from '../logger.js';
+import type { InstanceStore } from '../store/port.js';
 import type { DispatchShard } from './dispatch-job.js';
 import type { EvaluationPool } from './evaluation-pool.js';
+import { shardShare, startMembership, type Membership } from './membership.js';
 import { PRUNE_CRON, PRUNE_JOB } from './prune-executions-job.js';
 import { RUN_NOW_JOB, type RunNowData } from './run-now-job.js';
 import { shardJobName } from './shards.js';
@@ -19,6 +23,9 @@ export type SchedulerBackend =
 
 export interface SchedulerOptions {
   backend: SchedulerBackend;
+  /** Where instances record heartbeats (the store). */
+  instances: InstanceStore;
+  clock: () => Date;
   shards: number;
   instance: string;
   logger: Logger;
@@ -26,29 +33,43 @@ export interface SchedulerOptions {
   runNow: (data: RunNowData) => Promise<void>;
   prune: () => Promise<unknown>;
   pool: EvaluationPool;
-  /** How often Agenda looks for jobs (ms). */
+  /** How often Agenda looks for jobs (ms); default 2 s. */
   processEveryMs?: number;
   /**
-   * How long a dispatch job's lock holds before another instance may take the shard.
-   * Short in tests: Agenda leaves a timer of half of it behind after stop().
+   * How long a job's lock holds before another instance may take it (a dispatch only claims,
+   * so it is short); default 20 s. Short in tests: Agenda leaves a timer of half of it behind
+   * after stop().
    */
   lockLifetimeMs?: number;
+  /** Instance heartbeat interval and time to live (ms), shorter in tests. */
+  heartbeatMs?: number;
+  instanceTtlMs?: number;
+}
+
+export interface SchedulerStatus {
+  /** Instances sharing the shards, this one included. */
+  instances: readonly string[];
+  /** Shard jobs this instance may hold at once. */
+  shardShare: number;
+  /** Evaluations queued or running in this instance. */
+  evaluationsPending: number;
 }
 
 export interface Scheduler {
   /** Queues a run-now job (any instance may run it). */
   runNow(data: RunNowData): Promise<void>;
-  /** Stops taking jobs, then waits for running evaluations to finish. */
+  /** Stops taking jobs, then waits for running evaluations to finish, then leaves the instances. */
   stop(): Promise<void>;
+  status(): SchedulerStatus;
 }
 
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const { logger } = options;
-  const lockLifetime = options.lockLifetimeMs ?? 50_000;
+  const lockLifetime = options.lockLifetimeMs ?? 20_000;
   const agenda = new Agenda({
     backend: createBackend(options.backend),
     name: options.instance,
-    processEvery: options.processEveryMs ?? 5_000,
+    processEvery: options.processEveryMs ?? 2_000,
     defaultLockLifetime: lockLifetime,
     maxConcurrency: options.shards + 20,
   });
@@ -74,6 +95,25 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
   await agenda.every(PRUNE_CRON, PRUNE_JOB, undefined, { timezone: 'UTC', skipImmediate: true });
 
+  let share = options.shards;
+  const membership: Membership = await startMembership({
+    store: options.instances,
+    instance: options.instance,
+    clock: options.clock,
+    logger,
+    intervalMs: options.heartbeatMs,
+    ttlMs: options.instanceTtlMs,
+    onChange(live) {
+      share = shardShare(options.shards, live.length);
+      setLockLimit(agenda, share, logger);
+    },
+  });
+
+  // Ticks missed while no instance ran are due now: dispatch them at once rather than at the
+  // next minute (one catch-up run per alert either way). Concurrent dispatches of one shard
+  // are safe: each tick is claimed once.
+  void dispatchAll(options, logger);
+
   return {
     async runNow(data) {
       await agenda.now(RUN_NOW_JOB, data);
@@ -82,8 +122,35 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       // drain (not stop): stop taking jobs, let running dispatches end, then disconnect.
       await agenda.drain({ timeout: lockLifetime });
       await options.pool.drain();
+      await membership.stop();
     },
+    status: () => ({ instances: membership.live(), shardShare: share, evaluationsPending: options.pool.pending }),
   };
+}
+
+async function dispatchAll(options: SchedulerOptions, logger: Logger): Promise<void> {
+  for (let shard = 0; shard < options.shards; shard += 1) {
+    try {
+      await options.dispatch(shard);
+    } catch (err) {
+      logger.warn({ err, shard }, 'start-up dispatch failed; the shard job will run at the next minute');
+    }
+  }
+}
+
+/**
+ * How many jobs this instance may hold locked at once. Agenda reads its total lock limit once,
+ * at start (Agenda.lockLimit() changes only the option), so it is set on the running job
+ * processor. Without it (another Agenda version) every tick still runs exactly once; only the
+ * spread over instances is lost, and the log says so.
+ */
+function setLockLimit(agenda: Agenda, limit: number, logger: Logger): void {
+  const processor = (agenda as unknown as { jobProcessor?: { totalLockLimit?: unknown } }).jobProcessor;
+  if (processor === undefined || typeof processor.totalLockLimit !== 'number') {
+    logger.warn("this Agenda version has no job processor lock limit: shards are not spread over instances");
+    return;
+  }
+  processor.totalLockLimit = limit;
 }
 
 function createBackend(backend: SchedulerBackend): AgendaBackend {

@@ -65,6 +65,8 @@ export interface TickRequest {
 export interface TickRunner {
   /** Claims the tick and runs it; null when it was already claimed (or the alert is gone). */
   runTick(request: TickRequest): Promise<ExecutionSummary | null>;
+  /** Claims the tick without running it (run now: claim in the job, run in the pool); null as for runTick. */
+  claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null>;
   /**
    * Runs a tick this instance has already claimed (dispatch, takeover). `running`, when the
    * claim already found it, saves looking up the alert's other WORKING execution again.
@@ -75,12 +77,16 @@ export interface TickRunner {
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const { store, clock, logger } = deps;
 
-  async function runTick(request: TickRequest): Promise<ExecutionSummary | null> {
+  async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
     const alert = await store.getAlert(request.alertId);
     if (alert === null) return null;
     const execution = await store.claimTick({ ...request, instance: deps.instance, now: clock() });
-    if (execution === null) return null;
-    return runClaimed(alert, execution);
+    return execution === null ? null : { alert, execution };
+  }
+
+  async function runTick(request: TickRequest): Promise<ExecutionSummary | null> {
+    const claimed = await claim(request);
+    return claimed === null ? null : runClaimed(claimed.alert, claimed.execution);
   }
 
   async function runClaimed(
@@ -362,7 +368,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     }
   }
 
-  return { runTick, runClaimed };
+  return { runTick, claim, runClaimed };
 }
 
 /** An outgoing message with no content yet; callers fill in what their kind needs. */

@@ -138,7 +138,17 @@ export interface ExecutionStore {
   pruneExecutions(now: Date): Promise<number>;
 }
 
-export interface Store extends AlertStore, ExecutionStore {
+/** Which Lookout instances are running, so the shard jobs can be spread over them. */
+export interface InstanceStore {
+  /** Records that `instance` was alive at `now` (inserting it the first time). */
+  heartbeat(instance: string, now: Date): Promise<void>;
+  /** Names of the instances seen at or after `since`, in name order. */
+  liveInstances(since: Date): Promise<string[]>;
+  /** Forgets an instance (a graceful stop), so the others take over its share at once. */
+  leave(instance: string): Promise<void>;
+}
+
+export interface Store extends AlertStore, ExecutionStore, InstanceStore {
   /** Checks the store answers (health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -621,6 +621,28 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
       });
     });
 
+    describe('instances', () => {
+      it('lists instances seen since a time, in name order, and forgets one that leaves', async () => {
+        const t = new Date('2026-03-08T07:00:00.000Z');
+        await store.heartbeat('lookout-b', t);
+        await store.heartbeat('lookout-a', plusSeconds(t, 5));
+        await store.heartbeat('lookout-c', plusSeconds(t, -60));
+        expect(await store.liveInstances(plusSeconds(t, -30))).toEqual(['lookout-a', 'lookout-b']);
+        // Seen exactly at `since` counts as live.
+        expect(await store.liveInstances(t)).toEqual(['lookout-a', 'lookout-b']);
+        expect(await store.liveInstances(plusSeconds(t, 1))).toEqual(['lookout-a']);
+
+        // A heartbeat moves the time of the one instance, inserting nothing new.
+        await store.heartbeat('lookout-c', plusSeconds(t, 10));
+        expect(await store.liveInstances(plusSeconds(t, 6))).toEqual(['lookout-c']);
+        expect(await store.liveInstances(plusSeconds(t, -3600))).toEqual(['lookout-a', 'lookout-b', 'lookout-c']);
+
+        await store.leave('lookout-b');
+        await store.leave('never-there');
+        expect(await store.liveInstances(plusSeconds(t, -3600))).toEqual(['lookout-a', 'lookout-c']);
+      });
+    });
+
     describe('time', () => {
       it('keeps millisecond precision, so scheduled times compare equal', async () => {
         const tick = new Date('2026-03-08T07:30:59.999Z');

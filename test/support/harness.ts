@@ -12,7 +12,6 @@ import { createRecordingDelivery, type RecordingDelivery } from '../../src/deliv
 import { silentLogger } from '../../src/logger.js';
 import { createDispatchJob } from '../../src/scheduler/dispatch-job.js';
 import { createEvaluationPool, type EvaluationPool } from '../../src/scheduler/evaluation-pool.js';
-import { createRunNowJob } from '../../src/scheduler/run-now-job.js';
 import type { AlertInput } from '../../src/services/alert-input.js';
 import { createAlertService, type AlertService } from '../../src/services/alert-service.js';
 import { createTickRunner, type TickRunner } from '../../src/services/tick-runner.js';
@@ -59,7 +58,6 @@ export async function createHarness(options: { delivery?: (recording: RecordingD
   ]);
   const logger = silentLogger();
   const runner = createTickRunner({ store, dataSources, delivery, clock, instance: 'test-1', logger });
-  const runNow = createRunNowJob({ runner });
   const service = createAlertService({
     store,
     dataSources,
@@ -67,7 +65,10 @@ export async function createHarness(options: { delivery?: (recording: RecordingD
     admins: [ADMIN],
     shards: 4,
     allowedHosts: ['dashboards.example.com'],
-    runNow: async (data) => runNow(data),
+    // Here and now, and awaited, so a test sees the execution when runNow returns.
+    runNow: async (data) => {
+      await runner.runTick({ alertId: data.alertId, scheduledAt: new Date(data.requestedAt), trigger: 'run_now' });
+    },
   });
   const extraStores: Store[] = [];
 

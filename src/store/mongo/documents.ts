@@ -65,6 +65,12 @@ export interface AlertDoc {
   updatedAt: Date;
 }
 
+/** A running instance: its name and when it was last seen. */
+export interface InstanceDoc {
+  _id: string;
+  seenAt: Date;
+}
+
 export interface ExecutionDoc {
   _id: string;
   alertId: string;

@@ -5,6 +5,8 @@ import type { Db, IndexDescription } from 'mongodb';
 
 export const ALERTS = 'alerts';
 export const EXECUTIONS = 'executions';
+/** Running instances by name (`_id`) with `seenAt`; no index beyond `_id` (a handful of documents). */
+export const INSTANCES = 'instances';
 
 export const ALERT_INDEXES: IndexDescription[] = [
   // Names are unique ignoring case, as lower(name) is in PostgreSQL: the store keeps the

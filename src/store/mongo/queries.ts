@@ -6,7 +6,7 @@
 import type { AnyBulkWriteOperation, Document, Filter, UpdateFilter } from 'mongodb';
 import type { AlertRuntime } from '../../domain/types.js';
 import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NextRunMove } from '../port.js';
-import { type AlertDoc, type ExecutionDoc, alertPatchFields, nameKey, runtimeFields } from './documents.js';
+import { type AlertDoc, type ExecutionDoc, type InstanceDoc, alertPatchFields, nameKey, runtimeFields } from './documents.js';
 import { ALERTS } from './indexes.js';
 
 /** A find: filter, order and, when set, how many at most. */
@@ -257,4 +257,20 @@ export function retentionGroupsPipeline(): Document[] {
 /** Executions of these alerts scheduled more than `days` 24-hour days before `now`. */
 export function pruneFilter(alertIds: string[], days: number, now: Date): Filter<ExecutionDoc> {
   return { alertId: { $in: alertIds }, scheduledAt: { $lt: new Date(now.getTime() - days * DAY_MS) } };
+}
+
+// --- instances ---
+
+/** The instance's document, by name. */
+export function instanceFilter(instance: string): Filter<InstanceDoc> {
+  return { _id: instance };
+}
+
+/** With `upsert: true`: inserts the instance the first time, then only moves `seenAt`. */
+export function heartbeatUpdate(now: Date): UpdateFilter<InstanceDoc> {
+  return { $set: { seenAt: now } };
+}
+
+export function liveInstancesQuery(since: Date): FindQuery<InstanceDoc> {
+  return { filter: { seenAt: { $gte: since } }, sort: { _id: 1 } };
 }

@@ -10,9 +10,9 @@ import { type Collection, type Db, MongoClient } from 'mongodb';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { StoreError } from '../../errors.js';
 import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
-import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
+import { type AlertDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
 import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './errors.js';
-import { ALERTS, EXECUTIONS, ensureIndexes } from './indexes.js';
+import { ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
 import {
   type FindQuery,
   type RetentionGroup,
@@ -30,8 +30,11 @@ import {
   existingAlertsFilter,
   finishFilter,
   finishUpdate,
+  heartbeatUpdate,
   historyQuery,
+  instanceFilter,
   listAlertsQuery,
+  liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
   pruneFilter,
@@ -90,6 +93,7 @@ class MongoStore implements Store {
   private closed = false;
   private readonly alerts: Collection<AlertDoc>;
   private readonly executions: Collection<ExecutionDoc>;
+  private readonly instances: Collection<InstanceDoc>;
 
   constructor(
     private readonly client: MongoClient,
@@ -97,6 +101,7 @@ class MongoStore implements Store {
   ) {
     this.alerts = db.collection<AlertDoc>(ALERTS);
     this.executions = db.collection<ExecutionDoc>(EXECUTIONS);
+    this.instances = db.collection<InstanceDoc>(INSTANCES);
   }
 
   private async run<T>(action: string, op: () => Promise<T>, translate?: (err: unknown) => Error | undefined): Promise<T> {
@@ -109,7 +114,7 @@ class MongoStore implements Store {
     }
   }
 
-  private findMany<T extends AlertDoc | ExecutionDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
+  private findMany<T extends AlertDoc | ExecutionDoc | InstanceDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
     const cursor = collection.find(query.filter).sort(query.sort);
     if (query.limit !== undefined) cursor.limit(query.limit);
     return cursor.toArray() as Promise<T[]>;
@@ -335,6 +340,24 @@ class MongoStore implements Store {
   }
 
   // --- Store ---
+
+  // --- InstanceStore ---
+
+  async heartbeat(instance: string, now: Date): Promise<void> {
+    // Only this instance writes its document, so the upsert never races another insert of it.
+    await this.run('record that this instance is running', () =>
+      this.instances.updateOne(instanceFilter(instance), heartbeatUpdate(now), { upsert: true }),
+    );
+  }
+
+  async liveInstances(since: Date): Promise<string[]> {
+    const docs = await this.run('list the running instances', () => this.findMany(this.instances, liveInstancesQuery(since)));
+    return docs.map((d) => d._id);
+  }
+
+  async leave(instance: string): Promise<void> {
+    await this.run('forget this instance', () => this.instances.deleteOne(instanceFilter(instance)));
+  }
 
   async ping(): Promise<void> {
     await this.run('answer', () => this.client.db('admin').command({ ping: 1 }));

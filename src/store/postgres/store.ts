@@ -384,6 +384,30 @@ class PostgresStore implements Store {
     return result.rowCount ?? 0;
   }
 
+  // --- InstanceStore ---
+
+  async heartbeat(instance: string, now: Date): Promise<void> {
+    await this.query(
+      'record that this instance is running',
+      `INSERT INTO instances (name, seen_at) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET seen_at = EXCLUDED.seen_at`,
+      [instance, now],
+    );
+  }
+
+  async liveInstances(since: Date): Promise<string[]> {
+    const result = await this.query<{ name: string }>(
+      'list the running instances',
+      'SELECT name FROM instances WHERE seen_at >= $1 ORDER BY name',
+      [since],
+    );
+    return result.rows.map((r) => r.name);
+  }
+
+  async leave(instance: string): Promise<void> {
+    await this.query('forget this instance', 'DELETE FROM instances WHERE name = $1', [instance]);
+  }
+
   // --- Store ---
 
   async ping(): Promise<void> {

@@ -29,8 +29,11 @@ import {
   existingAlertsFilter,
   finishFilter,
   finishUpdate,
+  heartbeatUpdate,
   historyQuery,
+  instanceFilter,
   listAlertsQuery,
+  liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
   pruneFilter,
@@ -513,6 +516,30 @@ describe('MongoDB log retention', () => {
       [monthly._id, daysAgo(8)],
     ]);
     expect(pruneFilter(['a1'], 7, now)).toEqual({ alertId: { $in: ['a1'] }, scheduledAt: { $lt: daysAgo(7) } });
+  });
+});
+
+describe('instances', () => {
+  it('a heartbeat upserts the instance by name and moves only its seenAt', () => {
+    const docs: Plain[] = [{ _id: 'lookout-a', seenAt: at(0) }, { _id: 'lookout-b', seenAt: at(0) }];
+    expect(instanceFilter('lookout-a')).toEqual({ _id: 'lookout-a' });
+    expect(applyUpdate(docs, instanceFilter('lookout-a'), heartbeatUpdate(at(30)))).toBe(true);
+    expect(docs).toEqual([
+      { _id: 'lookout-a', seenAt: at(30) },
+      { _id: 'lookout-b', seenAt: at(0) },
+    ]);
+    // The update holds no _id, so an upsert takes it from the filter.
+    expect(heartbeatUpdate(at(30))).toEqual({ $set: { seenAt: at(30) } });
+  });
+
+  it('lists the instances seen at or after a time, by name', () => {
+    const docs = [
+      { _id: 'lookout-c', seenAt: at(-60) },
+      { _id: 'lookout-b', seenAt: at(0) },
+      { _id: 'lookout-a', seenAt: at(5) },
+    ];
+    expect(run(liveInstancesQuery(at(0)), docs).map((d) => d._id)).toEqual(['lookout-a', 'lookout-b']);
+    expect(run(liveInstancesQuery(at(1)), docs).map((d) => d._id)).toEqual(['lookout-a']);
   });
 });
 
