@@ -61,8 +61,14 @@ export class ConfigError extends LookoutError {
 }
 
 export class StoreError extends LookoutError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /**
+   * The database could not be reached or the connection broke (a restart, a failover): the
+   * same call may work a little later. False for everything else (a bad statement, a closed store).
+   */
+  readonly unreachable: boolean;
+  constructor(message: string, options?: { cause?: unknown; unreachable?: boolean }) {
     super('store', message, options);
+    this.unreachable = options?.unreachable ?? false;
   }
 }
 

@@ -26,6 +26,14 @@ export interface WarmBrowser {
   close(): Promise<void>;
   /** The browser's process id while it runs. */
   pid(): number | null;
+  /** Where the browser stands, without launching it (for /healthz). */
+  status(): BrowserStatus;
+}
+
+/** 'idle': not launched yet (it starts on first use); 'failed': the last launch failed. */
+export interface BrowserStatus {
+  state: 'idle' | 'running' | 'failed';
+  detail: string;
 }
 
 /** The browser died (crash, OOM kill) while a page was open. */
@@ -65,6 +73,8 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
   let current: Browser | null = null;
   let launching: Promise<Browser> | null = null;
   let closed = false;
+  /** Why the last launch failed, until one succeeds. */
+  let launchFailure: string | null = null;
   const pool = createPagePool({ logger: log });
 
   async function launch(): Promise<Browser> {
@@ -106,7 +116,12 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
     if (current?.connected) return current;
     // Concurrent first uses share one launch.
     launching ??= launch()
+      .catch((err: unknown) => {
+        launchFailure = err instanceof CaptureError ? err.userMessage : 'Chromium did not start';
+        throw err;
+      })
       .then(async (browser) => {
+        launchFailure = null;
         if (closed) {
           await browser.close().catch(() => undefined);
           throw closedError();
@@ -201,6 +216,12 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
 
     pid() {
       return current?.process()?.pid ?? null;
+    },
+
+    status() {
+      if (current?.connected) return { state: 'running', detail: `running (pid ${current.process()?.pid ?? 'unknown'})` };
+      if (launchFailure !== null) return { state: 'failed', detail: launchFailure };
+      return { state: 'idle', detail: 'not running; it starts on the first screenshot' };
     },
   };
 }

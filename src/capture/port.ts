@@ -22,8 +22,10 @@ export interface ScreenshotRequest {
 export interface Screenshotter {
   /** A PNG of the page; throws CaptureError. Bounded by the signal (the working timeout). */
   capture(request: ScreenshotRequest, signal: AbortSignal): Promise<Buffer>;
-  /** Whether the browser is up (for /alert doctor and /healthz); never throws. */
+  /** Whether the browser starts and answers (for /alert doctor; launches it); never throws. */
   check(): Promise<{ ok: boolean; detail: string }>;
+  /** Where the browser stands, without launching it (for /healthz). */
+  status(): { state: 'idle' | 'running' | 'failed'; detail: string };
   /** Closes the browser; captures in flight fail. */
   close(): Promise<void>;
 }

@@ -255,6 +255,7 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
   return {
     capture,
     check: () => browser.check(),
+    status: () => browser.status(),
     close: () => browser.close(),
   };
 }

@@ -91,9 +91,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
 
   await startWithRetry(agenda, logger);
   for (let shard = 0; shard < options.shards; shard += 1) {
-    await agenda.every('* * * * *', shardJobName(shard), undefined, { timezone: 'UTC', skipImmediate: true });
+    await repeat(agenda, '* * * * *', shardJobName(shard));
   }
-  await agenda.every(PRUNE_CRON, PRUNE_JOB, undefined, { timezone: 'UTC', skipImmediate: true });
+  await repeat(agenda, PRUNE_CRON, PRUNE_JOB);
 
   let share = options.shards;
   const membership: Membership = await startMembership({
@@ -126,6 +126,21 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     },
     status: () => ({ instances: membership.live(), shardShare: share, evaluationsPending: options.pool.pending }),
   };
+}
+
+/**
+ * agenda.every(), once more if another instance saved the same job at the same moment: on
+ * MongoDB the store's unique index refuses the second insert (11000), and the retry then
+ * updates the job the other instance made.
+ */
+async function repeat(agenda: Agenda, cron: string, name: string): Promise<void> {
+  const every = () => agenda.every(cron, name, undefined, { timezone: 'UTC', skipImmediate: true });
+  try {
+    await every();
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 11000) throw err;
+    await every();
+  }
 }
 
 async function dispatchAll(options: SchedulerOptions, logger: Logger): Promise<void> {

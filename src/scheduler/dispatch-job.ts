@@ -6,6 +6,7 @@ import type { Schedule } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { TickRunner } from '../services/tick-runner.js';
 import type { Store } from '../store/port.js';
+import { withStoreRetry } from '../store/retry.js';
 import type { EvaluationPool } from './evaluation-pool.js';
 
 export interface DispatchDeps {
@@ -26,15 +27,34 @@ export interface DispatchResult {
   abandoned: number;
 }
 
+/**
+ * How long one dispatch waits out an unreachable database (a restart) before it gives up and
+ * leaves the shard to the next minute's dispatch, which finds the same alerts still due.
+ */
+const DISPATCH_STORE_PATIENCE_MS = 15_000;
+
+/** A store call of one dispatch, retried while the database is unreachable. */
+type Stored = <T>(what: string, call: () => Promise<T>) => Promise<T>;
+
 export function createDispatchJob(deps: DispatchDeps) {
   const { store, clock, logger } = deps;
   const batchSize = deps.batchSize ?? 500;
 
-  async function recoverStale(shard: number, now: Date, result: DispatchResult): Promise<void> {
-    for (const stale of await store.staleExecutions(shard, now, batchSize)) {
+  function patient(until: number): Stored {
+    return (what, call) =>
+      withStoreRetry(call, {
+        until,
+        onRetry: (err, attempt) => {
+          if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; dispatch retries');
+        },
+      });
+  }
+
+  async function recoverStale(shard: number, now: Date, result: DispatchResult, stored: Stored): Promise<void> {
+    for (const stale of await stored('find stale executions', () => store.staleExecutions(shard, now, batchSize))) {
       if (stale.sendStartedAt === null && stale.attempt === 1) {
-        const taken = await store.takeOver(stale.id, deps.instance, now);
-        const alert = taken && (await store.getAlert(stale.alertId));
+        const taken = await stored('take over an execution', () => store.takeOver(stale.id, deps.instance, now));
+        const alert = taken && (await stored('read the alert', () => store.getAlert(stale.alertId)));
         if (taken && alert) {
           result.takenOver += 1;
           deps.pool.submit(`takeover ${stale.id}`, () => deps.runner.runClaimed(alert, taken));
@@ -43,13 +63,15 @@ export function createDispatchJob(deps: DispatchDeps) {
       }
       // It may have sent already (or was taken over once and died again): never re-send blindly.
       const unknown = stale.sendStartedAt !== null;
-      const done = await store.finishExecution(stale.id, {
-        state: unknown ? 'UNKNOWN' : 'ERROR',
-        reason: unknown
-          ? `the instance running it stopped after it began sending (${stale.instance}); it was not re-sent`
-          : `working timeout: the instance running it (${stale.instance}) stopped twice`,
-        finishedAt: now,
-      });
+      const done = await stored('finish a stale execution', () =>
+        store.finishExecution(stale.id, {
+          state: unknown ? 'UNKNOWN' : 'ERROR',
+          reason: unknown
+            ? `the instance running it stopped after it began sending (${stale.instance}); it was not re-sent`
+            : `working timeout: the instance running it (${stale.instance}) stopped twice`,
+          finishedAt: now,
+        }),
+      );
       if (done) result.abandoned += 1;
     }
   }
@@ -57,6 +79,7 @@ export function createDispatchJob(deps: DispatchDeps) {
   /** Runs one dispatch of one shard; `signal` stops it between batches. */
   return async function dispatchShard(shard: number, signal?: AbortSignal): Promise<DispatchResult> {
     const result: DispatchResult = { claimed: 0, alreadyClaimed: 0, takenOver: 0, abandoned: 0 };
+    const stored = patient(Date.now() + DISPATCH_STORE_PATIENCE_MS);
     const now = clock();
     // Many alerts share a schedule; within one dispatch `now` is fixed, so compute each once.
     const nextRuns = new Map<string, Date>();
@@ -69,24 +92,28 @@ export function createDispatchJob(deps: DispatchDeps) {
       }
       return next;
     };
-    await recoverStale(shard, now, result);
+    await recoverStale(shard, now, result, stored);
     for (;;) {
       if (signal?.aborted) break;
-      const due = (await store.dueAlerts(shard, now, batchSize)).filter((a) => a.nextRunAt !== null);
+      const due = (await stored('find due alerts', () => store.dueAlerts(shard, now, batchSize))).filter((a) => a.nextRunAt !== null);
       // Claim first, then move on: a crash in between leaves the alerts due, and the next
       // dispatch finds their ticks claimed and only moves them on. Nothing is lost or doubled.
-      const claimed = await store.claimTicks(
-        due.map((alert) => ({
-          alertId: alert.id,
-          scheduledAt: alert.nextRunAt!,
-          trigger: 'schedule' as const,
-          instance: deps.instance,
-          now: clock(),
-        })),
+      // A claim whose answer was lost to a broken connection is retried and then found taken:
+      // it waits, WORKING, for the takeover of stale executions. Never run twice.
+      const claimed = await stored('claim ticks', () =>
+        store.claimTicks(
+          due.map((alert) => ({
+            alertId: alert.id,
+            scheduledAt: alert.nextRunAt!,
+            trigger: 'schedule' as const,
+            instance: deps.instance,
+            now: clock(),
+          })),
+        ),
       );
       // Downtime gives one catch-up run: the next run is the next tick after now.
-      await store.advanceNextRuns(
-        due.map((alert) => ({ id: alert.id, expected: alert.nextRunAt!, next: nextAfterNow(alert.schedule) })),
+      await stored('move next runs', () =>
+        store.advanceNextRuns(due.map((alert) => ({ id: alert.id, expected: alert.nextRunAt!, next: nextAfterNow(alert.schedule) }))),
       );
       const byAlert = new Map(due.map((alert) => [alert.id, alert]));
       for (const { execution, running } of claimed) {

@@ -9,6 +9,10 @@ export interface EvaluationPool {
   submit(label: string, work: () => Promise<unknown>): void;
   /** Evaluations queued or running. */
   readonly pending: number;
+  /** Evaluations running now. */
+  readonly running: number;
+  /** Evaluations waiting for a free slot. */
+  readonly queued: number;
   /** Resolves when nothing is queued or running. */
   drain(): Promise<void>;
 }
@@ -25,6 +29,12 @@ export function createEvaluationPool(concurrency: number, logger: Logger): Evalu
     },
     get pending() {
       return inFlight.size;
+    },
+    get running() {
+      return limit.activeCount;
+    },
+    get queued() {
+      return limit.pendingCount;
     },
     async drain() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -17,6 +17,7 @@ import {
 import { LookoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExecutionFinish, RunningExecution, Store } from '../store/port.js';
+import { withStoreRetry } from '../store/retry.js';
 
 /** Hooks for metrics and benchmarks; none of them may throw. */
 export interface TickObserver {
@@ -53,6 +54,12 @@ export interface TickRunnerDeps {
   ownerEmail?: (userId: string, signal: AbortSignal) => Promise<string | null>;
 }
 
+/**
+ * How long past its working timeout an execution keeps trying to record its result while the
+ * database is unreachable: a restart near the end of a run must not leave it unrecorded.
+ */
+const RECORD_GRACE_MS = 30_000;
+
 /** States after which the alert counts as having run well (for "last good run" in notices). */
 const GOOD_STATES: readonly ExecutionState[] = ['SUCCESS', 'NOOP', 'GRACE'];
 
@@ -77,6 +84,22 @@ export interface TickRunner {
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const { store, clock, logger } = deps;
 
+  /** Until when (epoch ms) an execution's store writes wait out an unreachable database. */
+  function recordDeadline(alert: Alert, execution: Execution): number {
+    const left = execution.startedAt.getTime() + alert.workingTimeoutS * 1000 - clock().getTime();
+    return Date.now() + Math.max(0, left) + RECORD_GRACE_MS;
+  }
+
+  /** A store call that waits out a short database outage, until `until` (epoch ms). */
+  function stored<T>(what: string, until: number, call: () => Promise<T>): Promise<T> {
+    return withStoreRetry(call, {
+      until,
+      onRetry: (err, attempt) => {
+        if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; retrying');
+      },
+    });
+  }
+
   async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
     const alert = await store.getAlert(request.alertId);
     if (alert === null) return null;
@@ -95,21 +118,25 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     known?: RunningExecution | null,
   ): Promise<ExecutionSummary> {
     const now = clock();
-    const running = known !== undefined ? known : await store.runningExecution(alert.id, execution.id);
+    // The working timeout counts from the claim; everything below honours it.
+    const deadline = execution.startedAt.getTime() + alert.workingTimeoutS * 1000;
+    const recordBy = recordDeadline(alert, execution);
+    const running =
+      known !== undefined ? known : await stored('find the running execution', recordBy, () => store.runningExecution(alert.id, execution.id));
     const start = decideStart({ alert, trigger: execution.trigger, now, running });
     if (start.kind === 'skip') {
       return finish(alert, execution, { state: 'SKIPPED', reason: start.reason, finishedAt: clock() }, null, null);
     }
     if (start.timeOutPrevious && running !== null) {
-      await store.finishExecution(running.id, {
-        state: running.sendStartedAt === null ? 'ERROR' : 'UNKNOWN',
-        reason: `working timeout: still running after ${alert.workingTimeoutS} s; a newer tick took over`,
-        finishedAt: now,
-      });
+      await stored('time out the previous execution', recordBy, () =>
+        store.finishExecution(running.id, {
+          state: running.sendStartedAt === null ? 'ERROR' : 'UNKNOWN',
+          reason: `working timeout: still running after ${alert.workingTimeoutS} s; a newer tick took over`,
+          finishedAt: now,
+        }),
+      );
     }
 
-    // The working timeout counts from the claim; everything below honours this signal.
-    const deadline = execution.startedAt.getTime() + alert.workingTimeoutS * 1000;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - clock().getTime()));
     try {
@@ -225,7 +252,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         : { attachments: [], notes: [], captureMs: null };
     const started = Date.now();
     // Past this mark a crash leaves the tick UNKNOWN instead of re-sending it blindly.
-    await store.markSending(execution.id, clock());
+    await stored('mark the send', recordDeadline(alert, execution), () => store.markSending(execution.id, clock()));
     const evaluatedAt = clock();
     const deliveries = await Promise.all(
       alert.recipients.map((recipient) =>
@@ -292,7 +319,9 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       ownersNotified = (await notifyOwners(alert, execution, 'fallback_notice', what, 'delivery')) || ownersNotified;
     }
 
-    const recorded = await store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime);
+    const recorded = await stored('record the result', recordDeadline(alert, execution), () =>
+      store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime),
+    );
     if (!recorded) {
       // Another instance timed this execution out meanwhile; its record stands.
       logger.warn({ alertId: alert.id, executionId: execution.id }, 'execution was finished elsewhere');

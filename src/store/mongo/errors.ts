@@ -17,8 +17,31 @@ export function storeError(action: string, err: unknown): StoreError {
   const detail = err instanceof Error ? redact(err.message) : 'unknown error';
   return new StoreError(
     `Lookout's database could not ${action} (${detail}). Try again; if it keeps failing, tell a Lookout admin.`,
-    { cause: err },
+    { cause: err, unreachable: isUnreachable(err) },
   );
+}
+
+// The driver's errors for a server it cannot reach or a connection that broke; a primary
+// stepping down answers with these codes (NotWritablePrimary, InterruptedDueToReplStateChange, …).
+// After a network error the driver clears its pool, and operations waiting for a connection fail
+// with MongoPoolClearedError (no code; label PoolRequestedRetry).
+const UNREACHABLE_NAMES = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongoServerClosedError',
+  'MongoPoolClearedError',
+]);
+const UNREACHABLE_LABELS = ['ResetPool', 'PoolRequestedRetry', 'RetryableWriteError'];
+const UNREACHABLE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Whether the server could not be reached or the connection broke (worth trying again). */
+export function isUnreachable(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; errorLabels?: unknown } | null;
+  if (e === null || typeof e !== 'object') return false;
+  if (typeof e.name === 'string' && UNREACHABLE_NAMES.has(e.name)) return true;
+  if (typeof e.code === 'number' && UNREACHABLE_CODES.has(e.code)) return true;
+  return Array.isArray(e.errorLabels) && UNREACHABLE_LABELS.some((label) => (e.errorLabels as unknown[]).includes(label));
 }
 
 /** A duplicate key on the case-insensitive name index (createAlert, a rename). */

@@ -33,8 +33,19 @@ export const EXECUTION_INDEXES: IndexDescription[] = [
   { key: { state: 1, startedAt: 1 }, name: 'executions_working', partialFilterExpression: { state: 'WORKING' } },
 ];
 
-/** Creates both collections' indexes (and so the collections); safe from several instances. */
+/** Agenda's jobs, in the same database (@agendajs/mongo-backend's default collection). */
+export const AGENDA_JOBS = 'agendaJobs';
+
+export const AGENDA_JOB_INDEXES: IndexDescription[] = [
+  // Agenda saves a repeating job (every()) by an upsert on {name, type: 'single'}, with no
+  // unique index behind it: two instances starting together on a fresh database could each
+  // insert the shard jobs. PostgreSQL's backend has this unique index; here the store adds it.
+  { key: { name: 1, type: 1 }, name: 'lookout_single_job_key', unique: true, partialFilterExpression: { type: 'single' } },
+];
+
+/** Creates the collections' indexes (and so the collections); safe from several instances. */
 export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(ALERTS).createIndexes(ALERT_INDEXES);
   await db.collection(EXECUTIONS).createIndexes(EXECUTION_INDEXES);
+  await db.collection(AGENDA_JOBS).createIndexes(AGENDA_JOB_INDEXES);
 }

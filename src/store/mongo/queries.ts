@@ -259,6 +259,17 @@ export function pruneFilter(alertIds: string[], days: number, now: Date): Filter
   return { alertId: { $in: alertIds }, scheduledAt: { $lt: new Date(now.getTime() - days * DAY_MS) } };
 }
 
+/** Alert ids that executions name but no alert document has. */
+export function orphanedAlertIds(named: string[], existing: string[]): string[] {
+  const present = new Set(existing);
+  return [...new Set(named)].filter((id) => !present.has(id));
+}
+
+/** Every execution of these (deleted) alerts. */
+export function orphanedExecutionsFilter(alertIds: string[]): Filter<ExecutionDoc> {
+  return { alertId: { $in: alertIds } };
+}
+
 // --- instances ---
 
 /** The instance's document, by name. */

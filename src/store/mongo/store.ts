@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { StoreError } from '../../errors.js';
+import { withStoreRetry } from '../retry.js';
 import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
 import { type AlertDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
 import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './errors.js';
@@ -37,6 +38,8 @@ import {
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
+  orphanedAlertIds,
+  orphanedExecutionsFilter,
   pruneFilter,
   retentionGroupsPipeline,
   runningByAlertPipeline,
@@ -57,6 +60,8 @@ export interface MongoStoreOptions {
 }
 
 const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
+/** How long a step after a method's first write waits out an unreachable server. */
+const AFTER_WRITE_PATIENCE_MS = 15_000;
 
 /** Connects, creates the indexes, then returns the store. */
 export async function createMongoStore(options: MongoStoreOptions): Promise<Store> {
@@ -114,6 +119,21 @@ class MongoStore implements Store {
     }
   }
 
+  /**
+   * A step after this method's first write. Were it to fail as "unreachable", a caller retrying
+   * the whole method would find that write done and misread it (a claim as taken by someone
+   * else, a finish as lost), so the step waits out a short outage itself, and a failure it
+   * reports is never "unreachable".
+   */
+  private async runAfterWrite<T>(action: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await withStoreRetry(() => this.run(action, op), { until: Date.now() + AFTER_WRITE_PATIENCE_MS });
+    } catch (err) {
+      if (err instanceof StoreError && err.unreachable) throw new StoreError(err.userMessage, { cause: err.cause });
+      throw err;
+    }
+  }
+
   private findMany<T extends AlertDoc | ExecutionDoc | InstanceDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
     const cursor = collection.find(query.filter).sort(query.sort);
     if (query.limit !== undefined) cursor.limit(query.limit);
@@ -160,10 +180,9 @@ class MongoStore implements Store {
   async deleteAlert(id: string): Promise<boolean> {
     // Two writes, where PostgreSQL cascades: the alert first, so no new claim is made for it,
     // then its executions. A crash in between leaves executions no alert points to; nothing
-    // reads them (stale look-ups and pruning join through the alert), and the next delete of
-    // that id would remove them.
+    // reads them (stale look-ups join through the alert), and the daily prune removes them.
     const deleted = await this.run('delete the alert', () => this.alerts.deleteOne(alertByIdFilter(id)));
-    await this.run("delete the alert's history", () => this.executions.deleteMany(executionsOfAlertFilter(id)));
+    await this.runAfterWrite("delete the alert's history", () => this.executions.deleteMany(executionsOfAlertFilter(id)));
     return deleted.deletedCount === 1;
   }
 
@@ -248,7 +267,7 @@ class MongoStore implements Store {
     const claimed = docs.filter((_, i) => !refused.has(i));
     if (claimed.length === 0) return [];
 
-    const running = await this.run('claim the ticks', () =>
+    const running = await this.runAfterWrite('claim the ticks', () =>
       this.executions
         .aggregate<RunningByAlert>(
           runningByAlertPipeline(
@@ -296,7 +315,7 @@ class MongoStore implements Store {
     if (finished === null) return false;
     const update = runtimeUpdate(runtime);
     if (update !== null) {
-      await this.run('save the run state', () => this.alerts.updateOne(alertByIdFilter(finished.alertId), update));
+      await this.runAfterWrite('save the run state', () => this.alerts.updateOne(alertByIdFilter(finished.alertId), update));
     }
     return true;
   }
@@ -334,6 +353,17 @@ class MongoStore implements Store {
       const result = await this.run('prune old executions', () =>
         this.executions.deleteMany(pruneFilter(group.alertIds, group._id, now)),
       );
+      deleted += result.deletedCount;
+    }
+    // Executions whose alert is gone (a claim that raced a delete, or a crash between a
+    // delete's two writes): PostgreSQL's cascade never leaves any.
+    const withExecutions = await this.run('prune old executions', () => this.executions.distinct('alertId'));
+    const stillThere = await this.run('prune old executions', () =>
+      this.alerts.find(existingAlertsFilter(withExecutions), { projection: { _id: 1 } }).toArray(),
+    );
+    const orphans = orphanedAlertIds(withExecutions, stillThere.map((a) => a._id));
+    if (orphans.length > 0) {
+      const result = await this.run('prune old executions', () => this.executions.deleteMany(orphanedExecutionsFilter(orphans)));
       deleted += result.deletedCount;
     }
     return deleted;

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { ConflictError, StoreError } from '../../errors.js';
 import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
+import { isUnreachable } from './unreachable.js';
 import { migrate } from './migrate.js';
 import {
   type AlertRow,
@@ -73,7 +74,7 @@ function storeError(action: string, err: unknown): StoreError {
   const detail = err instanceof Error ? redact(err.message) : 'unknown error';
   return new StoreError(
     `Lookout's database could not ${action} (${detail}). Try again; if it keeps failing, tell a Lookout admin.`,
-    { cause: err },
+    { cause: err, unreachable: isUnreachable(err) },
   );
 }
 

@@ -13,7 +13,7 @@ import {
   toAlert,
   toExecution,
 } from '../../../src/store/mongo/documents.js';
-import { ALERT_INDEXES, ALERTS, EXECUTION_INDEXES } from '../../../src/store/mongo/indexes.js';
+import { AGENDA_JOB_INDEXES, ALERT_INDEXES, ALERTS, EXECUTION_INDEXES } from '../../../src/store/mongo/indexes.js';
 import {
   type FindQuery,
   advanceNextRunFilter,
@@ -36,6 +36,8 @@ import {
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
+  orphanedAlertIds,
+  orphanedExecutionsFilter,
   pruneFilter,
   retentionGroupsPipeline,
   runningByAlertPipeline,
@@ -519,6 +521,19 @@ describe('MongoDB log retention', () => {
   });
 });
 
+describe('pruning executions whose alert is gone', () => {
+  it('finds the alert ids executions name that no alert has, and deletes exactly their executions', () => {
+    const orphans = orphanedAlertIds(['a1', 'gone', 'a2', 'gone'], ['a1', 'a2']);
+    expect(orphans).toEqual(['gone']);
+    const executions = [
+      { _id: 'e1', alertId: 'a1' },
+      { _id: 'e2', alertId: 'gone' },
+      { _id: 'e3', alertId: 'gone' },
+    ];
+    expect(executions.filter((e) => matches(orphanedExecutionsFilter(orphans), e)).map((e) => e._id)).toEqual(['e2', 'e3']);
+  });
+});
+
 describe('instances', () => {
   it('a heartbeat upserts the instance by name and moves only its seenAt', () => {
     const docs: Plain[] = [{ _id: 'lookout-a', seenAt: at(0) }, { _id: 'lookout-b', seenAt: at(0) }];
@@ -565,6 +580,14 @@ describe('MongoDB indexes', () => {
     const working = byName(EXECUTION_INDEXES, 'executions_working');
     expect(working).toMatchObject({ key: { state: 1, startedAt: 1 } });
     expect(staleExecutionsPipeline(0, T0, 1)[0]?.$match).toMatchObject(working?.partialFilterExpression ?? { missing: true });
+  });
+
+  it("makes Agenda's repeating jobs unique by name, as its PostgreSQL backend does", () => {
+    const index = AGENDA_JOB_INDEXES[0];
+    expect(index).toMatchObject({ key: { name: 1, type: 1 }, unique: true, partialFilterExpression: { type: 'single' } });
+    // The partial filter takes in the repeating jobs only, not one-off jobs of the same name (run now).
+    expect(matches(index?.partialFilterExpression, { name: 'lookout-dispatch-shard-0', type: 'single' })).toBe(true);
+    expect(matches(index?.partialFilterExpression, { name: 'lookout-run-now', type: 'normal' })).toBe(false);
   });
 
   it('creates no TTL index: the daily prune job applies each alert’s retention', () => {
