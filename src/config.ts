@@ -86,6 +86,8 @@ const envSchema = z.object({
   EMAIL_FROM: z.string().min(3).default('Lookout <lookout@localhost>'),
   /** Rows written to a CSV attachment at most. */
   CSV_MAX_ROWS: intFromEnv(10_000, 1, 1_000_000),
+  /** Port for /healthz and /metrics; unset: no HTTP server. 0: one the OS picks (tests). */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -104,6 +106,8 @@ export interface Config {
   email: { smtpUrl: string; from: string } | null;
   content: { csvMaxRows: number };
   scheduler: { shards: number; concurrency: number; instance: string };
+  /** Null when HTTP_PORT is not set. */
+  http: { port: number } | null;
   /** Null when no Slack tokens are set: Lookout then logs what it would send. */
   slack: { botToken: string; appToken: string; apiUrl: string | undefined } | null;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -206,6 +210,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
             apiUrl: e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/?$/, '/'),
           }
         : null,
+    http: e.HTTP_PORT === undefined ? null : { port: e.HTTP_PORT },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -218,6 +223,7 @@ export function makeConfig(parts: Pick<Config, 'store' | 'dataSources' | 'schedu
     email: null,
     logLevel: 'silent',
     content: { csvMaxRows: 10_000 },
+    http: null,
     ...parts,
     screenshots: {
       allowedHosts: [],

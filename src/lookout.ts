@@ -6,7 +6,10 @@ import { createDataSourceCatalog } from './datasources/catalog.js';
 import type { DataSourceCatalog } from './datasources/port.js';
 import type { Delivery } from './delivery/port.js';
 import { ConfigError, StoreError } from './errors.js';
+import { checkHealth, type Health } from './health.js';
+import { startHttpServer, type HttpServer } from './http.js';
 import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbound } from './outbound.js';
 import { startScheduler, type Scheduler, type SchedulerBackend } from './scheduler/agenda.js';
 import { createDispatchJob } from './scheduler/dispatch-job.js';
@@ -48,6 +51,12 @@ export interface Lookout {
   slack: SlackApp | null;
   /** The database URL Agenda and the store use (the embedded one's, by default; MONGODB_URL on MongoDB). */
   databaseUrl: string;
+  /** Counters and histograms of what this instance does (served on /metrics). */
+  metrics: Metrics;
+  /** The /healthz check: store, Slack socket, browser. */
+  health(): Promise<Health>;
+  /** The port /healthz and /metrics listen on, when HTTP_PORT is set. */
+  httpPort: number | null;
   /** Graceful: stop taking jobs, let running executions finish, close everything. */
   stop(): Promise<void>;
 }
@@ -55,7 +64,10 @@ export interface Lookout {
 export async function startLookout(config: Config, options: LookoutOptions): Promise<Lookout> {
   const logger = options.logger;
   const clock = options.clock ?? (() => new Date());
-  const closers: (() => Promise<void>)[] = [];
+  // Stopped in this order (DESIGN.md, graceful shutdown): stop taking jobs and let running
+  // executions finish; then the browser and SMTP, the Slack socket, the operations port, data
+  // sources, the store. Each part is added as it starts, so a failed start closes what began.
+  const closers = new Closers(logger);
   try {
     let databaseUrl: string;
     let store: Store;
@@ -63,7 +75,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     switch (config.store.kind) {
       case 'pglite': {
         const embedded = await startEmbeddedPostgres({ dataDir: config.store.dataDir });
-        closers.unshift(embedded.stop);
+        closers.add(Step.Embedded, embedded.stop);
         databaseUrl = embedded.url;
         // PGlite serves at most 30 connections, shared with Agenda, and one session (so no
         // named statements).
@@ -83,19 +95,24 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         backend = { kind: 'mongo', url: databaseUrl };
         break;
     }
-    closers.unshift(() => store.close());
+    closers.add(Step.Store, () => store.close());
 
     const dataSources = createDataSourceCatalog(config.dataSources);
-    closers.unshift(() => dataSources.closeAll());
+    closers.add(Step.DataSources, () => dataSources.closeAll());
 
     const outbound = createOutbound(config, { logger, clock, delivery: options.delivery });
-    closers.unshift(() => outbound.close());
+    closers.add(Step.Outbound, () => outbound.close());
     const instance = config.scheduler.instance;
     // Home tabs follow the alerts: owners' Homes are refreshed after each execution.
     let slack: SlackApp | null = null;
+    const metrics = createMetrics();
     const observer: TickObserver = {
-      evaluationStarted: options.observer?.evaluationStarted,
+      evaluationStarted(alertId, scheduledAt, at) {
+        metrics.observer.evaluationStarted(alertId, scheduledAt, at);
+        options.observer?.evaluationStarted?.(alertId, scheduledAt, at);
+      },
       executionFinished(summary) {
+        metrics.observer.executionFinished(summary);
         options.observer?.executionFinished?.(summary);
         slack?.alertChanged(summary.alertId);
       },
@@ -113,6 +130,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     });
     const pool = createEvaluationPool(config.scheduler.concurrency, logger.child({ module: 'pool' }));
     const runNow = createRunNowJob({ runner, pool });
+    closers.add(Step.Evaluations, () => pool.drain());
 
     let scheduler: Scheduler | null = null;
     if (options.schedule !== false) {
@@ -123,7 +141,15 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         shards: config.scheduler.shards,
         instance,
         logger: logger.child({ module: 'scheduler' }),
-        dispatch: createDispatchJob({ store, runner, pool, clock, instance, logger: logger.child({ module: 'dispatch' }) }),
+        dispatch: createDispatchJob({
+          store,
+          runner,
+          pool,
+          clock,
+          instance,
+          logger: logger.child({ module: 'dispatch' }),
+          onDispatched: metrics.dispatched,
+        }),
         runNow,
         prune: createPruneExecutionsJob({ store, clock, logger: logger.child({ module: 'prune' }) }),
         pool,
@@ -133,8 +159,16 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         instanceTtlMs: options.instanceTtlMs,
       });
       const started = scheduler;
-      closers.unshift(() => started.stop());
+      closers.add(Step.Scheduler, () => started.stop());
     }
+    const running = scheduler;
+    metrics.setSources({
+      evaluations: () => ({ running: pool.running, queued: pool.queued }),
+      scheduler: () => {
+        const status = running?.status();
+        return status ? { instances: status.instances.length, shardShare: status.shardShare } : null;
+      },
+    });
 
     const service = createAlertService({
       store,
@@ -162,7 +196,21 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       });
       await slack.start();
       const started = slack;
-      closers.unshift(() => started.stop());
+      closers.add(Step.Slack, () => started.stop());
+    }
+
+    const slackApp = slack;
+    const health = () =>
+      checkHealth({
+        store,
+        slack: slackApp,
+        browser: config.screenshots.allowedHosts.length > 0 ? outbound.screenshotter : null,
+      });
+    let http: HttpServer | null = null;
+    if (config.http) {
+      http = await startHttpServer({ port: config.http.port, health, metrics, logger: logger.child({ module: 'http' }) });
+      const started = http;
+      closers.add(Step.Http, () => started.close());
     }
 
     let stopped = false;
@@ -174,15 +222,51 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       service,
       slack,
       databaseUrl,
+      metrics,
+      health,
+      httpPort: http?.port ?? null,
       async stop() {
         if (stopped) return;
         stopped = true;
-        await closeAll(closers, logger);
+        await closers.closeAll();
       },
     };
   } catch (err) {
-    await closeAll(closers, logger);
+    await closers.closeAll();
     throw err;
+  }
+}
+
+/** The order of a graceful stop: lower first. */
+enum Step {
+  Scheduler,
+  Evaluations,
+  Outbound,
+  Slack,
+  Http,
+  DataSources,
+  Store,
+  Embedded,
+}
+
+class Closers {
+  private readonly steps: { step: Step; close: () => Promise<void> }[] = [];
+  constructor(private readonly logger: Logger) {}
+
+  add(step: Step, close: () => Promise<void>): void {
+    this.steps.push({ step, close });
+  }
+
+  /** Closes every part in Step order; a failing part is logged and the rest still close. */
+  async closeAll(): Promise<void> {
+    const steps = this.steps.splice(0).sort((a, b) => a.step - b.step);
+    for (const { step, close } of steps) {
+      try {
+        await close();
+      } catch (err) {
+        this.logger.warn({ err, step: Step[step] }, 'error while stopping');
+      }
+    }
   }
 }
 
@@ -209,14 +293,4 @@ function rootCause(err: unknown): string {
   while (current instanceof StoreError && current.cause !== undefined) current = current.cause;
   const message = current instanceof Error ? current.message : String(current);
   return message.split('\n')[0]!.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
-}
-
-async function closeAll(closers: (() => Promise<void>)[], logger: Logger): Promise<void> {
-  for (const close of closers) {
-    try {
-      await close();
-    } catch (err) {
-      logger.warn({ err }, 'error while stopping');
-    }
-  }
 }

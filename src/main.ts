@@ -10,21 +10,38 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   const lookout = await startLookout(config, { logger });
   logger.info(
-    { store: config.store.kind, dataSources: config.dataSources.map((s) => s.name), shards: config.scheduler.shards },
+    {
+      store: config.store.kind,
+      dataSources: config.dataSources.map((s) => s.name),
+      shards: config.scheduler.shards,
+      instance: config.scheduler.instance,
+      httpPort: lookout.httpPort,
+    },
     'lookout started',
   );
+  let stopping = false;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'stopping: finishing running executions');
+    // A second signal (an impatient Ctrl-C) ends at once: running executions are left WORKING
+    // and another instance takes them over after their working timeout.
+    if (stopping) {
+      logger.warn({ signal }, 'stopping now, without waiting for running executions');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: no new jobs; running executions finish within their working timeout');
     lookout.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error({ err }, 'error while stopping');
         process.exit(1);
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

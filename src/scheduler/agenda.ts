@@ -6,6 +6,8 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
+import type { EventEmitter } from 'node:events';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 import type { InstanceStore } from '../store/port.js';
 import type { DispatchShard } from './dispatch-job.js';
@@ -66,8 +68,9 @@ export interface Scheduler {
 export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
   const { logger } = options;
   const lockLifetime = options.lockLifetimeMs ?? 20_000;
+  const { backend, close: closeBackend } = createBackend(options.backend, logger);
   const agenda = new Agenda({
-    backend: createBackend(options.backend),
+    backend,
     name: options.instance,
     processEvery: options.processEveryMs ?? 2_000,
     defaultLockLifetime: lockLifetime,
@@ -89,7 +92,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     await options.prune();
   });
 
-  await startWithRetry(agenda, logger);
+  try {
+    await startWithRetry(agenda, logger);
+  } catch (err) {
+    await closeBackend().catch(() => undefined);
+    throw err;
+  }
   for (let shard = 0; shard < options.shards; shard += 1) {
     await repeat(agenda, '* * * * *', shardJobName(shard));
   }
@@ -123,6 +131,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       await agenda.drain({ timeout: lockLifetime });
       await options.pool.drain();
       await membership.stop();
+      await closeBackend();
     },
     status: () => ({ instances: membership.live(), shardShare: share, evaluationsPending: options.pool.pending }),
   };
@@ -168,14 +177,27 @@ function setLockLimit(agenda: Agenda, limit: number, logger: Logger): void {
   processor.totalLockLimit = limit;
 }
 
-function createBackend(backend: SchedulerBackend): AgendaBackend {
+function createBackend(backend: SchedulerBackend, logger: Logger): { backend: AgendaBackend; close(): Promise<void> } {
   switch (backend.kind) {
-    case 'postgres':
-      return new PostgresBackend({ connectionString: backend.connectionString, poolConfig: { max: 6 } });
+    case 'postgres': {
+      // Our own pool, so a connection the server drops (a restart) is an 'error' we handle; the
+      // backend's own pool has no listener, and the unhandled event would end the process.
+      const pool = new pg.Pool({ connectionString: backend.connectionString, max: 6 });
+      pool.on('error', (err) => logger.warn({ err }, 'Agenda lost a database connection; it reconnects'));
+      const postgres = new PostgresBackend({ pool });
+      // Likewise its LISTEN connection: the channel reconnects by itself after emitting this.
+      (postgres.notificationChannel as unknown as EventEmitter | undefined)?.on('error', (err: unknown) =>
+        logger.warn({ err }, 'Agenda lost its notification connection; it reconnects'),
+      );
+      return { backend: postgres, close: () => pool.end() };
+    }
     case 'mongo':
       // Polling only (no change streams: they need a replica set), so a run-now job waits up
       // to processEvery on another instance. 5 s to find a server, as the store does.
-      return new MongoBackend({ address: backend.url, options: { serverSelectionTimeoutMS: 5_000 } });
+      return {
+        backend: new MongoBackend({ address: backend.url, options: { serverSelectionTimeoutMS: 5_000 } }),
+        close: async () => undefined,
+      };
   }
 }
 

@@ -18,6 +18,8 @@ export interface DispatchDeps {
   logger: Logger;
   /** Due alerts fetched per round trip. */
   batchSize?: number;
+  /** Told what each dispatch did (metrics); must not throw. */
+  onDispatched?(result: DispatchResult): void;
 }
 
 export interface DispatchResult {
@@ -126,6 +128,7 @@ export function createDispatchJob(deps: DispatchDeps) {
       if (due.length < batchSize) break;
     }
     if (result.claimed + result.takenOver + result.abandoned > 0) logger.debug({ shard, ...result }, 'dispatched');
+    deps.onDispatched?.(result);
     return result;
   };
 }
