@@ -32,7 +32,7 @@ function channelOf(recipientKey: string): 'slack' | 'email' {
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'lookout_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'lookout_' });
   let sources: MetricsSources | null = null;
 
   const evaluations = new Counter({
