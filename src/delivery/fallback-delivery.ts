@@ -14,8 +14,32 @@ export interface FallbackDeliveryOptions {
   logger: Logger;
 }
 
+/** The part of the time left that Slack may use before the email fallback goes. */
+const PRIMARY_SHARE = 0.6;
+
 export function createFallbackDelivery(options: FallbackDeliveryOptions): Delivery {
   const { primary, email, directory, logger } = options;
+
+  /**
+   * Slack retries inside the working timeout (a 30 s outage is waited out); with a fallback it
+   * gets the first part of the time left, so the email still has time to go.
+   */
+  function primaryShare(signal: AbortSignal, deadlineMs: number | undefined): { signal: AbortSignal; done(): void } {
+    if (deadlineMs === undefined) return { signal, done: () => undefined };
+    // By hand rather than AbortSignal.any, which hung under Jest's VM modules.
+    const controller = new AbortController();
+    const abort = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    if (signal.aborted) abort();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, (deadlineMs - Date.now()) * PRIMARY_SHARE));
+    return {
+      signal: controller.signal,
+      done: () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', abort);
+      },
+    };
+  }
 
   async function addressesFor(recipient: Recipient, alert: Alert, signal: AbortSignal): Promise<string[]> {
     const people = recipient.kind === 'slack_user' ? [recipient.id] : alert.owners;
@@ -25,8 +49,10 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
 
   return {
     async send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
-      const outcome = await primary.send(recipient, message, signal);
       const eligible = message.kind === 'firing' || message.kind === 'report' || message.kind === 'resolved';
+      const mayFallBack = recipient.kind !== 'email' && message.alert.emailFallback && eligible;
+      const share = mayFallBack ? primaryShare(signal, message.deadlineMs) : { signal, done: () => undefined };
+      const outcome = await primary.send(recipient, message, share.signal).finally(share.done);
       if (outcome.ok || recipient.kind === 'email' || !message.alert.emailFallback || !eligible) return outcome;
 
       const slackError = outcome.unknown ? `${outcome.error} (it may still have reached Slack)` : outcome.error;

@@ -43,6 +43,11 @@ export interface OutgoingMessage {
   lastGoodRunAt: Date | null;
   /** For repeats and recoveries: the reference of the first firing message to this recipient. */
   threadRef: string | null;
+  /**
+   * When the execution's working timeout ends (epoch ms, this process's clock), when known:
+   * a delivery that may fall back to email keeps part of the time for it.
+   */
+  deadlineMs?: number;
 }
 
 export type DeliveryOutcome =

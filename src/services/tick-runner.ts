@@ -141,7 +141,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - clock().getTime()));
     try {
       deps.observer?.evaluationStarted?.(alert.id, execution.scheduledAt, clock());
-      return await evaluate(alert, execution, controller.signal, deadline);
+      return await evaluate(alert, execution, controller.signal, deadline, Date.now() + Math.max(0, deadline - clock().getTime()));
     } finally {
       clearTimeout(timer);
     }
@@ -152,6 +152,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     execution: Execution,
     signal: AbortSignal,
     deadline: number,
+    deadlineMs: number,
   ): Promise<ExecutionSummary> {
     const queryStart = Date.now();
     let result: QueryResult;
@@ -194,7 +195,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
             null,
           );
         }
-        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal);
+        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal, deadlineMs);
         return finish(
           alert,
           execution,
@@ -204,7 +205,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         );
       }
       case 'send': {
-        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal);
+        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal, deadlineMs);
         const fold = foldDeliveries(sent.deliveries);
         // The execution records content that could not be made, next to how delivery went.
         const reason = [fold.reason, ...sent.content.notes].filter((r) => r !== null).join('; ') || null;
@@ -244,6 +245,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     value: string | null,
     result: QueryResult,
     signal: AbortSignal,
+    deadlineMs: number,
   ): Promise<{ deliveries: DeliveryRecord[]; deliveryMs: number; content: RenderedContent }> {
     // Files are made once for every recipient, before anything is sent: a recovery carries none.
     const content =
@@ -265,6 +267,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
             attachments: content.attachments,
             contentNotes: content.notes,
             threadRef: alert.threads[recipientKey(recipient)] ?? null,
+            deadlineMs,
           },
           signal,
         ),

@@ -19,6 +19,14 @@ export const REQUIRED_BOT_SCOPES = [
   'files:write',
   /** users.info profile.email: email fallback and owner notices by email */
   'users:read.email',
+  /**
+   * conversations.history / conversations.replies in public channels, private channels and
+   * DMs: after Slack answers a post with a 5xx, whether the message got there (by its metadata)
+   * before posting it again
+   */
+  'channels:history',
+  'groups:history',
+  'im:history',
 ] as const;
 
 export type BotScope = (typeof REQUIRED_BOT_SCOPES)[number];

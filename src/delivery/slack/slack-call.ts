@@ -1,9 +1,12 @@
-// One Web API call with Lookout's own bounded retries, always inside the execution's abort
-// signal. What may be retried depends on whether Slack could have acted on the request:
-//   - 429 (and `ratelimited`): nothing happened; wait Retry-After and retry (at most 5 times).
-//   - nothing sent (connection refused, DNS) or a transient Slack error: short backoff, retry.
+// One Web API call with Lookout's own retries, always inside the execution's abort signal
+// (the working timeout), so an outage of Slack is waited out rather than failing the alert.
+// What may be retried depends on whether Slack could have acted on the request:
+//   - 429 (and `ratelimited`): nothing happened; wait Retry-After and retry.
+//   - nothing sent (connection refused, DNS) or a transient Slack error: backoff, retry.
 //   - maybe acted on (5xx, timeout, reset after sending, internal_error): a call with a side
-//     effect (a post) is never replayed, since that posts duplicates; its outcome is unknown.
+//     effect (a post) is not replayed here, since that could post twice; its outcome is
+//     unknown, and `answered` says whether Slack finished with the request (it answered), so
+//     the caller may look for the message before posting again (slack-delivery.ts).
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 import { classifySlackError, SLACK_ERRORS } from './slack-errors.js';
@@ -11,6 +14,12 @@ import { classifySlackError, SLACK_ERRORS } from './slack-errors.js';
 export interface CallFailure {
   /** Slack may have acted on the request (the message may have been posted). */
   unknown: boolean;
+  /**
+   * For an unknown outcome: Slack answered (a 5xx, internal_error), so the request is over and
+   * what it did can be looked up. False when no answer came (a timeout, a reset connection):
+   * the request may still be in flight.
+   */
+  answered?: boolean;
   /** A sentence for people. */
   error: string;
   /** Slack's error code, when it gave one. */
@@ -25,12 +34,13 @@ export interface CallPolicy {
 }
 
 export const CALL_LIMITS = {
-  /** Waits on 429 before giving up. */
-  rateLimitedRetries: 5,
+  /** Waits on 429 before giving up (the working timeout usually ends them first). */
+  rateLimitedRetries: 100,
   /** Retries of failures where nothing was done (connection refused, service_unavailable, …). */
-  transientRetries: 3,
-  /** First backoff for transient failures; doubles each time. */
+  transientRetries: 100,
+  /** First backoff for transient failures; doubles each time, up to maxBackoffMs. */
   backoffMs: 500,
+  maxBackoffMs: 5_000,
 } as const;
 
 const RATE_LIMIT_TIMEOUT = 'Slack rate-limited Lookout and the working timeout ran out before it could retry';
@@ -45,14 +55,18 @@ export async function callSlack<T>(
   policy: CallPolicy,
   logger: Logger,
 ): Promise<CallResult<T>> {
-  const fail = (unknown: boolean, error: string, code: string | null = null): CallResult<T> => ({ ok: false, failure: { unknown, error, code } });
+  const fail = (unknown: boolean, error: string, code: string | null = null, answered = false): CallResult<T> => ({
+    ok: false,
+    failure: { unknown, error, code, ...(unknown ? { answered } : {}) },
+  });
   let rateLimited = 0;
   let transient = 0;
   /** Waits before a transient retry; false when the limit is reached or the signal fired. */
   const backoff = async (): Promise<'retry' | 'exhausted' | 'aborted'> => {
     if (transient >= CALL_LIMITS.transientRetries) return 'exhausted';
     transient += 1;
-    return (await wait(CALL_LIMITS.backoffMs * 2 ** (transient - 1), signal)) ? 'retry' : 'aborted';
+    const pause = Math.min(CALL_LIMITS.backoffMs * 2 ** (transient - 1), CALL_LIMITS.maxBackoffMs);
+    return (await wait(pause, signal)) ? 'retry' : 'aborted';
   };
 
   for (;;) {
@@ -79,14 +93,14 @@ export async function callSlack<T>(
         continue;
       }
       case 'platform': {
-        if (cls.ambiguous) return policy.sideEffect ? fail(true, `${cls.message} The message may or may not have been posted, so Lookout did not send it again.`, cls.code) : fail(false, cls.message, cls.code);
+        if (cls.ambiguous) return policy.sideEffect ? fail(true, `${cls.message} The message may or may not have been posted, so Lookout did not send it again.`, cls.code, true) : fail(false, cls.message, cls.code);
         if (!cls.retryable) return fail(false, cls.message, cls.code);
         const next = await backoff();
         if (next === 'retry') continue;
         return fail(false, next === 'aborted' ? `${cls.message} The working timeout ran out before Lookout could retry.` : cls.message, cls.code);
       }
       case 'http': {
-        if (cls.ambiguous && policy.sideEffect) return fail(true, `${cls.message} after the message was sent; ${MAYBE_POSTED}.`);
+        if (cls.ambiguous && policy.sideEffect) return fail(true, `${cls.message} after the message was sent; ${MAYBE_POSTED}.`, null, true);
         if (!cls.ambiguous) return fail(false, `${cls.message}; nothing was done.`);
         const next = await backoff();
         if (next === 'retry') continue;

@@ -41,8 +41,12 @@ export function parseMessageRef(ref: string | null): SlackMessageRef | null {
   return match?.[1] !== undefined && match[2] !== undefined ? { channel: match[1], ts: match[2] } : null;
 }
 
-/** Slack message metadata: lets a later feature find Lookout's messages by alert. */
+/** Slack message metadata: finds a post again after an ambiguous failure (execution + kind). */
 const METADATA_EVENT = 'lookout_alert';
+/** Posts again after a failure Slack answered, when the look-up shows the message is not there. */
+const MAX_REPOSTS = 5;
+/** The look-up starts this long before the first attempt (clocks differ a little). */
+const LOOKUP_SLACK_S = 60;
 
 export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   const { client } = options;
@@ -141,6 +145,32 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     signal: AbortSignal,
     logger: Logger,
   ): Promise<CallResult<SlackMessageRef | null>> {
+    // Messages Lookout looks through after an ambiguous failure start no earlier than this.
+    const since = Date.now() / 1000 - LOOKUP_SLACK_S;
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await postOnce(recipient, channel, content, message, threadTs, signal, logger);
+      // Slack answered a 5xx or internal_error: the request is over, and whether it posted the
+      // message can be looked up by its metadata. Not after a timeout, when it may still land.
+      if (result.ok || !result.failure.unknown || result.failure.answered !== true || attempt > MAX_REPOSTS) return result;
+      const found = await findPosted(channel, threadTs, since, message, signal, logger);
+      if (found === 'unknown') return result;
+      if (found !== null) {
+        logger.info({ attempt }, 'the post that failed had reached Slack; not posting again');
+        return { ok: true, value: found };
+      }
+      logger.info({ attempt }, 'the post that failed did not reach Slack; posting again');
+    }
+  }
+
+  async function postOnce(
+    recipient: Recipient,
+    channel: string,
+    content: SlackMessage,
+    message: OutgoingMessage,
+    threadTs: string | undefined,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<CallResult<SlackMessageRef | null>> {
     const result = await callSlack(
       'chat.postMessage',
       () =>
@@ -171,6 +201,46 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
       return { ok: true, value: null };
     }
     return { ok: true, value: { channel: result.value.channel ?? channel, ts } };
+  }
+
+  /**
+   * This execution's message of this kind in the channel (or thread) since `since`, found by
+   * the metadata every post carries; null when it is not there; 'unknown' when Slack could not
+   * be asked (a missing *:history scope, the working timeout).
+   */
+  async function findPosted(
+    channel: string,
+    threadTs: string | undefined,
+    since: number,
+    message: OutgoingMessage,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<SlackMessageRef | null | 'unknown'> {
+    const common = { channel, oldest: since.toFixed(6), include_all_metadata: true, limit: 200 };
+    const listed = await callSlack(
+      threadTs === undefined ? 'conversations.history' : 'conversations.replies',
+      () =>
+        threadTs === undefined
+          ? client.conversations.history(common)
+          : client.conversations.replies({ ...common, ts: threadTs }),
+      signal,
+      { sideEffect: false },
+      logger,
+    );
+    if (!listed.ok) {
+      logger.warn({ code: listed.failure.code }, 'could not look up whether the post reached Slack');
+      return 'unknown';
+    }
+    const ours = (listed.value.messages ?? []).find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+      return (
+        metadata?.event_type === METADATA_EVENT &&
+        metadata.event_payload?.execution_id === message.executionId &&
+        metadata.event_payload?.kind === message.kind &&
+        (threadTs === undefined || m.ts !== threadTs)
+      );
+    });
+    return ours?.ts === undefined ? null : { channel, ts: ours.ts };
   }
 
   /** Rewrites the first firing message; a failure is only a note, since the reply went out. */

@@ -269,20 +269,60 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
     expect(sim.messages(ALERTS)).toHaveLength(before);
   });
 
-  it('reports an HTTP 500 as unknown and never posts again', async () => {
-    sim.faults.httpError({ method: 'chat.postMessage', status: 500 });
+  it('after an HTTP 500 it looks, finds the message was not posted, and posts it once', async () => {
+    sim.faults.httpError({ method: 'chat.postMessage', status: 500, times: 1 });
+    const before = sim.messages(ALERTS).length;
+    // Execution ids are unique: an earlier test's firing message must not count as this one.
+    okRef(await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-not-landed' }), signal()));
+    expect(callsNow('chat.postMessage').map((c) => c.status)).toEqual([500, 200]);
+    const [lookup] = callsNow('conversations.history');
+    expect(lookup?.args).toMatchObject({ channel: ALERTS, include_all_metadata: 'true' });
+    expect(sim.messages(ALERTS)).toHaveLength(before + 1);
+  });
+
+  it('after an HTTP 500 from a post that did land, it finds the message and does not post again', async () => {
+    sim.faults.httpError({ method: 'chat.postMessage', status: 500, times: 1, afterEffect: true });
+    const before = sim.messages(ALERTS).length;
+    const ref = okRef(await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-landed' }), signal()));
+    expect(callsNow('chat.postMessage').map((c) => c.status)).toEqual([500]);
+    expect(sim.messages(ALERTS)).toHaveLength(before + 1);
+    // The ref is the message Slack did post, so repeats thread under it.
+    expect(sim.message(ALERTS, ref.ts)?.metadata).toMatchObject({ event_payload: { execution_id: 'exec-landed', kind: 'firing' } });
+  });
+
+  it('looks in the thread for a reply whose post answered 500', async () => {
+    const first = await firstFiring();
+    sim.faults.httpError({ method: 'chat.postMessage', status: 500, times: 1, afterEffect: true });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-reply', threadRef: first.ref }), signal());
+    expect(outcome.ok).toBe(true);
+    expect(callsNow('conversations.replies')[0]?.args).toMatchObject({ channel: ALERTS, ts: first.ts });
+    expect(sim.replies(ALERTS, first.ts)).toHaveLength(1);
+  });
+
+  it('does not post again when it cannot look (no history scope): the outcome stays unknown', async () => {
+    sim.workspace.scopes = DEFAULT_SCOPES.filter((s) => s !== 'channels:history');
+    sim.faults.httpError({ method: 'chat.postMessage', status: 500, times: 1 });
     const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
     expect(outcome).toMatchObject({ ok: false, unknown: true });
     expect(!outcome.ok && outcome.error).toMatch(/HTTP 500.*may or may not have been posted/);
     expect(callsNow('chat.postMessage')).toHaveLength(1);
   });
 
-  it('reports internal_error on a post as unknown and never posts again', async () => {
-    sim.faults.slackError({ method: 'chat.postMessage', error: 'internal_error' });
-    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
-    expect(outcome).toMatchObject({ ok: false, unknown: true });
-    expect(callsNow('chat.postMessage')).toHaveLength(1);
+  it('after internal_error it looks before posting again', async () => {
+    sim.faults.slackError({ method: 'chat.postMessage', error: 'internal_error', times: 1 });
+    okRef(await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-internal-error' }), signal()));
+    expect(callsNow('chat.postMessage').map((c) => c.response.ok)).toEqual([false, true]);
+    expect(callsNow('conversations.history')).toHaveLength(1);
   });
+
+  it('waits out Slack answering 500 and 429 to everything, then delivers once', async () => {
+    sim.faults.outage({ method: '*', forMs: 4_000 });
+    const before = sim.messages(ALERTS).length;
+    okRef(await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-outage' }), signal()));
+    expect(sim.messages(ALERTS)).toHaveLength(before + 1);
+    expect(callsNow().filter((c) => c.status === 500).length).toBeGreaterThan(0);
+    expect(callsNow().filter((c) => c.status === 429).length).toBeGreaterThan(0);
+  }, 30_000);
 
   it('retries service_unavailable, where nothing was posted', async () => {
     sim.faults.slackError({ method: 'chat.postMessage', error: 'service_unavailable', times: 1 });
@@ -336,7 +376,8 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
       fetch: sameRealmFetch,
     });
     const unreachable = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger() });
-    const outcome = await unreachable.send(channel(ALERTS), outgoing('firing'), signal());
+    // It keeps retrying until the working timeout: a short one here.
+    const outcome = await unreachable.send(channel(ALERTS), outgoing('firing'), AbortSignal.timeout(2_000));
     expect(outcome).toMatchObject({ ok: false, unknown: false });
     expect(!outcome.ok && outcome.error).toContain('ECONNREFUSED');
   });

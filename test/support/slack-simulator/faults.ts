@@ -14,7 +14,10 @@ export interface FaultScope {
 
 export type FaultKind =
   | { kind: 'rate_limited'; retryAfter: number }
-  | { kind: 'http_error'; status: number }
+  /** `afterEffect`: the method runs (a message is posted) and then the answer is the error. */
+  | { kind: 'http_error'; status: number; afterEffect?: boolean }
+  /** An outage: the answers take turns, one per call (e.g. 500, 429, 500, …). */
+  | { kind: 'outage'; answers: ({ kind: 'rate_limited'; retryAfter: number } | { kind: 'http_error'; status: number })[]; next: number }
   | { kind: 'slack_error'; error: string; extra?: Record<string, unknown> }
   | { kind: 'latency'; ms: number };
 
@@ -35,7 +38,7 @@ interface Rule {
 /** What the Web API does to one call: a delay, then either a fault answer or the normal one. */
 export interface FaultPlan {
   latencyMs: number;
-  answer?: Exclude<FaultKind, { kind: 'latency' }>;
+  answer?: Exclude<FaultKind, { kind: 'latency' } | { kind: 'outage' }>;
   applied: AppliedFault[];
 }
 
@@ -48,9 +51,24 @@ export class Faults {
     return this.add(scope, { kind: 'rate_limited', retryAfter: scope.retryAfter ?? 1 });
   }
 
-  /** An HTTP error status (default 500) with a non-JSON body, as a failing edge would send. */
-  httpError(scope: FaultScope & { status?: number }): FaultHandle {
-    return this.add(scope, { kind: 'http_error', status: scope.status ?? 500 });
+  /**
+   * An HTTP error status (default 500) with a non-JSON body, as a failing edge would send.
+   * With `afterEffect`, Slack did the work first (the message is posted) and only the answer failed.
+   */
+  httpError(scope: FaultScope & { status?: number; afterEffect?: boolean }): FaultHandle {
+    return this.add(scope, { kind: 'http_error', status: scope.status ?? 500, afterEffect: scope.afterEffect ?? false });
+  }
+
+  /** Slack down: each call answered in turn with HTTP 500 and 429 (Retry-After 1 s), nothing done. */
+  outage(scope: FaultScope): FaultHandle {
+    return this.add(scope, {
+      kind: 'outage',
+      answers: [
+        { kind: 'http_error', status: 500 },
+        { kind: 'rate_limited', retryAfter: 1 },
+      ],
+      next: 0,
+    });
   }
 
   /** HTTP 200 `{ ok: false, error, ...extra }`, e.g. 'missing_scope' with `{ needed }`. */
@@ -83,8 +101,9 @@ export class Faults {
     }
     if (answer && answer.fault.kind !== 'latency') {
       answer.remaining -= 1;
-      plan.answer = answer.fault;
-      plan.applied.push({ kind: answer.fault.kind, detail: describe(answer.fault) });
+      const fault = answer.fault.kind === 'outage' ? answer.fault.answers[answer.fault.next++ % answer.fault.answers.length]! : answer.fault;
+      plan.answer = fault;
+      plan.applied.push({ kind: fault.kind, detail: describe(fault) });
     }
     return plan;
   }
@@ -107,7 +126,7 @@ export class Faults {
   }
 }
 
-function describe(fault: Exclude<FaultKind, { kind: 'latency' }>): number | string {
+function describe(fault: Exclude<FaultKind, { kind: 'latency' } | { kind: 'outage' }>): number | string {
   switch (fault.kind) {
     case 'rate_limited':
       return fault.retryAfter;

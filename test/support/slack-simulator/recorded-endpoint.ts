@@ -33,6 +33,7 @@ export async function serveRecorded(
       answer = { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(plan.answer.retryAfter) } };
       break;
     case 'http_error':
+      if (plan.answer.afterEffect) await produce();
       answer = { status: plan.answer.status, body: `simulated HTTP ${plan.answer.status}` };
       break;
     case 'slack_error':

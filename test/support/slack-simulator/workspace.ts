@@ -71,6 +71,9 @@ export const DEFAULT_SCOPES = [
   'im:write',
   'users:read',
   'users:read.email',
+  'channels:history',
+  'groups:history',
+  'im:history',
 ];
 
 export class Workspace {

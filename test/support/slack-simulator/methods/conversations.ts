@@ -1,6 +1,7 @@
 // conversations.* — channel facts, members (paginated), DMs and joining.
 // https://docs.slack.dev/reference/methods/conversations.info
-import type { Json } from '../records.js';
+import type { Json, SimMessage } from '../records.js';
+import { messageJson } from './chat.js';
 import type { SimChannel } from '../workspace.js';
 import { type MethodContext, type MethodTable, optionalString, requireScope, requireString, SlackApiError, visibleChannel } from './context.js';
 
@@ -31,11 +32,68 @@ function readScope(c: SimChannel): string {
   return c.is_private ? 'groups:read' : 'channels:read';
 }
 
+/** The scope that lets the bot read this kind of conversation's messages. */
+function historyScope(c: SimChannel): string {
+  if (c.is_im) return 'im:history';
+  if (c.is_mpim) return 'mpim:history';
+  return c.is_private ? 'groups:history' : 'channels:history';
+}
+
+/** A stored message as conversations.history returns it; metadata only when asked for. */
+function historyJson(ctx: MethodContext, m: SimMessage): Json {
+  const withMetadata = ctx.args.include_all_metadata === 'true' || ctx.args.include_all_metadata === true;
+  return { ...messageJson(m, ctx.workspace), ...(withMetadata && m.metadata !== undefined ? { metadata: parseMetadata(m.metadata) } : {}) };
+}
+
+/** Metadata arrives as a JSON string in a form-encoded post. */
+function parseMetadata(metadata: unknown): unknown {
+  if (typeof metadata !== 'string') return metadata;
+  try {
+    return JSON.parse(metadata) as unknown;
+  } catch {
+    return metadata;
+  }
+}
+
+/** Messages with oldest < ts < latest (Slack's default: exclusive bounds), at most `limit`. */
+function window(ctx: MethodContext, messages: SimMessage[]): SimMessage[] {
+  const oldest = Number(optionalString(ctx.args, 'oldest') ?? '0');
+  const latest = Number(optionalString(ctx.args, 'latest') ?? 'Infinity');
+  return messages.filter((m) => !m.deleted && Number(m.ts) > oldest && Number(m.ts) < latest);
+}
+
 /** Slack's cursors are opaque base64; this one names the next member to return. */
 const encodeCursor = (userId: string): string => Buffer.from(`user:${userId}`).toString('base64');
 const decodeCursor = (cursor: string): string => Buffer.from(cursor, 'base64').toString('utf8').replace(/^user:/, '');
 
 export const conversationMethods: MethodTable = {
+  // https://docs.slack.dev/reference/methods/conversations.history: top-level messages, newest first.
+  'conversations.history': {
+    handler(ctx) {
+      const channel = visibleChannel(ctx, optionalString(ctx.args, 'channel'));
+      requireScope(ctx, historyScope(channel));
+      const limit = Number(optionalString(ctx.args, 'limit') ?? 100) || 100;
+      const top = window(ctx, ctx.records.messages.filter((m) => m.channel === channel.id && (m.thread_ts === undefined || m.thread_ts === m.ts)));
+      const newestFirst = top.sort((a, b) => Number(b.ts) - Number(a.ts));
+      return { messages: newestFirst.slice(0, limit).map((m) => historyJson(ctx, m)), has_more: newestFirst.length > limit };
+    },
+  },
+
+  // https://docs.slack.dev/reference/methods/conversations.replies: the parent, then its replies, oldest first.
+  'conversations.replies': {
+    handler(ctx) {
+      const channel = visibleChannel(ctx, optionalString(ctx.args, 'channel'));
+      requireScope(ctx, historyScope(channel));
+      const ts = requireString(ctx.args, 'ts', 'thread_not_found');
+      const parent = ctx.records.findMessage(channel.id, ts);
+      if (!parent) throw new SlackApiError('thread_not_found');
+      const replies = window(ctx, ctx.records.messages.filter((m) => m.channel === channel.id && m.thread_ts === ts && m.ts !== ts));
+      const thread = [parent, ...replies.sort((a, b) => Number(a.ts) - Number(b.ts))];
+      const limit = Number(optionalString(ctx.args, 'limit') ?? 1000) || 1000;
+      return { messages: thread.slice(0, limit).map((m) => historyJson(ctx, m)), has_more: thread.length > limit };
+    },
+  },
+
   'conversations.info': {
     handler(ctx) {
       const channel = visibleChannel(ctx, optionalString(ctx.args, 'channel'));
