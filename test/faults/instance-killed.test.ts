@@ -1,0 +1,127 @@
+// An instance killed with SIGKILL in the middle of an execution (its query still running,
+// nothing sent): another instance finds the claim stale after the alert's working timeout,
+// takes it over and finishes the tick. One message in Slack. Then SIGTERM stops that
+// instance gracefully (exit 0). Real processes (tsx src/main.ts) against the Slack simulator.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createDataSourceCatalog } from '../../src/datasources/catalog.js';
+import type { Execution } from '../../src/domain/types.js';
+import { createAlertService } from '../../src/services/alert-service.js';
+import type { Store } from '../../src/store/port.js';
+import { createPostgresStore } from '../../src/store/postgres/store.js';
+import { startLookoutProcess, type LookoutProcess } from '../support/lookout-process.js';
+import { ADMIN_URL, createTempDatabase, type TempDatabase } from '../support/postgres.js';
+import { startSlackSimulator, type SlackSimulator } from '../support/slack-simulator/index.js';
+
+const OWNER = 'U0OWNER01';
+const CHANNEL = 'C0KILLED1';
+const WAREHOUSE = { name: 'warehouse', kind: 'postgres' as const, url: new URL('/test', ADMIN_URL).toString(), statementTimeoutS: 60, maxRows: 100, poolSize: 2, allowedUsers: [] };
+
+let sim: SlackSimulator;
+let db: TempDatabase;
+let store: Store;
+let dir: string;
+const processes: LookoutProcess[] = [];
+
+beforeAll(async () => {
+  sim = await startSlackSimulator({
+    users: [{ id: OWNER, name: 'owner', tz: 'UTC' }],
+    channels: [{ id: CHANNEL, name: 'killed', members: [OWNER] }],
+  });
+  db = await createTempDatabase('lookout_kill');
+  store = await createPostgresStore({ connectionString: db.url });
+  dir = mkdtempSync(join(tmpdir(), 'lookout-kill-'));
+  writeFileSync(join(dir, 'lookout.config.yml'), `dataSources:\n  - name: warehouse\n    kind: postgres\n    url: ${WAREHOUSE.url}\n`);
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of processes) p.kill('SIGKILL');
+  await Promise.all(processes.map((p) => p.exited));
+  await store?.close();
+  await delay(300);
+  await db?.drop();
+  await sim?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+async function instance(name: string): Promise<LookoutProcess> {
+  const started = await startLookoutProcess({
+    DATABASE_URL: db.url,
+    LOOKOUT_CONFIG: join(dir, 'lookout.config.yml'),
+    SLACK_BOT_TOKEN: sim.botToken,
+    SLACK_APP_TOKEN: sim.appToken,
+    SLACK_API_URL: sim.url,
+    INSTANCE_NAME: name,
+  });
+  processes.push(started);
+  return started;
+}
+
+async function executionsOf(alertId: string): Promise<Execution[]> {
+  return store.history(alertId, 10);
+}
+
+describe('an instance killed mid-execution', () => {
+  it('another instance takes the tick over after the working timeout and sends it once', async () => {
+    const first = await instance('kill-a');
+    // A tick at the next minute that leaves at least 15 s to get ready, and none after it today.
+    const now = new Date();
+    const tick = new Date(Math.ceil((now.getTime() + 15_000) / 60_000) * 60_000);
+    const service = createAlertService({
+      store,
+      dataSources: createDataSourceCatalog([WAREHOUSE]),
+      clock: () => new Date(),
+      admins: [],
+      shards: 16,
+      allowedHosts: [],
+      runNow: async () => undefined,
+    });
+    const alert = await service.create(
+      { userId: OWNER },
+      {
+        name: 'slow warehouse check',
+        type: 'alert',
+        dataSource: 'warehouse',
+        // Eight seconds of query: the instance is killed while it runs.
+        sql: 'SELECT 1 AS v FROM pg_sleep(8)',
+        condition: { op: '>', threshold: 0 },
+        schedule: { cron: `${tick.getUTCMinutes()} ${tick.getUTCHours()} * * *`, timezone: 'UTC' },
+        workingTimeoutS: 10,
+        recipients: [{ kind: 'slack_channel', id: CHANNEL }],
+      },
+    );
+    expect(alert.nextRunAt?.toISOString()).toBe(tick.toISOString());
+
+    // The tick is claimed and its query running on the first instance: kill it.
+    let running: Execution | undefined;
+    for (const deadline = tick.getTime() + 20_000; Date.now() < deadline && running === undefined; await delay(200)) {
+      running = (await executionsOf(alert.id)).find((e) => e.state === 'WORKING');
+    }
+    expect(running).toMatchObject({ instance: 'kill-a', attempt: 1, sendStartedAt: null });
+    await delay(1_000);
+    first.kill('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    // Past the working timeout, the second instance's start-up dispatch finds the claim stale.
+    await delay(Math.max(0, running!.startedAt.getTime() + 10_500 - Date.now()));
+    const second = await instance('kill-b');
+    let done: Execution | undefined;
+    for (const deadline = Date.now() + 40_000; Date.now() < deadline && done === undefined; await delay(300)) {
+      done = (await executionsOf(alert.id)).find((e) => e.state !== 'WORKING');
+    }
+    expect(done).toMatchObject({ id: running!.id, state: 'SUCCESS', instance: 'kill-b', attempt: 2 });
+    await delay(2_000);
+    const posts = sim.messages(CHANNEL).filter((m) => (m.metadata as { event_payload?: { alert_id?: string } } | undefined)?.event_payload?.alert_id === alert.id);
+    expect(posts).toHaveLength(1);
+    expect(await executionsOf(alert.id)).toHaveLength(1);
+
+    // A graceful stop: SIGTERM, exit 0, and the instance leaves the membership table.
+    second.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+    expect(second.logs.some((l) => l.msg === 'stopped')).toBe(true);
+    expect(await store.liveInstances(new Date(0))).toEqual(['kill-a']);
+  }, 180_000);
+});
