@@ -103,7 +103,8 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     const outbound = createOutbound(config, { logger, clock, delivery: options.delivery });
     closers.add(Step.Outbound, () => outbound.close());
     const instance = config.scheduler.instance;
-    // Home tabs follow the alerts: owners' Homes are refreshed after each execution.
+    // Home tabs follow the alerts: owners' Homes are refreshed after each execution (debounced,
+    // and without reading the alert again: the summary names its owners).
     let slack: SlackApp | null = null;
     const metrics = createMetrics();
     const observer: TickObserver = {
@@ -114,7 +115,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       executionFinished(summary) {
         metrics.observer.executionFinished(summary);
         options.observer?.executionFinished?.(summary);
-        slack?.alertChanged(summary.alertId);
+        slack?.homesChanged(summary.owners);
       },
     };
     const runner = createTickRunner({

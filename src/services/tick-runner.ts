@@ -27,6 +27,8 @@ export interface TickObserver {
 
 export interface ExecutionSummary {
   alertId: string;
+  /** The alert's owners (whose Home tabs show it). */
+  owners: readonly string[];
   executionId: string;
   scheduledAt: Date;
   trigger: Trigger;
@@ -331,6 +333,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     }
     const summary: ExecutionSummary = {
       alertId: alert.id,
+      owners: alert.owners,
       executionId: execution.id,
       scheduledAt: execution.scheduledAt,
       trigger: execution.trigger,

@@ -30,6 +30,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** Re-publishes the Home tabs of the alert's owners soon (debounced; never throws). */
   alertChanged(alertId: string): void;
+  /** Re-publishes these people's Home tabs soon (debounced): after an execution, whose owners are known. */
+  homesChanged(userIds: readonly string[]): void;
   /** Whether the Socket Mode connection is up. */
   connected(): boolean;
   client: WebClient;
@@ -105,6 +107,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         .get(alertId)
         .then((alert) => homes.refresh(alert.owners))
         .catch((err: unknown) => logger.debug({ err, alertId }, 'no Home refresh: alert not found'));
+    },
+    homesChanged(userIds) {
+      homes.refresh(userIds);
     },
     connected: () => receiver.client.websocket?.isActive() ?? false,
   };

@@ -21,7 +21,11 @@ export interface LookoutProcess {
 }
 
 /** Starts src/main.ts with exactly `env` (plus PATH and HOME) and waits for "lookout started". */
-export async function startLookoutProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<LookoutProcess> {
+export async function startLookoutProcess(
+  env: Record<string, string>,
+  options: { startTimeoutMs?: number; /** Which log lines to keep once started (default all). */ keep?: (line: Record<string, unknown>) => boolean } = {},
+): Promise<LookoutProcess> {
+  let started = false;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...env },
@@ -32,11 +36,13 @@ export async function startLookoutProcess(env: Record<string, string>, options: 
   const take = (chunk: string) => {
     for (const line of chunk.split('\n')) {
       if (line.trim() === '') continue;
+      let parsed: Record<string, unknown>;
       try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
+        parsed = JSON.parse(line) as Record<string, unknown>;
       } catch {
-        logs.push({ msg: line });
+        parsed = { msg: line };
       }
+      if (!started || options.keep === undefined || options.keep(parsed)) logs.push(parsed);
     }
     for (const waiter of [...waiters]) waiter();
   };
@@ -89,5 +95,6 @@ export async function startLookoutProcess(env: Record<string, string>, options: 
     },
   };
   await proc.waitForLog((l) => l.msg === 'lookout started', options.startTimeoutMs ?? 60_000);
+  started = true;
   return proc;
 }

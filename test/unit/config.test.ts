@@ -98,3 +98,13 @@ describe('content and email settings', () => {
     });
   });
 });
+
+describe('the operations port', () => {
+  it('is off without HTTP_PORT and on the port given with it', () => {
+    expect(loadConfig({}, '/tmp').http).toBeNull();
+    expect(loadConfig({ HTTP_PORT: '9090' }, '/tmp').http).toEqual({ port: 9090 });
+  });
+  it.each(['http', '-1', '70000', '80.5'])('names HTTP_PORT=%s as the bad setting', (value) => {
+    expect(() => loadConfig({ HTTP_PORT: value }, '/tmp')).toThrow(expect.objectContaining({ setting: 'HTTP_PORT' }));
+  });
+});

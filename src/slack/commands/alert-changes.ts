@@ -46,7 +46,7 @@ export async function applyAlertChange(
       break;
     case 'run':
       alert = await service.runNow(actor, ref);
-      // Its Home refresh comes with the execution (Lookout calls alertChanged after each).
+      // Its Home refresh comes with the execution (Lookout refreshes the owners' Homes after each).
       return `🏃 Running ${quoted(alert)} now; the result goes to its recipients.`;
   }
   deps.refreshHomes([actor.userId, ...alert.owners]);

@@ -53,13 +53,16 @@ export class CallLog {
   readonly envelopes: EnvelopeRecord[] = [];
   private readonly listeners = new Set<() => void>();
 
+  constructor(private readonly lean = false) {}
+
   /** Call after any state change a waiter might care about. */
   changed = (): void => {
     for (const listener of [...this.listeners]) listener();
   };
 
   addCall(call: Omit<CallRecord, 'seq'>): CallRecord {
-    const record = { seq: this.calls.length + 1, ...call };
+    const kept = this.lean ? { ...call, args: {}, response: { ok: call.response.ok ?? null } } : call;
+    const record = { seq: this.calls.length + 1, ...kept };
     this.calls.push(record);
     for (const fault of call.faults) {
       this.faults.push({ at: call.at, kind: fault.kind, method: call.method, detail: fault.detail });

@@ -19,6 +19,12 @@ export interface SimulatorOptions extends WorkspaceOptions {
   triggerTtlMs?: number;
   /** conversations.members page size when the app sends no `limit` (Slack: 100). */
   pageSize?: number;
+  /**
+   * For load: keep calls without their arguments and answers, and messages without their
+   * blocks and arguments (channel, ts, thread, text, metadata and time stay), so tens of
+   * thousands of posts fit in memory.
+   */
+  lean?: boolean;
 }
 
 export interface SimulatorCore {
@@ -39,8 +45,8 @@ export interface SimulatorCore {
 
 export function createCore(options: SimulatorOptions, origin: () => string): SimulatorCore {
   const ids = createIds();
-  const log = new CallLog();
-  const records = new Records(log.changed);
+  const log = new CallLog(options.lean ?? false);
+  const records = new Records(log.changed, options.lean ?? false);
   const workspace = new Workspace(ids, options);
   const settings = {
     ackTimeoutMs: options.ackTimeoutMs ?? 3000,

@@ -119,23 +119,34 @@ export class Records {
   readonly ephemerals: SimEphemeral[] = [];
   readonly responses: ResponseUrlPost[] = [];
 
-  constructor(private readonly changed: () => void) {}
+  /** Messages by "<channel> <ts>": a repeat's chat.update finds its message without a scan. */
+  private readonly byKey = new Map<string, SimMessage>();
+
+  constructor(
+    private readonly changed: () => void,
+    private readonly lean = false,
+  ) {}
 
   addMessage(message: SimMessage): SimMessage {
-    this.messages.push(message);
+    const kept = this.lean ? { ...message, blocks: undefined, attachments: undefined, args: {} } : message;
+    this.messages.push(kept);
+    this.byKey.set(`${kept.channel} ${kept.ts}`, kept);
     this.changed();
-    return message;
+    return kept;
   }
 
   findMessage(channel: string, ts: string): SimMessage | undefined {
-    return this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
+    const found = this.byKey.get(`${channel} ${ts}`);
+    return found !== undefined && !found.deleted ? found : undefined;
   }
 
   updateMessage(message: SimMessage, next: { text?: string; blocks?: unknown[]; attachments?: unknown[] }): void {
-    message.history.push({ at: new Date(), text: message.text, blocks: message.blocks, attachments: message.attachments });
+    message.history.push(
+      this.lean ? { at: new Date(), text: message.text } : { at: new Date(), text: message.text, blocks: message.blocks, attachments: message.attachments },
+    );
     if (next.text !== undefined) message.text = next.text;
-    if (next.blocks !== undefined) message.blocks = next.blocks;
-    if (next.attachments !== undefined) message.attachments = next.attachments;
+    if (next.blocks !== undefined && !this.lean) message.blocks = next.blocks;
+    if (next.attachments !== undefined && !this.lean) message.attachments = next.attachments;
     this.changed();
   }
 
