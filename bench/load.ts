@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { nextRunAfter } from '../src/domain/schedule.js';
-import { shardOf } from '../src/scheduler/shards.js';
 import { createPostgresStore } from '../src/store/postgres/store.js';
 import { startLookoutProcess, type LookoutProcess } from '../test/support/lookout-process.js';
 import { startSlackSimulator } from '../test/support/slack-simulator/index.js';
+import { benchAlert } from './bench-alert.js';
 
 const { values } = parseArgs({
   options: {
@@ -65,32 +65,7 @@ log(`seeding ${N} alerts`);
 const store = await createPostgresStore({ connectionString: dbUrl });
 const now = new Date();
 for (let i = 0; i < N; i += 1) {
-  const id = crypto.randomUUID();
-  await store.createAlert({
-    id,
-    name: `load ${i}`,
-    description: '',
-    owners: [OWNER],
-    type: 'alert',
-    dataSource: 'bench',
-    sql: 'SELECT v FROM t',
-    condition: { op: '>', threshold: 0 },
-    schedule: { cron: '* * * * *', timezone: 'UTC' },
-    // Fires every minute and sends every minute: the heaviest case.
-    gracePeriodS: 1,
-    workingTimeoutS: 300,
-    logRetentionDays: 1,
-    content: { kind: 'none' },
-    messageTemplate: null,
-    recipients: [{ kind: 'slack_channel', id: channelIds[i % CHANNELS]! }],
-    emailFallback: false,
-    notifyOnRecovery: false,
-    active: true,
-    nextRunAt: null,
-    shard: shardOf(id, SHARDS),
-    createdBy: OWNER,
-    createdAt: now,
-  });
+  await store.createAlert(benchAlert(i, { owner: OWNER, channel: channelIds[i % CHANNELS]!, nextRunAt: null, shards: SHARDS, now }));
 }
 
 log(`starting ${K} instances`);

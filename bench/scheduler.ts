@@ -15,8 +15,8 @@ import { createRecordingDelivery } from '../src/delivery/recording-delivery.js';
 import { nextRunAfter } from '../src/domain/schedule.js';
 import { silentLogger } from '../src/logger.js';
 import { startLookout } from '../src/lookout.js';
-import { shardOf } from '../src/scheduler/shards.js';
 import { createPostgresStore } from '../src/store/postgres/store.js';
+import { benchAlert } from './bench-alert.js';
 import { startEmbeddedPostgres } from '../src/store/pglite/embedded.js';
 
 const { values } = parseArgs({
@@ -63,31 +63,9 @@ const seedStore = await createPostgresStore({ connectionString: url });
 const seedStart = Date.now();
 const now = new Date();
 for (let i = 0; i < N; i += 1) {
-  const id = crypto.randomUUID();
-  await seedStore.createAlert({
-    id,
-    name: `bench ${i}`,
-    description: '',
-    owners: ['UBENCH'],
-    type: 'alert',
-    dataSource: 'bench',
-    sql: 'SELECT v FROM t',
-    condition: { op: '>', threshold: 0 },
-    schedule: { cron: '* * * * *', timezone: 'UTC' },
-    gracePeriodS: 1,
-    workingTimeoutS: 300,
-    logRetentionDays: 1,
-    content: { kind: 'none' },
-    messageTemplate: null,
-    recipients: [{ kind: 'slack_channel', id: 'C0BENCH' }],
-    emailFallback: false,
-    notifyOnRecovery: false,
-    active: true,
-    nextRunAt: nextRunAfter({ cron: '* * * * *', timezone: 'UTC' }, now),
-    shard: shardOf(id, SHARDS),
-    createdBy: 'UBENCH',
-    createdAt: now,
-  });
+  await seedStore.createAlert(
+    benchAlert(i, { owner: 'UBENCH', channel: 'C0BENCH', nextRunAt: nextRunAfter({ cron: '* * * * *', timezone: 'UTC' }, now), shards: SHARDS, now }),
+  );
 }
 const seedS = (Date.now() - seedStart) / 1000;
 // Seeding takes seconds: the first measured tick is the first boundary that leaves Lookout

@@ -41,6 +41,15 @@ export function parseMessageRef(ref: string | null): SlackMessageRef | null {
   return match?.[1] !== undefined && match[2] !== undefined ? { channel: match[1], ts: match[2] } : null;
 }
 
+/** One message to post: where (a channel, or a thread in it) and what. */
+interface PostTarget {
+  recipient: Recipient;
+  channel: string;
+  threadTs: string | undefined;
+  content: SlackMessage;
+  message: OutgoingMessage;
+}
+
 /** Slack message metadata: finds a post again after an ambiguous failure (execution + kind). */
 const METADATA_EVENT = 'lookout_alert';
 /** Posts again after a failure Slack answered, when the look-up shows the message is not there. */
@@ -86,7 +95,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     const thread = threadFor(recipient, message, logger);
     if (thread !== null && (message.kind === 'firing' || message.kind === 'resolved')) {
       // A repeat or the recovery: reply in the first message's thread, then rewrite that message.
-      const posted = await post(recipient, thread.channel, content, message, thread.ts, signal, logger);
+      const posted = await post({ recipient, channel: thread.channel, threadTs: thread.ts, content, message }, signal, logger);
       if (!posted.ok) return failed(posted.failure);
       const filesNote = await attach(message, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
       const updated = buildFiringMessageUpdate(message.alert, message.kind, message.value, message.evaluatedAt);
@@ -96,7 +105,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
 
     const channel = await conversationFor(recipient, signal, logger);
     if (!channel.ok) return failed(channel.failure);
-    const posted = await post(recipient, channel.value, content, message, undefined, signal, logger);
+    const posted = await post({ recipient, channel: channel.value, threadTs: undefined, content, message }, signal, logger);
     if (!posted.ok) return failed(posted.failure);
     // A top-level message's files go top-level too, right under it.
     const note = await attach(message, { channel: posted.value?.channel ?? channel.value }, signal, logger);
@@ -136,23 +145,15 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     return { ok: true, value: id };
   }
 
-  async function post(
-    recipient: Recipient,
-    channel: string,
-    content: SlackMessage,
-    message: OutgoingMessage,
-    threadTs: string | undefined,
-    signal: AbortSignal,
-    logger: Logger,
-  ): Promise<CallResult<SlackMessageRef | null>> {
+  async function post(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<CallResult<SlackMessageRef | null>> {
     // Messages Lookout looks through after an ambiguous failure start no earlier than this.
     const since = Date.now() / 1000 - LOOKUP_SLACK_S;
     for (let attempt = 1; ; attempt += 1) {
-      const result = await postOnce(recipient, channel, content, message, threadTs, signal, logger);
+      const result = await postOnce(target, signal, logger);
       // Slack answered a 5xx or internal_error: the request is over, and whether it posted the
       // message can be looked up by its metadata. Not after a timeout, when it may still land.
       if (result.ok || !result.failure.unknown || result.failure.answered !== true || attempt > MAX_REPOSTS) return result;
-      const found = await findPosted(channel, threadTs, since, message, signal, logger);
+      const found = await findPosted(target, since, signal, logger);
       if (found === 'unknown') return result;
       if (found !== null) {
         logger.info({ attempt }, 'the post that failed had reached Slack; not posting again');
@@ -162,15 +163,8 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     }
   }
 
-  async function postOnce(
-    recipient: Recipient,
-    channel: string,
-    content: SlackMessage,
-    message: OutgoingMessage,
-    threadTs: string | undefined,
-    signal: AbortSignal,
-    logger: Logger,
-  ): Promise<CallResult<SlackMessageRef | null>> {
+  async function postOnce(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<CallResult<SlackMessageRef | null>> {
+    const { recipient, channel, threadTs, content, message } = target;
     const result = await callSlack(
       'chat.postMessage',
       () =>
@@ -208,14 +202,8 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
    * the metadata every post carries; null when it is not there; 'unknown' when Slack could not
    * be asked (a missing *:history scope, the working timeout).
    */
-  async function findPosted(
-    channel: string,
-    threadTs: string | undefined,
-    since: number,
-    message: OutgoingMessage,
-    signal: AbortSignal,
-    logger: Logger,
-  ): Promise<SlackMessageRef | null | 'unknown'> {
+  async function findPosted(target: PostTarget, since: number, signal: AbortSignal, logger: Logger): Promise<SlackMessageRef | null | 'unknown'> {
+    const { channel, threadTs, message } = target;
     const common = { channel, oldest: since.toFixed(6), include_all_metadata: true, limit: 200 };
     const listed = await callSlack(
       threadTs === undefined ? 'conversations.history' : 'conversations.replies',
