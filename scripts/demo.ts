@@ -43,6 +43,8 @@ const config: Config = makeConfig({
   admins: [ALICE],
   scheduler: { shards: 4, concurrency: 8, instance: 'demo' },
   slack: { botToken: sim.botToken, appToken: sim.appToken, apiUrl: sim.url },
+  // Health and metrics on a port the OS picks (HTTP_PORT in production).
+  http: { port: 0 },
   logLevel: 'silent',
 });
 const lookout = await startLookout(config, { logger: silentLogger(), processEveryMs: 1000, lockLifetimeMs: 2000 });
@@ -99,6 +101,14 @@ try {
   say('Execution history:');
   for (const e of await lookout.store.history(alert.id, 5)) {
     say(`  ${e.scheduledAt.toISOString()}  ${e.trigger.padEnd(8)} ${e.state.padEnd(8)} value ${e.value}`);
+  }
+  say();
+  const health = await fetch(`http://127.0.0.1:${lookout.httpPort}/healthz`);
+  say(`GET /healthz → ${health.status} ${await health.text()}`.trimEnd());
+  const metrics = await (await fetch(`http://127.0.0.1:${lookout.httpPort}/metrics`)).text();
+  say('GET /metrics (Lookout lines with a value):');
+  for (const line of metrics.split('\n').filter((l) => /^lookout_(evaluations_total|deliveries_total|ticks_claimed_total|instances|shard_share)\b/.test(l))) {
+    say(`  ${line}`);
   }
   say();
   say('Demo finished.');
