@@ -53,8 +53,6 @@ export interface SchedulerStatus {
   instances: readonly string[];
   /** Shard jobs this instance may hold at once. */
   shardShare: number;
-  /** Evaluations queued or running in this instance. */
-  evaluationsPending: number;
 }
 
 export interface Scheduler {
@@ -133,7 +131,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       await membership.stop();
       await closeBackend();
     },
-    status: () => ({ instances: membership.live(), shardShare: share, evaluationsPending: options.pool.pending }),
+    status: () => ({ instances: membership.live(), shardShare: share }),
   };
 }
 
