@@ -6,6 +6,7 @@
 import { recipientKey, type Alert, type Recipient } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { Delivery, DeliveryOutcome, Directory, OutgoingMessage } from './port.js';
+import { signalWithin } from './signal-within.js';
 
 export interface FallbackDeliveryOptions {
   primary: Delivery;
@@ -26,19 +27,7 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
    */
   function primaryShare(signal: AbortSignal, deadlineMs: number | undefined): { signal: AbortSignal; done(): void } {
     if (deadlineMs === undefined) return { signal, done: () => undefined };
-    // By hand rather than AbortSignal.any, which hung under Jest's VM modules.
-    const controller = new AbortController();
-    const abort = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', abort, { once: true });
-    if (signal.aborted) abort();
-    const timer = setTimeout(() => controller.abort(), Math.max(0, (deadlineMs - Date.now()) * PRIMARY_SHARE));
-    return {
-      signal: controller.signal,
-      done: () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', abort);
-      },
-    };
+    return signalWithin(signal, (deadlineMs - Date.now()) * PRIMARY_SHARE);
   }
 
   async function addressesFor(recipient: Recipient, alert: Alert, signal: AbortSignal): Promise<string[]> {

@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { FilesGetUploadURLExternalArguments, WebClient } from '@slack/web-api';
 import type { Attachment } from '../../content/port.js';
 import type { Logger } from '../../logger.js';
+import { signalWithin } from '../signal-within.js';
 import { callSlack } from './slack-call.js';
 
 export interface SlackFilesDeps {
@@ -102,12 +103,13 @@ async function postBytes(url: string, bytes: Buffer, token: string, signal: Abor
     if (signal.aborted) return { ok: false, error: 'the working timeout ran out before the files were uploaded' };
     let why: string;
     let retryable: boolean;
+    const request = signalWithin(signal, UPLOAD_LIMITS.requestTimeoutMs);
     try {
       const res = await fetch(url, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
         body: bytes,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(UPLOAD_LIMITS.requestTimeoutMs)]),
+        signal: request.signal,
       });
       await res.arrayBuffer(); // drain, so the connection can be reused
       if (res.ok) return { ok: true };
@@ -117,6 +119,8 @@ async function postBytes(url: string, bytes: Buffer, token: string, signal: Abor
       if (signal.aborted) return { ok: false, error: 'the working timeout ran out while the files were uploading' };
       why = `the upload failed (${describe(err)})`;
       retryable = true;
+    } finally {
+      request.done();
     }
     logger.warn({ attempt, why }, 'file upload failed');
     if (!retryable || attempt >= UPLOAD_LIMITS.retries) return { ok: false, error: why };
