@@ -101,7 +101,6 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   }
   await repeat(agenda, PRUNE_CRON, PRUNE_JOB);
 
-  let share = options.shards;
   const membership: Membership = await startMembership({
     store: options.instances,
     instance: options.instance,
@@ -110,8 +109,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     intervalMs: options.heartbeatMs,
     ttlMs: options.instanceTtlMs,
     onChange(live) {
-      share = shardShare(options.shards, live.length);
-      setLockLimit(agenda, share, logger);
+      setLockLimit(agenda, shardShare(options.shards, live.length), logger);
     },
   });
 
@@ -131,7 +129,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       await membership.stop();
       await closeBackend();
     },
-    status: () => ({ instances: membership.live(), shardShare: share }),
+    status: () => ({ instances: membership.live(), shardShare: shardShare(options.shards, membership.live().length) }),
   };
 }
 

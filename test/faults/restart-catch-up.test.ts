@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/logger.js';
 import { startLookout } from '../../src/lookout.js';
 import { createTestClock } from '../support/clock.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
+import { everyMinuteAlert } from '../support/alert-inputs.js';
 
 const T0 = '2026-12-01T10:00:20Z';
 let db: TempDatabase;
@@ -47,19 +48,7 @@ describe('a restart after three minutes down', () => {
     const alerts: Alert[] = [];
     for (let i = 0; i < 5; i += 1) {
       alerts.push(
-        await first.service.create(
-          { userId: 'UOWNER1' },
-          {
-            name: `catch-up ${i}`,
-            type: 'alert',
-            dataSource: 'sample',
-            sql: 'SELECT 1',
-            condition: { op: '>', threshold: 0 },
-            schedule: { cron: '* * * * *', timezone: 'UTC' },
-            gracePeriodS: 1,
-            recipients: [{ kind: 'slack_channel', id: 'C0CATCH' }],
-          },
-        ),
+        await first.service.create({ userId: 'UOWNER1' }, everyMinuteAlert(`catch-up ${i}`)),
       );
     }
     expect(alerts.map((a) => a.nextRunAt?.toISOString())).toEqual(alerts.map(() => '2026-12-01T10:01:00.000Z'));

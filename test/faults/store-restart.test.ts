@@ -15,6 +15,7 @@ import { createRecordingDelivery, type RecordingDelivery } from '../../src/deliv
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
+import { everyMinuteAlert } from '../support/alert-inputs.js';
 
 const ALERTS = 20;
 
@@ -69,20 +70,7 @@ describe('the store restarting during a run', () => {
     const alerts: Alert[] = [];
     for (let i = 0; i < ALERTS; i += 1) {
       alerts.push(
-        await lookout.service.create(
-          { userId: 'UOWNER1' },
-          {
-            name: `restart ${i}`,
-            type: 'alert',
-            dataSource: 'sample',
-            sql: 'SELECT 1',
-            condition: { op: '>', threshold: 0 },
-            schedule: { cron: '* * * * *', timezone: 'UTC' },
-            gracePeriodS: 1,
-            workingTimeoutS: 60,
-            recipients: [{ kind: 'slack_channel', id: 'C0FAULT' }],
-          },
-        ),
+        await lookout.service.create({ userId: 'UOWNER1' }, everyMinuteAlert(`restart ${i}`, { workingTimeoutS: 60 })),
       );
     }
     const first = alerts[0]!.nextRunAt!;

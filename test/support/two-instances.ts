@@ -12,6 +12,7 @@ import { makeConfig, type Config } from '../../src/config.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
+import { everyMinuteAlert } from './alert-inputs.js';
 
 export interface FreshStore {
   store: Config['store'];
@@ -71,18 +72,7 @@ export function describeTwoInstances(title: string, freshStore: () => Promise<Fr
       const created = [];
       for (let i = 0; i < ALERTS; i += 1) {
         created.push(
-          await service.create(
-            { userId: 'UOWNER1' },
-            {
-              name: `load ${i}`,
-              type: 'alert',
-              dataSource: 'sample',
-              sql: 'SELECT 42',
-              condition: { op: '>', threshold: 0 },
-              schedule: { cron: '* * * * *', timezone: 'UTC' },
-              recipients: [{ kind: 'slack_channel', id: 'C0LOAD' }],
-            },
-          ),
+          await service.create({ userId: 'UOWNER1' }, everyMinuteAlert(`load ${i}`)),
         );
       }
       const tick = created[0]!.nextRunAt!;

@@ -5,29 +5,13 @@ import type { Attachment } from '../../../src/content/port.js';
 import { buildEmail, EMAIL_TABLE } from '../../../src/delivery/email/email-message.js';
 import type { MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
 import type { Alert, Content } from '../../../src/domain/types.js';
-import { makeAlert } from '../slack/support.js';
+import { makeAlert, makeMessage } from '../slack/support.js';
 
-const T0 = new Date('2026-11-25T00:00:00Z');
-// 09:00:02 in Seoul, which has no letter abbreviation: shown with the zone's name.
+// makeMessage() evaluates at 09:00:02 in Seoul, which has no letter abbreviation: shown with the zone's name.
 const SEOUL_TIME = '2026-11-25 09:00 (Asia/Seoul)';
 
 function message(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}, alert: Partial<Alert> = {}): OutgoingMessage {
-  return {
-    kind,
-    alert: makeAlert({ name: 'Orders stalled', condition: { op: '<', threshold: 1 }, ...alert }),
-    executionId: 'exec-1',
-    scheduledAt: T0,
-    evaluatedAt: new Date(T0.getTime() + 2000),
-    value: kind === 'firing' || kind === 'resolved' ? '0' : null,
-    result: null,
-    attachments: [],
-    contentNotes: [],
-    error: null,
-    failedStep: null,
-    lastGoodRunAt: null,
-    threadRef: null,
-    ...overrides,
-  };
+  return makeMessage(kind, { alert: makeAlert({ name: 'Orders stalled', condition: { op: '<', threshold: 1 }, ...alert }), ...overrides });
 }
 
 const png: Attachment = {

@@ -7,27 +7,16 @@ import { createFallbackDelivery } from '../../../src/delivery/fallback-delivery.
 import type { OutgoingMessage } from '../../../src/delivery/port.js';
 import { createRecordingDelivery } from '../../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../../src/logger.js';
-import { makeAlert } from '../slack/support.js';
+import { makeAlert, makeMessage } from '../slack/support.js';
 
-const T0 = new Date('2026-11-25T00:00:00Z');
 
 function firing(deadlineMs: number | undefined, emailFallback = true): OutgoingMessage {
-  return {
-    kind: 'firing',
+  return makeMessage('firing', {
     alert: makeAlert({ owners: ['U0OWNER01'], emailFallback }),
     executionId: 'exec-fallback',
-    scheduledAt: T0,
-    evaluatedAt: T0,
     value: '3',
-    result: null,
-    attachments: [],
-    contentNotes: [],
-    error: null,
-    failedStep: null,
-    lastGoodRunAt: null,
-    threadRef: null,
     ...(deadlineMs === undefined ? {} : { deadlineMs }),
-  };
+  });
 }
 
 function setup() {

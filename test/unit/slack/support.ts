@@ -1,6 +1,7 @@
 // Fixtures for the Slack builder tests: alerts with every field set, and what Slack would send
 // back as view.state.values for a view we built (input elements at their initial values).
 import type { AnyBlock, InputBlockElement, KnownBlock, View } from '@slack/types';
+import type { MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
 import type { Alert, Execution } from '../../../src/domain/types.js';
 import type { ViewStateValues } from '../../../src/slack/blocks/read-modal-values.js';
 
@@ -40,6 +41,26 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     createdAt: new Date('2026-11-01T00:00:00Z'),
     updatedBy: 'UOWNER1',
     updatedAt: new Date('2026-11-01T00:00:00Z'),
+    ...overrides,
+  };
+}
+
+/** An outgoing message of this kind for makeAlert(), nothing attached; overrides win. */
+export function makeMessage(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
+  return {
+    kind,
+    alert: makeAlert(),
+    executionId: 'exec-1',
+    scheduledAt: NOW,
+    evaluatedAt: new Date(NOW.getTime() + 2000),
+    value: kind === 'firing' || kind === 'resolved' ? '0' : null,
+    result: null,
+    attachments: [],
+    contentNotes: [],
+    error: null,
+    failedStep: null,
+    lastGoodRunAt: null,
+    threadRef: null,
     ...overrides,
   };
 }
