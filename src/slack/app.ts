@@ -28,9 +28,7 @@ export interface SlackAppDeps {
 export interface SlackApp {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Re-publishes the Home tabs of the alert's owners soon (debounced; never throws). */
-  alertChanged(alertId: string): void;
-  /** Re-publishes these people's Home tabs soon (debounced): after an execution, whose owners are known. */
+  /** Re-publishes these people's Home tabs soon (debounced; never throws): an alert's owners after its execution. */
   homesChanged(userIds: readonly string[]): void;
   /** Whether the Socket Mode connection is up. */
   connected(): boolean;
@@ -101,12 +99,6 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     async stop() {
       homes.stop();
       await app.stop();
-    },
-    alertChanged(alertId) {
-      deps.service
-        .get(alertId)
-        .then((alert) => homes.refresh(alert.owners))
-        .catch((err: unknown) => logger.debug({ err, alertId }, 'no Home refresh: alert not found'));
     },
     homesChanged(userIds) {
       homes.refresh(userIds);
