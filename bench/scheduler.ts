@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { makeConfig, type Config } from '../src/config.js';
+import { makeConfig, type Config, dataSourceConfig } from '../src/config.js';
 import { createRecordingDelivery } from '../src/delivery/recording-delivery.js';
 import { nextRunAfter } from '../src/domain/schedule.js';
 import { silentLogger } from '../src/logger.js';
@@ -92,7 +92,7 @@ const rssTimer = setInterval(() => {
 const config: Config = makeConfig({
   store: storeKind === 'postgres' ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: pgliteDir },
   dataSources: [
-    { name: 'bench', kind: 'sqlite', path: sqlitePath, statementTimeoutS: 30, maxRows: 100, poolSize: Number(values['sqlite-pool']), allowedUsers: [] },
+    dataSourceConfig({ name: 'bench', kind: 'sqlite', path: sqlitePath, statementTimeoutS: 30, maxRows: 100, poolSize: Number(values['sqlite-pool']) }),
   ],
   admins: [],
   scheduler: { shards: SHARDS, concurrency: Number(values.concurrency), instance: 'bench-1' },

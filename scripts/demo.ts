@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeConfig, type Config } from '../src/config.js';
+import { makeConfig, type Config, dataSourceConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startLookout } from '../src/lookout.js';
 import { ACTION, BLOCK } from '../src/slack/ids.js';
@@ -38,7 +38,7 @@ const sim = await startSlackSimulator({
 const config: Config = makeConfig({
   store: { kind: 'pglite', dataDir: join(dir, 'store') },
   dataSources: [
-    { name: 'shop', kind: 'sqlite', path: samplePath, statementTimeoutS: 30, maxRows: 1000, poolSize: 1, allowedUsers: [] },
+    dataSourceConfig({ name: 'shop', kind: 'sqlite', path: samplePath, statementTimeoutS: 30, maxRows: 1000, poolSize: 1 }),
   ],
   admins: [ALICE],
   scheduler: { shards: 4, concurrency: 8, instance: 'demo' },

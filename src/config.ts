@@ -8,27 +8,84 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
+const MiB = 1024 * 1024;
+
+/**
+ * Result byte caps: what one query may hand Lookout, enforced while the result is read. The
+ * highest allowed values stay far below V8's longest string (~512 MiB), so no result can end
+ * the process however it is built (DESIGN.md, issue 1/6).
+ */
+export const BYTE_CAPS = {
+  cell: { default: 1 * MiB, max: 64 * MiB },
+  result: { default: 16 * MiB, max: 256 * MiB },
+} as const;
+
 const limits = {
   /** Statement timeout the database enforces, seconds. */
   statementTimeoutS: z.number().int().positive().max(3600).default(60),
   /** Rows fetched at most per query. */
   maxRows: z.number().int().positive().max(1_000_000).default(10_000),
+  /** Bytes one value of a result may take; a larger one fails the run with a sentence. */
+  maxCellBytes: z.number().int().min(1024).max(BYTE_CAPS.cell.max).default(BYTE_CAPS.cell.default),
+  /** Bytes a whole result may take as read from the database; past it the read stops and the run fails. */
+  maxResultBytes: z.number().int().min(64 * 1024).max(BYTE_CAPS.result.max).default(BYTE_CAPS.result.default),
   /** Pooled connections kept per source. */
   poolSize: z.number().int().positive().max(100).default(5),
   /** Slack user ids allowed to use this source; empty means everyone. */
   allowedUsers: z.array(z.string()).default([]),
+  /**
+   * Run alerts even though the source's database user can write or reach the server's files
+   * and programs (superuser, FILE, write grants): /alert doctor then warns instead.
+   */
+  allowPrivilegedUser: z.boolean().default(false),
 };
 
 const name = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use 1-64 letters, digits, "_", "." or "-"');
 
-const postgresSource = z.object({ name, kind: z.literal('postgres'), url: z.string().url(), ...limits }).strict();
-const mysqlSource = z.object({ name, kind: z.literal('mysql'), url: z.string().url(), ...limits }).strict();
-const sqliteSource = z.object({ name, kind: z.literal('sqlite'), path: z.string().min(1), ...limits }).strict();
+/** A URL that parses and has one of the engine's schemes, so a typo stops start-up instead of every alert. */
+const engineUrl = (schemes: readonly string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        // No host is a Unix socket, which the drivers take as ?host=/run/postgresql (or ?socketPath=).
+        const host = url.hostname !== '' || url.searchParams.has('host') || url.searchParams.has('socketPath');
+        return schemes.includes(url.protocol.replace(/:$/, '')) && host;
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL such as ${example} (${schemes.map((s) => `${s}://`).join(' or ')})` },
+  );
+
+const postgresSource = z
+  .object({ name, kind: z.literal('postgres'), url: engineUrl(['postgres', 'postgresql'], 'postgres://reader@db.internal:5432/analytics'), ...limits })
+  .strict()
+  .refine((s) => s.maxCellBytes <= s.maxResultBytes, { message: 'maxCellBytes must not exceed maxResultBytes', path: ['maxCellBytes'] });
+const mysqlSource = z
+  .object({ name, kind: z.literal('mysql'), url: engineUrl(['mysql', 'mariadb'], 'mysql://reader@db.internal:3306/shop'), ...limits })
+  .strict()
+  .refine((s) => s.maxCellBytes <= s.maxResultBytes, { message: 'maxCellBytes must not exceed maxResultBytes', path: ['maxCellBytes'] });
+const sqliteSource = z
+  .object({ name, kind: z.literal('sqlite'), path: z.string().min(1), ...limits })
+  .strict()
+  .refine((s) => s.maxCellBytes <= s.maxResultBytes, { message: 'maxCellBytes must not exceed maxResultBytes', path: ['maxCellBytes'] });
 
 export const dataSourceSchema = z.discriminatedUnion('kind', [postgresSource, mysqlSource, sqliteSource]);
 export type DataSourceConfig = z.infer<typeof dataSourceSchema>;
+/** A data source as written in lookout.config.yml: the limits may be left out. */
+export type DataSourceInput = z.input<typeof dataSourceSchema>;
+
+/** A source with the file's defaults applied, for code that builds one directly (demo, tests, benches). */
+export function dataSourceConfig<K extends DataSourceConfig['kind']>(
+  input: Extract<DataSourceInput, { kind: K }>,
+): Extract<DataSourceConfig, { kind: K }> {
+  const parsed = dataSourceSchema.safeParse(input);
+  if (!parsed.success) throw firstIssue(parsed.error, `dataSources(${input.name}).`);
+  return parsed.data as Extract<DataSourceConfig, { kind: K }>;
+}
 
 const fileSchema = z
   .object({

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert } from '../../src/domain/types.js';
 import { ACTION, CALLBACK } from '../../src/slack/ids.js';
 import { ADMIN, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
+import { dataSourceConfig } from '../../src/config.js';
 
 let e2e: E2e;
 let alert: Alert;
@@ -13,7 +14,7 @@ const DOOMED = 'C0DOOMED1';
 beforeAll(async () => {
   e2e = await startE2e({
     // Nothing listens on port 1: the doctor must say this source does not answer.
-    extraSources: [{ name: 'warehouse', kind: 'postgres', url: 'postgres://lookout@127.0.0.1:1/warehouse', statementTimeoutS: 5, maxRows: 10, poolSize: 1, allowedUsers: [] }],
+    extraSources: [dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: 'postgres://lookout@127.0.0.1:1/warehouse', statementTimeoutS: 5, maxRows: 10, poolSize: 1 })],
   });
   e2e.sim.workspace.addChannel({ id: DOOMED, name: 'doomed', members: [ALICE] });
   alert = await e2e.createAlert(ALICE, firingAlert('Daily revenue', { cron: '0 9 1 1 *' }));

@@ -10,6 +10,7 @@ import type { Alert, Execution } from '../../src/domain/types.js';
 import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { ALERTS, ALICE, blocksText, startE2e, type E2e } from '../e2e/support/e2e.js';
+import { dataSourceConfig } from '../../src/config.js';
 
 let e2e: E2e;
 let smtp: SmtpSink;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   e2e = await startE2e({
     extraSources: [
       // Nothing listens there: the database is down.
-      { name: 'warehouse', kind: 'postgres', url: `postgres://lookout@127.0.0.1:${closed}/warehouse`, statementTimeoutS: 10, maxRows: 100, poolSize: 2, allowedUsers: [] },
+      dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: `postgres://lookout@127.0.0.1:${closed}/warehouse`, statementTimeoutS: 10, maxRows: 100, poolSize: 2 }),
     ],
     configure: (config) => ({
       ...config,

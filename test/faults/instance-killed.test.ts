@@ -15,10 +15,11 @@ import { createPostgresStore } from '../../src/store/postgres/store.js';
 import { startLookoutProcess, type LookoutProcess } from '../support/lookout-process.js';
 import { ADMIN_URL, createTempDatabase, type TempDatabase } from '../support/postgres.js';
 import { startSlackSimulator, type SlackSimulator } from '../support/slack-simulator/index.js';
+import { dataSourceConfig } from '../../src/config.js';
 
 const OWNER = 'U0OWNER01';
 const CHANNEL = 'C0KILLED1';
-const WAREHOUSE = { name: 'warehouse', kind: 'postgres' as const, url: new URL('/test', ADMIN_URL).toString(), statementTimeoutS: 60, maxRows: 100, poolSize: 2, allowedUsers: [] };
+const WAREHOUSE = dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: new URL('/test', ADMIN_URL).toString(), statementTimeoutS: 60, maxRows: 100, poolSize: 2 });
 
 let sim: SlackSimulator;
 let db: TempDatabase;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { makeConfig, type Config } from '../../src/config.js';
+import { makeConfig, type Config, dataSourceConfig } from '../../src/config.js';
 import type { Alert, Execution } from '../../src/domain/types.js';
 import { createRecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
@@ -35,7 +35,7 @@ afterAll(async () => {
 function config(instance: string): Config {
   return makeConfig({
     store: { kind: 'postgres', url: db.url },
-    dataSources: [{ name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2, allowedUsers: [] }],
+    dataSources: [dataSourceConfig({ name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2 })],
     scheduler: { shards: 4, concurrency: 16, instance },
   });
 }

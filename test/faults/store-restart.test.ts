@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { makeConfig } from '../../src/config.js';
+import { makeConfig, dataSourceConfig } from '../../src/config.js';
 import type { Alert } from '../../src/domain/types.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
@@ -32,7 +32,7 @@ beforeAll(async () => {
   lookout = await startLookout(
     makeConfig({
       store: { kind: 'postgres', url: pg.url },
-      dataSources: [{ name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2, allowedUsers: [] }],
+      dataSources: [dataSourceConfig({ name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2 })],
       scheduler: { shards: 4, concurrency: 32, instance: 'fault-store' },
       http: { port: 0 },
     }),

@@ -19,12 +19,13 @@ import type { Store } from '../../src/store/port.js';
 import { createPostgresStore } from '../../src/store/postgres/store.js';
 import { createTestClock, type TestClock } from './clock.js';
 import { createTempDatabase, type TempDatabase } from './postgres.js';
+import { dataSourceConfig } from '../../src/config.js';
 
 export const OWNER = 'UOWNER1';
 export const ADMIN = 'UADMIN1';
 export const STRANGER = 'USTRANGER';
 
-const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 4, allowedUsers: [] as string[] };
+const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 4 };
 
 export interface Harness {
   db: TempDatabase;
@@ -53,7 +54,7 @@ export async function createHarness(options: { delivery?: (recording: RecordingD
   const recording = createRecordingDelivery(clock);
   const delivery = options.delivery ? options.delivery(recording, clock) : recording;
   const dataSources = createDataSourceCatalog([
-    { name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits },
+    dataSourceConfig({ name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits }),
     ...(options.extraSources ?? []),
   ]);
   const logger = silentLogger();

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeConfig, type Config } from '../../src/config.js';
+import { makeConfig, type Config, dataSourceConfig } from '../../src/config.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
@@ -31,7 +31,7 @@ export function describeTwoInstances(title: string, freshStore: () => Promise<Fr
       return makeConfig({
         store: fresh!.store,
         dataSources: [
-          { name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2, allowedUsers: [] },
+          dataSourceConfig({ name: 'sample', kind: 'sqlite', path: join(dir, 's.sqlite'), statementTimeoutS: 30, maxRows: 100, poolSize: 2 }),
         ],
         admins: [],
         scheduler: { shards: 16, concurrency: 32, instance },

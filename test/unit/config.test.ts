@@ -108,3 +108,47 @@ describe('the operations port', () => {
     expect(() => loadConfig({ HTTP_PORT: value }, '/tmp')).toThrow(expect.objectContaining({ setting: 'HTTP_PORT' }));
   });
 });
+
+describe('data sources', () => {
+  const write = (yaml: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    writeFileSync(join(dir, 'lookout.config.yml'), yaml);
+    return dir;
+  };
+
+  it('gives each source byte caps and refuses privileged users by default', () => {
+    const dir = write('dataSources:\n  - { name: w, kind: postgres, url: "postgres://reader@db:5432/w" }\n');
+    expect(loadConfig({}, dir).dataSources[0]).toMatchObject({
+      maxCellBytes: 1024 * 1024,
+      maxResultBytes: 16 * 1024 * 1024,
+      allowPrivilegedUser: false,
+    });
+  });
+
+  it.each([
+    ['postgres', 'mysql://reader@db/w'],
+    ['postgres', 'db.internal:5432'],
+    ['postgres', 'postgres:///w'],
+    ['mysql', 'postgres://reader@db/w'],
+    ['mysql', 'not a url'],
+  ])('names a %s url that is not a URL of its engine (%s)', (kind, url) => {
+    const dir = write(`dataSources:\n  - { name: w, kind: ${kind}, url: "${url}" }\n`);
+    expect(() => loadConfig({}, dir)).toThrow(/dataSources\[0\]\.url: must be a URL such as/);
+  });
+
+  it.each([
+    ['postgres', 'postgresql://reader@db/w'],
+    ['mysql', 'mariadb://reader@db:3306/w'],
+    ['postgres', 'postgres:///w?host=/run/postgresql'],
+  ])('takes a %s url with either of its schemes', (kind, url) => {
+    const dir = write(`dataSources:\n  - { name: w, kind: ${kind}, url: "${url}" }\n`);
+    expect(loadConfig({}, dir).dataSources[0]).toMatchObject({ url });
+  });
+
+  it('refuses caps past their bounds and a cell cap over the result cap', () => {
+    const tooBig = write('dataSources:\n  - { name: w, kind: sqlite, path: x.db, maxResultBytes: 1073741824 }\n');
+    expect(() => loadConfig({}, tooBig)).toThrow(/maxResultBytes/);
+    const crossed = write('dataSources:\n  - { name: w, kind: sqlite, path: x.db, maxCellBytes: 2097152, maxResultBytes: 1048576 }\n');
+    expect(() => loadConfig({}, crossed)).toThrow(/maxCellBytes must not exceed maxResultBytes/);
+  });
+});

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeConfig, type Config, type DataSourceConfig } from '../../../src/config.js';
+import { makeConfig, type Config, type DataSourceConfig, dataSourceConfig } from '../../../src/config.js';
 import type { Alert } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startLookout, type Lookout } from '../../../src/lookout.js';
@@ -71,7 +71,7 @@ export const ALICE_EMAIL = 'alice@example.com';
 
 const LOCK_LIFETIME_MS = 2000;
 const AGENDA_LEFTOVER_MS = LOCK_LIFETIME_MS / 2 + 100;
-const limits = { statementTimeoutS: 30, maxRows: 100, poolSize: 2, allowedUsers: [] as string[] };
+const limits = { statementTimeoutS: 30, maxRows: 100, poolSize: 2 };
 
 export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
   const db = await createTempDatabase('lookout_e2e');
@@ -94,7 +94,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
   });
   const config: Config = makeConfig({
     store: { kind: 'postgres', url: db.url },
-    dataSources: [{ name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits }, ...(options.extraSources ?? [])],
+    dataSources: [dataSourceConfig({ name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits }), ...(options.extraSources ?? [])],
     admins: [ADMIN],
     scheduler: { shards: 4, concurrency: 8, instance: 'e2e' },
     slack: { botToken: sim.botToken, appToken: sim.appToken, apiUrl: sim.url },

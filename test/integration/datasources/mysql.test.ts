@@ -6,11 +6,12 @@ import mysql from 'mysql2/promise';
 import { openDataSource } from '../../../src/datasources/open-data-source.js';
 import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
+import { dataSourceConfig } from '../../../src/config.js';
 
 const URL = process.env.TEST_DATASOURCE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const table = `ds_my_${suffix}`;
-const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2, allowedUsers: [] };
+const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2 };
 
 let source: DataSource;
 let admin: mysql.Connection;
@@ -46,7 +47,7 @@ beforeAll(async () => {
   );
   const values = Array.from({ length: 30 }, (_, i) => `(${i + 1}, 'row ${i + 1}', ${i + 1}.25, ${9007199254740000 + i}, b'101', '2024-01-02 03:04:05.678', '2024-01-02 03:04:05')`);
   await admin.query(`INSERT INTO ${table} VALUES ${values.join(',')}`);
-  source = openDataSource({ name: 'my-test', kind: 'mysql', url: URL, ...limits });
+  source = openDataSource(dataSourceConfig({ name: 'my-test', kind: 'mysql', url: URL, ...limits }));
 });
 
 afterAll(async () => {
@@ -149,7 +150,7 @@ describe('mysql data source', () => {
   runCommonEngineCases(() => source);
 
   it('reports a wrong password without the password', async () => {
-    const bad = openDataSource({ name: 'my-bad-pass', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:3306/test', ...limits });
+    const bad = openDataSource(dataSourceConfig({ name: 'my-bad-pass', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:3306/test', ...limits }));
     try {
       const error = await failure(bad.query('SELECT 1', opts));
       expect(error.reason).toBe('credentials');
@@ -161,7 +162,7 @@ describe('mysql data source', () => {
   });
 
   it('reports an unreachable server as network, without the password', async () => {
-    const down = openDataSource({ name: 'my-down', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:1/test', ...limits });
+    const down = openDataSource(dataSourceConfig({ name: 'my-down', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:1/test', ...limits }));
     try {
       const error = await failure(down.query('SELECT 1', opts));
       expect(error.reason).toBe('network');

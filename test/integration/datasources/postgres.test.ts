@@ -5,11 +5,12 @@ import pg from 'pg';
 import { openDataSource } from '../../../src/datasources/open-data-source.js';
 import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
+import { dataSourceConfig } from '../../../src/config.js';
 
 const URL = process.env.TEST_DATASOURCE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const table = `ds_pg_${suffix}`;
-const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2, allowedUsers: [] };
+const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2 };
 
 let source: DataSource;
 let admin: pg.Client;
@@ -38,7 +39,7 @@ beforeAll(async () => {
   await admin.connect();
   await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY, name text)`);
   await admin.query(`INSERT INTO ${table} SELECT g, 'row ' || g FROM generate_series(1, 30) g`);
-  source = openDataSource({ name: 'pg-test', kind: 'postgres', url: URL, ...limits });
+  source = openDataSource(dataSourceConfig({ name: 'pg-test', kind: 'postgres', url: URL, ...limits }));
 });
 
 afterAll(async () => {
@@ -147,12 +148,12 @@ describe('postgres data source', () => {
 
   it('reports bad credentials without the password', async () => {
     // The local server trusts every login, so an unknown role stands in for a wrong password.
-    const bad = openDataSource({
+    const bad = openDataSource(dataSourceConfig({
       name: 'pg-bad-user',
       kind: 'postgres',
       url: 'postgres://nobody_lookout:s3cretPassw0rd@127.0.0.1:5432/test',
       ...limits,
-    });
+    }));
     try {
       const error = await failure(bad.query('SELECT 1', opts));
       expect(error.reason).toBe('credentials');
@@ -164,12 +165,12 @@ describe('postgres data source', () => {
   });
 
   it('reports an unreachable server as network, without the password', async () => {
-    const down = openDataSource({
+    const down = openDataSource(dataSourceConfig({
       name: 'pg-down',
       kind: 'postgres',
       url: 'postgres://postgres:s3cretPassw0rd@127.0.0.1:1/test',
       ...limits,
-    });
+    }));
     try {
       const error = await failure(down.query('SELECT 1', opts));
       expect(error.reason).toBe('network');
@@ -181,12 +182,12 @@ describe('postgres data source', () => {
   });
 
   it('reports a missing database', async () => {
-    const missing = openDataSource({
+    const missing = openDataSource(dataSourceConfig({
       name: 'pg-missing-db',
       kind: 'postgres',
       url: 'postgres://postgres@127.0.0.1:5432/no_such_database_lookout',
       ...limits,
-    });
+    }));
     try {
       const error = await failure(missing.query('SELECT 1', opts));
       expect(error.reason).toBe('missing_object');

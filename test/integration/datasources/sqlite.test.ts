@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { openDataSource } from '../../../src/datasources/open-data-source.js';
 import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
+import { dataSourceConfig } from '../../../src/config.js';
 
 const dir = mkdtempSync(join(tmpdir(), `lookout-sqlite-${process.pid}-`));
 const file = join(dir, 'sample.db');
-const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 1, allowedUsers: [] };
+const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 1 };
 // Runs for minutes inside one SQLite call (an aggregate over a recursive CTE).
 const LONG_QUERY = 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1e12) SELECT count(*) FROM c';
 
@@ -49,7 +50,7 @@ beforeAll(() => {
   for (let i = 1; i <= 30; i++) insert.run(i, `item ${i}`, i + 0.5, Buffer.from([1, 2]), '2024-01-02T03:04:05Z');
   db.close();
   hashBefore = fileHash();
-  source = openDataSource({ name: 'sqlite-test', kind: 'sqlite', path: file, ...limits });
+  source = openDataSource(dataSourceConfig({ name: 'sqlite-test', kind: 'sqlite', path: file, ...limits }));
 });
 
 afterAll(async () => {
@@ -157,7 +158,7 @@ describe('sqlite data source', () => {
   runCommonEngineCases(() => source);
 
   it('reports a missing file', async () => {
-    const missing = openDataSource({ name: 'sqlite-missing', kind: 'sqlite', path: join(dir, 'nope.db'), ...limits });
+    const missing = openDataSource(dataSourceConfig({ name: 'sqlite-missing', kind: 'sqlite', path: join(dir, 'nope.db'), ...limits }));
     try {
       const error = await failure(missing.query('SELECT 1', opts));
       expect(error.reason).toBe('missing_object');

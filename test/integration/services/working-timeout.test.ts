@@ -4,17 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createHarness, OWNER, type Harness } from '../../support/harness.js';
+import { dataSourceConfig } from '../../../src/config.js';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const MARIA_URL = 'mysql://root@127.0.0.1:3306/test';
-const limits = { statementTimeoutS: 120, maxRows: 100, poolSize: 2, allowedUsers: [] as string[] };
+const limits = { statementTimeoutS: 120, maxRows: 100, poolSize: 2 };
 
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness({
     extraSources: [
-      { name: 'pg', kind: 'postgres', url: PG_URL, ...limits },
-      { name: 'maria', kind: 'mysql', url: MARIA_URL, ...limits },
+      dataSourceConfig({ name: 'pg', kind: 'postgres', url: PG_URL, ...limits }),
+      dataSourceConfig({ name: 'maria', kind: 'mysql', url: MARIA_URL, ...limits }),
     ],
   });
 });
