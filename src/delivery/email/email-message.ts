@@ -4,6 +4,7 @@
 // Everything user-written is escaped in HTML; styles are inline because mail clients drop <style>.
 import { describeCondition } from '../../domain/condition.js';
 import type { Alert, Cell, QueryResult } from '../../domain/types.js';
+import { escapeHtml } from '../../content/escape.js';
 import { renderMessageTemplate } from '../../content/message-template.js';
 import type { Attachment } from '../../content/port.js';
 import { commandRef } from '../../slack/commands/parse-alert-command.js';
@@ -316,9 +317,6 @@ function textTable(header: string[], rows: string[][]): string {
 
 // ---------------------------------------------------------------------------------------------
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 function when(date: Date, alert: Alert): string {
   return formatInZone(date, alert.schedule.timezone);

@@ -2,11 +2,9 @@
 // text we did not write; links, mentions and code have their own syntax. Times are shown in a
 // named zone because alerts run in their own timezone, not the reader's.
 import { DateTime } from 'luxon';
+import { escapeMrkdwn } from '../../content/escape.js';
 
-/** User text made inert in mrkdwn: `<!channel>` cannot ping, `<http://x|y>` cannot disguise a link. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export { escapeMrkdwn } from '../../content/escape.js';
 
 /** `<url|text>` for http(s) and mailto URLs; anything else is shown as escaped text, not linked. */
 export function link(url: string, text?: string): string {

