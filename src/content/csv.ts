@@ -1,6 +1,7 @@
 // A query result as an RFC 4180 CSV in UTF-8: header row, CRLF between records, fields quoted
 // only when they need it. The optional byte order mark is what makes Excel read Korean text
-// as UTF-8 instead of the local code page.
+// as UTF-8 instead of the local code page. Text that a spreadsheet would run as a formula is
+// defused unless the alert keeps formulas.
 import { stringify } from 'csv-stringify/sync';
 import type { Cell, QueryResult } from '../domain/types.js';
 
@@ -14,11 +15,14 @@ export interface Csv {
   cut: boolean;
 }
 
-export function toCsv(result: QueryResult, options: { bom: boolean; maxRows: number }): Csv {
+export function toCsv(result: QueryResult, options: { bom: boolean; maxRows: number; keepFormulas?: boolean }): Csv {
   const maxRows = Math.max(0, Math.floor(options.maxRows));
   const cut = result.rows.length > maxRows;
   const rows = cut ? result.rows.slice(0, maxRows) : result.rows;
-  const text = stringify([result.columns, ...rows.map((row) => row.map(field))], {
+  // Only text is defused: a number such as -5 is data a spreadsheet reads as a number.
+  const shown = (value: string) => (options.keepFormulas === true ? value : defuse(value));
+  const records = [result.columns.map(shown), ...rows.map((row) => row.map((cell) => (typeof cell === 'string' ? shown(cell) : field(cell))))];
+  const text = stringify(records, {
     record_delimiter: 'windows',
     // csv-stringify only quotes a field holding the whole record delimiter, so a bare LF or CR
     // inside a cell would otherwise split the record in spreadsheet programs.
@@ -28,8 +32,17 @@ export function toCsv(result: QueryResult, options: { bom: boolean; maxRows: num
   return { bytes: options.bom ? Buffer.concat([BOM, body]) : body, rows: rows.length, cut };
 }
 
+// A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM),
+// and tab or CR can hide one of them after leading whitespace (OWASP "CSV Injection").
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell a spreadsheet will show rather than run: a leading ' when it could start a formula. */
+export function defuse(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
 // Cast here rather than in csv-stringify, whose default writes booleans as "1" and "".
-function field(cell: Cell): string {
+function field(cell: Exclude<Cell, string>): string {
   if (cell === null) return '';
   if (typeof cell === 'boolean') return cell ? 'true' : 'false';
   return String(cell);

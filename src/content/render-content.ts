@@ -71,7 +71,7 @@ export function createContentRenderer(deps: ContentRendererDeps): ContentRendere
       let csv: Made & { cut: boolean } = { attachment: null, note: null, cut: false };
       if (wantsCsv(content)) {
         try {
-          const made = toCsv(result, { bom: content.bom, maxRows: deps.csvMaxRows });
+          const made = toCsv(result, { bom: content.bom, keepFormulas: content.keepFormulas, maxRows: deps.csvMaxRows });
           const of = `${result.truncated ? 'more than ' : ''}${result.rows.length}`;
           csv = {
             attachment: {

@@ -7,13 +7,14 @@ const CHARTS: readonly ChartType[] = ['line', 'bar', 'table'];
 export function normalizeContent(raw: unknown): Content {
   const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const bom = c.bom === true;
+  const keepFormulas = c.keepFormulas === true;
   const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
   const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
   switch (c.kind) {
     case 'csv':
-      return { kind: 'csv', bom };
+      return { kind: 'csv', bom, keepFormulas };
     case 'chart':
-      return { kind: 'chart', chart: CHARTS.includes(c.chart as ChartType) ? (c.chart as ChartType) : 'line', csv: c.csv === true, bom };
+      return { kind: 'chart', chart: CHARTS.includes(c.chart as ChartType) ? (c.chart as ChartType) : 'line', csv: c.csv === true, bom, keepFormulas };
     case 'screenshot':
       return {
         kind: 'screenshot',
@@ -28,6 +29,7 @@ export function normalizeContent(raw: unknown): Content {
         waitForGone: str(c.waitForGone),
         csv: c.csv === true,
         bom,
+        keepFormulas,
       };
     default:
       return { kind: 'none' };

@@ -51,6 +51,11 @@ export type Content =
 export type CsvOptions = {
   /** Start the CSV with a UTF-8 byte order mark, so spreadsheet programs read it as UTF-8. */
   bom: boolean;
+  /**
+   * Leave text cells that start with = + - @, a tab or a CR as they are. Off (the default), such
+   * cells get a leading ' so a spreadsheet shows them instead of running them (OWASP CSV injection).
+   */
+  keepFormulas: boolean;
 };
 
 export type Recipient =

@@ -207,16 +207,17 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
     case 'none':
       return { kind: 'none' };
     case 'csv':
-      return { kind: 'csv', bom: checkFlag(raw.bom, 'content.bom', errors) };
+      return { kind: 'csv', bom: checkFlag(raw.bom, 'content.bom', errors), keepFormulas: checkFlag(raw.keepFormulas, 'content.keepFormulas', errors) };
     case 'chart': {
       const csv = checkFlag(raw.csv, 'content.csv', errors);
       const bom = checkFlag(raw.bom, 'content.bom', errors);
+      const keepFormulas = checkFlag(raw.keepFormulas, 'content.keepFormulas', errors);
       const chart = raw.chart ?? 'line';
       if (chart !== 'line' && chart !== 'bar' && chart !== 'table') {
         errors['content.chart'] = 'choose line, bar or table';
         return undefined;
       }
-      return { kind: 'chart', chart, csv, bom };
+      return { kind: 'chart', chart, csv, bom, keepFormulas };
     }
     case 'screenshot': {
       const url = checkUrl(raw.url, allowedHosts);
@@ -243,6 +244,7 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
       const fullPage = checkFlag(raw.fullPage, 'content.fullPage', errors);
       const csv = checkFlag(raw.csv, 'content.csv', errors);
       const bom = checkFlag(raw.bom, 'content.bom', errors);
+      const keepFormulas = checkFlag(raw.keepFormulas, 'content.keepFormulas', errors);
       if (typeof url === 'string' || typeof linkUrl === 'string' || !width.success || !height.success || !scale.success) return undefined;
       return {
         kind: 'screenshot',
@@ -257,6 +259,7 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
         waitForGone,
         csv,
         bom,
+        keepFormulas,
       };
     }
     default:

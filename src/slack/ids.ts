@@ -66,6 +66,7 @@ export const BLOCK = {
   contentSelector: 'content.selector',
   contentCsv: 'content.csv',
   contentBom: 'content.bom',
+  contentKeepFormulas: 'content.keepFormulas',
   contentScale: 'content.scale',
   contentFullPage: 'content.fullPage',
   contentWaitFor: 'content.waitFor',
@@ -136,6 +137,7 @@ const DIRECT: Record<string, string> = {
   'content.selector': BLOCK.contentSelector,
   'content.csv': BLOCK.contentCsv,
   'content.bom': BLOCK.contentBom,
+  'content.keepFormulas': BLOCK.contentKeepFormulas,
   'content.scale': BLOCK.contentScale,
   'content.fullPage': BLOCK.contentFullPage,
   'content.waitFor': BLOCK.contentWaitFor,
@@ -171,6 +173,7 @@ const CONDITIONAL: Record<string, { when: (s: ErrorRouting) => boolean | undefin
   [BLOCK.contentWaitForGone]: { when: (s) => isOr(s.contentKind, 'screenshot'), instead: BLOCK.contentKind },
   [BLOCK.contentCsv]: { when: (s) => isOr(s.contentKind, 'chart', 'screenshot'), instead: BLOCK.contentKind },
   [BLOCK.contentBom]: { when: (s) => isOr(s.contentKind, 'csv', 'chart', 'screenshot'), instead: BLOCK.contentKind },
+  [BLOCK.contentKeepFormulas]: { when: (s) => isOr(s.contentKind, 'csv', 'chart', 'screenshot'), instead: BLOCK.contentKind },
 };
 
 /** Whether `value` is one of `options`; undefined when the value is not known. */

@@ -124,7 +124,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
             waitFor: '.dashboard-ready',
             waitForGone: '.spinner',
             csv: true,
-            bom: true,
+            bom: true, keepFormulas: false,
           },
           messageTemplate: 'Orders: {{value}} — see the thread',
           recipients: [
@@ -142,10 +142,10 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect(await store.getAlert(spec.id)).toEqual(asCreated(spec));
 
         const chart = await store.createAlert(
-          newAlertFixture({ content: { kind: 'chart', chart: 'bar', csv: false, bom: false }, condition: { op: 'rows exist' } }),
+          newAlertFixture({ content: { kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false }, condition: { op: 'rows exist' } }),
         );
         expect(await store.getAlert(chart.id)).toMatchObject({
-          content: { kind: 'chart', chart: 'bar', csv: false, bom: false },
+          content: { kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false },
           condition: { op: 'rows exist' },
         });
       });
@@ -193,7 +193,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           name: 'Disk full',
           schedule: { cron: '*/5 * * * *', timezone: 'Asia/Seoul' },
           condition: { op: '>=', threshold: 90.5 },
-          content: { kind: 'csv', bom: false },
+          content: { kind: 'csv', bom: false, keepFormulas: false },
           recipients: [{ kind: 'email', address: 'a@example.com' }],
           messageTemplate: 'disk at {{value}}%',
           updatedBy: 'U7',
@@ -204,7 +204,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           name: 'Disk full',
           schedule: { cron: '*/5 * * * *', timezone: 'Asia/Seoul' },
           condition: { op: '>=', threshold: 90.5 },
-          content: { kind: 'csv', bom: false },
+          content: { kind: 'csv', bom: false, keepFormulas: false },
           recipients: [{ kind: 'email', address: 'a@example.com' }],
           messageTemplate: 'disk at {{value}}%',
           updatedBy: 'U7',

@@ -67,7 +67,7 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 describe('content and delivery', () => {
   it('a chart report with CSV: Slack message + PNG + CSV, and the same by email', async () => {
     const alert = await report('지역별 주문', {
-      content: { kind: 'chart', chart: 'bar', csv: true, bom: true },
+      content: { kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false },
       recipients: [{ kind: 'slack_channel', id: ALERTS }, { kind: 'email', address: 'ops@example.com' }],
     });
     await e2e.lookout.service.runNow({ userId: ALICE }, alert.id);
@@ -132,7 +132,7 @@ describe('content and delivery', () => {
 
   it('a channel Slack refuses falls back to the owners by email, and the owners are told', async () => {
     const alert = await report('Fallback report', {
-      content: { kind: 'csv', bom: false },
+      content: { kind: 'csv', bom: false, keepFormulas: false },
       recipients: [{ kind: 'slack_channel', id: ALERTS }],
       emailFallback: true,
     });

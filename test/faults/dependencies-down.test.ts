@@ -115,7 +115,7 @@ describe('a dependency down', () => {
   it('SMTP down: the email recipient fails, Slack is delivered, and the execution says which', async () => {
     await smtp.close();
     const mail = await alert('Mail outage report', {
-      content: { kind: 'csv', bom: false },
+      content: { kind: 'csv', bom: false, keepFormulas: false },
       recipients: [{ kind: 'slack_channel', id: ALERTS }, { kind: 'email', address: 'ops@example.com' }],
     });
     await e2e.lookout.service.runNow({ userId: ALICE }, mail.id);

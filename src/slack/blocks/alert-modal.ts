@@ -252,6 +252,15 @@ function contentBlocks(v: ModalValues): KnownBlock[] {
   // Every kind that can carry a CSV, ticked or not: the CSV box does not re-render the modal.
   if (v.contentKind !== 'none') {
     blocks.push(checkbox(CONTENT_OPTION_BLOCK.bom, 'CSV encoding', 'CSV with a byte order mark (for Excel)', v.csvBom, 'Excel then reads accents and non-Latin text correctly.'));
+    blocks.push(
+      checkbox(
+        CONTENT_OPTION_BLOCK.keepFormulas,
+        'CSV formulas',
+        'Keep cells that start with = + - @ as they are',
+        v.csvKeepFormulas,
+        "Off: such cells get a leading ' so a spreadsheet shows them instead of running them as formulas.",
+      ),
+    );
   }
   return blocks;
 }

@@ -29,6 +29,7 @@ export const CHART_TYPES: readonly ChartType[] = ['line', 'bar', 'table'];
 export const CONTENT_OPTION_BLOCK = {
   csv: BLOCK.contentCsv,
   bom: BLOCK.contentBom,
+  keepFormulas: BLOCK.contentKeepFormulas,
   scale: BLOCK.contentScale,
   fullPage: BLOCK.contentFullPage,
   waitFor: BLOCK.contentWaitFor,
@@ -72,6 +73,8 @@ export interface ModalValues {
   attachCsv: boolean;
   /** Any content but none: the CSV starts with a byte order mark. */
   csvBom: boolean;
+  /** Any content but none: text cells that look like formulas stay as they are. */
+  csvKeepFormulas: boolean;
   /** screenshot content only. */
   screenshotUrl: string;
   screenshotLinkUrl: string;
@@ -131,6 +134,7 @@ export function defaultModalValues(userId: string, userTimezone: string): ModalV
     chart: FALLBACK.chart,
     attachCsv: false,
     csvBom: false,
+    csvKeepFormulas: false,
     screenshotUrl: '',
     screenshotLinkUrl: '',
     screenshotWidth: FALLBACK.screenshotWidth,
@@ -171,6 +175,7 @@ export function alertToModalValues(alert: Alert): ModalValues {
     chart: content.kind === 'chart' ? content.chart : base.chart,
     attachCsv: content.kind === 'chart' || content.kind === 'screenshot' ? content.csv : base.attachCsv,
     csvBom: content.kind === 'none' ? base.csvBom : content.bom,
+    csvKeepFormulas: content.kind === 'none' ? base.csvKeepFormulas : content.keepFormulas,
     ...(content.kind === 'screenshot'
       ? {
           screenshotUrl: content.url,
@@ -307,9 +312,9 @@ function contentInput(values: ModalValues): Record<string, unknown> {
     case 'none':
       return { kind: 'none' };
     case 'csv':
-      return { kind: 'csv', bom: values.csvBom };
+      return { kind: 'csv', bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
     case 'chart':
-      return { kind: 'chart', chart: values.chart, csv: values.attachCsv, bom: values.csvBom };
+      return { kind: 'chart', chart: values.chart, csv: values.attachCsv, bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
     case 'screenshot':
       return {
         kind: 'screenshot',
@@ -324,6 +329,7 @@ function contentInput(values: ModalValues): Record<string, unknown> {
         waitForGone: values.screenshotWaitForGone,
         csv: values.attachCsv,
         bom: values.csvBom,
+        keepFormulas: values.csvKeepFormulas,
       };
   }
 }

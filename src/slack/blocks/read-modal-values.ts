@@ -49,6 +49,7 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     chart: oneOf(CHART_TYPES, selected(BLOCK.contentChart), FALLBACK.chart),
     attachCsv: checked(CONTENT_OPTION_BLOCK.csv, d.attachCsv),
     csvBom: checked(CONTENT_OPTION_BLOCK.bom, d.csvBom),
+    csvKeepFormulas: checked(CONTENT_OPTION_BLOCK.keepFormulas, d.csvKeepFormulas),
     screenshotUrl: text(BLOCK.contentUrl, ''),
     screenshotLinkUrl: text(BLOCK.contentLinkUrl, ''),
     screenshotWidth: text(BLOCK.contentWidth, FALLBACK.screenshotWidth),

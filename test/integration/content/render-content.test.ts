@@ -33,12 +33,12 @@ const screenshot: Content = {
   waitFor: null,
   waitForGone: null,
   csv: true,
-  bom: false,
+  bom: false, keepFormulas: false,
 };
 
 describe('content renderer', () => {
   it('makes a chart PNG and a CSV for a chart alert that wants both', async () => {
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: true, bom: true }), sales, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false }), sales, live());
     expect(out.notes).toEqual([]);
     expect(out.captureMs).toEqual(expect.any(Number));
     expect(out.attachments.map((a) => [a.kind, a.mimeType, a.filename, a.title])).toEqual([
@@ -52,12 +52,12 @@ describe('content renderer', () => {
   });
 
   it('makes only the chart when the alert does not want the CSV', async () => {
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'table', csv: false, bom: false }), sales, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'table', csv: false, bom: false, keepFormulas: false }), sales, live());
     expect(out.attachments.map((a) => [a.kind, a.title])).toEqual([['image', '지역별 매출 — table']]);
   });
 
   it('makes only a CSV for a CSV alert, and nothing for none', async () => {
-    const csvOnly = await renderer.render(alert({ kind: 'csv', bom: false }), sales, live());
+    const csvOnly = await renderer.render(alert({ kind: 'csv', bom: false, keepFormulas: false }), sales, live());
     expect(csvOnly.attachments.map((a) => a.filename)).toEqual(['지역별-매출.csv']);
     expect(csvOnly.captureMs).toBeNull();
     expect(await renderer.render(alert({ kind: 'none' }), sales, live())).toEqual({ attachments: [], notes: [], captureMs: null });
@@ -73,7 +73,7 @@ describe('content renderer', () => {
 
   it("turns the chart renderer's refusal into a note and keeps the CSV", async () => {
     const names = result(['a', 'b'], [['x', 'y']]);
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, bom: false }), names, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, bom: false, keepFormulas: false }), names, live());
     expect(out.attachments.map((a) => a.kind)).toEqual(['csv']);
     expect(out.notes).toEqual([
       'The chart is missing: a line chart needs at least one numeric column after the first (x) column; the result has: a, b.',
@@ -81,23 +81,23 @@ describe('content renderer', () => {
   });
 
   it('says when the query hit the row cap', async () => {
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, bom: false }), { ...sales, truncated: true }, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, bom: false, keepFormulas: false }), { ...sales, truncated: true }, live());
     expect(out.attachments).toHaveLength(2);
     expect(out.notes).toEqual(["The query returned more rows than the data source's row cap; the CSV and chart show the first 3."]);
   });
 
   it('says when the CSV was cut at its own cap', async () => {
     const small = createContentRenderer({ screenshotter: null, charts: createChartRenderer(), csvMaxRows: 2, logger: silentLogger() });
-    const out = await small.render(alert({ kind: 'csv', bom: false }), sales, live());
+    const out = await small.render(alert({ kind: 'csv', bom: false, keepFormulas: false }), sales, live());
     expect(out.notes).toEqual(['The CSV has the first 2 rows of 3.']);
-    const capped = await small.render(alert({ kind: 'csv', bom: false }), { ...sales, truncated: true }, live());
+    const capped = await small.render(alert({ kind: 'csv', bom: false, keepFormulas: false }), { ...sales, truncated: true }, live());
     expect(capped.notes).toEqual(['The CSV has the first 2 rows of more than 3.']);
   });
 
   it('makes no chart once the working timeout has run out', async () => {
     const controller = new AbortController();
     controller.abort();
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: false, bom: false }), sales, controller.signal);
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false }), sales, controller.signal);
     expect(out.attachments).toEqual([]);
     expect(out.notes).toEqual(['The chart is missing: the working timeout ran out first.']);
   });

@@ -47,7 +47,7 @@ function makeAlert(overrides: Partial<Alert> = {}): Alert {
     sql: 'SELECT region, orders FROM sales',
     condition: null,
     schedule: { cron: '0 9 * * *', timezone: 'Asia/Seoul' },
-    content: { kind: 'chart', chart: 'bar', csv: true, bom: true },
+    content: { kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false },
     recipients: [channel],
     nextRunAt: T0,
     createdBy: ALICE,

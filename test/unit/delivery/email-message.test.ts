@@ -145,7 +145,7 @@ describe('buildEmail', () => {
       waitFor: null,
       waitForGone: null,
       csv: false,
-      bom: false,
+      bom: false, keepFormulas: false,
     };
     const linked = bodies(message('report', {}, { content: screenshot }));
     expect(linked.seen).toContain('Open the dashboard');

@@ -34,11 +34,11 @@ function errorsOf(overrides: Partial<AlertInput>): Record<string, string> {
 
 describe('validateAlertInput content', () => {
   it('builds every content shape, the CSV options off unless asked for', () => {
-    expect(contentOf({ kind: 'none', csv: true, bom: true })).toEqual({ kind: 'none' });
-    expect(contentOf({ kind: 'csv' })).toEqual({ kind: 'csv', bom: false });
-    expect(contentOf({ kind: 'csv', bom: true })).toEqual({ kind: 'csv', bom: true });
-    expect(contentOf({ kind: 'chart' })).toEqual({ kind: 'chart', chart: 'line', csv: false, bom: false });
-    expect(contentOf({ kind: 'chart', chart: 'bar', csv: true, bom: true })).toEqual({ kind: 'chart', chart: 'bar', csv: true, bom: true });
+    expect(contentOf({ kind: 'none', csv: true, bom: true, keepFormulas: false })).toEqual({ kind: 'none' });
+    expect(contentOf({ kind: 'csv' })).toEqual({ kind: 'csv', bom: false, keepFormulas: false });
+    expect(contentOf({ kind: 'csv', bom: true, keepFormulas: false })).toEqual({ kind: 'csv', bom: true, keepFormulas: false });
+    expect(contentOf({ kind: 'chart' })).toEqual({ kind: 'chart', chart: 'line', csv: false, bom: false, keepFormulas: false });
+    expect(contentOf({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false })).toEqual({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false });
     expect(contentOf(SHOT)).toEqual({
       kind: 'screenshot',
       url: 'https://dashboards.example.com/d/sales',
@@ -51,14 +51,14 @@ describe('validateAlertInput content', () => {
       waitFor: null,
       waitForGone: null,
       csv: false,
-      bom: false,
+      bom: false, keepFormulas: false,
     });
   });
 
   it('takes every screenshot option, as a form sends them (numbers as text, selectors trimmed)', () => {
     expect(
-      contentOf({ ...SHOT, width: '1280', height: '720', scale: '2', selector: ' #chart ', fullPage: true, waitFor: ' .loaded ', waitForGone: '.spinner', csv: true, bom: true }),
-    ).toMatchObject({ width: 1280, height: 720, scale: 2, selector: '#chart', fullPage: true, waitFor: '.loaded', waitForGone: '.spinner', csv: true, bom: true });
+      contentOf({ ...SHOT, width: '1280', height: '720', scale: '2', selector: ' #chart ', fullPage: true, waitFor: ' .loaded ', waitForGone: '.spinner', csv: true, bom: true, keepFormulas: false }),
+    ).toMatchObject({ width: 1280, height: 720, scale: 2, selector: '#chart', fullPage: true, waitFor: '.loaded', waitForGone: '.spinner', csv: true, bom: true, keepFormulas: false });
   });
 
   it('takes any scale from 1 to 3; blank means 1', () => {

@@ -99,7 +99,7 @@ describe('buildAlertMessage: firing', () => {
         waitFor: null,
         waitForGone: null,
         csv: false,
-        bom: false,
+        bom: false, keepFormulas: false,
       },
     });
     const json = walk(buildAlertMessage(outgoing({ alert }), {}).blocks).json;

@@ -44,7 +44,7 @@ const screenshot: Content = {
   waitFor: '.dashboard-loaded',
   waitForGone: '.spinner',
   csv: true,
-  bom: false,
+  bom: false, keepFormulas: false,
 };
 /** The fields the modal offers for each content kind beyond the kind select itself. */
 const CONTENT_BLOCKS = {
@@ -59,9 +59,9 @@ const CONTENT_BLOCKS = {
 
 const CASES: [string, Alert][] = [
   ['alert, daily, no content', makeAlert()],
-  ['alert, every 5 minutes, CSV', makeAlert({ schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, content: { kind: 'csv', bom: false }, condition: { op: '>=', threshold: 2.5 } })],
+  ['alert, every 5 minutes, CSV', makeAlert({ schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, content: { kind: 'csv', bom: false, keepFormulas: false }, condition: { op: '>=', threshold: 2.5 } })],
   ['alert, every minute, rows exist', makeAlert({ schedule: { cron: '* * * * *', timezone: 'Europe/Berlin' }, condition: { op: 'rows exist' } })],
-  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar', csv: false, bom: false }, condition: { op: 'not null' } })],
+  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false }, condition: { op: 'not null' } })],
   [
     'report, weekly, screenshot',
     makeAlert({
@@ -80,7 +80,7 @@ const CASES: [string, Alert][] = [
       type: 'report',
       condition: null,
       schedule: { cron: '0 9 * * 1-5', timezone: 'Asia/Almaty' },
-      content: { kind: 'chart', chart: 'table', csv: true, bom: true },
+      content: { kind: 'chart', chart: 'table', csv: true, bom: true, keepFormulas: false },
       recipients: [{ kind: 'slack_user', id: 'U0ANA' }, { kind: 'email', address: 'ana@example.com' }, { kind: 'email', address: 'ops@example.com' }],
       owners: ['UOWNER1', 'UOWNER2'],
       gracePeriodS: 0,
@@ -89,13 +89,13 @@ const CASES: [string, Alert][] = [
       description: '',
     }),
   ],
-  ['alert, CSV with a byte order mark', makeAlert({ content: { kind: 'csv', bom: true } })],
+  ['alert, CSV with a byte order mark', makeAlert({ content: { kind: 'csv', bom: true, keepFormulas: false } })],
   [
     'report, whole-page screenshot at a scale the select does not offer, no waits, BOM without CSV',
     makeAlert({
       type: 'report',
       condition: null,
-      content: { ...screenshot, linkUrl: null, scale: 1.5, selector: null, fullPage: true, waitFor: null, waitForGone: null, csv: false, bom: true },
+      content: { ...screenshot, linkUrl: null, scale: 1.5, selector: null, fullPage: true, waitFor: null, waitForGone: null, csv: false, bom: true, keepFormulas: false },
     }),
   ],
 ];
@@ -222,14 +222,14 @@ describe('buildAlertModal shape', () => {
   });
 
   it('prefills the content options from the stored alert', () => {
-    const view = render(alertToModalValues(makeAlert({ content: { ...screenshot, fullPage: true, bom: true } })));
+    const view = render(alertToModalValues(makeAlert({ content: { ...screenshot, fullPage: true, bom: true, keepFormulas: false } })));
     expect(inputBlock(view, CONTENT_OPTION_BLOCK.scale)?.element).toMatchObject({ type: 'static_select', initial_option: { value: '2' } });
     expect(inputBlock(view, CONTENT_OPTION_BLOCK.waitFor)?.element).toMatchObject({ initial_value: '.dashboard-loaded', max_length: 500 });
     expect(inputBlock(view, CONTENT_OPTION_BLOCK.waitForGone)?.element).toMatchObject({ initial_value: '.spinner', max_length: 500 });
     for (const id of [CONTENT_OPTION_BLOCK.fullPage, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom]) {
       expect({ id, element: inputBlock(view, id)?.element }).toMatchObject({ id, element: { type: 'checkboxes', initial_options: [{ value: 'on' }] } });
     }
-    const plain = render(alertToModalValues(makeAlert({ content: { kind: 'chart', chart: 'line', csv: false, bom: false } })));
+    const plain = render(alertToModalValues(makeAlert({ content: { kind: 'chart', chart: 'line', csv: false, bom: false, keepFormulas: false } })));
     expect(inputBlock(plain, CONTENT_OPTION_BLOCK.csv)?.element).not.toHaveProperty('initial_options');
     expect(inputBlock(plain, CONTENT_OPTION_BLOCK.bom)?.element).not.toHaveProperty('initial_options');
   });
@@ -261,7 +261,7 @@ describe('buildAlertModal shape', () => {
       waitFor: '',
       waitForGone: '',
       csv: false,
-      bom: false,
+      bom: false, keepFormulas: false,
     });
   });
 
