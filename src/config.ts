@@ -115,8 +115,15 @@ const fileSchema = z
   })
   .strict();
 
+/** A whole number in plain decimal digits ("0x10" or "1e3" are refused, not read as 16 or 1000). */
 const intFromEnv = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -144,7 +151,7 @@ const envSchema = z.object({
   /** Rows written to a CSV attachment at most. */
   CSV_MAX_ROWS: intFromEnv(10_000, 1, 1_000_000),
   /** Port for /healthz and /metrics; unset: no HTTP server. 0: one the OS picks (tests). */
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HTTP_PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number in decimal digits').transform(Number).pipe(z.number().int().min(0).max(65535)).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

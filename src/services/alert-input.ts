@@ -71,12 +71,29 @@ const text = (max: number, what: string) =>
     .min(1, `${what} is required`)
     .max(max, `${what} must be at most ${max} characters`);
 
+/**
+ * Digits only, as a person types them (surrounding spaces aside): "0x20", "1e3" and "+5" are
+ * refused rather than read as 32, 1000 and 5 (Number() and z.coerce would take them all).
+ */
+const DECIMAL_INTEGER = /^\d{1,15}$/;
+const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
+
+/** A number from a form (text) or a file (number); text must be plain decimal digits. */
+function strictNumber(pattern: RegExp, message: string) {
+  return z
+    .union([z.number(), z.string()], { error: message })
+    .refine((v) => (typeof v === 'number' ? Number.isFinite(v) : pattern.test(v.trim())), message)
+    .transform((v) => (typeof v === 'number' ? v : Number(v.trim())));
+}
+
 const wholeNumber = (min: number, max: number, unit: string) =>
-  z.coerce
-    .number({ error: `must be a whole number of ${unit}` })
-    .int(`must be a whole number of ${unit}`)
-    .min(min, `must be at least ${min} ${unit}`)
-    .max(max, `must be at most ${max} ${unit}`);
+  strictNumber(DECIMAL_INTEGER, `must be a whole number of ${unit}, in digits`).pipe(
+    z
+      .number()
+      .int(`must be a whole number of ${unit}, in digits`)
+      .min(min, `must be at least ${min} ${unit}`)
+      .max(max, `must be at most ${max} ${unit}`),
+  );
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id');
 
@@ -234,7 +251,7 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
       if (!height.success) errors['content.height'] = height.error.issues[0]?.message ?? 'is not valid';
       const { min, max } = LIMITS.screenshotScale;
       const scaleMessage = `must be a number from ${min} to ${max}, e.g. 1, 1.5 or 2`;
-      const scale = z.coerce.number({ error: scaleMessage }).min(min, scaleMessage).max(max, scaleMessage).safeParse(
+      const scale = strictNumber(DECIMAL, scaleMessage).pipe(z.number().min(min, scaleMessage).max(max, scaleMessage)).safeParse(
         orDefault(raw.scale, DEFAULTS.screenshotScale),
       );
       if (!scale.success) errors['content.scale'] = scale.error.issues[0]?.message ?? 'is not valid';
