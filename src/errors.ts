@@ -51,6 +51,16 @@ export class ForbiddenError extends LookoutError {
   }
 }
 
+/** The person acting or an owner is outside the data source's allowedUsers. */
+export class SourceBarredError extends LookoutError {
+  constructor(source: string, people: readonly string[]) {
+    super(
+      'forbidden',
+      `${people.join(', ')} may not use the data source "${source}" (it is limited to its allowedUsers), so this alert cannot run for them. An admin can change the source's allowedUsers, or the alert's owners can be changed.`,
+    );
+  }
+}
+
 export class ConfigError extends LookoutError {
   /** The setting at fault, e.g. `DATABASE_URL` or `dataSources[1].url`. */
   readonly setting: string;

@@ -19,7 +19,7 @@ import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
-import { createRecipientVerifier } from './slack/membership.js';
+import { createSlackMembership } from './slack/membership.js';
 import { createMongoStore } from './store/mongo/store.js';
 import { startEmbeddedPostgres } from './store/pglite/embedded.js';
 import type { Store } from './store/port.js';
@@ -124,6 +124,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       delivery: outbound.delivery,
       content: outbound.content,
       ownerEmail: outbound.ownerEmail,
+      admins: config.admins,
       clock,
       instance,
       logger: logger.child({ module: 'tick' }),
@@ -171,6 +172,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       },
     });
 
+    const membership = config.slack ? createSlackMembership({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl }) : null;
     const service = createAlertService({
       store,
       dataSources,
@@ -180,9 +182,8 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       allowedHosts: config.screenshots.allowedHosts,
       // Without a scheduler (one-off use), run now runs here and now.
       runNow: scheduler ? scheduler.runNow : async (data) => void (await runNow(data)),
-      verifyRecipients: config.slack
-        ? createRecipientVerifier({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl })
-        : undefined,
+      verifyRecipients: membership?.verifyRecipients,
+      channels: membership?.channels,
     });
 
     if (config.slack) {

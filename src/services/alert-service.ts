@@ -1,15 +1,17 @@
 // What Slack (and anything else) calls to manage alerts: create, update, pause, resume,
 // snooze, delete, run now, history, test query. Every field is validated here and every
 // change is checked against owners and admins; front ends only translate.
+import { audienceChannels, barredFromSource, mayChange, mayUseSource, mayView, type AccessPolicy } from '../domain/access.js';
 import { evaluateCondition, type ConditionOutcome } from '../domain/condition.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
-import type { DataSourceCatalog } from '../datasources/port.js';
+import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
 import type { Alert, Condition, Execution, QueryResult, Recipient, Schedule } from '../domain/types.js';
-import { ForbiddenError, LookoutError, NotFoundError, ValidationError } from '../errors.js';
+import { ForbiddenError, LookoutError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
 import type { RunNowData } from '../scheduler/run-now-job.js';
 import { shardOf } from '../scheduler/shards.js';
 import type { AlertPatch, Store } from '../store/port.js';
 import { validateAlertInput, type AlertInput } from './alert-input.js';
+import type { ChannelDirectory } from './channel-directory.js';
 
 export interface Actor {
   userId: string;
@@ -29,6 +31,8 @@ export interface AlertServiceDeps {
    * person are members of each channel). Returns field errors keyed like the input's.
    */
   verifyRecipients?: (actor: Actor, recipients: Recipient[]) => Promise<Record<string, string>>;
+  /** Channel membership, for who may see an alert's output; without it, owners and admins only. */
+  channels?: ChannelDirectory;
 }
 
 export type TestQueryResult =
@@ -44,6 +48,18 @@ export type TestQueryResult =
     }
   | { ok: false; error: string };
 
+/** An alert as saved, with what the person should know although nothing stopped the save. */
+export type SavedAlert = Alert & {
+  /** E.g. the SQL's dry run did not finish in time; empty when all is well. */
+  warnings: string[];
+};
+
+/** The save-time dry run: enough rows to know the source takes the statement, a short timeout. */
+const DRY_RUN_ROWS = 1;
+const DRY_RUN_TIMEOUT_MS = 10_000;
+/** Failures that say nothing about the SQL itself: the alert is saved with a warning. */
+const INCONCLUSIVE: readonly DataSourceCause[] = ['timeout', 'canceled', 'network', 'credentials', 'unknown'];
+
 /** The longest a snooze may last. */
 export const MAX_SNOOZE_MS = 90 * 24 * 3600 * 1000;
 const TEST_QUERY_TIMEOUT_MS = 15_000;
@@ -52,63 +68,114 @@ const PREVIEW_ROWS = 5;
 export function createAlertService(deps: AlertServiceDeps) {
   const { store, clock } = deps;
 
-  const isAdmin = (userId: string) => deps.admins.includes(userId);
+  const policy: AccessPolicy = { admins: deps.admins };
+  const isAdmin = (userId: string) => policy.admins.includes(userId);
 
   function usableDataSources(actor: Actor): string[] {
-    return deps.dataSources.names().filter((name) => {
-      const allowed = deps.dataSources.allowedUsers(name);
-      return allowed.length === 0 || allowed.includes(actor.userId) || isAdmin(actor.userId);
-    });
+    return deps.dataSources.names().filter((name) => mayUseSource(actor.userId, deps.dataSources.allowedUsers(name), policy));
   }
 
-  /** Finds an alert by id or (case-insensitive) name. */
-  async function get(ref: string): Promise<Alert> {
+  /** Of these people, those the source's allowedUsers leaves out. */
+  function barred(source: string, people: readonly string[]): string[] {
+    return barredFromSource(people, deps.dataSources.allowedUsers(source), policy);
+  }
+
+  /** Finds an alert by id or (case-insensitive) name, whoever asks (for internal use). */
+  async function find(ref: string): Promise<Alert | null> {
     const trimmed = ref.trim();
-    const alert = (await store.getAlert(trimmed).catch(() => null)) ?? (await store.findAlertByName(trimmed));
-    if (alert === null) throw new NotFoundError(trimmed);
+    return (await store.getAlert(trimmed).catch(() => null)) ?? (await store.findAlertByName(trimmed));
+  }
+
+  async function canView(actor: Actor, alert: Alert): Promise<boolean> {
+    if (mayChange(actor.userId, alert, policy)) return true;
+    const channels = audienceChannels(alert);
+    const directory = deps.channels;
+    if (channels.length === 0 || directory === undefined) return false;
+    const answers = await Promise.all(channels.map(async (channel) => [channel, await directory.isMember(actor.userId, channel)] as const));
+    return mayView(actor.userId, alert, policy, new Map(answers));
+  }
+
+  /** The alert if this person may see it; otherwise exactly what a missing alert gives. */
+  async function getVisible(actor: Actor, ref: string): Promise<Alert> {
+    const alert = await find(ref);
+    if (alert === null || !(await canView(actor, alert))) throw new NotFoundError(ref.trim());
     return alert;
   }
 
-  function canChange(actor: Actor, alert: Alert): boolean {
-    return alert.owners.includes(actor.userId) || isAdmin(actor.userId);
-  }
-
+  /** The alert if this person may change it: unseen → not found, seen but not theirs → not allowed. */
   async function getForChange(actor: Actor, ref: string, action: string): Promise<Alert> {
-    const alert = await get(ref);
-    if (!canChange(actor, alert)) throw new ForbiddenError(action);
+    const alert = await getVisible(actor, ref);
+    if (!mayChange(actor.userId, alert, policy)) throw new ForbiddenError(action);
     return alert;
+  }
+
+  /** Refuses when the person acting or an owner may not use the alert's data source. */
+  function checkSourceUse(actor: Actor, alert: Pick<Alert, 'dataSource' | 'owners'>): void {
+    const people = barred(alert.dataSource, [actor.userId, ...alert.owners]);
+    if (people.length > 0) throw new SourceBarredError(alert.dataSource, people);
   }
 
   async function validate(actor: Actor, input: AlertInput, existing: Alert | null) {
-    const sources = usableDataSources(actor);
-    // An alert keeps a source it already uses, even if this editor may not pick it anew.
-    if (existing && !sources.includes(existing.dataSource)) sources.push(existing.dataSource);
-    const result = validateAlertInput(input, { dataSources: sources, allowedHosts: deps.allowedHosts, actor: actor.userId });
+    // Only sources this person may use, even for an alert that already uses another: an editor
+    // outside a source's allowedUsers must not rewrite its SQL.
+    const result = validateAlertInput(input, { dataSources: usableDataSources(actor), allowedHosts: deps.allowedHosts, actor: actor.userId });
     if (!result.ok) throw new ValidationError(result.errors);
-    if (deps.verifyRecipients) {
-      const errors = await deps.verifyRecipients(actor, result.spec.recipients);
-      if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const barredOwners = barred(result.spec.dataSource, result.spec.owners);
+    if (barredOwners.length > 0) {
+      throw new ValidationError({
+        owners: `${barredOwners.join(', ')} may not use the data source "${result.spec.dataSource}" (it is limited to its allowedUsers): remove ${barredOwners.length === 1 ? 'this owner' : 'these owners'} or choose another source`,
+      });
     }
+    // The SQL is tried only when it (or its source) is new: an edit of the schedule must not wait on it.
+    const sqlChanged = existing === null || existing.sql !== result.spec.sql || existing.dataSource !== result.spec.dataSource;
+    const [recipientErrors, dryRun] = await Promise.all([
+      deps.verifyRecipients ? deps.verifyRecipients(actor, result.spec.recipients) : Promise.resolve({}),
+      sqlChanged ? dryRunSql(result.spec.dataSource, result.spec.sql) : Promise.resolve(null),
+    ]);
+    const errors = { ...recipientErrors, ...(dryRun?.kind === 'refused' ? { sql: dryRun.message } : {}) };
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const warnings = dryRun?.kind === 'inconclusive' ? [dryRun.message] : [];
     if (existing === null || existing.name.toLowerCase() !== result.spec.name.toLowerCase()) {
       const clash = await store.findAlertByName(result.spec.name);
       if (clash !== null && clash.id !== existing?.id) {
         throw new ValidationError({ name: `an alert named "${clash.name}" already exists; choose another name` });
       }
     }
-    return result.spec;
+    return { spec: result.spec, warnings };
+  }
+
+  /**
+   * Runs the SQL once under the same read-only rules and caps as Test query: a statement the
+   * source refuses (a write, a syntax error, a missing table, a result over the byte cap) is a
+   * field error; one that only did not finish, or a source that did not answer, is a warning.
+   */
+  async function dryRunSql(sourceName: string, sql: string): Promise<{ kind: 'refused' | 'inconclusive'; message: string } | null> {
+    const source = deps.dataSources.get(sourceName);
+    const limits = deps.dataSources.limits(sourceName);
+    if (source === undefined || limits === undefined) return null; // validateAlertInput already refused it
+    try {
+      await source.query(sql, { timeoutMs: Math.min(limits.statementTimeoutS * 1000, DRY_RUN_TIMEOUT_MS), maxRows: DRY_RUN_ROWS });
+      return null;
+    } catch (err) {
+      const message = err instanceof LookoutError ? err.userMessage : 'the SQL could not be tried for an unexpected reason';
+      if (err instanceof DataSourceError && !INCONCLUSIVE.includes(err.reason)) return { kind: 'refused', message };
+      return {
+        kind: 'inconclusive',
+        message: `Saved, but Lookout could not check the SQL just now: ${message.replace(/\.$/, '')}. Use Test query, or Run now, to see it work.`,
+      };
+    }
   }
 
   return {
     isAdmin,
     usableDataSources,
-    get,
-    canChange,
+    getForChange,
 
-    async create(actor: Actor, input: AlertInput): Promise<Alert> {
-      const spec = await validate(actor, input, null);
+    async create(actor: Actor, input: AlertInput): Promise<SavedAlert> {
+      const { spec, warnings } = await validate(actor, input, null);
       const now = clock();
       const id = crypto.randomUUID();
-      return store.createAlert({
+      const alert = await store.createAlert({
         ...spec,
         id,
         active: true,
@@ -117,16 +184,19 @@ export function createAlertService(deps: AlertServiceDeps) {
         createdBy: actor.userId,
         createdAt: now,
       });
+      return { ...alert, warnings };
     },
 
-    async update(actor: Actor, ref: string, input: AlertInput): Promise<Alert> {
+    async update(actor: Actor, ref: string, input: AlertInput): Promise<SavedAlert> {
       const alert = await getForChange(actor, ref, 'edit');
-      const spec = await validate(actor, input, alert);
+      const { spec, warnings } = await validate(actor, input, alert);
       const patch: AlertPatch = { ...spec, updatedBy: actor.userId, updatedAt: clock() };
       const scheduleChanged =
         spec.schedule.cron !== alert.schedule.cron || spec.schedule.timezone !== alert.schedule.timezone;
       if (scheduleChanged && alert.active) patch.nextRunAt = nextRunAfter(spec.schedule, clock());
-      return (await store.updateAlert(alert.id, patch)) ?? Promise.reject(new NotFoundError(ref));
+      const updated = await store.updateAlert(alert.id, patch);
+      if (updated === null) throw new NotFoundError(ref);
+      return { ...updated, warnings };
     },
 
     async list(actor: Actor, options: { all?: boolean } = {}): Promise<Alert[]> {
@@ -175,12 +245,13 @@ export function createAlertService(deps: AlertServiceDeps) {
 
     async runNow(actor: Actor, ref: string): Promise<Alert> {
       const alert = await getForChange(actor, ref, 'run');
+      checkSourceUse(actor, alert);
       await deps.runNow({ alertId: alert.id, requestedAt: clock().toISOString(), requestedBy: actor.userId });
       return alert;
     },
 
-    async history(ref: string, limit = 10): Promise<{ alert: Alert; executions: Execution[] }> {
-      const alert = await get(ref);
+    async history(actor: Actor, ref: string, limit = 10): Promise<{ alert: Alert; executions: Execution[] }> {
+      const alert = await getVisible(actor, ref);
       return { alert, executions: await store.history(alert.id, Math.min(Math.max(limit, 1), 50)) };
     },
 
@@ -208,11 +279,13 @@ export function createAlertService(deps: AlertServiceDeps) {
     /** Runs SQL once, read-only, and says what it returned (or the database's message). */
     async testQuery(
       actor: Actor,
-      request: { dataSource: string; sql: string; condition?: Condition | null },
+      request: { dataSource: string; sql: string; condition?: Condition | null; owners?: readonly string[] },
     ): Promise<TestQueryResult> {
       if (!usableDataSources(actor).includes(request.dataSource)) {
         return { ok: false, error: `"${request.dataSource}" is not a data source you may use.` };
       }
+      const barredOwners = barred(request.dataSource, request.owners ?? []);
+      if (barredOwners.length > 0) return { ok: false, error: new SourceBarredError(request.dataSource, barredOwners).userMessage };
       if (request.sql.trim() === '') return { ok: false, error: 'Write some SQL first.' };
       const source = deps.dataSources.get(request.dataSource);
       const limits = deps.dataSources.limits(request.dataSource);
@@ -245,3 +318,4 @@ export function createAlertService(deps: AlertServiceDeps) {
 }
 
 export type AlertService = ReturnType<typeof createAlertService>;
+

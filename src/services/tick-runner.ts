@@ -14,7 +14,8 @@ import {
   type Recipient,
   type Trigger,
 } from '../domain/types.js';
-import { LookoutError } from '../errors.js';
+import { barredFromSource } from '../domain/access.js';
+import { LookoutError, SourceBarredError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExecutionFinish, RunningExecution, Store } from '../store/port.js';
 import { withStoreRetry } from '../store/retry.js';
@@ -44,7 +45,9 @@ export interface ExecutionSummary {
 
 export interface TickRunnerDeps {
   store: Store;
-  dataSources: Pick<DataSourceCatalog, 'get' | 'limits'>;
+  dataSources: Pick<DataSourceCatalog, 'get' | 'limits' | 'allowedUsers'>;
+  /** Lookout admins, who may use every data source (domain/access.ts). */
+  admins?: readonly string[];
   delivery: Delivery;
   clock: () => Date;
   instance: string;
@@ -232,6 +235,9 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         `The data source "${alert.dataSource}" is not configured any more; an admin must add it back or the alert must use another.`,
       );
     }
+    // Its owners answer for it: an alert runs only while every one of them may use the source.
+    const barred = barredFromSource(alert.owners, deps.dataSources.allowedUsers(alert.dataSource), { admins: deps.admins ?? [] });
+    if (barred.length > 0) throw new SourceBarredError(alert.dataSource, barred);
     const remaining = Math.max(1, deadline - clock().getTime());
     return source.query(alert.sql, {
       timeoutMs: Math.min(limits.statementTimeoutS * 1000, remaining),

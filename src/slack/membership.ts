@@ -1,11 +1,13 @@
-// The service's verifyRecipients for Slack: before an alert is saved, every channel must be
-// one Lookout is in (else its posts fail with not_in_channel) and one the person saving is in
-// (Lookout only posts where its owners can read), and every person must exist and be active.
+// Slack membership for the service: verifyRecipients — before an alert is saved, every channel
+// must be one Lookout is in (else its posts fail with not_in_channel) and one the person saving
+// is in (Lookout only posts where its owners can read), and every person must exist and be
+// active — and the ChannelDirectory the access rules ask who may see an alert's output.
 // Errors are keyed like the service's input (`recipients.<index>.id`), so the modal shows
 // each on the right block. Calls are quick and not retried: the modal's ack waits for them.
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Recipient } from '../domain/types.js';
 import type { Actor } from '../services/alert-service.js';
+import type { ChannelDirectory } from '../services/channel-directory.js';
 import { describeSlackError } from './app.js';
 
 export interface RecipientVerifierOptions {
@@ -18,9 +20,23 @@ export interface RecipientVerifierOptions {
 export type RecipientVerifier = (actor: Actor, recipients: Recipient[]) => Promise<Record<string, string>>;
 
 const PAGE_SIZE = 1000;
+/** How long a channel's member list answers "may see this alert" questions. */
+const MEMBERS_TTL_MS = 60_000;
+/** Channels whose member lists are kept at most (oldest dropped first). */
+const MEMBERS_CACHED = 200;
 
-export function createRecipientVerifier(options: RecipientVerifierOptions): RecipientVerifier {
-  const client = new WebClient(options.token, {
+export interface SlackMembership {
+  verifyRecipients: RecipientVerifier;
+  channels: ChannelDirectory;
+}
+
+export function createSlackMembership(options: RecipientVerifierOptions): SlackMembership {
+  const client = quickClient(options);
+  return { verifyRecipients: recipientVerifier(client), channels: channelDirectory(client) };
+}
+
+function quickClient(options: RecipientVerifierOptions): WebClient {
+  return new WebClient(options.token, {
     slackApiUrl: options.slackApiUrl,
     timeout: options.timeoutMs ?? 2000,
     retryConfig: { retries: 0 },
@@ -29,7 +45,44 @@ export function createRecipientVerifier(options: RecipientVerifierOptions): Reci
     logger: quietLogger(),
     logLevel: LogLevel.ERROR,
   });
+}
 
+/**
+ * Member lists per channel, kept a minute: the history of an alert in a busy channel must not
+ * page through its members on every click. Someone who left a channel may see its alerts' output
+ * for up to that minute; a failed look-up answers "not a member".
+ */
+function channelDirectory(client: WebClient): ChannelDirectory {
+  const cache = new Map<string, { members: Promise<Set<string> | null>; at: number }>();
+  return {
+    async isMember(userId, channelId) {
+      const hit = cache.get(channelId);
+      if (hit === undefined || Date.now() - hit.at > MEMBERS_TTL_MS) {
+        cache.delete(channelId);
+        if (cache.size >= MEMBERS_CACHED) cache.delete(cache.keys().next().value as string);
+        const entry = { members: allMembers(client, channelId).catch(() => null), at: Date.now() };
+        cache.set(channelId, entry);
+        // A failure is not kept: the next question asks Slack again.
+        void entry.members.then((set) => set === null && cache.get(channelId) === entry && cache.delete(channelId));
+      }
+      const members = await cache.get(channelId)?.members;
+      return members?.has(userId) ?? false;
+    },
+  };
+}
+
+async function allMembers(client: WebClient, channelId: string): Promise<Set<string>> {
+  const members = new Set<string>();
+  let cursor: string | undefined;
+  do {
+    const page = await client.conversations.members({ channel: channelId, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    for (const id of page.members ?? []) members.add(id);
+    cursor = page.response_metadata?.next_cursor || undefined;
+  } while (cursor !== undefined);
+  return members;
+}
+
+function recipientVerifier(client: WebClient): RecipientVerifier {
   return async (actor, recipients) => {
     const checks = recipients.map(async (r, index): Promise<[string, string] | null> => {
       const problem =

@@ -5,6 +5,6 @@ import { buttonHandler } from './button-handler.js';
 
 export const history = (deps: HandlerDeps) =>
   buttonHandler(deps, async (ctx) => {
-    const [{ alert, executions }, timezone] = await Promise.all([deps.service.history(ctx.alertId()), ctx.timezone()]);
+    const [{ alert, executions }, timezone] = await Promise.all([deps.service.history(ctx.actor, ctx.alertId()), ctx.timezone()]);
     return buildHistory(alert, executions, timezone);
   });

@@ -18,7 +18,7 @@ export const testQuery = (deps: HandlerDeps) =>
       result = { ok: false, error: 'Choose a data source first.' };
     } else {
       result = await deps.service
-        .testQuery(actor, { dataSource: values.dataSource, sql: values.sql, condition: conditionFromModalValues(values) })
+        .testQuery(actor, { dataSource: values.dataSource, sql: values.sql, condition: conditionFromModalValues(values), owners: values.owners })
         .catch((err: unknown): TestQueryResult => ({ ok: false, error: problemText(err, deps.logger).replace(/^⚠️ /, '') }));
     }
     await updateAlertModal(client, deps, body.view, actor, { testResult: result });

@@ -7,10 +7,10 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../../domain/types.js';
 import { asLookoutError, ConflictError, ValidationError } from '../../errors.js';
-import type { Actor } from '../../services/alert-service.js';
+import type { Actor, SavedAlert } from '../../services/alert-service.js';
 import { describeSlackError, type HandlerDeps } from '../app.js';
 import { modalValuesToAlertInput, parseModalMetadata, readModalValues, type ModalValues } from '../blocks/alert-modal.js';
-import { formatInZone } from '../blocks/mrkdwn.js';
+import { escapeMrkdwn, formatInZone } from '../blocks/mrkdwn.js';
 import { BLOCK, fieldErrorsToBlockErrors } from '../ids.js';
 import { quoted } from '../commands/alert-changes.js';
 import { problemText } from '../commands/problem-text.js';
@@ -63,10 +63,11 @@ function blockErrors(err: unknown, values: ModalValues, deps: HandlerDeps): Reco
   return { [error.code === 'forbidden' ? BLOCK.owners : BLOCK.name]: text };
 }
 
-async function afterSave(client: WebClient, deps: HandlerDeps, actor: Actor, alert: Alert, mode: 'create' | 'edit'): Promise<void> {
+async function afterSave(client: WebClient, deps: HandlerDeps, actor: Actor, alert: SavedAlert, mode: 'create' | 'edit'): Promise<void> {
   deps.refreshHomes([actor.userId, ...alert.owners]);
   const verb = mode === 'create' ? 'Created' : 'Saved';
-  await dm(client, deps, actor.userId, `✅ ${verb} ${alert.type} ${quoted(alert)}. ${nextRunsText(deps, alert)}`);
+  const warnings = alert.warnings.map((w) => `\n⚠️ ${escapeMrkdwn(w)}`).join('');
+  await dm(client, deps, actor.userId, `✅ ${verb} ${alert.type} ${quoted(alert)}. ${nextRunsText(deps, alert)}${warnings}`);
 }
 
 function nextRunsText(deps: HandlerDeps, alert: Alert): string {

@@ -2,7 +2,7 @@
 // trigger_id dies 3 s after the click, so the timezone lookup is cut short (UTC fallback)
 // and an expired trigger becomes a sentence asking to try again.
 import type { WebClient } from '@slack/web-api';
-import { ForbiddenError, LookoutError } from '../../errors.js';
+import { LookoutError } from '../../errors.js';
 import type { Actor } from '../../services/alert-service.js';
 import { describeSlackError, type HandlerDeps } from '../app.js';
 import { alertToModalValues, defaultModalValues } from '../blocks/alert-modal.js';
@@ -16,10 +16,9 @@ export async function openCreateModal(client: WebClient, deps: HandlerDeps, trig
   await open(client, deps, triggerId, { mode: 'create', alertId: null, values, actor, userTimezone });
 }
 
-/** Owners and admins only: others get the service's "not allowed" sentence. */
+/** Owners and admins only: others get the service's "not found" or "not allowed" sentence. */
 export async function openEditModal(client: WebClient, deps: HandlerDeps, triggerId: string, actor: Actor, ref: string): Promise<void> {
-  const alert = await deps.service.get(ref);
-  if (!deps.service.canChange(actor, alert)) throw new ForbiddenError('edit');
+  const alert = await deps.service.getForChange(actor, ref, 'edit');
   const userTimezone = await deps.timezoneOf(client, actor.userId, TZ_TIMEOUT_MS);
   await open(client, deps, triggerId, { mode: 'edit', alertId: alert.id, values: alertToModalValues(alert), actor, userTimezone });
 }

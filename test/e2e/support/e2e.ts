@@ -36,6 +36,9 @@ export interface AlertFields {
   timezone?: string;
   timezoneOther?: string;
   channels?: string[];
+  /** Default 'sample'. */
+  dataSource?: string;
+  owners?: string[];
 }
 
 export interface E2e {
@@ -62,7 +65,8 @@ export interface E2e {
 }
 
 export interface E2eOptions {
-  extraSources?: DataSourceConfig[];
+  /** More sources; a function gets the sample SQLite file's path (to open it under other limits). */
+  extraSources?: DataSourceConfig[] | ((samplePath: string) => DataSourceConfig[]);
   /** Changes to the config before Lookout starts (email, screenshots). */
   configure?: (config: Config) => Config;
 }
@@ -94,7 +98,10 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
   });
   const config: Config = makeConfig({
     store: { kind: 'postgres', url: db.url },
-    dataSources: [dataSourceConfig({ name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits }), ...(options.extraSources ?? [])],
+    dataSources: [
+      dataSourceConfig({ name: 'sample', kind: 'sqlite', path: sqlitePath, ...limits }),
+      ...(typeof options.extraSources === 'function' ? options.extraSources(sqlitePath) : (options.extraSources ?? [])),
+    ],
     admins: [ADMIN],
     scheduler: { shards: 4, concurrency: 8, instance: 'e2e' },
     slack: { botToken: sim.botToken, appToken: sim.appToken, apiUrl: sim.url },
@@ -192,7 +199,8 @@ export function modalValues(fields: Partial<AlertFields>): SimpleValues {
   const v: SimpleValues = {};
   const set = (block: string, action: string, value: string | string[]) => ((v[block] ??= {})[action] = value);
   if (fields.name !== undefined) set(BLOCK.name, ACTION.value, fields.name);
-  if (fields.sql !== undefined || fields.name !== undefined) set(BLOCK.dataSource, ACTION.value, 'sample');
+  if (fields.sql !== undefined || fields.name !== undefined || fields.dataSource !== undefined) set(BLOCK.dataSource, ACTION.value, fields.dataSource ?? 'sample');
+  if (fields.owners !== undefined) set(BLOCK.owners, ACTION.value, fields.owners);
   if (fields.sql !== undefined) set(BLOCK.sql, ACTION.value, fields.sql);
   if (fields.op !== undefined) set(BLOCK.conditionOp, ACTION.value, fields.op);
   if (fields.threshold !== undefined) set(BLOCK.conditionThreshold, ACTION.value, fields.threshold);

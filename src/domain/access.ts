@@ -1,0 +1,53 @@
+// Who may do what with an alert (DESIGN.md, "Access"). Pure: channel membership comes in as
+// answers, so the rules are one table of cases (test/unit/domain/access.test.ts).
+//
+// - Change (edit, pause, resume, snooze, delete, run now): its owners and Lookout admins.
+// - See its output (history, values, recipients, test results): those who may change it, and
+//   anyone who is a member of *every* channel it posts to — they see its messages there anyway.
+//   An alert that posts to no channel (only DMs or email) is seen by owners and admins alone.
+//   A refusal to see reads exactly like "no such alert", so it does not reveal that one exists.
+// - Use a data source: everyone when its allowedUsers is empty, else those listed and admins.
+//   An alert runs on a source only while the person acting and every owner may use it.
+import type { Alert } from './types.js';
+
+export interface AccessPolicy {
+  /** Lookout admins (config `admins`, ADMIN_USER_IDS). */
+  admins: readonly string[];
+}
+
+export function isAdmin(userId: string, policy: AccessPolicy): boolean {
+  return policy.admins.includes(userId);
+}
+
+export function mayChange(userId: string, alert: Pick<Alert, 'owners'>, policy: AccessPolicy): boolean {
+  return alert.owners.includes(userId) || isAdmin(userId, policy);
+}
+
+/** The channels whose members may see an alert's output: every one it posts to. */
+export function audienceChannels(alert: Pick<Alert, 'recipients'>): string[] {
+  return alert.recipients.flatMap((r) => (r.kind === 'slack_channel' ? [r.id] : []));
+}
+
+/**
+ * Whether `userId` may see the alert's output. `memberOf` answers for each of
+ * audienceChannels(); it is asked only when the person may not change the alert.
+ */
+export function mayView(
+  userId: string,
+  alert: Pick<Alert, 'owners' | 'recipients'>,
+  policy: AccessPolicy,
+  memberOf: ReadonlyMap<string, boolean>,
+): boolean {
+  if (mayChange(userId, alert, policy)) return true;
+  const channels = audienceChannels(alert);
+  return channels.length > 0 && channels.every((channel) => memberOf.get(channel) === true);
+}
+
+export function mayUseSource(userId: string, allowedUsers: readonly string[], policy: AccessPolicy): boolean {
+  return allowedUsers.length === 0 || allowedUsers.includes(userId) || isAdmin(userId, policy);
+}
+
+/** Of `people`, those who may not use a source with these allowedUsers (in order, once each). */
+export function barredFromSource(people: readonly string[], allowedUsers: readonly string[], policy: AccessPolicy): string[] {
+  return [...new Set(people)].filter((userId) => !mayUseSource(userId, allowedUsers, policy));
+}
