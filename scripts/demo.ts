@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { makeConfig, type Config, dataSourceConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { startLookout } from '../src/lookout.js';
-import { ACTION, BLOCK } from '../src/slack/ids.js';
+import { ACTION, BLOCK } from '../src/messages/slack/ids.js';
 import { startSlackSimulator, type SimMessage, type SlackView } from '../test/support/slack-simulator/index.js';
 
 const ALICE = 'U0ALICE01';

@@ -66,7 +66,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
         : null;
     const routed = createRoutingDelivery({ slack, email });
     delivery =
-      email && directory ? createFallbackDelivery({ primary: routed, email, directory, logger: logger.child({ module: 'fallback' }) }) : routed;
+      email && directory ? createFallbackDelivery({ primary: routed, email, directory, clock, logger: logger.child({ module: 'fallback' }) }) : routed;
   }
 
   const problem = async (check: () => Promise<{ ok: boolean; detail: string }>): Promise<string | null> => {

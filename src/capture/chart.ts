@@ -85,7 +85,7 @@ function findFont(candidates: ChartFont[]): ChartFont | null {
   return candidates.find((f) => f.files[0] !== undefined && existsSync(f.files[0])) ?? null;
 }
 
-function chartSvg(title: string, chart: 'line' | 'bar', result: QueryResult, width: number, height: number, family: string): string {
+function chartSvg(title: string, chart: 'line' | 'bar' | 'area' | 'pie', result: QueryResult, width: number, height: number, family: string): string {
   const { columns, rows: all } = result;
   const numeric = columns.map((_, i) => i).filter((i) => i > 0 && isNumericColumn(all, i));
   if (numeric.length === 0) {
@@ -107,6 +107,29 @@ function chartSvg(title: string, chart: 'line' | 'bar', result: QueryResult, wid
 
   const instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
+    if (chart === 'pie') {
+      // Slices of the first numeric column, named by the first column; zero and below cannot be drawn.
+      const column = series[0]!;
+      instance.setOption({
+        animation: false,
+        textStyle: { fontFamily: family },
+        title: { text: clean(title), subtext: cuts.join('; '), left: 24, top: 12 },
+        legend: { type: 'scroll', orient: 'vertical', right: 24, top: 80 },
+        series: [
+          {
+            name: clean(columns[column] ?? ''),
+            type: 'pie',
+            radius: '62%',
+            center: ['42%', '56%'],
+            data: rows.flatMap((r) => {
+              const v = finite(r[column] ?? null);
+              return v !== null && v > 0 ? [{ name: clean(label(r[0] ?? null)), value: v }] : [];
+            }),
+          },
+        ],
+      });
+      return instance.renderToSVGString();
+    }
     instance.setOption({
       animation: false,
       textStyle: { fontFamily: family },
@@ -117,7 +140,9 @@ function chartSvg(title: string, chart: 'line' | 'bar', result: QueryResult, wid
       yAxis: { type: 'value' },
       series: series.map((i) => ({
         name: clean(columns[i] ?? ''),
-        type: chart,
+        // An area chart is a line chart filled down to the axis.
+        type: chart === 'area' ? 'line' : chart,
+        ...(chart === 'area' ? { areaStyle: { opacity: 0.35 } } : {}),
         data: rows.map((r) => finite(r[i] ?? null)),
         showSymbol: rows.length <= 60,
       })),

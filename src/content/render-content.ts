@@ -3,7 +3,7 @@
 import { MAX_POINTS } from '../capture/chart.js';
 import type { ChartRenderer, ScreenshotRequest, Screenshotter } from '../capture/port.js';
 import { wantsCsv } from '../domain/content.js';
-import type { Alert, Content, QueryResult } from '../domain/types.js';
+import type { Alert, ChartType, Content, QueryResult } from '../domain/types.js';
 import { LookoutError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { toCsv } from './csv.js';
@@ -122,11 +122,11 @@ function png(name: string, bytes: Buffer, title: string, altText: string): Attac
   return { kind: 'image', filename: `${slug(name)}.png`, mimeType: 'image/png', bytes, title, altText };
 }
 
-function chartAltText(name: string, chart: 'line' | 'bar' | 'table', result: QueryResult): string {
+function chartAltText(name: string, chart: ChartType, result: QueryResult): string {
   const [x, ...rest] = result.columns;
   if (chart === 'table') return `Table of the first rows of ${name}: ${result.columns.slice(0, 8).join(', ')}`.slice(0, 300);
   const series = rest.filter((_, i) => result.rows.some((r) => typeof r[i + 1] === 'number'));
-  const kind = chart === 'line' ? 'Line' : 'Bar';
+  const kind = { line: 'Line', bar: 'Bar', area: 'Area', pie: 'Pie' }[chart];
   return `${kind} chart of ${name}: ${series.join(', ')} by ${x ?? ''}, ${result.rows.length} rows`.slice(0, 300);
 }
 

@@ -5,29 +5,32 @@
 // here; the tick runner emails owners itself.
 import { recipientKey, type Alert, type Recipient } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { Delivery, DeliveryOutcome, Directory, OutgoingMessage } from './port.js';
+import type { Delivery, DeliveryOutcome, Directory } from './port.js';
+import type { OutgoingMessage } from '../messages/outgoing.js';
 import { signalWithin } from './signal-within.js';
+import { msLeft, type Deadline } from '../domain/deadline.js';
 
 export interface FallbackDeliveryOptions {
   primary: Delivery;
   email: Delivery;
   directory: Directory;
   logger: Logger;
+  clock: () => Date;
 }
 
 /** The part of the time left that Slack may use before the email fallback goes. */
 const PRIMARY_SHARE = 0.6;
 
 export function createFallbackDelivery(options: FallbackDeliveryOptions): Delivery {
-  const { primary, email, directory, logger } = options;
+  const { primary, email, directory, logger, clock } = options;
 
   /**
    * Slack retries inside the working timeout (a 30 s outage is waited out); with a fallback it
    * gets the first part of the time left, so the email still has time to go.
    */
-  function primaryShare(signal: AbortSignal, deadlineMs: number | undefined): { signal: AbortSignal; done(): void } {
-    if (deadlineMs === undefined) return { signal, done: () => undefined };
-    return signalWithin(signal, (deadlineMs - Date.now()) * PRIMARY_SHARE);
+  function primaryShare(signal: AbortSignal, deadline: Deadline | undefined): { signal: AbortSignal; done(): void } {
+    if (deadline === undefined) return { signal, done: () => undefined };
+    return signalWithin(signal, msLeft(deadline, clock()) * PRIMARY_SHARE);
   }
 
   async function addressesFor(recipient: Recipient, alert: Alert, signal: AbortSignal): Promise<string[]> {
@@ -37,11 +40,11 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
   }
 
   return {
-    async send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
-      const eligible = message.kind === 'firing' || message.kind === 'report' || message.kind === 'resolved';
+    async send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal, deadline?: Deadline): Promise<DeliveryOutcome> {
+      const eligible = message.kind !== 'error_notice' && message.kind !== 'fallback_notice';
       const mayFallBack = recipient.kind !== 'email' && message.alert.emailFallback && eligible;
-      const share = mayFallBack ? primaryShare(signal, message.deadlineMs) : { signal, done: () => undefined };
-      const outcome = await primary.send(recipient, message, share.signal).finally(share.done);
+      const share = mayFallBack ? primaryShare(signal, deadline) : { signal, done: () => undefined };
+      const outcome = await primary.send(recipient, message, share.signal, deadline).finally(share.done);
       if (outcome.ok || recipient.kind === 'email' || !message.alert.emailFallback || !eligible) return outcome;
 
       const slackError = outcome.unknown ? `${outcome.error} (it may still have reached Slack)` : outcome.error;
@@ -50,8 +53,8 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
         return { ...outcome, error: `${outcome.error}; no email address was found for the fallback (Slack profile without email, or the users:read.email scope is missing)` };
       }
       // A copy, not a thread reply: email has no Slack thread to join.
-      const copy: OutgoingMessage = { ...message, threadRef: null };
-      const results = await Promise.all(addresses.map((address) => email.send({ kind: 'email', address }, copy, signal)));
+      const copy = unthreaded(message);
+      const results = await Promise.all(addresses.map((address) => email.send({ kind: 'email', address }, copy, signal, deadline)));
       const sent = addresses.filter((_, i) => results[i]?.ok === true);
       if (sent.length === 0) {
         const why = results.map((r) => (r.ok ? '' : r.error)).filter(Boolean)[0] ?? 'unknown error';
@@ -66,4 +69,13 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
       };
     },
   };
+}
+
+/** The message as one that stands alone: a repeat becomes a firing message, a recovery loses its thread. */
+function unthreaded(message: OutgoingMessage): OutgoingMessage {
+  if (message.kind === 'repeat') {
+    const { threadRef: _thread, ...rest } = message;
+    return { ...rest, kind: 'firing' };
+  }
+  return message.kind === 'resolved' ? { ...message, threadRef: null } : message;
 }

@@ -2,7 +2,9 @@
 // through Slack, email addresses by email. A channel that is not configured fails that
 // recipient with a sentence saying what to set, and never blocks the others.
 import type { Recipient } from '../domain/types.js';
-import type { Delivery, DeliveryOutcome, OutgoingMessage } from './port.js';
+import type { Delivery, DeliveryOutcome } from './port.js';
+import type { OutgoingMessage } from '../messages/outgoing.js';
+import type { Deadline } from '../domain/deadline.js';
 
 export interface RoutingDeliveryOptions {
   slack: Delivery | null;
@@ -11,7 +13,7 @@ export interface RoutingDeliveryOptions {
 
 export function createRoutingDelivery(options: RoutingDeliveryOptions): Delivery {
   return {
-    send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
+    send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal, deadline?: Deadline): Promise<DeliveryOutcome> {
       const target = recipient.kind === 'email' ? options.email : options.slack;
       if (target === null) {
         const missing = recipient.kind === 'email' ? 'SMTP_URL' : 'SLACK_BOT_TOKEN';
@@ -21,7 +23,7 @@ export function createRoutingDelivery(options: RoutingDeliveryOptions): Delivery
           error: `${recipient.kind === 'email' ? 'email' : 'Slack'} is not set up on this Lookout (${missing} is not set)`,
         });
       }
-      return target.send(recipient, message, signal);
+      return target.send(recipient, message, signal, deadline);
     },
   };
 }

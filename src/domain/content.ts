@@ -1,8 +1,6 @@
 // Content as stored: alerts saved before a field existed get its default here, so the rest
 // of Lookout sees one complete shape. Pure.
-import { DEFAULTS, type ChartType, type Content } from './types.js';
-
-const CHARTS: readonly ChartType[] = ['line', 'bar', 'table'];
+import { CHART_TYPES, DEFAULTS, type ChartType, type Content } from './types.js';
 
 export function normalizeContent(raw: unknown): Content {
   const c = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -14,7 +12,15 @@ export function normalizeContent(raw: unknown): Content {
     case 'csv':
       return { kind: 'csv', bom, keepFormulas };
     case 'chart':
-      return { kind: 'chart', chart: CHARTS.includes(c.chart as ChartType) ? (c.chart as ChartType) : 'line', csv: c.csv === true, bom, keepFormulas };
+      return {
+        kind: 'chart',
+        chart: CHART_TYPES.includes(c.chart as ChartType) ? (c.chart as ChartType) : 'line',
+        csv: c.csv === true,
+        // Alerts saved before Slack drew charts get its chart too, when their data fit.
+        native: c.native !== false,
+        bom,
+        keepFormulas,
+      };
     case 'screenshot':
       return {
         kind: 'screenshot',
@@ -34,6 +40,11 @@ export function normalizeContent(raw: unknown): Content {
     default:
       return { kind: 'none' };
   }
+}
+
+/** Whether a chart alert wants Slack's own chart where the data fit (a table never is one). */
+export function wantsNativeChart(content: Content): content is Extract<Content, { kind: 'chart' }> & { chart: 'line' | 'bar' | 'area' | 'pie' } {
+  return content.kind === 'chart' && content.native && content.chart !== 'table';
 }
 
 /** Whether the alert's content includes a CSV of the result. */

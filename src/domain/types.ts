@@ -20,12 +20,20 @@ export interface Schedule {
   timezone: string;
 }
 
-export type ChartType = 'line' | 'bar' | 'table';
+export type ChartType = 'line' | 'bar' | 'area' | 'pie' | 'table';
+export const CHART_TYPES: readonly ChartType[] = ['line', 'bar', 'area', 'pie', 'table'];
 
 export type Content =
   | { kind: 'none' }
   | ({ kind: 'csv' } & CsvOptions)
-  | ({ kind: 'chart'; chart: ChartType; /** Attach the result as CSV too. */ csv: boolean } & CsvOptions)
+  | ({
+      kind: 'chart';
+      chart: ChartType;
+      /** Attach the result as CSV too. */
+      csv: boolean;
+      /** In Slack, Slack's own chart when the data fit (else the PNG); false: always the PNG. */
+      native: boolean;
+    } & CsvOptions)
   | ({
       kind: 'screenshot';
       /** What the browser opens (may be an internal address). */
@@ -133,6 +141,8 @@ export interface DeliveryRecord {
   note: string | null;
   /** Set when Slack failed and the message went by email instead: the addresses used. */
   fallback?: string | null;
+  /** What showed the chart or screenshot: Slack's own chart block, or the PNG. */
+  picture?: 'native' | 'image';
 }
 
 export interface Execution {

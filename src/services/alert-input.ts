@@ -2,15 +2,17 @@
 // problem reported against its field (the Slack modal shows them with response_action:
 // errors), nothing half-saved. Numbers may arrive as text from a form.
 import { z } from 'zod';
-import { templateProblem } from '../content/message-template.js';
+import { templateProblem } from '../messages/template.js';
 import { parseThreshold } from '../domain/condition.js';
 import { hostAllowed } from '../domain/content.js';
 import { validateSchedule } from '../domain/schedule.js';
 import {
+  CHART_TYPES,
   DEFAULTS,
   NUMERIC_OPERATORS,
   OPERATORS,
   type AlertSpec,
+  type ChartType,
   type Condition,
   type Content,
   type NumericOperator,
@@ -230,11 +232,12 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
       const bom = checkFlag(raw.bom, 'content.bom', errors);
       const keepFormulas = checkFlag(raw.keepFormulas, 'content.keepFormulas', errors);
       const chart = raw.chart ?? 'line';
-      if (chart !== 'line' && chart !== 'bar' && chart !== 'table') {
-        errors['content.chart'] = 'choose line, bar or table';
+      if (!(CHART_TYPES as readonly unknown[]).includes(chart)) {
+        errors['content.chart'] = `choose ${CHART_TYPES.join(', ')}`;
         return undefined;
       }
-      return { kind: 'chart', chart, csv, bom, keepFormulas };
+      const native = raw.native === undefined || raw.native === null ? true : checkFlag(raw.native, 'content.native', errors);
+      return { kind: 'chart', chart: chart as ChartType, csv, bom, keepFormulas, native };
     }
     case 'screenshot': {
       const url = checkUrl(raw.url, allowedHosts);

@@ -2,14 +2,15 @@
 // snooze, delete, run now, history, test query. Every field is validated here and every
 // change is checked against owners and admins; front ends only translate.
 import { audienceChannels, barredFromSource, mayChange, mayUseSource, mayView, type AccessPolicy } from '../domain/access.js';
-import { evaluateCondition, type ConditionOutcome } from '../domain/condition.js';
+import { evaluateCondition } from '../domain/condition.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
 import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
-import type { Alert, Condition, Execution, QueryResult, Recipient, Schedule } from '../domain/types.js';
+import type { Alert, Condition, Execution, Recipient, Schedule } from '../domain/types.js';
 import { ForbiddenError, LookoutError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
 import type { RunNowData } from '../scheduler/run-now-job.js';
 import { shardOf } from '../scheduler/shards.js';
 import type { AlertPatch, Store } from '../store/port.js';
+import type { TestQueryResult } from '../messages/test-query-result.js';
 import { validateAlertInput, type AlertInput } from './alert-input.js';
 import type { ChannelDirectory } from './channel-directory.js';
 
@@ -35,18 +36,6 @@ export interface AlertServiceDeps {
   channels?: ChannelDirectory;
 }
 
-export type TestQueryResult =
-  | {
-      ok: true;
-      columns: string[];
-      /** The first rows, for a preview. */
-      rows: QueryResult['rows'];
-      rowCount: number;
-      truncated: boolean;
-      /** For alerts: what the condition makes of the result. */
-      condition: ConditionOutcome | null;
-    }
-  | { ok: false; error: string };
 
 /** An alert as saved, with what the person should know although nothing stopped the save. */
 export type SavedAlert = Alert & {

@@ -2,7 +2,9 @@
 // decides; this module only carries the decisions out against the ports.
 import type { ContentRenderer, RenderedContent } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
-import type { Delivery, FailedStep, MessageKind, OutgoingMessage } from '../delivery/port.js';
+import type { Delivery } from '../delivery/port.js';
+import { deadlineAfter, type Deadline } from '../domain/deadline.js';
+import type { FailedStep, MessageContext, OutgoingMessage } from '../messages/outgoing.js';
 import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type ResultDecision } from '../domain/tick.js';
 import {
   recipientKey,
@@ -146,7 +148,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - clock().getTime()));
     try {
       deps.observer?.evaluationStarted?.(alert.id, execution.scheduledAt, clock());
-      return await evaluate(alert, execution, controller.signal, deadline, Date.now() + Math.max(0, deadline - clock().getTime()));
+      return await evaluate(alert, execution, controller.signal, deadline, deadlineAfter(execution.startedAt, alert.workingTimeoutS * 1000));
     } finally {
       clearTimeout(timer);
     }
@@ -157,7 +159,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     execution: Execution,
     signal: AbortSignal,
     deadline: number,
-    deadlineMs: number,
+    workingDeadline: Deadline,
   ): Promise<ExecutionSummary> {
     const queryStart = Date.now();
     let result: QueryResult;
@@ -200,7 +202,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
             null,
           );
         }
-        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal, deadlineMs);
+        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal, workingDeadline);
         return finish(
           alert,
           execution,
@@ -210,7 +212,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         );
       }
       case 'send': {
-        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal, deadlineMs);
+        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal, workingDeadline);
         const fold = foldDeliveries(sent.deliveries);
         // The execution records content that could not be made, next to how delivery went.
         const reason = [fold.reason, ...sent.content.notes].filter((r) => r !== null).join('; ') || null;
@@ -249,47 +251,53 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   async function sendAll(
     alert: Alert,
     execution: Execution,
-    kind: MessageKind,
+    kind: 'firing' | 'report' | 'resolved',
     value: string | null,
     result: QueryResult,
     signal: AbortSignal,
-    deadlineMs: number,
+    deadline: Deadline,
   ): Promise<{ deliveries: DeliveryRecord[]; deliveryMs: number; content: RenderedContent }> {
     // Files are made once for every recipient, before anything is sent: a recovery carries none.
     const content =
-      (kind === 'firing' || kind === 'report') && deps.content !== undefined
+      kind !== 'resolved' && deps.content !== undefined
         ? await deps.content.render(alert, result, signal)
         : { attachments: [], notes: [], captureMs: null };
     const started = Date.now();
     // Past this mark a crash leaves the tick UNKNOWN instead of re-sending it blindly.
     await stored('mark the send', recordDeadline(alert, execution), () => store.markSending(execution.id, clock()));
-    const evaluatedAt = clock();
-    const deliveries = await Promise.all(
-      alert.recipients.map((recipient) =>
-        deliverOne(
-          recipient,
-          {
-            ...blankMessage(alert, execution, kind, evaluatedAt),
-            value,
-            result,
-            attachments: content.attachments,
-            contentNotes: content.notes,
-            threadRef: alert.threads[recipientKey(recipient)] ?? null,
-            deadlineMs,
-          },
-          signal,
-        ),
-      ),
-    );
+    const context = messageContext(alert, execution, clock());
+    const shown = { result, attachments: content.attachments, contentNotes: content.notes };
+    const messageFor = (recipient: Recipient): OutgoingMessage => {
+      const threadRef = alert.threads[recipientKey(recipient)] ?? null;
+      switch (kind) {
+        case 'report':
+          return { ...context, ...shown, kind: 'report' };
+        case 'resolved':
+          return { ...context, kind: 'resolved', value, threadRef };
+        case 'firing':
+          // While an incident lasts, a recipient that has its first message gets a reply in its thread.
+          return threadRef === null ? { ...context, ...shown, kind: 'firing', value } : { ...context, ...shown, kind: 'repeat', value, threadRef };
+      }
+    };
+    const deliveries = await Promise.all(alert.recipients.map((recipient) => deliverOne(recipient, messageFor(recipient), signal, deadline)));
     return { deliveries, deliveryMs: Date.now() - started, content };
   }
 
-  async function deliverOne(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryRecord> {
+  async function deliverOne(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal, deadline?: Deadline): Promise<DeliveryRecord> {
     const key = recipientKey(recipient);
     try {
-      const outcome = await deps.delivery.send(recipient, message, signal);
+      const outcome = await deps.delivery.send(recipient, message, signal, deadline);
       return outcome.ok
-        ? { recipient: key, ok: true, unknown: false, error: null, ref: outcome.ref, note: outcome.note, fallback: outcome.fallback ?? null }
+        ? {
+            recipient: key,
+            ok: true,
+            unknown: false,
+            error: null,
+            ref: outcome.ref,
+            note: outcome.note,
+            fallback: outcome.fallback ?? null,
+            ...(outcome.picture ? { picture: outcome.picture } : {}),
+          }
         : { recipient: key, ok: false, unknown: outcome.unknown, error: outcome.error, ref: null, note: null };
     } catch (err) {
       // A delivery must not throw; if one does, the outcome is unknown and never re-sent.
@@ -380,12 +388,11 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     failedStep: FailedStep | null,
   ): Promise<boolean> {
     const signal = AbortSignal.timeout(30_000);
-    const message: OutgoingMessage = {
-      ...blankMessage(alert, execution, kind, clock()),
-      error,
-      failedStep,
-      lastGoodRunAt: kind === 'error_notice' ? await lastGoodRun(alert.id) : null,
-    };
+    const context = messageContext(alert, execution, clock());
+    const message: OutgoingMessage =
+      kind === 'error_notice'
+        ? { ...context, kind, error, failedStep, lastGoodRunAt: await lastGoodRun(alert.id) }
+        : { ...context, kind, error };
     const results = await Promise.all(
       alert.owners.map(async (owner) => {
         const address = deps.ownerEmail ? await deps.ownerEmail(owner, signal) : null;
@@ -412,21 +419,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   return { runTick, claim, runClaimed };
 }
 
-/** An outgoing message with no content yet; callers fill in what their kind needs. */
-function blankMessage(alert: Alert, execution: Execution, kind: MessageKind, evaluatedAt: Date): OutgoingMessage {
-  return {
-    kind,
-    alert,
-    executionId: execution.id,
-    scheduledAt: execution.scheduledAt,
-    evaluatedAt,
-    value: null,
-    result: null,
-    attachments: [],
-    contentNotes: [],
-    error: null,
-    failedStep: null,
-    lastGoodRunAt: null,
-    threadRef: null,
-  };
+/** What every message of this execution names: the alert, the execution, its tick and when it ran. */
+function messageContext(alert: Alert, execution: Execution, evaluatedAt: Date): MessageContext {
+  return { alert, executionId: execution.id, scheduledAt: execution.scheduledAt, evaluatedAt };
 }

@@ -5,8 +5,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Actor, AlertService } from '../services/alert-service.js';
 import { describeSlackError, slackErrorCode } from './app.js';
-import { truncate } from './blocks/limits.js';
-import { escapeMrkdwn } from './blocks/mrkdwn.js';
+import { truncate } from '../messages/slack/limits.js';
+import { escapeMrkdwn } from '../messages/slack/mrkdwn.js';
 import { REQUIRED_BOT_SCOPES } from './scopes.js';
 
 /** Optional checks from other parts of Lookout: null means fine, a string says what is wrong. */

@@ -142,10 +142,10 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect(await store.getAlert(spec.id)).toEqual(asCreated(spec));
 
         const chart = await store.createAlert(
-          newAlertFixture({ content: { kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false }, condition: { op: 'rows exist' } }),
+          newAlertFixture({ content: { kind: 'chart', chart: 'bar', csv: false, native: true, bom: false, keepFormulas: false }, condition: { op: 'rows exist' } }),
         );
         expect(await store.getAlert(chart.id)).toMatchObject({
-          content: { kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false },
+          content: { kind: 'chart', chart: 'bar', csv: false, native: true, bom: false, keepFormulas: false },
           condition: { op: 'rows exist' },
         });
       });

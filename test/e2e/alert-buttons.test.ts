@@ -4,7 +4,7 @@
 // chat.postMessage is waited out and posted exactly once.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert } from '../../src/domain/types.js';
-import { ACTION } from '../../src/slack/ids.js';
+import { ACTION } from '../../src/messages/slack/ids.js';
 import type { SimMessage } from '../support/slack-simulator/index.js';
 import { ALERTS, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
 

@@ -3,7 +3,7 @@
 // handling commands again after Slack drops its socket.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert } from '../../src/domain/types.js';
-import { ACTION, CALLBACK } from '../../src/slack/ids.js';
+import { ACTION, CALLBACK } from '../../src/messages/slack/ids.js';
 import { ADMIN, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
 import { dataSourceConfig } from '../../src/config.js';
 

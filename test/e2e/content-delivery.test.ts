@@ -67,7 +67,7 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
 describe('content and delivery', () => {
   it('a chart report with CSV: Slack message + PNG + CSV, and the same by email', async () => {
     const alert = await report('지역별 주문', {
-      content: { kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false },
+      content: { kind: 'chart', chart: 'bar', csv: true, native: false, bom: true, keepFormulas: false },
       recipients: [{ kind: 'slack_channel', id: ALERTS }, { kind: 'email', address: 'ops@example.com' }],
     });
     await e2e.lookout.service.runNow({ userId: ALICE }, alert.id);

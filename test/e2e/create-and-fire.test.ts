@@ -2,7 +2,7 @@
 // the alert, and at its next minute the delivery posts it to the channel with its buttons.
 // Also the modal's Test query. Waits for one real minute boundary (≤ ~70 s).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ACTION, BLOCK, CALLBACK } from '../../src/slack/ids.js';
+import { ACTION, BLOCK, CALLBACK } from '../../src/messages/slack/ids.js';
 import { ALERTS, ALICE, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
 
 let e2e: E2e;

@@ -1,7 +1,7 @@
 // Submitting the alert modal with something wrong: the ack carries `response_action: errors`
 // on the block that holds the mistake, the modal stays open, and nothing is stored.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BLOCK } from '../../src/slack/ids.js';
+import { BLOCK } from '../../src/messages/slack/ids.js';
 import { ALICE, BOBS, firingAlert, QUIET, startE2e, type AlertFields, type E2e } from './support/e2e.js';
 
 let e2e: E2e;

@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/logger.js';
 import { startLookout } from '../../src/lookout.js';
 import { createTestClock } from '../support/clock.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
-import { everyMinuteAlert } from '../support/alert-inputs.js';
+import { everyMinuteAlert } from '../support/fixtures.js';
 
 const T0 = '2026-12-01T10:00:20Z';
 let db: TempDatabase;

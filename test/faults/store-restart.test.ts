@@ -15,7 +15,7 @@ import { createRecordingDelivery, type RecordingDelivery } from '../../src/deliv
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
-import { everyMinuteAlert } from '../support/alert-inputs.js';
+import { everyMinuteAlert } from '../support/fixtures.js';
 
 const ALERTS = 20;
 

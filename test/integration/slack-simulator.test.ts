@@ -187,6 +187,45 @@ describe('slack simulator with the real Bolt app and WebClient', () => {
       await expect(web.chat.update({ channel: ALERTS, ts: '1.000001', text: 'x' }).catch(errorCode)).resolves.toBe('message_not_found');
     });
 
+    it("takes Slack's own chart and table blocks within their limits, and answers invalid_blocks past them", async () => {
+      const line = (over: Record<string, unknown> = {}) => ({
+        type: 'data_visualization',
+        title: 'Orders',
+        chart: {
+          type: 'line',
+          series: [{ name: 'orders', data: [{ label: 'Mon', value: 3 }, { label: 'Tue', value: 5 }] }],
+          axis_config: { categories: ['Mon', 'Tue'] },
+          ...over,
+        },
+      });
+      const table = (rows: number, cells = 2) => ({ type: 'table', rows: Array.from({ length: rows }, (_, r) => Array.from({ length: cells }, (_, c) => ({ type: 'raw_text', text: `${r}.${c}` }))) });
+      const post = (blocks: unknown[]) => web.chat.postMessage({ channel: ALERTS, text: 'chart', blocks: blocks as never }).then(() => 'ok', errorCode);
+      await expect(post([line(), table(100, 20)])).resolves.toBe('ok');
+      await expect(post([line({ type: 'pie', segments: [{ label: 'a', value: 1 }] })])).resolves.toBe('ok');
+      const tooMany = Array.from({ length: 7 }, (_, i) => ({ name: `s${i}`, data: [{ label: 'Mon', value: i }] }));
+      const offAxis = [{ name: 'x', data: [{ label: 'Sun', value: 1 }] }];
+      const longLabel = [{ name: 'x'.repeat(21), data: [{ label: 'Mon', value: 1 }] }];
+      const twentyOne = [{ name: 'x', data: Array.from({ length: 21 }, () => ({ label: 'Mon', value: 1 })) }];
+      for (const bad of [
+        [{ ...line(), title: 't'.repeat(51) }],
+        [line({ series: tooMany })],
+        [line({ series: offAxis })],
+        [line({ series: longLabel })],
+        [line({ series: twentyOne })],
+        [line({ type: 'pie', segments: [{ label: 'a', value: 0 }] })],
+        [line(), line(), line()],
+        [table(101)],
+        [table(2, 21)],
+        [table(2), table(2)],
+        [{ type: 'table', rows: [[{ type: 'raw_text', text: '' }]] }],
+      ]) {
+        await expect(post(bad)).resolves.toBe('invalid_blocks');
+      }
+      sim.workspace.nativeBlocks = false;
+      await expect(post([table(2)])).resolves.toBe('invalid_blocks');
+      sim.workspace.nativeBlocks = true;
+    });
+
     it('refuses a channel the bot is not in with not_in_channel, and unknown ones with channel_not_found', async () => {
       const refusal = await web.chat.postMessage({ channel: QUIET, text: 'hello' }).catch((e: unknown) => e);
       expect(refusal).toBeInstanceOf(Error);

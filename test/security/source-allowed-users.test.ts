@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dataSourceConfig } from '../../src/config.js';
 import type { Alert } from '../../src/domain/types.js';
-import { ACTION, BLOCK } from '../../src/slack/ids.js';
+import { ACTION, BLOCK } from '../../src/messages/slack/ids.js';
 import { ALERTS, ALICE, BOB, BOBS, blocksText, firingAlert, modalValues, startE2e, type E2e } from '../e2e/support/e2e.js';
 
 const YEARLY = { preset: 'custom' as const, cron: '0 9 1 1 *' };

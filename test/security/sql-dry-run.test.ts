@@ -4,7 +4,7 @@
 // nothing is saved; a dry run that only runs out of time saves with a warning.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dataSourceConfig } from '../../src/config.js';
-import { BLOCK } from '../../src/slack/ids.js';
+import { BLOCK } from '../../src/messages/slack/ids.js';
 import { ALICE, firingAlert, startE2e, type E2e } from '../e2e/support/e2e.js';
 
 const YEARLY = { preset: 'custom' as const, cron: '0 9 1 1 *' };

@@ -3,11 +3,12 @@
 // refused at save, and one stored before renders as its own escaped text; broadcast words,
 // mentions and links from the data are inert in Slack, and HTML is escaped in email.
 import { describe, expect, it } from '@jest/globals';
-import { renderMessageTemplate, templateProblem } from '../../src/content/message-template.js';
-import { buildEmail } from '../../src/delivery/email/email-message.js';
+import { renderMessageTemplate, templateProblem } from '../../src/messages/template.js';
 import { validateAlertInput } from '../../src/services/alert-input.js';
-import { buildAlertMessage } from '../../src/slack/blocks/alert-message.js';
-import { makeAlert, makeMessage } from '../unit/slack/support.js';
+import { composeMessage } from '../../src/messages/compose.js';
+import { renderEmail } from '../../src/messages/email/render.js';
+import { renderSlack } from '../../src/messages/slack/render.js';
+import { makeAlert, makeMessage } from '../support/fixtures.js';
 
 const HOSTILE = '<!channel> <http://evil.example|your bank> <@U0CEO> <!subteam^S0ALL> @here <b>bold</b>';
 const result = { columns: ['note'], rows: [[HOSTILE]], truncated: false };
@@ -59,14 +60,14 @@ describe('templates that would switch escaping off', () => {
 describe('values from the data', () => {
   it('cannot ping, mention or disguise a link in a Slack message, through the template or the table', () => {
     const alert = makeAlert({ messageTemplate: 'Now {{value}}: {{#rows}}{{note}} {{/rows}}' });
-    const message = buildAlertMessage(makeMessage('firing', { alert, value: HOSTILE, result }), {});
+    const message = renderSlack(composeMessage(makeMessage('firing', { alert, value: HOSTILE, result })), { surface: 'message' }).message;
     expectInert(JSON.stringify(message.blocks));
     expectInert(message.text);
   });
 
   it('stay text in email: the HTML part has no tags of theirs', () => {
     const alert = makeAlert({ messageTemplate: 'Now {{value}}' });
-    const email = buildEmail(makeMessage('firing', { alert, value: HOSTILE, result }));
+    const email = renderEmail(composeMessage(makeMessage('firing', { alert, value: HOSTILE, result })), { attachments: [], executionId: 'e1' });
     expect(email.html).not.toContain('<b>bold</b>');
     expect(email.html).toContain('&lt;b&gt;bold&lt;/b&gt;');
   });

@@ -4,7 +4,7 @@
 // anyone else it reads exactly like an alert that does not exist (DESIGN.md, "Access").
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert } from '../../src/domain/types.js';
-import { ACTION } from '../../src/slack/ids.js';
+import { ACTION } from '../../src/messages/slack/ids.js';
 import type { SimMessage } from '../support/slack-simulator/index.js';
 import { ADMIN, ALERTS, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from '../e2e/support/e2e.js';
 

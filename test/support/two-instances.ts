@@ -12,7 +12,7 @@ import { makeConfig, type Config, dataSourceConfig } from '../../src/config.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
-import { everyMinuteAlert } from './alert-inputs.js';
+import { everyMinuteAlert } from './fixtures.js';
 
 export interface FreshStore {
   store: Config['store'];

@@ -9,8 +9,10 @@ import nodemailer from 'nodemailer';
 import { ConfigError } from '../../errors.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import type { Delivery, DeliveryOutcome, OutgoingMessage } from '../port.js';
-import { buildEmail, type EmailContent } from './email-message.js';
+import { composeMessage } from '../../messages/compose.js';
+import { renderEmail, type EmailContent } from '../../messages/email/render.js';
+import { showsContent, threadOf, type OutgoingMessage } from '../../messages/outgoing.js';
+import type { Delivery, DeliveryOutcome } from '../port.js';
 
 export interface EmailTimeouts {
   /** Milliseconds to open the TCP connection. */
@@ -71,7 +73,8 @@ export function createEmailDelivery(options: EmailDeliveryOptions): EmailDeliver
 
     let email: EmailContent;
     try {
-      email = buildEmail(message);
+      // Only content messages carry files: a notice or a recovery never does.
+      email = renderEmail(composeMessage(message), { attachments: showsContent(message) ? message.attachments : [], executionId: message.executionId });
     } catch (err) {
       logger.error({ err }, 'could not build the email');
       return { ok: false, unknown: false, error: 'Lookout could not build the email (a bug); the Lookout log has the details' };
@@ -82,7 +85,8 @@ export function createEmailDelivery(options: EmailDeliveryOptions): EmailDeliver
     contentStarts.set(messageId, () => {
       contentStarted = true;
     });
-    const thread = message.threadRef !== null && MESSAGE_ID.test(message.threadRef) ? message.threadRef : undefined;
+    const ref = threadOf(message);
+    const thread = ref !== null && MESSAGE_ID.test(ref) ? ref : undefined;
     try {
       const info = await transport.sendMail({
         from: options.from,

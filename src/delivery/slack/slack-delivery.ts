@@ -2,16 +2,22 @@
 // (conversations.open first, its channel id cached). The first firing message's "<channel>:<ts>"
 // is the ref the runner keeps per recipient: repeats and the recovery reply in its thread, and
 // that first message is rewritten (chat.update) to show where the alert stands now.
-// Firing and report messages carry their files (slack-files.ts) right after the post, in the
-// same channel and thread; a file that fails is a note, since the message itself went out.
+// What a message says comes from src/messages (composed once, drawn as Block Kit there); here it
+// is only posted. Slack's own chart and table blocks go when the data fit; if Slack refuses them
+// (invalid_blocks: nothing was posted) the same message goes again with the PNG and a text table.
+// Content messages carry their files (slack-files.ts) right after the post, in the same channel
+// and thread; a file that fails is a note, since the message itself went out.
 // Build the client with createDeliveryWebClient() (web-client.ts): retries are done here.
 import type { WebClient } from '@slack/web-api';
 import type { Attachment } from '../../content/port.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
-import { buildAlertMessage, buildFiringMessageUpdate } from '../../slack/blocks/alert-message.js';
-import type { SlackMessage } from '../../slack/blocks/limits.js';
-import type { Delivery, DeliveryOutcome, OutgoingMessage } from '../port.js';
+import { composeMessage } from '../../messages/compose.js';
+import { firingStatusDoc } from '../../messages/firing-status.js';
+import { showsContent, threadOf, type OutgoingMessage } from '../../messages/outgoing.js';
+import type { SlackMessage } from '../../messages/slack/limits.js';
+import { renderSlack, type RenderedSlack } from '../../messages/slack/render.js';
+import type { Delivery, DeliveryOutcome } from '../port.js';
 import { callSlack, type CallResult } from './slack-call.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
 
@@ -50,6 +56,12 @@ interface PostTarget {
   message: OutgoingMessage;
 }
 
+/** What was posted and how its picture was shown. */
+interface Posted {
+  ref: SlackMessageRef | null;
+  picture: RenderedSlack['picture'];
+}
+
 /** Slack message metadata: finds a post again after an ambiguous failure (execution + kind). */
 const METADATA_EVENT = 'lookout_alert';
 /** Posts again after a failure Slack answered, when the look-up shows the message is not there. */
@@ -69,9 +81,9 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     if (recipient.kind === 'email') {
       return { ok: false, unknown: false, error: 'the Slack delivery cannot send to an email address' };
     }
-    let content: SlackMessage;
+    let content: RenderedSlack;
     try {
-      content = buildAlertMessage(message, { now: clock() });
+      content = renderSlack(composeMessage(message), { surface: 'message', native: true, now: clock() });
     } catch (err) {
       logger.error({ err }, 'could not build the Slack message');
       return { ok: false, unknown: false, error: 'Lookout could not build the Slack message (a bug); the Lookout log has the details' };
@@ -88,46 +100,75 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   async function deliver(
     recipient: Exclude<Recipient, { kind: 'email' }>,
     message: OutgoingMessage,
-    content: SlackMessage,
+    content: RenderedSlack,
     signal: AbortSignal,
     logger: Logger,
   ): Promise<DeliveryOutcome> {
     const thread = threadFor(recipient, message, logger);
-    if (thread !== null && (message.kind === 'firing' || message.kind === 'resolved')) {
+    if (thread !== null) {
       // A repeat or the recovery: reply in the first message's thread, then rewrite that message.
-      const posted = await post({ recipient, channel: thread.channel, threadTs: thread.ts, content, message }, signal, logger);
+      const posted = await postShown({ recipient, channel: thread.channel, threadTs: thread.ts, content: content.message, message }, content, signal, logger);
       if (!posted.ok) return failed(posted.failure);
-      const filesNote = await attach(message, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
-      const updated = buildFiringMessageUpdate(message.alert, message.kind, message.value, message.evaluatedAt);
-      const updateNote = await update(thread, updated, signal, logger);
-      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote) };
+      const filesNote = await attach(message, posted.value.picture, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
+      const state = message.kind === 'resolved' ? 'resolved' : 'firing';
+      const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
+      const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt), { surface: 'message', now: clock() });
+      const updateNote = await update(thread, status.message, signal, logger);
+      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote), ...pictureOf(posted.value) };
     }
 
     const channel = await conversationFor(recipient, signal, logger);
     if (!channel.ok) return failed(channel.failure);
-    const posted = await post({ recipient, channel: channel.value, threadTs: undefined, content, message }, signal, logger);
+    const posted = await postShown({ recipient, channel: channel.value, threadTs: undefined, content: content.message, message }, content, signal, logger);
     if (!posted.ok) return failed(posted.failure);
     // A top-level message's files go top-level too, right under it.
-    const note = await attach(message, { channel: posted.value?.channel ?? channel.value }, signal, logger);
-    return { ok: true, ref: posted.value === null ? null : formatMessageRef(posted.value), note };
+    const note = await attach(message, posted.value.picture, { channel: posted.value.ref?.channel ?? channel.value }, signal, logger);
+    return { ok: true, ref: posted.value.ref === null ? null : formatMessageRef(posted.value.ref), note, ...pictureOf(posted.value) };
   }
 
-  /** Uploads a firing or report message's files; notices and recoveries never carry any. */
-  async function attach(message: OutgoingMessage, to: FileDestination, signal: AbortSignal, logger: Logger): Promise<string | null> {
-    if ((message.kind !== 'firing' && message.kind !== 'report') || message.attachments.length === 0) return null;
-    const uploaded = await uploadAttachments({ client, token: options.token, logger }, message.attachments, to, signal);
+  /**
+   * Posts the message with Slack's own chart and table blocks; if Slack refuses them
+   * (invalid_blocks: an older workspace or client rollout; nothing was posted), posts it again
+   * drawn without them, so the PNG and a text table go instead.
+   */
+  async function postShown(target: PostTarget, content: RenderedSlack, signal: AbortSignal, logger: Logger): Promise<CallResult<Posted>> {
+    const first = await post(target, signal, logger);
+    if (first.ok) return { ok: true, value: { ref: first.value, picture: content.picture } };
+    if (first.failure.code !== 'invalid_blocks' || !hasNativeBlocks(content.message)) return first;
+    logger.warn({ picture: content.picture }, "Slack refused its own chart or table block; posting with the picture and a text table");
+    const plain = renderSlack(composeMessage(target.message), { surface: 'message', native: false, now: clock() });
+    const second = await post({ ...target, content: plain.message }, signal, logger);
+    return second.ok ? { ok: true, value: { ref: second.value, picture: plain.picture } } : second;
+  }
+
+  /**
+   * Uploads a content message's files (notices and recoveries carry none); a chart Slack drew
+   * itself is not uploaded again as a picture.
+   */
+  async function attach(
+    message: OutgoingMessage,
+    picture: RenderedSlack['picture'],
+    to: FileDestination,
+    signal: AbortSignal,
+    logger: Logger,
+  ): Promise<string | null> {
+    if (!showsContent(message)) return null;
+    const files = picture === 'native' ? message.attachments.filter((a) => a.kind !== 'image') : message.attachments;
+    if (files.length === 0) return null;
+    const uploaded = await uploadAttachments({ client, token: options.token, logger }, files, to, signal);
     if (uploaded.ok) return null;
-    logger.warn({ files: message.attachments.length }, 'the message went out but its files did not');
-    return `${describeFiles(message.attachments, message.alert.content.kind)} could not be uploaded: ${uploaded.error}`;
+    logger.warn({ files: files.length }, 'the message went out but its files did not');
+    return `${describeFiles(files, message.alert.content.kind)} could not be uploaded: ${uploaded.error}`;
   }
 
   /** The first firing message to thread under, when the ref is usable for this recipient. */
   function threadFor(recipient: Recipient, message: OutgoingMessage, logger: Logger): SlackMessageRef | null {
-    if (message.threadRef === null || (message.kind !== 'firing' && message.kind !== 'resolved')) return null;
-    const thread = parseMessageRef(message.threadRef);
+    const ref = threadOf(message);
+    if (ref === null) return null;
+    const thread = parseMessageRef(ref);
     // A channel's thread must be in that channel; a person's is in their DM, whose id the ref holds.
     if (thread === null || (recipient.kind === 'slack_channel' && thread.channel !== recipient.id)) {
-      logger.warn({ threadRef: message.threadRef }, 'thread reference does not fit the recipient; posting at top level');
+      logger.warn({ threadRef: ref }, 'thread reference does not fit the recipient; posting at top level');
       return null;
     }
     return thread;
@@ -259,6 +300,15 @@ function describeFiles(files: readonly Attachment[], contentKind: string): strin
 function joinNotes(...notes: (string | null)[]): string | null {
   const present = notes.filter((n): n is string => n !== null);
   return present.length === 0 ? null : present.join('; ');
+}
+
+/** The outcome's `picture`, only when the message had one. */
+function pictureOf(posted: Posted): { picture?: 'native' | 'image' } {
+  return posted.picture === null ? {} : { picture: posted.picture };
+}
+
+function hasNativeBlocks(content: SlackMessage): boolean {
+  return content.blocks.some((b) => b.type === 'data_visualization' || b.type === 'table');
 }
 
 function failed(failure: { unknown: boolean; error: string }): DeliveryOutcome {

@@ -7,9 +7,9 @@ import type { WebClient } from '@slack/web-api';
 import { LookoutError } from '../../errors.js';
 import type { Actor } from '../../services/alert-service.js';
 import { describeSlackError, type HandlerDeps } from '../app.js';
-import type { SlackMessage } from '../blocks/limits.js';
+import type { SlackMessage } from '../../messages/slack/limits.js';
 import { problemText } from '../commands/problem-text.js';
-import { alertIdFromBlockId } from '../ids.js';
+import { alertIdFromBlockId } from '../../messages/slack/ids.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 

@@ -2,7 +2,7 @@
 // alert modal (re-render, test query).
 import type { App } from '@slack/bolt';
 import type { HandlerDeps } from '../app.js';
-import { ACTION } from '../ids.js';
+import { ACTION } from '../../messages/slack/ids.js';
 import { create } from './create.js';
 import { edit } from './edit.js';
 import { history } from './history.js';

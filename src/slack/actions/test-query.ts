@@ -1,6 +1,6 @@
 // The modal's Test query: run the SQL once (read-only) and show what came back, or the
 // database's message, in the modal.
-import type { TestQueryResult } from '../../services/alert-service.js';
+import type { TestQueryResult } from '../../messages/test-query-result.js';
 import type { HandlerDeps } from '../app.js';
 import { conditionFromModalValues } from '../blocks/alert-modal.js';
 import { problemText } from '../commands/problem-text.js';

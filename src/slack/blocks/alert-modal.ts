@@ -5,14 +5,14 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { OPERATORS, type ChartType } from '../../domain/types.js';
 import { LIMITS } from '../../services/alert-input.js';
-import type { TestQueryResult } from '../../services/alert-service.js';
-import { ACTION, BLOCK, CALLBACK } from '../ids.js';
-import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from './kit.js';
-import { SLACK_LIMITS } from './limits.js';
+import { renderSection } from '../../messages/slack/render.js';
+import { testQueryDoc, type TestQueryResult } from '../../messages/test-query-result.js';
+import { ACTION, BLOCK, CALLBACK } from '../../messages/slack/ids.js';
+import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from '../../messages/slack/kit.js';
+import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { scheduleBlocks, schedulePreviewBlock } from './modal-schedule.js';
 import { CONTENT_OPTION_BLOCK, type ContentKind, type ModalValues } from './modal-values.js';
-import { bold, escapeMrkdwn } from './mrkdwn.js';
-import { testResultBlocks } from './test-result.js';
+import { bold, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 
 export * from './modal-values.js';
 export * from './read-modal-values.js';
@@ -47,7 +47,7 @@ const CONTENT_LABELS: Record<ContentKind, string> = {
   chart: 'Chart of the result',
   screenshot: 'Screenshot of a URL',
 };
-const CHART_LABELS: Record<ChartType, string> = { line: 'Line', bar: 'Bar', table: 'Table' };
+const CHART_LABELS: Record<ChartType, string> = { line: 'Line', bar: 'Bar', area: 'Area', pie: 'Pie', table: 'Table' };
 /** Scales offered; the service takes any number in range, which an edit keeps (see scaleSelect). */
 const SCALES: readonly string[] = ['1', '2'];
 const OPERATOR_LABELS: Record<string, string> = {
@@ -94,7 +94,7 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       ? [context([`⚠️ This SQL is ${v.sql.length} characters; Slack's input holds ${SQL_INPUT_MAX}, so only the start is shown and saving here would cut it.`], BLOCK.sqlTooLong)]
       : []),
     actions(BLOCK.testActions, [button('Test query', ACTION.testQuery, 'test')]),
-    ...testResultBlocks(modal.testResult ?? null),
+    ...(modal.testResult ? [renderSection(testQueryDoc(modal.testResult), BLOCK.testResult)] : []),
     ...(isAlert ? conditionBlocks(v) : []),
     header('Schedule'),
     ...scheduleBlocks(v, modal.userTimezone),
@@ -218,6 +218,15 @@ function contentBlocks(v: ModalValues): KnownBlock[] {
   if (v.contentKind === 'chart') {
     const charts = (Object.keys(CHART_LABELS) as ChartType[]).map((c) => option(CHART_LABELS[c], c));
     blocks.push(input(BLOCK.contentChart, 'Chart', staticSelect(ACTION.value, charts, v.chart, 'Chart type')));
+    blocks.push(
+      checkbox(
+        CONTENT_OPTION_BLOCK.native,
+        'In Slack',
+        "Slack's own chart when the data fit",
+        v.chartNative,
+        'Up to 6 series of 20 points (a pie: 6 slices). Otherwise, and in email, the chart goes as a picture.',
+      ),
+    );
   }
   if (v.contentKind === 'screenshot') {
     const text = (blockId: string, label: string, value: string, extra: { optional?: boolean; hint?: string; placeholder?: string; max?: number }) =>

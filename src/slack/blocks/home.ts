@@ -4,12 +4,12 @@
 import type { HomeView, KnownBlock } from '@slack/types';
 import { describeSchedule } from '../../domain/schedule.js';
 import type { Alert } from '../../domain/types.js';
-import { ACTION, BLOCK } from '../ids.js';
-import { alertActions } from './alert-actions.js';
-import { alertStatus, when } from './alert-status.js';
-import { actions, button, context, divider, header, section } from './kit.js';
-import { SLACK_LIMITS } from './limits.js';
-import { bold, code, escapeMrkdwn } from './mrkdwn.js';
+import { ACTION, BLOCK } from '../../messages/slack/ids.js';
+import { alertActions } from '../../messages/slack/alert-actions.js';
+import { alertStatus, when } from '../../messages/alert-status.js';
+import { actions, button, context, divider, header, section } from '../../messages/slack/kit.js';
+import { SLACK_LIMITS } from '../../messages/slack/limits.js';
+import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 
 export interface HomeInput {
   alerts: Alert[];

@@ -3,11 +3,12 @@
 // dispatches an action so the handler can re-render the preview as the person types.
 import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { describeSchedule, nextRuns, PRESET_MINUTE_STEPS, validateSchedule } from '../../domain/schedule.js';
-import { ACTION, BLOCK } from '../ids.js';
-import { context, initialText, input, option, plain, staticSelect } from './kit.js';
-import { SLACK_LIMITS } from './limits.js';
+import { ACTION, BLOCK } from '../../messages/slack/ids.js';
+import { context, initialText, input, option, plain, staticSelect } from '../../messages/slack/kit.js';
+import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { effectiveTimezone, scheduleFromModalValues, type ModalValues, type SchedulePresetKind } from './modal-values.js';
-import { escapeMrkdwn, formatInZone } from './mrkdwn.js';
+import { escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
+import { formatInZone } from '../../messages/time.js';
 import { timezoneChoices } from './timezones.js';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

@@ -17,19 +17,19 @@ import {
   type Schedule,
 } from '../../domain/types.js';
 import type { AlertInput } from '../../services/alert-input.js';
-import { BLOCK } from '../ids.js';
+import { BLOCK } from '../../messages/slack/ids.js';
 
 export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
 export const SCHEDULE_PRESET_KINDS: readonly SchedulePresetKind[] = ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'];
 export type ContentKind = 'none' | 'csv' | 'chart' | 'screenshot';
 export const CONTENT_KINDS: readonly ContentKind[] = ['none', 'csv', 'chart', 'screenshot'];
-export const CHART_TYPES: readonly ChartType[] = ['line', 'bar', 'table'];
 
 /** block_ids of the content options (ids.ts routes their field errors to them). */
 export const CONTENT_OPTION_BLOCK = {
   csv: BLOCK.contentCsv,
   bom: BLOCK.contentBom,
   keepFormulas: BLOCK.contentKeepFormulas,
+  native: BLOCK.contentNative,
   scale: BLOCK.contentScale,
   fullPage: BLOCK.contentFullPage,
   waitFor: BLOCK.contentWaitFor,
@@ -69,6 +69,8 @@ export interface ModalValues {
   contentKind: ContentKind;
   /** chart content only. */
   chart: ChartType;
+  /** chart content only: Slack's own chart when the data fit. */
+  chartNative: boolean;
   /** chart and screenshot content: attach the result as CSV too. */
   attachCsv: boolean;
   /** Any content but none: the CSV starts with a byte order mark. */
@@ -132,6 +134,7 @@ export function defaultModalValues(userId: string, userTimezone: string): ModalV
     logRetentionDays: String(DEFAULTS.logRetentionDays),
     contentKind: 'none',
     chart: FALLBACK.chart,
+    chartNative: true,
     attachCsv: false,
     csvBom: false,
     csvKeepFormulas: false,
@@ -173,6 +176,7 @@ export function alertToModalValues(alert: Alert): ModalValues {
     logRetentionDays: String(alert.logRetentionDays),
     contentKind: content.kind,
     chart: content.kind === 'chart' ? content.chart : base.chart,
+    chartNative: content.kind === 'chart' ? content.native : base.chartNative,
     attachCsv: content.kind === 'chart' || content.kind === 'screenshot' ? content.csv : base.attachCsv,
     csvBom: content.kind === 'none' ? base.csvBom : content.bom,
     csvKeepFormulas: content.kind === 'none' ? base.csvKeepFormulas : content.keepFormulas,
@@ -314,7 +318,7 @@ function contentInput(values: ModalValues): Record<string, unknown> {
     case 'csv':
       return { kind: 'csv', bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
     case 'chart':
-      return { kind: 'chart', chart: values.chart, csv: values.attachCsv, bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
+      return { kind: 'chart', chart: values.chart, native: values.chartNative, csv: values.attachCsv, bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
     case 'screenshot':
       return {
         kind: 'screenshot',

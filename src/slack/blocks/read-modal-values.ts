@@ -2,9 +2,9 @@
 // re-render and on submit. Blocks the current type, preset or content kind hides are absent.
 import type { ViewOutput } from '@slack/bolt';
 import { PRESET_MINUTE_STEPS } from '../../domain/schedule.js';
-import type { AlertType } from '../../domain/types.js';
-import { ACTION, BLOCK } from '../ids.js';
-import { CHART_TYPES, CONTENT_KINDS, CONTENT_OPTION_BLOCK, defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
+import { ACTION, BLOCK } from '../../messages/slack/ids.js';
+import { CHART_TYPES, type AlertType } from '../../domain/types.js';
+import { CONTENT_KINDS, CONTENT_OPTION_BLOCK, defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
 
 /** `view.state.values` of a view_submission or block_actions payload. */
 export type ViewStateValues = ViewOutput['state']['values'];
@@ -47,6 +47,7 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     logRetentionDays: text(BLOCK.logRetentionDays, ''),
     contentKind: oneOf(CONTENT_KINDS, selected(BLOCK.contentKind, ACTION.contentChanged), d.contentKind),
     chart: oneOf(CHART_TYPES, selected(BLOCK.contentChart), FALLBACK.chart),
+    chartNative: checked(CONTENT_OPTION_BLOCK.native, d.chartNative),
     attachCsv: checked(CONTENT_OPTION_BLOCK.csv, d.attachCsv),
     csvBom: checked(CONTENT_OPTION_BLOCK.bom, d.csvBom),
     csvKeepFormulas: checked(CONTENT_OPTION_BLOCK.keepFormulas, d.csvKeepFormulas),

@@ -1,7 +1,7 @@
 // Timezones the modal offers in its select. A static select holds at most 100 options and
 // external selects need an options endpoint, so: a curated list, the person's own zone and the
 // alert's zone first, and an "other timezone" text field for anything else.
-import { SLACK_LIMITS } from './limits.js';
+import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 
 export const COMMON_TIMEZONES: readonly string[] = [
   'UTC',

@@ -4,9 +4,10 @@
 import type { Alert } from '../../domain/types.js';
 import type { Actor } from '../../services/alert-service.js';
 import type { HandlerDeps } from '../app.js';
-import { when } from '../blocks/alert-status.js';
-import { code, escapeMrkdwn, formatInZone } from '../blocks/mrkdwn.js';
-import { commandRef } from './parse-alert-command.js';
+import { when } from '../../messages/alert-status.js';
+import { code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
+import { formatInZone } from '../../messages/time.js';
+import { commandRef } from '../../messages/sentences.js';
 
 export type AlertChange =
   | { kind: 'pause' | 'resume' | 'unsnooze' | 'delete' | 'run' }

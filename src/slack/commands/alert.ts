@@ -2,7 +2,7 @@
 // subcommand and answer ephemerally through response_url. Any failure ends in a message.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { HandlerDeps } from '../app.js';
-import type { SlackMessage } from '../blocks/limits.js';
+import type { SlackMessage } from '../../messages/slack/limits.js';
 import { buildHelp, buildUsageError } from '../blocks/lists.js';
 import { applyAlertChange, type AlertChange } from './alert-changes.js';
 import type { CommandContext } from './command-context.js';

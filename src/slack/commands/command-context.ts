@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../services/alert-service.js';
 import type { HandlerDeps } from '../app.js';
-import type { SlackMessage } from '../blocks/limits.js';
+import type { SlackMessage } from '../../messages/slack/limits.js';
 
 export interface CommandContext {
   deps: HandlerDeps;

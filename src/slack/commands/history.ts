@@ -1,8 +1,9 @@
 // `/alert history <ref>`: the alert's recent runs in the reader's timezone.
-import { buildHistory } from '../blocks/lists.js';
+import { historyDoc } from '../../messages/history.js';
+import { renderSlack } from '../../messages/slack/render.js';
 import type { CommandContext } from './command-context.js';
 
 export async function historyCommand(ctx: CommandContext, ref: string): Promise<void> {
   const [{ alert, executions }, timezone] = await Promise.all([ctx.deps.service.history(ctx.actor, ref), ctx.timezone()]);
-  await ctx.reply(buildHistory(alert, executions, timezone));
+  await ctx.reply(renderSlack(historyDoc(alert, executions, timezone), { surface: 'message' }).message);
 }

@@ -45,12 +45,6 @@ export function parseDuration(text: string): number | null {
   return ms > 0 && Number.isSafeInteger(ms) ? ms : null;
 }
 
-/** How to name an alert in a command: its name, quoted when needed, or its id when quoting cannot work. */
-export function commandRef(alert: { id: string; name: string }): string {
-  if (/["“”]/.test(alert.name) || alert.name.trim() !== alert.name || alert.name === '') return alert.id;
-  return /\s/.test(alert.name) ? `"${alert.name}"` : alert.name;
-}
-
 export function parseAlertCommand(text: string): AlertCommand {
   // Slack escapes &, < and > in command text even with should_escape off.
   const input = unescapeSlack(text).trim();

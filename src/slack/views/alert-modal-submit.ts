@@ -10,8 +10,10 @@ import { asLookoutError, ConflictError, ValidationError } from '../../errors.js'
 import type { Actor, SavedAlert } from '../../services/alert-service.js';
 import { describeSlackError, type HandlerDeps } from '../app.js';
 import { modalValuesToAlertInput, parseModalMetadata, readModalValues, type ModalValues } from '../blocks/alert-modal.js';
-import { escapeMrkdwn, formatInZone } from '../blocks/mrkdwn.js';
-import { BLOCK, fieldErrorsToBlockErrors } from '../ids.js';
+import { escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
+import { formatInZone } from '../../messages/time.js';
+import { BLOCK } from '../../messages/slack/ids.js';
+import { fieldErrorsToBlockErrors } from '../field-errors.js';
 import { quoted } from '../commands/alert-changes.js';
 import { problemText } from '../commands/problem-text.js';
 

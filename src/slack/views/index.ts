@@ -1,7 +1,7 @@
 // Modal submissions.
 import type { App } from '@slack/bolt';
 import type { HandlerDeps } from '../app.js';
-import { CALLBACK } from '../ids.js';
+import { CALLBACK } from '../../messages/slack/ids.js';
 import { alertModalSubmit } from './alert-modal-submit.js';
 
 export function register(app: App, deps: HandlerDeps): void {

@@ -2,7 +2,8 @@
 // data sources this person may use, the schedule's next runs). Used to open, re-render after
 // a switch, and show a test query's result.
 import type { ModalView } from '@slack/types';
-import type { Actor, TestQueryResult } from '../../services/alert-service.js';
+import type { TestQueryResult } from '../../messages/test-query-result.js';
+import type { Actor } from '../../services/alert-service.js';
 import type { HandlerDeps } from '../app.js';
 import { buildAlertModal, scheduleFromModalValues, type ModalValues } from '../blocks/alert-modal.js';
 

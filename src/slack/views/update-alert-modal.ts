@@ -3,7 +3,8 @@
 // render stands and this one is dropped).
 import type { ViewOutput } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Actor, TestQueryResult } from '../../services/alert-service.js';
+import type { TestQueryResult } from '../../messages/test-query-result.js';
+import type { Actor } from '../../services/alert-service.js';
 import { describeSlackError, type HandlerDeps } from '../app.js';
 import { parseModalMetadata, readModalValues, type ModalValues } from '../blocks/alert-modal.js';
 import { renderAlertModal } from './render-alert-modal.js';

@@ -10,7 +10,7 @@ import { makeConfig, type Config, type DataSourceConfig, dataSourceConfig } from
 import type { Alert } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import { startLookout, type Lookout } from '../../../src/lookout.js';
-import { ACTION, BLOCK } from '../../../src/slack/ids.js';
+import { ACTION, BLOCK } from '../../../src/messages/slack/ids.js';
 import { createTempDatabase, type TempDatabase } from '../../support/postgres.js';
 import { startSlackSimulator, type Json, type SimMessage, type SimpleValues, type SlackSimulator, type SlackView } from '../../support/slack-simulator/index.js';
 

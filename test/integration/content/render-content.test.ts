@@ -5,7 +5,7 @@ import { createChartRenderer } from '../../../src/capture/chart.js';
 import { createContentRenderer, slug } from '../../../src/content/render-content.js';
 import type { Alert, Cell, Content, QueryResult } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
-import { makeAlert } from '../../unit/slack/support.js';
+import { makeAlert } from '../../support/fixtures.js';
 
 const renderer = createContentRenderer({ screenshotter: null, charts: createChartRenderer(), csvMaxRows: 100, logger: silentLogger() });
 const live = (): AbortSignal => new AbortController().signal;
@@ -38,7 +38,7 @@ const screenshot: Content = {
 
 describe('content renderer', () => {
   it('makes a chart PNG and a CSV for a chart alert that wants both', async () => {
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false }), sales, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: true, native: true, bom: true, keepFormulas: false }), sales, live());
     expect(out.notes).toEqual([]);
     expect(out.captureMs).toEqual(expect.any(Number));
     expect(out.attachments.map((a) => [a.kind, a.mimeType, a.filename, a.title])).toEqual([
@@ -52,7 +52,7 @@ describe('content renderer', () => {
   });
 
   it('makes only the chart when the alert does not want the CSV', async () => {
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'table', csv: false, bom: false, keepFormulas: false }), sales, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'table', csv: false, native: true, bom: false, keepFormulas: false }), sales, live());
     expect(out.attachments.map((a) => [a.kind, a.title])).toEqual([['image', '지역별 매출 — table']]);
   });
 
@@ -73,7 +73,7 @@ describe('content renderer', () => {
 
   it("turns the chart renderer's refusal into a note and keeps the CSV", async () => {
     const names = result(['a', 'b'], [['x', 'y']]);
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, bom: false, keepFormulas: false }), names, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, native: true, bom: false, keepFormulas: false }), names, live());
     expect(out.attachments.map((a) => a.kind)).toEqual(['csv']);
     expect(out.notes).toEqual([
       'The chart is missing: a line chart needs at least one numeric column after the first (x) column; the result has: a, b.',
@@ -81,7 +81,7 @@ describe('content renderer', () => {
   });
 
   it('says when the query hit the row cap', async () => {
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, bom: false, keepFormulas: false }), { ...sales, truncated: true }, live());
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'line', csv: true, native: true, bom: false, keepFormulas: false }), { ...sales, truncated: true }, live());
     expect(out.attachments).toHaveLength(2);
     expect(out.notes).toEqual(["The query returned more rows than the data source's row cap; the CSV and chart show the first 3."]);
   });
@@ -97,7 +97,7 @@ describe('content renderer', () => {
   it('makes no chart once the working timeout has run out', async () => {
     const controller = new AbortController();
     controller.abort();
-    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false }), sales, controller.signal);
+    const out = await renderer.render(alert({ kind: 'chart', chart: 'bar', csv: false, native: true, bom: false, keepFormulas: false }), sales, controller.signal);
     expect(out.attachments).toEqual([]);
     expect(out.notes).toEqual(['The chart is missing: the working timeout ran out first.']);
   });

@@ -6,9 +6,9 @@ import { createServer, type Socket } from 'node:net';
 import { PNG } from 'pngjs';
 import type { Attachment } from '../../../src/content/port.js';
 import { createEmailDelivery, type EmailDelivery, type EmailTimeouts } from '../../../src/delivery/email/email-delivery.js';
-import type { MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
+import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { silentLogger } from '../../../src/logger.js';
-import { makeAlert } from '../../unit/slack/support.js';
+import { makeAlert, makeMessage } from '../../support/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
 
 const T0 = new Date('2026-11-25T00:00:00Z');
@@ -16,23 +16,16 @@ const FROM = 'Lookout <lookout@example.com>';
 const OPS = { kind: 'email', address: 'ops@example.com' } as const;
 const signal = (): AbortSignal => AbortSignal.timeout(20_000);
 
-function message(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return {
-    kind,
+function message(kind: MessageKind, overrides: Record<string, unknown> = {}): OutgoingMessage {
+  return makeMessage(kind, {
     alert: makeAlert({ name: '지역별 주문 stalled', condition: { op: '<', threshold: 1 } }),
     executionId: 'exec-1',
     scheduledAt: T0,
     evaluatedAt: T0,
     value: '0',
     result: { columns: ['지역', '주문'], rows: [['서울', 3]], truncated: false },
-    attachments: [],
-    contentNotes: [],
-    error: null,
-    failedStep: null,
-    lastGoodRunAt: null,
-    threadRef: null,
     ...overrides,
-  };
+  } as never);
 }
 
 function pngBytes(): Buffer {
@@ -79,7 +72,7 @@ describe('email delivery', () => {
     const mail = (await sink.waitForMessages(before + 1, 10_000))[before];
 
     expect(outcome.ok && outcome.ref).toBe(mail?.messageId);
-    expect(mail?.subject).toBe('[Lookout] 🔴 지역별 주문 stalled is firing: 0');
+    expect(mail?.subject).toBe('[Lookout] 🔴 지역별 주문 stalled is firing: 0 (value < 1)');
     expect(JSON.stringify(mail?.to)).toContain('ops@example.com');
     const inline = mail?.attachments.find((a) => a.contentType === 'image/png');
     expect(inline?.contentDisposition).toBe('inline');

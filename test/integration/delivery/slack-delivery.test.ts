@@ -4,7 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
-import type { Delivery, DeliveryOutcome, MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
+import type { Delivery, DeliveryOutcome } from '../../../src/delivery/port.js';
+import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
+import { makeMessage } from '../../support/fixtures.js';
 import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
 import { createDeliveryWebClient } from '../../../src/delivery/slack/web-client.js';
 import type { Alert, Recipient } from '../../../src/domain/types.js';
@@ -55,23 +57,21 @@ function makeAlert(overrides: Partial<Alert> = {}): Alert {
   };
 }
 
-function outgoing(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  return {
-    kind,
+function outgoing(kind: MessageKind, overrides: Record<string, unknown> = {}): OutgoingMessage {
+  // A firing message sent into an incident's thread is a repeat.
+  const actual = kind === 'firing' && typeof overrides.threadRef === 'string' ? 'repeat' : kind;
+  return makeMessage(actual, {
     alert: makeAlert(kind === 'report' ? { type: 'report', condition: null, name: 'Daily orders' } : {}),
     executionId: `exec-${kind}`,
     scheduledAt: T0,
     evaluatedAt: new Date(T0.getTime() + 2000),
     value: kind === 'report' || kind === 'error_notice' ? null : '42',
-    result: null,
-    attachments: [],
-    contentNotes: [],
-    error: kind === 'error_notice' ? 'relation "orders" does not exist' : null,
+    result: { columns: [], rows: [], truncated: false },
+    error: 'relation "orders" does not exist',
     failedStep: kind === 'error_notice' ? 'query' : null,
-    lastGoodRunAt: null,
     threadRef: null,
     ...overrides,
-  };
+  } as never);
 }
 
 const channel = (id: string): Recipient => ({ kind: 'slack_channel', id });

@@ -5,14 +5,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PNG } from 'pngjs';
 import type { Attachment } from '../../../src/content/port.js';
-import type { DeliveryOutcome, MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
+import type { DeliveryOutcome } from '../../../src/delivery/port.js';
+import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
 import { createSlackDirectory } from '../../../src/delivery/slack/slack-directory.js';
 import { UPLOAD_LIMITS } from '../../../src/delivery/slack/slack-files.js';
 import { createDeliveryWebClient } from '../../../src/delivery/slack/web-client.js';
 import type { Alert, Recipient } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
-import { makeAlert as baseAlert } from '../../unit/slack/support.js';
+import { makeAlert, makeMessage } from '../../support/fixtures.js';
 import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../support/slack-simulator/index.js';
 
 const ALERTS = 'C0ALERTS1';
@@ -37,8 +38,8 @@ const ATTACHMENTS: Attachment[] = [
 ];
 
 /** The shared fixture, as a Korean chart report owned by Alice posting to #alerts. */
-function makeAlert(overrides: Partial<Alert> = {}): Alert {
-  return baseAlert({
+function koreanReport(overrides: Partial<Alert> = {}): Alert {
+  return makeAlert({
     id: '7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
     name: '지역별 주문',
     description: 'Orders per region',
@@ -47,7 +48,7 @@ function makeAlert(overrides: Partial<Alert> = {}): Alert {
     sql: 'SELECT region, orders FROM sales',
     condition: null,
     schedule: { cron: '0 9 * * *', timezone: 'Asia/Seoul' },
-    content: { kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false },
+    content: { kind: 'chart', chart: 'bar', csv: true, native: false, bom: true, keepFormulas: false },
     recipients: [channel],
     nextRunAt: T0,
     createdBy: ALICE,
@@ -59,10 +60,11 @@ function makeAlert(overrides: Partial<Alert> = {}): Alert {
   });
 }
 
-function outgoing(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): OutgoingMessage {
-  const alert = kind === 'report' ? makeAlert() : makeAlert({ type: 'alert', condition: { op: '>', threshold: 100 } });
-  return {
-    kind,
+function outgoing(kind: MessageKind, overrides: Record<string, unknown> = {}): OutgoingMessage {
+  const alert = kind === 'report' ? koreanReport() : koreanReport({ type: 'alert', condition: { op: '>', threshold: 100 } });
+  // A firing message sent into an incident's thread is a repeat.
+  const actual = kind === 'firing' && typeof overrides.threadRef === 'string' ? 'repeat' : kind;
+  return makeMessage(actual, {
     alert,
     executionId: `exec-${kind}`,
     scheduledAt: T0,
@@ -70,13 +72,11 @@ function outgoing(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}): 
     value: kind === 'firing' ? '120' : null,
     result: { columns: ['지역', '주문'], rows: [['서울', 120], ['부산', 80]], truncated: false },
     attachments: ATTACHMENTS,
-    contentNotes: [],
-    error: kind === 'error_notice' || kind === 'fallback_notice' ? 'something failed' : null,
+    error: 'something failed',
     failedStep: kind === 'error_notice' ? 'query' : null,
-    lastGoodRunAt: null,
     threadRef: null,
     ...overrides,
-  };
+  } as never);
 }
 
 function okRef(outcome: DeliveryOutcome): { channel: string; ts: string } {

@@ -82,6 +82,8 @@ export class Workspace {
   readonly bot: SimUser & { bot_id: string };
   /** The bot token's scopes; the X-OAuth-Scopes header and scope checks read it on each call. */
   scopes: string[];
+  /** Whether Slack's own chart and table blocks are taken; false plays a workspace without them (invalid_blocks). */
+  nativeBlocks = true;
   readonly users = new Map<string, SimUser>();
   readonly channels = new Map<string, SimChannel>();
   private readonly ids: Ids;

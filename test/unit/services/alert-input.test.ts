@@ -37,8 +37,8 @@ describe('validateAlertInput content', () => {
     expect(contentOf({ kind: 'none', csv: true, bom: true, keepFormulas: false })).toEqual({ kind: 'none' });
     expect(contentOf({ kind: 'csv' })).toEqual({ kind: 'csv', bom: false, keepFormulas: false });
     expect(contentOf({ kind: 'csv', bom: true, keepFormulas: false })).toEqual({ kind: 'csv', bom: true, keepFormulas: false });
-    expect(contentOf({ kind: 'chart' })).toEqual({ kind: 'chart', chart: 'line', csv: false, bom: false, keepFormulas: false });
-    expect(contentOf({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false })).toEqual({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false });
+    expect(contentOf({ kind: 'chart' })).toEqual({ kind: 'chart', chart: 'line', csv: false, native: true, bom: false, keepFormulas: false });
+    expect(contentOf({ kind: 'chart', chart: 'bar', csv: true, bom: true, keepFormulas: false, native: false })).toEqual({ kind: 'chart', chart: 'bar', csv: true, native: false, bom: true, keepFormulas: false });
     expect(contentOf(SHOT)).toEqual({
       kind: 'screenshot',
       url: 'https://dashboards.example.com/d/sales',

@@ -29,7 +29,7 @@ export const chatMethods: MethodTable = {
     scope: 'chat:write',
     handler(ctx) {
       const channel = postableChannel(ctx, optionalString(ctx.args, 'channel'));
-      checkMessage(ctx.args);
+      checkMessage(ctx.args, { nativeBlocks: ctx.workspace.nativeBlocks });
       const message = ctx.records.addMessage({
         channel: channel.id,
         ts: ctx.ids.ts(),
@@ -60,7 +60,7 @@ export const chatMethods: MethodTable = {
       const next = { ...ctx.args };
       // An update may leave text out and keep the blocks' fallback: only check what is sent.
       if (next.text === undefined && next.blocks === undefined && next.attachments === undefined) throw new SlackApiError('no_text');
-      if (next.text !== undefined || next.blocks !== undefined) checkMessage({ text: next.text ?? message.text, blocks: next.blocks, attachments: next.attachments });
+      if (next.text !== undefined || next.blocks !== undefined) checkMessage({ text: next.text ?? message.text, blocks: next.blocks, attachments: next.attachments }, { nativeBlocks: ctx.workspace.nativeBlocks });
       ctx.records.updateMessage(message, {
         text: optionalString(ctx.args, 'text'),
         blocks: optionalArray(ctx.args, 'blocks', 'invalid_blocks_format'),
@@ -89,7 +89,7 @@ export const chatMethods: MethodTable = {
       const userId = requireString(ctx.args, 'user', 'user_not_found');
       if (!ctx.workspace.user(userId)) throw new SlackApiError('user_not_found');
       if (!channel.members.has(userId)) throw new SlackApiError('user_not_in_channel');
-      checkMessage(ctx.args);
+      checkMessage(ctx.args, { nativeBlocks: ctx.workspace.nativeBlocks });
       const message_ts = ctx.ids.ts();
       ctx.records.addEphemeral({
         channel: channel.id,

@@ -13,9 +13,11 @@ import {
   type ModalValues,
 } from '../../../../src/slack/blocks/alert-modal.js';
 import { conditionFromModalValues, CONTENT_OPTION_BLOCK, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
-import { SLACK_LIMITS } from '../../../../src/slack/blocks/limits.js';
-import { ACTION, BLOCK, CALLBACK, fieldErrorsToBlockErrors } from '../../../../src/slack/ids.js';
-import { makeAlert, NOW, texts, viewStateFor, walk } from '../support.js';
+import { SLACK_LIMITS } from '../../../../src/messages/slack/limits.js';
+import { ACTION, BLOCK, CALLBACK } from '../../../../src/messages/slack/ids.js';
+import { fieldErrorsToBlockErrors } from '../../../../src/slack/field-errors.js';
+import { makeAlert, NOW } from '../../../support/fixtures.js';
+import { texts, viewStateFor, walk } from '../../../support/slack-blocks.js';
 
 const CONTEXT = { dataSources: ['sample'], allowedHosts: ['dashboards.example.com'], actor: 'UACTOR1' };
 
@@ -61,7 +63,7 @@ const CASES: [string, Alert][] = [
   ['alert, daily, no content', makeAlert()],
   ['alert, every 5 minutes, CSV', makeAlert({ schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, content: { kind: 'csv', bom: false, keepFormulas: false }, condition: { op: '>=', threshold: 2.5 } })],
   ['alert, every minute, rows exist', makeAlert({ schedule: { cron: '* * * * *', timezone: 'Europe/Berlin' }, condition: { op: 'rows exist' } })],
-  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar', csv: false, bom: false, keepFormulas: false }, condition: { op: 'not null' } })],
+  ['alert, hourly, bar chart', makeAlert({ schedule: { cron: '15 * * * *', timezone: 'America/New_York' }, content: { kind: 'chart', chart: 'bar', csv: false, native: true, bom: false, keepFormulas: false }, condition: { op: 'not null' } })],
   [
     'report, weekly, screenshot',
     makeAlert({
@@ -80,7 +82,7 @@ const CASES: [string, Alert][] = [
       type: 'report',
       condition: null,
       schedule: { cron: '0 9 * * 1-5', timezone: 'Asia/Almaty' },
-      content: { kind: 'chart', chart: 'table', csv: true, bom: true, keepFormulas: false },
+      content: { kind: 'chart', chart: 'table', csv: true, native: true, bom: true, keepFormulas: false },
       recipients: [{ kind: 'slack_user', id: 'U0ANA' }, { kind: 'email', address: 'ana@example.com' }, { kind: 'email', address: 'ops@example.com' }],
       owners: ['UOWNER1', 'UOWNER2'],
       gracePeriodS: 0,
@@ -229,7 +231,7 @@ describe('buildAlertModal shape', () => {
     for (const id of [CONTENT_OPTION_BLOCK.fullPage, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom]) {
       expect({ id, element: inputBlock(view, id)?.element }).toMatchObject({ id, element: { type: 'checkboxes', initial_options: [{ value: 'on' }] } });
     }
-    const plain = render(alertToModalValues(makeAlert({ content: { kind: 'chart', chart: 'line', csv: false, bom: false, keepFormulas: false } })));
+    const plain = render(alertToModalValues(makeAlert({ content: { kind: 'chart', chart: 'line', csv: false, native: true, bom: false, keepFormulas: false } })));
     expect(inputBlock(plain, CONTENT_OPTION_BLOCK.csv)?.element).not.toHaveProperty('initial_options');
     expect(inputBlock(plain, CONTENT_OPTION_BLOCK.bom)?.element).not.toHaveProperty('initial_options');
   });
@@ -412,11 +414,11 @@ describe('fieldErrorsToBlockErrors', () => {
   });
 
   it('names the input blocks after the service keys, one to one', () => {
-    const keys = SERVICE_KEYS.filter((k) => k !== 'content.chart');
+    const keys = SERVICE_KEYS.filter((k) => k !== 'content.chart' && k !== 'content.native');
     // (screenshot content shows every content option, so each error lands on its own block)
     const mapped = fieldErrorsToBlockErrors(Object.fromEntries(keys.map((k) => [k, `bad ${k}`])), { type: 'alert', schedulePreset: 'custom', contentKind: 'screenshot' });
     expect(mapped).toEqual(Object.fromEntries(keys.map((k) => [k === 'recipients' ? BLOCK.recipientChannels : k, `bad ${k}`])));
-    expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'chart' })).toEqual({ [BLOCK.contentChart]: 'x' });
+    expect(fieldErrorsToBlockErrors({ 'content.chart': 'x', 'content.native': 'y' }, { contentKind: 'chart' })).toEqual({ [BLOCK.contentChart]: 'x', [BLOCK.contentNative]: 'y' });
     // A chart error while the screenshot fields are shown goes to the content select.
     expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'screenshot' })).toEqual({ [BLOCK.contentKind]: 'x' });
   });

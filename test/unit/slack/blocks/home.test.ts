@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildHome } from '../../../../src/slack/blocks/home.js';
-import { SLACK_LIMITS } from '../../../../src/slack/blocks/limits.js';
-import { ACTION, alertIdFromBlockId, BLOCK } from '../../../../src/slack/ids.js';
-import { makeAlert, NOW, texts, walk } from '../support.js';
+import { SLACK_LIMITS } from '../../../../src/messages/slack/limits.js';
+import { ACTION, alertIdFromBlockId, BLOCK } from '../../../../src/messages/slack/ids.js';
+import { makeAlert, NOW } from '../../../support/fixtures.js';
+import { texts, walk } from '../../../support/slack-blocks.js';
 
 const manyAlerts = (n: number) => Array.from({ length: n }, (_, i) => makeAlert({ id: `id-${i}`, name: `Alert ${i}` }));
 

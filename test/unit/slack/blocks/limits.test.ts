@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { KnownBlock } from '@slack/types';
-import { header, section } from '../../../../src/slack/blocks/kit.js';
-import { blocksSize, fitMessageBlocks, SLACK_LIMITS, truncate, truncateMrkdwn } from '../../../../src/slack/blocks/limits.js';
-import { bold, channel, code, codeBlock, escapeMrkdwn, formatInZone, link, user } from '../../../../src/slack/blocks/mrkdwn.js';
-import { resultTable } from '../../../../src/slack/blocks/table.js';
+import { header, section } from '../../../../src/messages/slack/kit.js';
+import { blocksSize, fitMessageBlocks, SLACK_LIMITS, truncate, truncateMrkdwn } from '../../../../src/messages/slack/limits.js';
+import { bold, channel, code, codeBlock, escapeMrkdwn, link, user } from '../../../../src/messages/slack/mrkdwn.js';
+import { formatInZone } from '../../../../src/messages/time.js';
 import { COMMON_TIMEZONES } from '../../../../src/slack/blocks/timezones.js';
 import { IANAZone } from 'luxon';
 
@@ -118,28 +118,6 @@ describe('fitMessageBlocks', () => {
   it('leaves a small message as it is', () => {
     const blocks = [header('Title'), section('hello'), actions];
     expect(fitMessageBlocks(blocks)).toEqual(blocks);
-  });
-});
-
-describe('resultTable', () => {
-  it('is null when there is nothing to show', () => {
-    expect(resultTable([], [])).toBeNull();
-    expect(resultTable(['a'], [])).toBeNull();
-  });
-
-  it('aligns columns, shows NULL and escapes', () => {
-    const table = resultTable(['id', 'name'], [[1, '<b>'], [22, null]]);
-    expect(table?.mrkdwn).toBe('```\nid | name\n---+-----\n1  | &lt;b&gt;\n22 | NULL\n```');
-  });
-
-  it('fits any data into its budget', () => {
-    const columns = Array.from({ length: 30 }, (_, i) => `column_${i}_${'x'.repeat(50)}`);
-    const rows = Array.from({ length: 500 }, () => columns.map(() => '&'.repeat(500)));
-    const table = resultTable(columns, rows, { maxChars: 3000 });
-    expect(table).not.toBeNull();
-    expect(table!.mrkdwn.length).toBeLessThanOrEqual(3000);
-    expect(table!.shownRows).toBeLessThanOrEqual(10);
-    expect(table!.mrkdwn.endsWith('```')).toBe(true);
   });
 });
 

@@ -13,6 +13,15 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(BROADCAST, '@\u200b$1');
 }
 
+/**
+ * Text shown as typed (plain_text, a table's raw_text cells) that still must not read as a
+ * mention or a link if a client ever parsed it: a zero-width space after each `<`, and the
+ * broadcast words broken up. What people read is unchanged.
+ */
+export function inertPlain(text: string): string {
+  return text.replace(/</g, '<\u200b').replace(BROADCAST, '@\u200b$1');
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }

@@ -1,10 +1,8 @@
 // Slack mrkdwn is not Markdown (SLACK-NOTES.md, "Formatting"): only &, < and > are escaped in
-// text we did not write; links, mentions and code have their own syntax. Times are shown in a
-// named zone because alerts run in their own timezone, not the reader's.
-import { DateTime } from 'luxon';
-import { escapeMrkdwn } from '../../content/escape.js';
+// text we did not write; links, mentions and code have their own syntax.
+import { escapeMrkdwn } from '../escape.js';
 
-export { escapeMrkdwn } from '../../content/escape.js';
+export { escapeMrkdwn } from '../escape.js';
 
 /** `<url|text>` for http(s) and mailto URLs; anything else is shown as escaped text, not linked. */
 export function link(url: string, text?: string): string {
@@ -46,23 +44,4 @@ export function codeBlock(text: string): string {
 export function bold(text: string): string {
   const inner = escapeMrkdwn(text).replace(/\*/g, '∗').trim();
   return inner === '' ? '' : `*${inner}*`;
-}
-
-/**
- * A time in a named zone: "2026-11-24 19:00 EST" where the zone has a letter abbreviation,
- * "2026-11-25 09:00 (Asia/Seoul)" where it would only be "GMT+9"; `long` adds the weekday:
- * "Wed 25 Nov 2026 09:00 (Asia/Seoul)". An unknown zone falls back to UTC, saying so.
- */
-export function formatInZone(date: Date, timezone: string, style: 'short' | 'long' = 'short'): string {
-  let dt = DateTime.fromJSDate(date, { zone: timezone }).setLocale('en-US');
-  let zone = timezone;
-  if (!dt.isValid) {
-    dt = DateTime.fromJSDate(date, { zone: 'UTC' }).setLocale('en-US');
-    zone = 'UTC';
-  }
-  if (!dt.isValid) return 'an invalid date';
-  const when = dt.toFormat(style === 'long' ? 'ccc d LLL yyyy HH:mm' : 'yyyy-MM-dd HH:mm');
-  const abbreviation = dt.offsetNameShort ?? '';
-  if (zone === 'UTC' || zone === 'Etc/UTC') return `${when} UTC`;
-  return /^[A-Z]{2,5}$/.test(abbreviation) && style === 'short' ? `${when} ${abbreviation}` : `${when} (${zone})`;
 }

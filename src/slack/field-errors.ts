@@ -1,103 +1,6 @@
-// Every callback_id, action_id and block_id Lookout's Slack surfaces use, shared by the pure
-// builders (src/slack/blocks) and the Bolt registrations, so a renamed id cannot drift apart.
-//
-// The modal's input blocks are named after the service's field-error keys (`schedule.cron`,
-// `content.url`, …): a ValidationError's fieldErrors become `response_action: 'errors'` through
-// fieldErrorsToBlockErrors() below.
-
-export const CALLBACK = {
-  /** The create/edit modal (view_submission). */
-  alertModal: 'lookout_alert_modal',
-} as const;
-
-export const ACTION = {
-  /** Every modal input that does not re-render the modal; read from view.state.values. */
-  value: 'value',
-  /** Alert/report switch: re-render (condition fields come and go). */
-  typeChanged: 'alert_type_changed',
-  /** Schedule preset switch: re-render with the fields that preset needs. */
-  schedulePresetChanged: 'schedule_preset_changed',
-  /** Any schedule field or timezone: re-render the next-runs preview. */
-  scheduleChanged: 'schedule_changed',
-  /** Content kind switch: re-render (chart type, screenshot fields). */
-  contentChanged: 'content_changed',
-  testQuery: 'test_query',
-  /** Buttons on messages and Home; each button's value is the alert id. */
-  runNow: 'alert_run_now',
-  snooze1h: 'alert_snooze_1h',
-  snooze1d: 'alert_snooze_1d',
-  /** A datetimepicker (no `value`): the alert id is in the block_id, see alertIdFromBlockId(). */
-  snoozeUntil: 'alert_snooze_until',
-  pause: 'alert_pause',
-  resume: 'alert_resume',
-  history: 'alert_history',
-  edit: 'alert_edit',
-  /** Home's "New alert" button: open the modal in create mode. */
-  create: 'alert_create',
-} as const;
-
-export const BLOCK = {
-  // Modal inputs: block_id = the service's field-error key.
-  name: 'name',
-  description: 'description',
-  owners: 'owners',
-  type: 'type',
-  dataSource: 'dataSource',
-  sql: 'sql',
-  conditionOp: 'condition.op',
-  conditionThreshold: 'condition.threshold',
-  schedulePreset: 'schedule.preset',
-  scheduleEveryMinutes: 'schedule.everyMinutes',
-  scheduleMinute: 'schedule.minute',
-  scheduleTime: 'schedule.time',
-  scheduleWeekday: 'schedule.weekday',
-  scheduleCron: 'schedule.cron',
-  scheduleTimezone: 'schedule.timezone',
-  scheduleTimezoneOther: 'schedule.timezoneOther',
-  gracePeriodS: 'gracePeriodS',
-  workingTimeoutS: 'workingTimeoutS',
-  logRetentionDays: 'logRetentionDays',
-  contentKind: 'content.kind',
-  contentChart: 'content.chart',
-  contentUrl: 'content.url',
-  contentLinkUrl: 'content.linkUrl',
-  contentWidth: 'content.width',
-  contentHeight: 'content.height',
-  contentSelector: 'content.selector',
-  contentCsv: 'content.csv',
-  contentBom: 'content.bom',
-  contentKeepFormulas: 'content.keepFormulas',
-  contentScale: 'content.scale',
-  contentFullPage: 'content.fullPage',
-  contentWaitFor: 'content.waitFor',
-  contentWaitForGone: 'content.waitForGone',
-  messageTemplate: 'messageTemplate',
-  recipientChannels: 'recipients.channels',
-  recipientUsers: 'recipients.users',
-  recipientEmails: 'recipients.emails',
-  emailFallback: 'emailFallback',
-  notifyOnRecovery: 'notifyOnRecovery',
-  // Modal, not inputs.
-  schedulePreview: 'schedule_preview',
-  sqlTooLong: 'sql_too_long',
-  testActions: 'test_query_actions',
-  testResult: 'test_query_result',
-  /** Home's "New alert" button row. */
-  homeCreate: 'home_create',
-  /** Prefix of a message's or Home's per-alert actions block: `alert_actions:<alertId>`. */
-  alertActions: 'alert_actions',
-} as const;
-
-/** block_id of the actions block of one alert (unique per alert, so Home can hold many). */
-export function alertActionsBlockId(alertId: string): string {
-  return `${BLOCK.alertActions}:${alertId}`;
-}
-
-/** The alert id of an actions block (for the datetimepicker, which carries no value), or null. */
-export function alertIdFromBlockId(blockId: string): string | null {
-  const prefix = `${BLOCK.alertActions}:`;
-  return blockId.startsWith(prefix) && blockId.length > prefix.length ? blockId.slice(prefix.length) : null;
-}
+// A ValidationError's field keys onto the modal's blocks (response_action: errors): each key to the
+// block that shows it, or to the nearest block the modal shows for the person's current choices.
+import { BLOCK } from '../messages/slack/ids.js';
 
 /** What the modal shows, when it matters for where an error goes (ModalValues fits). */
 export interface ErrorRouting {
@@ -138,6 +41,7 @@ const DIRECT: Record<string, string> = {
   'content.csv': BLOCK.contentCsv,
   'content.bom': BLOCK.contentBom,
   'content.keepFormulas': BLOCK.contentKeepFormulas,
+  'content.native': BLOCK.contentNative,
   'content.scale': BLOCK.contentScale,
   'content.fullPage': BLOCK.contentFullPage,
   'content.waitFor': BLOCK.contentWaitFor,
@@ -162,6 +66,7 @@ const CONDITIONAL: Record<string, { when: (s: ErrorRouting) => boolean | undefin
   [BLOCK.scheduleWeekday]: { when: (s) => isOr(s.schedulePreset, 'weekly'), instead: BLOCK.schedulePreset },
   [BLOCK.scheduleCron]: { when: (s) => isOr(s.schedulePreset, 'custom'), instead: BLOCK.schedulePreset },
   [BLOCK.contentChart]: { when: (s) => isOr(s.contentKind, 'chart'), instead: BLOCK.contentKind },
+  [BLOCK.contentNative]: { when: (s) => isOr(s.contentKind, 'chart'), instead: BLOCK.contentKind },
   [BLOCK.contentUrl]: { when: (s) => isOr(s.contentKind, 'screenshot'), instead: BLOCK.contentKind },
   [BLOCK.contentLinkUrl]: { when: (s) => isOr(s.contentKind, 'screenshot'), instead: BLOCK.contentKind },
   [BLOCK.contentWidth]: { when: (s) => isOr(s.contentKind, 'screenshot'), instead: BLOCK.contentKind },

@@ -2,7 +2,7 @@
 // the alert id; the snooze-until datetimepicker carries none, so the block_id holds the id too.
 import type { ActionsBlock, ActionsBlockElement } from '@slack/types';
 import type { Alert } from '../../domain/types.js';
-import { ACTION, alertActionsBlockId } from '../ids.js';
+import { ACTION, alertActionsBlockId } from './ids.js';
 import { actions, button, plain } from './kit.js';
 
 export type AlertButton = 'runNow' | 'snooze1h' | 'snooze1d' | 'snoozeUntil' | 'pauseOrResume' | 'history' | 'edit';

@@ -1,7 +1,7 @@
 // An alert's standing in a few words, shared by Home and `/alert list`: paused, snoozed,
 // firing, or how its last run went. Times in the reader's timezone.
-import type { Alert, ExecutionState } from '../../domain/types.js';
-import { formatInZone } from './mrkdwn.js';
+import type { Alert, ExecutionState } from '../domain/types.js';
+import { formatInZone } from './time.js';
 
 const STATE_WORDS: Record<ExecutionState, string> = {
   WORKING: '⏳ running',

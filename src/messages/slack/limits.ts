@@ -2,6 +2,7 @@
 // every builder uses to stay inside them. Slack refuses a whole message or view that breaks any
 // one of these, so builders cut and summarise instead of hoping.
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import type { NativeChart } from '../native-chart.js';
 
 export const SLACK_LIMITS = {
   messageBlocks: 50,
@@ -37,13 +38,21 @@ export const SLACK_LIMITS = {
   messageBlocksChars: 12_000,
   /** The notification text; Slack truncates past 40k, and people read far less. */
   messageText: 3000,
+  /** table block (one per message): rows with the header, cells per row, column_settings. */
+  tableRows: 100,
+  tableColumns: 20,
+  /** Characters of a table cell Lookout shows; the CSV has the rest. */
+  tableCellChars: 200,
 } as const;
+
+/** Block Kit blocks, and Slack's chart block that @slack/types does not know yet. */
+export type SlackBlock = KnownBlock | NativeChart;
 
 /** A message for chat.postMessage / chat.update / respond. */
 export interface SlackMessage {
   /** The notification and accessibility fallback: plain words, mrkdwn-escaped. */
   text: string;
-  blocks: KnownBlock[];
+  blocks: SlackBlock[];
 }
 
 const ELLIPSIS = '…';
@@ -86,7 +95,7 @@ export function blocksSize(blocks: readonly unknown[]): number {
 }
 
 /** A section's text, a field's text and a header cut to their limits (a safety net for builders). */
-export function clampBlock(block: KnownBlock): KnownBlock {
+export function clampBlock(block: SlackBlock): SlackBlock {
   switch (block.type) {
     case 'section': {
       const out: SectionBlock = { ...block };
@@ -121,8 +130,9 @@ export function contextNote(text: string): ContextBlock {
 }
 
 /** Blocks no trimming removes: the title and the buttons people act on. */
-function isKept(block: KnownBlock): boolean {
-  return block.type === 'header' || block.type === 'actions';
+function isKept(block: SlackBlock): boolean {
+  // The title, the buttons people act on, and Slack's own chart and table (what the message is for).
+  return block.type === 'header' || block.type === 'actions' || block.type === 'data_visualization' || block.type === 'table';
 }
 
 /** Shortest a section's text is cut to before whole blocks are dropped. */
@@ -135,15 +145,15 @@ const MIN_SECTION_TEXT = 200;
  * note saying how many were left out.
  */
 export function fitMessageBlocks(
-  blocks: readonly KnownBlock[],
+  blocks: readonly SlackBlock[],
   limits: { maxBlocks?: number; maxChars?: number } = {},
-): KnownBlock[] {
+): SlackBlock[] {
   const maxBlocks = limits.maxBlocks ?? SLACK_LIMITS.messageBlocks;
   const maxChars = limits.maxChars ?? SLACK_LIMITS.messageBlocksChars;
   const out = blocks.map(clampBlock);
   let dropped = 0;
   const note = (): ContextBlock => contextNote(`_${dropped} more ${dropped === 1 ? 'part' : 'parts'} not shown (Slack's message size limit)._`);
-  const withNote = (): KnownBlock[] => {
+  const withNote = (): SlackBlock[] => {
     if (dropped === 0) return out;
     const firstAction = trailingActionsStart(out);
     return [...out.slice(0, firstAction), note(), ...out.slice(firstAction)];
@@ -176,13 +186,13 @@ export function fitMessageBlocks(
 }
 
 /** Index of the first block of the run of actions blocks that ends the list. */
-function trailingActionsStart(blocks: readonly KnownBlock[]): number {
+function trailingActionsStart(blocks: readonly SlackBlock[]): number {
   let i = blocks.length;
   while (i > 0 && blocks[i - 1]?.type === 'actions') i--;
   return i;
 }
 
-function longestSection(blocks: readonly KnownBlock[]): { index: number; length: number } | null {
+function longestSection(blocks: readonly SlackBlock[]): { index: number; length: number } | null {
   let best: { index: number; length: number } | null = null;
   blocks.forEach((block, index) => {
     if (block.type !== 'section' || !block.text) return;

@@ -2,16 +2,21 @@
 // Slack, user-written text escaped, the internal screenshot URL never shown, the image inline.
 import { describe, expect, it } from '@jest/globals';
 import type { Attachment } from '../../../src/content/port.js';
-import { buildEmail, EMAIL_TABLE } from '../../../src/delivery/email/email-message.js';
-import type { MessageKind, OutgoingMessage } from '../../../src/delivery/port.js';
 import type { Alert, Content } from '../../../src/domain/types.js';
-import { makeAlert, makeMessage } from '../slack/support.js';
+import { composeMessage } from '../../../src/messages/compose.js';
+import { EMAIL_TABLE, renderEmail, type EmailContent } from '../../../src/messages/email/render.js';
+import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
+import { makeAlert, makeMessage } from '../../support/fixtures.js';
 
 // makeMessage() evaluates at 09:00:02 in Seoul, which has no letter abbreviation: shown with the zone's name.
 const SEOUL_TIME = '2026-11-25 09:00 (Asia/Seoul)';
 
-function message(kind: MessageKind, overrides: Partial<OutgoingMessage> = {}, alert: Partial<Alert> = {}): OutgoingMessage {
+function message(kind: MessageKind, overrides: Record<string, unknown> = {}, alert: Partial<Alert> = {}): OutgoingMessage {
   return makeMessage(kind, { alert: makeAlert({ name: 'Orders stalled', condition: { op: '<', threshold: 1 }, ...alert }), ...overrides });
+}
+
+function buildEmail(msg: OutgoingMessage): EmailContent {
+  return renderEmail(composeMessage(msg), { attachments: showsContent(msg) ? msg.attachments : [], executionId: msg.executionId });
 }
 
 const png: Attachment = {
@@ -39,12 +44,13 @@ function bodies(msg: OutgoingMessage): { html: string; seen: string; text: strin
 }
 
 describe('buildEmail', () => {
-  it.each<[MessageKind, Partial<OutgoingMessage>, string]>([
-    ['firing', { value: '0' }, '[Lookout] 🔴 Orders stalled is firing: 0'],
+  it.each<[MessageKind, Record<string, unknown>, string]>([
+    ['firing', { value: '0' }, '[Lookout] 🔴 Orders stalled is firing: 0 (value < 1)'],
+    ['repeat', { value: '0' }, '[Lookout] 🔴 Orders stalled is still firing: 0 (value < 1)'],
     ['report', {}, '[Lookout] 📊 Orders stalled'],
     ['resolved', {}, '[Lookout] ✅ Orders stalled resolved'],
-    ['error_notice', { error: 'relation "orders" does not exist', failedStep: 'query' }, '[Lookout] ⚠️ Orders stalled failed'],
-    ['fallback_notice', { error: 'channel:C0OPS: not_in_channel' }, '[Lookout] Orders stalled: sent by email because Slack failed'],
+    ['error_notice', { error: 'relation "orders" does not exist', failedStep: 'query' }, '[Lookout] ⚠️ Orders stalled failed: relation "orders" does not exist'],
+    ['fallback_notice', { error: 'channel:C0OPS: not_in_channel' }, '[Lookout] ✉️ Orders stalled: sent by email because Slack failed'],
   ])('names the alert and its state in the subject of a %s message', (kind, overrides, subject) => {
     expect(buildEmail(message(kind, overrides)).subject).toBe(subject);
   });
@@ -52,7 +58,7 @@ describe('buildEmail', () => {
   it('keeps the subject on one line whatever the name and value hold', () => {
     const { subject } = buildEmail(message('firing', { value: '1\r\nBcc: victim@example.com' }, { name: 'Orders\r\nBcc: a@example.com\nX' }));
     expect(subject).not.toMatch(/[\r\n]/);
-    expect(subject).toBe('[Lookout] 🔴 Orders Bcc: a@example.com X is firing: 1 Bcc: victim@example.com');
+    expect(subject).toBe('[Lookout] 🔴 Orders Bcc: a@example.com X is firing: 1 Bcc: victim@example.com (value < 1)');
   });
 
   it('escapes a malicious name, template, description and cell in the HTML', () => {
@@ -173,8 +179,7 @@ describe('buildEmail', () => {
     const { html, seen, text } = bodies(message('error_notice', { error: 'relation "orders" does not exist', failedStep: 'query', lastGoodRunAt: lastGood }));
     for (const body of [seen, text]) {
       expect(body).toContain('Lookout could not run');
-      expect(body).toContain('Failed step:');
-      expect(body).toContain('the query');
+      expect(body).toContain('Failed step: the query (running the SQL on the data source)');
       expect(body).toContain('Last good run:');
       expect(body).toContain('2026-11-24 09:00 (Asia/Seoul)');
       expect(body).toContain('/alert edit "Orders stalled"');
@@ -186,7 +191,7 @@ describe('buildEmail', () => {
 
     const never = bodies(message('error_notice', { error: 'returned 2 rows', failedStep: 'condition', lastGoodRunAt: null }));
     for (const body of [never.seen, never.text]) {
-      expect(body).toContain('Failed step: the condition');
+      expect(body).toContain("Failed step: the condition (checking the query's result)");
       expect(body).toContain('make the SQL return one row with one value');
       expect(body).toContain('Last good run: never');
     }

@@ -1,0 +1,80 @@
+// What services hand to a delivery: one type per kind of message, each carrying only what its
+// kind says. Facts, not wording: messages/compose.ts turns one into a MessageDoc, which the Slack
+// and email renderers draw. The working time a delivery has is its own argument, not a field.
+import type { Attachment } from '../content/port.js';
+import type { Alert, QueryResult } from '../domain/types.js';
+
+/** The step of an execution that failed, for owner notices. */
+export type FailedStep = 'query' | 'condition' | 'delivery';
+
+/** Where and when: every message names its alert, execution and tick. */
+export interface MessageContext {
+  alert: Alert;
+  executionId: string;
+  scheduledAt: Date;
+  /** When the evaluation ran (shown in the alert's timezone). */
+  evaluatedAt: Date;
+}
+
+/** What the query gave and what was made of it, for messages that show content. */
+export interface ResultContent {
+  result: QueryResult;
+  /** Files made once per execution (chart or screenshot PNG, CSV), in the order to send them. */
+  attachments: Attachment[];
+  /** Why content the alert asks for is missing (e.g. "The screenshot is missing: …"). */
+  contentNotes: string[];
+}
+
+/** An alert's condition holds: the first message of an incident to this recipient. */
+export interface FiringMessage extends MessageContext, ResultContent {
+  kind: 'firing';
+  value: string | null;
+}
+
+/** The condition still holds: a reply in the first message's thread (`threadRef`). */
+export interface RepeatMessage extends MessageContext, ResultContent {
+  kind: 'repeat';
+  value: string | null;
+  threadRef: string;
+}
+
+/** An alert that was firing no longer is; in the incident's thread when there is one. */
+export interface ResolvedMessage extends MessageContext {
+  kind: 'resolved';
+  value: string | null;
+  threadRef: string | null;
+}
+
+/** A report's scheduled content. */
+export interface ReportMessage extends MessageContext, ResultContent {
+  kind: 'report';
+}
+
+/** To the owners: an execution failed. */
+export interface ErrorNotice extends MessageContext {
+  kind: 'error_notice';
+  error: string;
+  failedStep: FailedStep | null;
+  /** When the alert last ran without error, if ever. */
+  lastGoodRunAt: Date | null;
+}
+
+/** To the owners: Slack failed for a recipient and the message went by email instead. */
+export interface FallbackNotice extends MessageContext {
+  kind: 'fallback_notice';
+  /** Which recipients, what Slack said and where the email went. */
+  error: string;
+}
+
+export type OutgoingMessage = FiringMessage | RepeatMessage | ResolvedMessage | ReportMessage | ErrorNotice | FallbackNotice;
+export type MessageKind = OutgoingMessage['kind'];
+
+/** Messages whose body is the query's content (and whose files go with them). */
+export function showsContent(message: OutgoingMessage): message is FiringMessage | RepeatMessage | ReportMessage {
+  return message.kind === 'firing' || message.kind === 'repeat' || message.kind === 'report';
+}
+
+/** The thread a message replies in, when it replies in one. */
+export function threadOf(message: OutgoingMessage): string | null {
+  return message.kind === 'repeat' || message.kind === 'resolved' ? message.threadRef : null;
+}

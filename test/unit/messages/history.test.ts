@@ -1,0 +1,49 @@
+// An alert's recent runs, as /alert history and the History button show them.
+import { describe, expect, it } from '@jest/globals';
+import type { Alert, Execution } from '../../../src/domain/types.js';
+import { historyDoc } from '../../../src/messages/history.js';
+import { blocksSize, SLACK_LIMITS, type SlackMessage } from '../../../src/messages/slack/limits.js';
+import { renderSlack } from '../../../src/messages/slack/render.js';
+import { makeAlert, makeExecution } from '../../support/fixtures.js';
+import { texts, walk } from '../../support/slack-blocks.js';
+
+const buildHistory = (alert: Alert, executions: Execution[], timezone: string): SlackMessage => renderSlack(historyDoc(alert, executions, timezone), { surface: 'message' }).message;
+
+function expectWithinLimits({ blocks }: SlackMessage): void {
+  expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.messageBlocks);
+  expect(blocksSize(blocks)).toBeLessThanOrEqual(SLACK_LIMITS.messageBlocksChars);
+  for (const t of texts(blocks)) expect(t.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+}
+
+describe('buildHistory', () => {
+  it('shows each run: time, state, value or reason, deliveries', () => {
+    const executions = [
+      makeExecution(),
+      makeExecution({
+        id: 'e2',
+        trigger: 'run_now',
+        state: 'ERROR',
+        value: null,
+        reason: 'delivery failed for 1 of 2',
+        deliveries: [
+          { recipient: 'channel:C0OPS', ok: false, unknown: false, error: 'not_in_channel', ref: null, note: null },
+          { recipient: 'email:ana@example.com', ok: true, unknown: false, error: null, ref: null, note: null },
+        ],
+      }),
+      makeExecution({ id: 'e3', state: 'NOOP', value: null, reason: 'NULL value', deliveries: [] }),
+    ];
+    const message = buildHistory(makeAlert(), executions, 'Asia/Seoul');
+    const json = walk(message.blocks).json;
+    expect(json).toContain('`2026-11-24 09:00 (Asia/Seoul)` ✅ sent — value *0* — delivered 1/1');
+    expect(json).toContain('⚠️ failed (run now) — delivery failed for 1 of 2 — delivered 1/2; failed: <#C0OPS> (not_in_channel)');
+    expect(json).toContain('🟢 OK, nothing to send — NULL value');
+    expectWithinLimits(message);
+  });
+
+  it('says when there are no runs, and stays small with many long ones', () => {
+    expect(walk(buildHistory(makeAlert(), [], 'UTC').blocks).json).toContain('No runs yet.');
+    const many = Array.from({ length: 50 }, (_, i) => makeExecution({ id: `e${i}`, reason: 'r'.repeat(2000) }));
+    expectWithinLimits(buildHistory(makeAlert(), many, 'UTC'));
+  });
+});
+

@@ -1,0 +1,74 @@
+// Slack and email say the same thing: every kind of message is composed once and drawn by both
+// renderers, and each sentence of the document appears, word for word, in what Slack shows and in
+// the email's plain text; the one-line summary is Slack's notification text and the mail subject.
+import { describe, expect, it } from '@jest/globals';
+import { composeMessage } from '../../../src/messages/compose.js';
+import { plainInlines, type Part } from '../../../src/messages/document.js';
+import { renderEmail } from '../../../src/messages/email/render.js';
+import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
+import { renderSlack } from '../../../src/messages/slack/render.js';
+import { makeAlert, makeMessage } from '../../support/fixtures.js';
+
+const alert = makeAlert({ name: 'Stuck payments', condition: { op: '>', threshold: 5 }, description: 'Payments waiting & not settled' });
+const result = { columns: ['region', 'stuck'], rows: [['서울', 7], ['Busan', null]], truncated: false };
+const messages: Record<MessageKind, OutgoingMessage> = {
+  firing: makeMessage('firing', { alert, value: '7', result, contentNotes: ['the chart is missing: no numeric column'] }),
+  repeat: makeMessage('repeat', { alert, value: '9', result }),
+  report: makeMessage('report', { alert: { ...alert, type: 'report', condition: null }, result }),
+  resolved: makeMessage('resolved', { alert, value: '2' }),
+  error_notice: makeMessage('error_notice', { alert, error: 'relation "payments" does not exist', failedStep: 'query', lastGoodRunAt: new Date('2026-11-20T00:00:00Z') }),
+  fallback_notice: makeMessage('fallback_notice', { alert, error: 'channel:C0OPS: not_in_channel; sent by email to ops@example.com' }),
+};
+
+/** What a reader of Slack sees, as plain text: entities decoded, mrkdwn marks and link syntax dropped. */
+function slackReads(json: string): string {
+  return json
+    .replace(/\\n/g, '\n')
+    .replace(/\\"/g, '"')
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2')
+    .replace(/<[@#]([A-Z0-9]+)>/g, '$1')
+    .replace(/[*`_]/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The sentences a part says: what both renderers must show. */
+function sentences(part: Part): string[] {
+  switch (part.kind) {
+    case 'heading':
+      return [part.text];
+    case 'paragraph':
+    case 'note':
+      return [plainInlines(part.inlines)];
+    case 'code':
+      return part.text.split('\n');
+    case 'template':
+      return [part.text];
+    case 'list':
+      return part.items.map(plainInlines);
+    default:
+      return []; // tables, pictures, files and buttons are drawn differently by design
+  }
+}
+
+describe.each(Object.entries(messages))('a %s message', (_, message) => {
+  const doc = composeMessage(message);
+  const slack = renderSlack(doc, { surface: 'message' }).message;
+  const email = renderEmail(doc, { attachments: showsContent(message) ? message.attachments : [], executionId: message.executionId });
+
+  it('says every sentence of its document in Slack and in email, word for word', () => {
+    const inSlack = slackReads(JSON.stringify(slack.blocks));
+    const said = doc.parts.flatMap(sentences).filter((s) => s.trim() !== '');
+    expect(said.length).toBeGreaterThan(0);
+    for (const sentence of said) {
+      expect(inSlack).toContain(slackReads(sentence.replace(/[*`_]/g, '')));
+      expect(email.text).toContain(sentence);
+    }
+  });
+
+  it('has one summary: Slack\'s notification text and the mail\'s subject', () => {
+    expect(slackReads(slack.text)).toBe(doc.summary.replace(/[*`_]/g, ''));
+    expect(email.subject).toBe(`[Lookout] ${doc.summary}`);
+  });
+});
