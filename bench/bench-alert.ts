@@ -1,7 +1,7 @@
 // The alert both benchmarks seed: every minute on a trivial SQLite query whose condition holds,
 // with a 1 s grace period, so it fires and sends at every tick (the heaviest case).
 import type { NewAlert } from '../src/store/port.js';
-import { shardOf } from '../src/scheduler/shards.js';
+import { shardOf } from '../src/domain/shards.js';
 
 export function benchAlert(i: number, fields: { owner: string; channel: string; nextRunAt: Date | null; shards: number; now: Date }): NewAlert {
   const id = crypto.randomUUID();

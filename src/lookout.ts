@@ -4,7 +4,7 @@
 import type { Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
 import type { DataSourceCatalog } from './datasources/port.js';
-import type { Delivery } from './delivery/port.js';
+import type { Delivery } from './services/delivery-port.js';
 import { ConfigError, StoreError } from './errors.js';
 import { checkHealth, type Health } from './health.js';
 import { startHttpServer, type HttpServer } from './http.js';

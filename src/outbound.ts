@@ -11,7 +11,7 @@ import { createContentRenderer } from './content/render-content.js';
 import { createEmailDelivery } from './delivery/email/email-delivery.js';
 import { createFallbackDelivery } from './delivery/fallback-delivery.js';
 import { createLogDelivery } from './delivery/log-delivery.js';
-import type { Delivery, Directory } from './delivery/port.js';
+import type { Delivery, Directory } from './services/delivery-port.js';
 import { createRoutingDelivery } from './delivery/routing-delivery.js';
 import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
 import { createSlackDirectory } from './delivery/slack/slack-directory.js';

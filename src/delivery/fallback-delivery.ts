@@ -5,7 +5,7 @@
 // here; the tick runner emails owners itself.
 import { recipientKey, type Alert, type Recipient } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { Delivery, DeliveryOutcome, Directory } from './port.js';
+import type { Delivery, DeliveryOutcome, Directory } from '../services/delivery-port.js';
 import type { OutgoingMessage } from '../messages/outgoing.js';
 import { signalWithin } from './signal-within.js';
 import { msLeft, type Deadline } from '../domain/deadline.js';

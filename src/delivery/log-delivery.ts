@@ -2,7 +2,7 @@
 // SMTP is configured, so a new set-up shows what it would have sent.
 import { recipientKey, type Recipient } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { Delivery, DeliveryOutcome } from './port.js';
+import type { Delivery, DeliveryOutcome } from '../services/delivery-port.js';
 import type { OutgoingMessage } from '../messages/outgoing.js';
 
 export function createLogDelivery(logger: Logger): Delivery {

@@ -1,7 +1,7 @@
 // Keeps every message in memory instead of sending it: for tests, benchmarks and the demo.
 // Failures can be switched on per recipient to exercise the per-recipient rules.
 import { recipientKey, type Recipient } from '../domain/types.js';
-import type { Delivery, DeliveryOutcome } from './port.js';
+import type { Delivery, DeliveryOutcome } from '../services/delivery-port.js';
 import type { OutgoingMessage } from '../messages/outgoing.js';
 
 export interface RecordedMessage {

@@ -2,7 +2,7 @@
 // through Slack, email addresses by email. A channel that is not configured fails that
 // recipient with a sentence saying what to set, and never blocks the others.
 import type { Recipient } from '../domain/types.js';
-import type { Delivery, DeliveryOutcome } from './port.js';
+import type { Delivery, DeliveryOutcome } from '../services/delivery-port.js';
 import type { OutgoingMessage } from '../messages/outgoing.js';
 import type { Deadline } from '../domain/deadline.js';
 

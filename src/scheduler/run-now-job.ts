@@ -3,17 +3,14 @@
 // finds its tick claimed and does not run (or send) twice. The job only claims; the
 // evaluation runs in the pool like a scheduled one, so the job's lock is short and a
 // graceful stop waits for it with the others.
+import type { RunNowRequest } from '../services/alert-service.js';
 import type { TickRunner } from '../services/tick-runner.js';
 import type { EvaluationPool } from './evaluation-pool.js';
 
 export const RUN_NOW_JOB = 'lookout-run-now';
 
-export interface RunNowData {
-  alertId: string;
-  /** ISO time of the request: the execution's scheduled time. */
-  requestedAt: string;
-  requestedBy: string;
-}
+/** The job's data: the service's request, as asked. */
+export type RunNowData = RunNowRequest;
 
 export function createRunNowJob(deps: { runner: TickRunner; pool: EvaluationPool }) {
   return async function runNow(data: RunNowData): Promise<void> {

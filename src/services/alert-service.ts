@@ -7,8 +7,7 @@ import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js'
 import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
 import type { Alert, Condition, Execution, Recipient, Schedule } from '../domain/types.js';
 import { ForbiddenError, LookoutError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
-import type { RunNowData } from '../scheduler/run-now-job.js';
-import { shardOf } from '../scheduler/shards.js';
+import { shardOf } from '../domain/shards.js';
 import type { AlertPatch, Store } from '../store/port.js';
 import type { TestQueryResult } from '../messages/test-query-result.js';
 import { validateAlertInput, type AlertInput } from './alert-input.js';
@@ -16,6 +15,14 @@ import type { ChannelDirectory } from './channel-directory.js';
 
 export interface Actor {
   userId: string;
+}
+
+/** A person asked to run an alert now: the scheduler queues it, its tick is the time of asking. */
+export interface RunNowRequest {
+  alertId: string;
+  /** ISO time of the request: the execution's scheduled time. */
+  requestedAt: string;
+  requestedBy: string;
 }
 
 export interface AlertServiceDeps {
@@ -26,7 +33,7 @@ export interface AlertServiceDeps {
   shards: number;
   allowedHosts: string[];
   /** Queues a run-now job (the scheduler's; tests may run it directly). */
-  runNow: (data: RunNowData) => Promise<void>;
+  runNow: (data: RunNowRequest) => Promise<void>;
   /**
    * Front-end checks on recipients that need the outside world (e.g. the bot and the
    * person are members of each channel). Returns field errors keyed like the input's.

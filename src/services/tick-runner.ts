@@ -2,7 +2,7 @@
 // decides; this module only carries the decisions out against the ports.
 import type { ContentRenderer, RenderedContent } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
-import type { Delivery } from '../delivery/port.js';
+import type { Delivery } from './delivery-port.js';
 import { deadlineAfter, type Deadline } from '../domain/deadline.js';
 import type { FailedStep, MessageContext, OutgoingMessage } from '../messages/outgoing.js';
 import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type ResultDecision } from '../domain/tick.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSourceConfig } from '../../src/config.js';
 import { createDataSourceCatalog } from '../../src/datasources/catalog.js';
-import type { Delivery } from '../../src/delivery/port.js';
+import type { Delivery } from '../../src/services/delivery-port.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { createDispatchJob } from '../../src/scheduler/dispatch-job.js';

@@ -12,7 +12,7 @@ import type { Logger } from '../../logger.js';
 import { composeMessage } from '../../messages/compose.js';
 import { renderEmail, type EmailContent } from '../../messages/email/render.js';
 import { showsContent, threadOf, type OutgoingMessage } from '../../messages/outgoing.js';
-import type { Delivery, DeliveryOutcome } from '../port.js';
+import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js';
 
 export interface EmailTimeouts {
   /** Milliseconds to open the TCP connection. */

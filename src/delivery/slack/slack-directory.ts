@@ -4,7 +4,7 @@
 // does not ask Slack once per recipient per tick; a missing address is logged once per user.
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../../logger.js';
-import type { Directory } from '../port.js';
+import type { Directory } from '../../services/delivery-port.js';
 import { callSlack } from './slack-call.js';
 import { SLACK_ERRORS } from './slack-errors.js';
 

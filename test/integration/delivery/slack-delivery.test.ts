@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
-import type { Delivery, DeliveryOutcome } from '../../../src/delivery/port.js';
+import type { Delivery, DeliveryOutcome } from '../../../src/services/delivery-port.js';
 import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { makeMessage } from '../../support/fixtures.js';
 import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PNG } from 'pngjs';
 import type { Attachment } from '../../../src/content/port.js';
-import type { DeliveryOutcome } from '../../../src/delivery/port.js';
+import type { DeliveryOutcome } from '../../../src/services/delivery-port.js';
 import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
 import { createSlackDirectory } from '../../../src/delivery/slack/slack-directory.js';

@@ -4,7 +4,7 @@
 // is asserted, only the order of events.
 import { describe, expect, it } from '@jest/globals';
 import { createFallbackDelivery } from '../../../src/delivery/fallback-delivery.js';
-import type { Delivery } from '../../../src/delivery/port.js';
+import type { Delivery } from '../../../src/services/delivery-port.js';
 import { createRecordingDelivery } from '../../../src/delivery/recording-delivery.js';
 import { deadlineAfter } from '../../../src/domain/deadline.js';
 import { silentLogger } from '../../../src/logger.js';
