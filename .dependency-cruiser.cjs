@@ -12,7 +12,7 @@
 const LAYERS = [
   ['foundation', '^src/(errors|logger|clock|config)\\.ts$'],
   ['domain', '^src/domain/'],
-  ['adapters', '^src/(store|datasources|capture)/'],
+  ['adapters', '^src/(store|datasources|capture|slack-api)/'],
   ['content', '^src/(content|messages)/'],
   ['services', '^src/services/'],
   ['outside', '^src/(scheduler|delivery)/'],

@@ -19,7 +19,7 @@ import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
-import { createSlackMembership } from './slack/membership.js';
+import { createSlackMembership } from './slack/channel-membership.js';
 import { createMongoStore } from './store/mongo/store.js';
 import { startEmbeddedPostgres } from './store/pglite/embedded.js';
 import type { Store } from './store/port.js';
@@ -172,7 +172,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       },
     });
 
-    const membership = config.slack ? createSlackMembership({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl }) : null;
+    const membership = outbound.slack ? createSlackMembership({ ...outbound.slack, clock, logger: logger.child({ module: 'membership' }) }) : null;
     const service = createAlertService({
       store,
       dataSources,
@@ -186,7 +186,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       channels: membership?.channels,
     });
 
-    if (config.slack) {
+    if (config.slack && outbound.slack) {
       slack = createSlackApp({
         botToken: config.slack.botToken,
         appToken: config.slack.appToken,
@@ -195,6 +195,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         clock,
         logger: logger.child({ module: 'slack' }),
         doctor: outbound.doctor,
+        users: outbound.slack.users,
       });
       await slack.start();
       const started = slack;

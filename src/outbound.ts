@@ -14,12 +14,15 @@ import { createLogDelivery } from './delivery/log-delivery.js';
 import type { Delivery, Directory } from './services/delivery-port.js';
 import { createRoutingDelivery } from './delivery/routing-delivery.js';
 import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
-import { createSlackDirectory } from './delivery/slack/slack-directory.js';
-import { createDeliveryWebClient } from './delivery/slack/web-client.js';
+import { createSlackClient } from './slack-api/client.js';
+import { createSlackUsers, type SlackUsers } from './slack-api/users.js';
 import type { Logger } from './logger.js';
-import type { DoctorChecks } from './slack/doctor.js';
+import type { WebClient } from '@slack/web-api';
+import type { DoctorChecks } from './slack/diagnose.js';
 
 export interface Outbound {
+  /** Lookout's Slack client and the people it knows, when Slack is configured. */
+  slack: { client: WebClient; users: SlackUsers } | null;
   content: ContentRenderer;
   delivery: Delivery;
   screenshotter: Screenshotter;
@@ -53,8 +56,10 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
   const email = config.email
     ? createEmailDelivery({ smtpUrl: config.email.smtpUrl, from: config.email.from, logger: logger.child({ module: 'email' }) })
     : null;
-  const slackClient = config.slack ? createDeliveryWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl }) : null;
-  const directory: Directory | null = slackClient ? createSlackDirectory({ client: slackClient, logger: logger.child({ module: 'directory' }) }) : null;
+  // One client and one users cache for everything Lookout asks Slack outside a person's click.
+  const slackClient = config.slack ? createSlackClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger }) : null;
+  const users = slackClient ? createSlackUsers({ client: slackClient, clock, logger }) : null;
+  const directory: Directory | null = users;
 
   let delivery: Delivery;
   if (options.delivery) delivery = options.delivery;
@@ -74,6 +79,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
     return result.ok ? null : result.detail;
   };
   return {
+    slack: slackClient && users ? { client: slackClient, users } : null,
     content,
     delivery,
     screenshotter,

@@ -15,7 +15,7 @@ import type { EvaluationPool } from './evaluation-pool.js';
 import { shardShare, startMembership, type Membership } from './membership.js';
 import { PRUNE_CRON, PRUNE_JOB } from './prune-executions-job.js';
 import { RUN_NOW_JOB, type RunNowData } from './run-now-job.js';
-import { shardJobName } from './shards.js';
+import { shardJobName } from './shard-jobs.js';
 
 /** Where Agenda keeps its jobs: the store's own database. */
 export type SchedulerBackend =

@@ -6,8 +6,8 @@ import { describe, expect, it } from '@jest/globals';
 import { renderMessageTemplate, templateProblem } from '../../src/messages/template.js';
 import { validateAlertInput } from '../../src/services/alert-input.js';
 import { composeMessage } from '../../src/messages/compose.js';
-import { renderEmail } from '../../src/messages/email/render.js';
-import { renderSlack } from '../../src/messages/slack/render.js';
+import { renderEmail } from '../../src/messages/email/render-email.js';
+import { renderSlack } from '../../src/messages/slack/render-slack.js';
 import { makeAlert, makeMessage } from '../support/fixtures.js';
 
 const HOSTILE = '<!channel> <http://evil.example|your bank> <@U0CEO> <!subteam^S0ALL> @here <b>bold</b>';

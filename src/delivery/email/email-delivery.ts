@@ -10,7 +10,7 @@ import { ConfigError } from '../../errors.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { composeMessage } from '../../messages/compose.js';
-import { renderEmail, type EmailContent } from '../../messages/email/render.js';
+import { renderEmail, type EmailContent } from '../../messages/email/render-email.js';
 import { showsContent, threadOf, type OutgoingMessage } from '../../messages/outgoing.js';
 import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js';
 

@@ -16,9 +16,9 @@ import { composeMessage } from '../../messages/compose.js';
 import { firingStatusDoc } from '../../messages/firing-status.js';
 import { showsContent, threadOf, type OutgoingMessage } from '../../messages/outgoing.js';
 import type { SlackMessage } from '../../messages/slack/limits.js';
-import { renderSlack, type RenderedSlack } from '../../messages/slack/render.js';
+import { renderSlack, type RenderedSlack } from '../../messages/slack/render-slack.js';
 import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js';
-import { callSlack, type CallResult } from './slack-call.js';
+import { callSlack, type CallResult } from '../../slack-api/call.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
 
 export interface SlackDeliveryOptions {

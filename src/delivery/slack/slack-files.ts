@@ -13,7 +13,7 @@ import type { FilesGetUploadURLExternalArguments, WebClient } from '@slack/web-a
 import type { Attachment } from '../../content/port.js';
 import type { Logger } from '../../logger.js';
 import { signalWithin } from '../signal-within.js';
-import { callSlack } from './slack-call.js';
+import { callSlack } from '../../slack-api/call.js';
 
 export interface SlackFilesDeps {
   client: WebClient;

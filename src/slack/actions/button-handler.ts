@@ -6,7 +6,8 @@ import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '
 import type { WebClient } from '@slack/web-api';
 import { LookoutError } from '../../errors.js';
 import type { Actor } from '../../services/alert-service.js';
-import { describeSlackError, type HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
+import { summarizeSlackError } from '../../slack-api/slack-errors.js';
 import type { SlackMessage } from '../../messages/slack/limits.js';
 import { problemText } from '../commands/problem-text.js';
 import { alertIdFromBlockId } from '../../messages/slack/ids.js';
@@ -42,7 +43,7 @@ export function buttonHandler(deps: HandlerDeps, handle: (ctx: ButtonContext) =>
         return id;
       },
       selectedDateTime: () => (typeof element.selected_date_time === 'number' ? new Date(element.selected_date_time * 1000) : null),
-      timezone: () => deps.timezoneOf(client, body.user.id),
+      timezone: () => deps.timezoneOf(body.user.id),
     };
     try {
       const answer = await handle(ctx);
@@ -65,7 +66,7 @@ function replier({ body, client, respond }: ActionArgs, deps: HandlerDeps) {
         await client.chat.postMessage({ channel: body.user.id, ...content });
       }
     } catch (err) {
-      deps.logger.warn({ ...describeSlackError(err), userId: body.user.id }, 'could not answer a button');
+      deps.logger.warn({ ...summarizeSlackError(err), userId: body.user.id }, 'could not answer a button');
     }
   };
 }

@@ -1,5 +1,5 @@
 // Home's "New alert or report": the modal in create mode.
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { openCreateModal } from '../views/open-alert-modal.js';
 import { buttonHandler } from './button-handler.js';
 

@@ -1,5 +1,5 @@
 // Edit: the modal prefilled from the alert (owners and admins; others are told why not).
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { openEditModal } from '../views/open-alert-modal.js';
 import { buttonHandler } from './button-handler.js';
 

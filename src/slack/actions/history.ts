@@ -1,7 +1,7 @@
 // History: the alert's recent runs, shown only to the person who asked.
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { historyDoc } from '../../messages/history.js';
-import { renderSlack } from '../../messages/slack/render.js';
+import { renderSlack } from '../../messages/slack/render-slack.js';
 import { buttonHandler } from './button-handler.js';
 
 export const history = (deps: HandlerDeps) =>

@@ -1,7 +1,7 @@
 // Buttons and pickers: on alert messages and Home (value = the alert id), and inside the
 // alert modal (re-render, test query).
 import type { App } from '@slack/bolt';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { ACTION } from '../../messages/slack/ids.js';
 import { create } from './create.js';
 import { edit } from './edit.js';

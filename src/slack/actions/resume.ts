@@ -1,5 +1,5 @@
 // Resume: runs again from the next tick, and any snooze ends (owners and admins).
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { applyAlertChange } from '../commands/alert-changes.js';
 import { buttonHandler } from './button-handler.js';
 

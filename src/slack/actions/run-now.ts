@@ -1,5 +1,5 @@
 // Run now: one tick at once, whatever the schedule (owners and admins).
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { applyAlertChange } from '../commands/alert-changes.js';
 import { buttonHandler } from './button-handler.js';
 

@@ -1,6 +1,6 @@
 // Snooze 1h, Snooze 1d and "Snooze until" (a datetimepicker, its time in epoch seconds).
 import { LookoutError } from '../../errors.js';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { applyAlertChange } from '../commands/alert-changes.js';
 import { buttonHandler } from './button-handler.js';
 

@@ -1,7 +1,7 @@
 // The modal's Test query: run the SQL once (read-only) and show what came back, or the
 // database's message, in the modal.
 import type { TestQueryResult } from '../../messages/test-query-result.js';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { conditionFromModalValues } from '../blocks/alert-modal.js';
 import { problemText } from '../commands/problem-text.js';
 import { modalValues, updateAlertModal } from '../views/update-alert-modal.js';

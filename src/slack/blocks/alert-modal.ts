@@ -5,7 +5,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { OPERATORS, type ChartType } from '../../domain/types.js';
 import { LIMITS } from '../../services/alert-input.js';
-import { renderSection } from '../../messages/slack/render.js';
+import { renderSection } from '../../messages/slack/render-slack.js';
 import { testQueryDoc, type TestQueryResult } from '../../messages/test-query-result.js';
 import { ACTION, BLOCK, CALLBACK } from '../../messages/slack/ids.js';
 import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from '../../messages/slack/kit.js';

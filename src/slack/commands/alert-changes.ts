@@ -3,7 +3,7 @@
 // confirms it. Shared by `/alert` and the message and Home buttons so both say the same.
 import type { Alert } from '../../domain/types.js';
 import type { Actor } from '../../services/alert-service.js';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { when } from '../../messages/alert-status.js';
 import { code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { formatInZone } from '../../messages/time.js';

@@ -1,7 +1,7 @@
 // `/alert`, registered once (STYLE.md §2.2): ack at once, parse the text, then run the
 // subcommand and answer ephemerally through response_url. Any failure ends in a message.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import type { SlackMessage } from '../../messages/slack/limits.js';
 import { buildHelp, buildUsageError } from '../blocks/lists.js';
 import { applyAlertChange, type AlertChange } from './alert-changes.js';
@@ -30,7 +30,7 @@ export function alertCommand(deps: HandlerDeps) {
           deps.logger.warn({ err, userId: command.user_id }, 'could not answer /alert');
         }
       },
-      timezone: () => deps.timezoneOf(client, command.user_id),
+      timezone: () => deps.timezoneOf(command.user_id),
     };
     try {
       await run(ctx, parseAlertCommand(command.text));

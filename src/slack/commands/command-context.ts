@@ -2,7 +2,7 @@
 // command's response_url), and the trigger for opening a modal.
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../services/alert-service.js';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import type { SlackMessage } from '../../messages/slack/limits.js';
 
 export interface CommandContext {

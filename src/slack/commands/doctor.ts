@@ -1,5 +1,5 @@
 // `/alert doctor` (admins): one message saying what is wrong with the set-up.
-import { diagnose, doctorText } from '../doctor.js';
+import { diagnose, doctorText } from '../diagnose.js';
 import type { CommandContext } from './command-context.js';
 
 export async function doctorCommand(ctx: CommandContext): Promise<void> {

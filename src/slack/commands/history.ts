@@ -1,6 +1,6 @@
 // `/alert history <ref>`: the alert's recent runs in the reader's timezone.
 import { historyDoc } from '../../messages/history.js';
-import { renderSlack } from '../../messages/slack/render.js';
+import { renderSlack } from '../../messages/slack/render-slack.js';
 import type { CommandContext } from './command-context.js';
 
 export async function historyCommand(ctx: CommandContext, ref: string): Promise<void> {

@@ -1,7 +1,8 @@
 // app_home_opened → publish the person's Home tab (their alerts, their timezone). Events need
 // no ack; a failure is logged (there is nowhere else to show it).
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { describeSlackError, type HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
+import { summarizeSlackError } from '../../slack-api/slack-errors.js';
 import { publishHome } from './publish-home.js';
 
 export function appHomeOpened(deps: HandlerDeps) {
@@ -11,7 +12,7 @@ export function appHomeOpened(deps: HandlerDeps) {
     try {
       await publishHome(client, deps, event.user);
     } catch (err) {
-      deps.logger.warn({ ...describeSlackError(err), err, userId: event.user }, 'Home publish failed');
+      deps.logger.warn({ ...summarizeSlackError(err), err, userId: event.user }, 'Home publish failed');
     }
   };
 }

@@ -8,7 +8,8 @@ import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../../domain/types.js';
 import { asLookoutError, ConflictError, ValidationError } from '../../errors.js';
 import type { Actor, SavedAlert } from '../../services/alert-service.js';
-import { describeSlackError, type HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
+import { summarizeSlackError } from '../../slack-api/slack-errors.js';
 import { modalValuesToAlertInput, parseModalMetadata, readModalValues, type ModalValues } from '../blocks/alert-modal.js';
 import { escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { formatInZone } from '../../messages/time.js';
@@ -84,7 +85,7 @@ async function dm(client: WebClient, deps: HandlerDeps, userId: string, text: st
   try {
     await client.chat.postMessage({ channel: userId, text });
   } catch (err) {
-    deps.logger.warn({ ...describeSlackError(err), userId }, 'could not send the save confirmation');
+    deps.logger.warn({ ...summarizeSlackError(err), userId }, 'could not send the save confirmation');
   }
 }
 

@@ -1,6 +1,6 @@
 // Modal submissions.
 import type { App } from '@slack/bolt';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { CALLBACK } from '../../messages/slack/ids.js';
 import { alertModalSubmit } from './alert-modal-submit.js';
 

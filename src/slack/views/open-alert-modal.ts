@@ -4,14 +4,15 @@
 import type { WebClient } from '@slack/web-api';
 import { LookoutError } from '../../errors.js';
 import type { Actor } from '../../services/alert-service.js';
-import { describeSlackError, type HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
+import { summarizeSlackError } from '../../slack-api/slack-errors.js';
 import { alertToModalValues, defaultModalValues } from '../blocks/alert-modal.js';
 import { renderAlertModal, type AlertModalState } from './render-alert-modal.js';
 
 const TZ_TIMEOUT_MS = 1000;
 
 export async function openCreateModal(client: WebClient, deps: HandlerDeps, triggerId: string, actor: Actor, name: string | null): Promise<void> {
-  const userTimezone = await deps.timezoneOf(client, actor.userId, TZ_TIMEOUT_MS);
+  const userTimezone = await deps.timezoneOf(actor.userId, TZ_TIMEOUT_MS);
   const values = { ...defaultModalValues(actor.userId, userTimezone), name: name ?? '' };
   await open(client, deps, triggerId, { mode: 'create', alertId: null, values, actor, userTimezone });
 }
@@ -19,7 +20,7 @@ export async function openCreateModal(client: WebClient, deps: HandlerDeps, trig
 /** Owners and admins only: others get the service's "not found" or "not allowed" sentence. */
 export async function openEditModal(client: WebClient, deps: HandlerDeps, triggerId: string, actor: Actor, ref: string): Promise<void> {
   const alert = await deps.service.getForChange(actor, ref, 'edit');
-  const userTimezone = await deps.timezoneOf(client, actor.userId, TZ_TIMEOUT_MS);
+  const userTimezone = await deps.timezoneOf(actor.userId, TZ_TIMEOUT_MS);
   await open(client, deps, triggerId, { mode: 'edit', alertId: alert.id, values: alertToModalValues(alert), actor, userTimezone });
 }
 
@@ -27,7 +28,7 @@ async function open(client: WebClient, deps: HandlerDeps, triggerId: string, sta
   try {
     await client.views.open({ trigger_id: triggerId, view: renderAlertModal(deps, state) });
   } catch (err) {
-    const slack = describeSlackError(err);
+    const slack = summarizeSlackError(err);
     if (slack.code === 'expired_trigger_id') {
       throw new LookoutError('timeout', 'Slack took too long to open the form. Please try again.', { cause: err });
     }

@@ -4,7 +4,7 @@
 import type { ModalView } from '@slack/types';
 import type { TestQueryResult } from '../../messages/test-query-result.js';
 import type { Actor } from '../../services/alert-service.js';
-import type { HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
 import { buildAlertModal, scheduleFromModalValues, type ModalValues } from '../blocks/alert-modal.js';
 
 const PREVIEW_RUNS = 3;

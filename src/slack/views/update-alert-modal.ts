@@ -5,7 +5,8 @@ import type { ViewOutput } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { TestQueryResult } from '../../messages/test-query-result.js';
 import type { Actor } from '../../services/alert-service.js';
-import { describeSlackError, type HandlerDeps } from '../app.js';
+import type { HandlerDeps } from '../handler-deps.js';
+import { summarizeSlackError } from '../../slack-api/slack-errors.js';
 import { parseModalMetadata, readModalValues, type ModalValues } from '../blocks/alert-modal.js';
 import { renderAlertModal } from './render-alert-modal.js';
 
@@ -22,12 +23,12 @@ export async function updateAlertModal(
   extra: { testResult?: TestQueryResult | null } = {},
 ): Promise<void> {
   const metadata = parseModalMetadata(view.private_metadata);
-  const userTimezone = await deps.timezoneOf(client, actor.userId);
+  const userTimezone = await deps.timezoneOf(actor.userId);
   const rendered = renderAlertModal(deps, { ...metadata, values: modalValues(view), actor, userTimezone, testResult: extra.testResult ?? null });
   try {
     await client.views.update({ view_id: view.id, hash: view.hash, view: rendered });
   } catch (err) {
-    const slack = describeSlackError(err);
+    const slack = summarizeSlackError(err);
     if (slack.code === 'hash_conflict' || slack.code === 'not_found') return; // a newer render, or the modal was closed
     deps.logger.warn({ ...slack, err }, 'could not update the alert modal');
   }

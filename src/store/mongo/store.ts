@@ -12,7 +12,7 @@ import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
 import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
 import { type AlertDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
-import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './errors.js';
+import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './driver-errors.js';
 import { ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
 import {
   type FindQuery,

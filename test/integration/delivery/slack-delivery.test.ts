@@ -8,7 +8,7 @@ import type { Delivery, DeliveryOutcome } from '../../../src/services/delivery-p
 import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { makeMessage } from '../../support/fixtures.js';
 import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
-import { createDeliveryWebClient } from '../../../src/delivery/slack/web-client.js';
+import { createSlackClient } from '../../../src/slack-api/client.js';
 import type { Alert, Recipient } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../support/slack-simulator/index.js';
@@ -120,7 +120,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
         { id: QUIET, name: 'quiet', members: [ALICE], botIsMember: false },
       ],
     });
-    const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
+    const client = createSlackClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
     delivery = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger(), clock: () => T0 });
   });
 
@@ -340,7 +340,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   });
 
   it('says SLACK_BOT_TOKEN is wrong on invalid_auth', async () => {
-    const client = createDeliveryWebClient({ token: 'xoxb-not-the-token', slackApiUrl: sim.url, logger: silentLogger() });
+    const client = createSlackClient({ token: 'xoxb-not-the-token', slackApiUrl: sim.url, logger: silentLogger() });
     const wrong = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger() });
     const outcome = await wrong.send(channel(ALERTS), outgoing('firing'), signal());
     expect(outcome).toMatchObject({ ok: false, unknown: false });
@@ -348,7 +348,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   });
 
   it('reports a request that timed out as unknown and never posts again', async () => {
-    const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger(), timeoutMs: 300, fetch: sameRealmFetch });
+    const client = createSlackClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger(), timeoutMs: 300, fetch: sameRealmFetch });
     const impatient = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger() });
     sim.faults.latency({ method: 'chat.postMessage', ms: 1500, times: 1 });
     const outcome = await impatient.send(channel(ALERTS), outgoing('firing'), signal());
@@ -369,7 +369,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
 
   it('retries a refused connection, then says nothing was sent', async () => {
     const port = await closedPort();
-    const client = createDeliveryWebClient({
+    const client = createSlackClient({
       token: sim.botToken,
       slackApiUrl: `http://127.0.0.1:${port}/api/`,
       logger: silentLogger(),

@@ -8,9 +8,9 @@ import type { Attachment } from '../../../src/content/port.js';
 import type { DeliveryOutcome } from '../../../src/services/delivery-port.js';
 import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
-import { createSlackDirectory } from '../../../src/delivery/slack/slack-directory.js';
+import { createSlackUsers } from '../../../src/slack-api/users.js';
 import { UPLOAD_LIMITS } from '../../../src/delivery/slack/slack-files.js';
-import { createDeliveryWebClient } from '../../../src/delivery/slack/web-client.js';
+import { createSlackClient } from '../../../src/slack-api/client.js';
 import type { Alert, Recipient } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import { makeAlert, makeMessage } from '../../support/fixtures.js';
@@ -94,7 +94,7 @@ describe('Slack delivery: files after the message', () => {
   const callsNow = (method?: string): CallRecord[] => sim.calls(method).filter((c) => c.seq > mark);
   const fileIdsNow = (): string[] => callsNow('files.getUploadURLExternal').map((c) => String(c.response.file_id));
   const delivery = () => {
-    const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
+    const client = createSlackClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
     return createSlackDelivery({ client, token: sim.botToken, logger: silentLogger(), clock: () => T0 });
   };
 
@@ -242,8 +242,8 @@ describe('Slack directory (users.info)', () => {
   });
 
   const directory = () => {
-    const client = createDeliveryWebClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
-    return createSlackDirectory({ client, logger: silentLogger() });
+    const client = createSlackClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
+    return createSlackUsers({ client, logger: silentLogger() });
   };
 
   it('answers the profile email, asking Slack once per user', async () => {

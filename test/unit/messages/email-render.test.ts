@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Attachment } from '../../../src/content/port.js';
 import type { Alert, Content } from '../../../src/domain/types.js';
 import { composeMessage } from '../../../src/messages/compose.js';
-import { EMAIL_TABLE, renderEmail, type EmailContent } from '../../../src/messages/email/render.js';
+import { EMAIL_TABLE, renderEmail, type EmailContent } from '../../../src/messages/email/render-email.js';
 import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { makeAlert, makeMessage } from '../../support/fixtures.js';
 

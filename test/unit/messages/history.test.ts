@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Alert, Execution } from '../../../src/domain/types.js';
 import { historyDoc } from '../../../src/messages/history.js';
 import { blocksSize, SLACK_LIMITS, type SlackMessage } from '../../../src/messages/slack/limits.js';
-import { renderSlack } from '../../../src/messages/slack/render.js';
+import { renderSlack } from '../../../src/messages/slack/render-slack.js';
 import { makeAlert, makeExecution } from '../../support/fixtures.js';
 import { texts, walk } from '../../support/slack-blocks.js';
 

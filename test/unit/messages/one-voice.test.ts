@@ -4,9 +4,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { composeMessage } from '../../../src/messages/compose.js';
 import { plainInlines, type Part } from '../../../src/messages/document.js';
-import { renderEmail } from '../../../src/messages/email/render.js';
+import { renderEmail } from '../../../src/messages/email/render-email.js';
 import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
-import { renderSlack } from '../../../src/messages/slack/render.js';
+import { renderSlack } from '../../../src/messages/slack/render-slack.js';
 import { makeAlert, makeMessage } from '../../support/fixtures.js';
 
 const alert = makeAlert({ name: 'Stuck payments', condition: { op: '>', threshold: 5 }, description: 'Payments waiting & not settled' });

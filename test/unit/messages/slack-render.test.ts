@@ -9,7 +9,7 @@ import { firingStatusDoc } from '../../../src/messages/firing-status.js';
 import type { OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { ACTION, alertActionsBlockId, alertIdFromBlockId, BLOCK } from '../../../src/messages/slack/ids.js';
 import { blocksSize, SLACK_LIMITS, type SlackBlock, type SlackMessage } from '../../../src/messages/slack/limits.js';
-import { renderSlack } from '../../../src/messages/slack/render.js';
+import { renderSlack } from '../../../src/messages/slack/render-slack.js';
 import { makeAlert, makeMessage, NOW } from '../../support/fixtures.js';
 import { texts, walk } from '../../support/slack-blocks.js';
 

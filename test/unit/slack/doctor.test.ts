@@ -1,7 +1,7 @@
 // The doctor's wording: problems first and counted, then what is fine, then what this build
 // does not have.
 import { describe, expect, it } from '@jest/globals';
-import { doctorText } from '../../../src/slack/doctor.js';
+import { doctorText } from '../../../src/slack/diagnose.js';
 
 describe('doctorText', () => {
   it('lists problems first and counts them', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MongoNetworkError } from 'mongodb';
 import { StoreError } from '../../../src/errors.js';
-import { isUnreachable as mongoUnreachable } from '../../../src/store/mongo/errors.js';
+import { isUnreachable as mongoUnreachable } from '../../../src/store/mongo/driver-errors.js';
 import { isUnreachable as pgUnreachable } from '../../../src/store/postgres/unreachable.js';
 import { withStoreRetry } from '../../../src/store/retry.js';
 

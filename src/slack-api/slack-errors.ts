@@ -1,6 +1,7 @@
 // Slack's error codes in one table (STYLE.md item 8), each with a sentence a person can act
-// on, and classifySlackError(), which sorts whatever WebClient threw into what the delivery
-// must do next: wait and retry (429), give up with the sentence, or report an unknown outcome.
+// on, and classifySlackError(), which sorts whatever WebClient threw into what a caller must do
+// next: wait and retry (429), give up with the sentence, or report an unknown outcome. The one
+// classifier for the Slack app's handlers and for deliveries alike.
 import { ErrorCode } from '@slack/web-api';
 
 export interface SlackErrorInfo {
@@ -105,7 +106,7 @@ export const SLACK_ERRORS: Readonly<Record<string, SlackErrorInfo>> = {
 };
 
 /** The table's sentence for `code`, with the scope filled in; a generic one for codes it lacks. */
-export function describeSlackError(code: string, data: { needed?: unknown } = {}): SlackErrorInfo {
+export function slackErrorInfo(code: string, data: { needed?: unknown } = {}): SlackErrorInfo {
   const info = SLACK_ERRORS[code];
   if (info === undefined) {
     return { retryable: false, message: `Slack refused the request with the error "${code}"; the Lookout log has the details.` };
@@ -139,7 +140,7 @@ export function classifySlackError(err: unknown): SlackErrorClass {
         const meta = data.response_metadata as { retryAfter?: unknown } | undefined;
         return { kind: 'rate_limited', retryAfterS: positiveOr(meta?.retryAfter, DEFAULT_RETRY_AFTER_S) };
       }
-      const info = describeSlackError(code, data);
+      const info = slackErrorInfo(code, data);
       return { kind: 'platform', code, retryable: info.retryable, ambiguous: info.ambiguous ?? false, message: info.message };
     }
     case ErrorCode.HTTPError: {
@@ -198,4 +199,31 @@ function socketCause(err: unknown, depth = 0): { code: string; syscall: string |
 
 function positiveOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * What went wrong, in two fields for a log line: platform error, rate limit, HTTP failure, a
+ * request that did not get through (with its socket code), or something of our own ('other').
+ */
+export function summarizeSlackError(err: unknown): { kind: SlackErrorClass['kind'] | 'other'; code: string } {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
+  const fromWebClient = Object.values(ErrorCode).includes(e.code as ErrorCode);
+  if (!fromWebClient) return { kind: 'other', code: 'unknown' };
+  const cls = classifySlackError(err);
+  switch (cls.kind) {
+    case 'rate_limited':
+      return { kind: cls.kind, code: 'ratelimited' };
+    case 'platform':
+      return { kind: cls.kind, code: cls.code };
+    case 'http':
+      return { kind: cls.kind, code: String(cls.status) };
+    case 'network':
+      return { kind: cls.kind, code: socketCause(e.original)?.code ?? 'request_failed' };
+  }
+}
+
+/** Slack's error code when `err` is a platform error (e.g. `expired_trigger_id`), else null. */
+export function slackErrorCode(err: unknown): string | null {
+  const cls = classifySlackError(err);
+  return cls.kind === 'platform' ? cls.code : null;
 }

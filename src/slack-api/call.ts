@@ -8,7 +8,7 @@
 //     unknown, and `answered` says whether Slack finished with the request (it answered), so
 //     the caller may look for the message before posting again (slack-delivery.ts).
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Logger } from '../../logger.js';
+import type { Logger } from '../logger.js';
 import { classifySlackError, SLACK_ERRORS } from './slack-errors.js';
 
 export interface CallFailure {

@@ -4,7 +4,7 @@
 // diagnose() gathers plain findings; doctorText() words them as one mrkdwn message.
 import type { WebClient } from '@slack/web-api';
 import type { Actor, AlertService } from '../services/alert-service.js';
-import { describeSlackError, slackErrorCode } from './app.js';
+import { summarizeSlackError, slackErrorCode } from '../slack-api/slack-errors.js';
 import { truncate } from '../messages/slack/limits.js';
 import { escapeMrkdwn } from '../messages/slack/mrkdwn.js';
 import { REQUIRED_BOT_SCOPES } from './scopes.js';
@@ -64,7 +64,7 @@ async function checkScopes(client: WebClient): Promise<DoctorFinding[]> {
       },
     ];
   } catch (err) {
-    return [{ status: 'problem', text: `auth.test failed (${describeSlackError(err).code}): the bot token may be revoked or wrong (SLACK_BOT_TOKEN).` }];
+    return [{ status: 'problem', text: `auth.test failed (${summarizeSlackError(err).code}): the bot token may be revoked or wrong (SLACK_BOT_TOKEN).` }];
   }
 }
 
@@ -99,7 +99,7 @@ async function checkChannel(client: WebClient, id: string, alertNames: string[])
     if (code === 'channel_not_found') {
       return { status: 'problem', text: `Channel ${id} (${usedBy}) cannot be found: it was deleted, or it is private and Lookout is not in it.` };
     }
-    return { status: 'problem', text: `Could not check channel ${id} (${usedBy}): Slack said ${code ?? describeSlackError(err).code}.` };
+    return { status: 'problem', text: `Could not check channel ${id} (${usedBy}): Slack said ${code ?? summarizeSlackError(err).code}.` };
   }
 }
 

@@ -7,7 +7,7 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { classifySlackError, describeSlackError, SLACK_ERRORS } from '../../../src/delivery/slack/slack-errors.js';
+import { classifySlackError, slackErrorInfo, SLACK_ERRORS } from '../../../src/slack-api/slack-errors.js';
 
 const platform = (error: string, extra: Record<string, unknown> = {}): WebAPIPlatformError =>
   new WebAPIPlatformError({ ok: false, error, ...extra });
@@ -41,7 +41,7 @@ describe('SLACK_ERRORS', () => {
   });
 
   it.each(Object.entries(SLACK_ERRORS))('%s has a sentence people can act on', (code, info) => {
-    const described = describeSlackError(code, { needed: 'im:write' });
+    const described = slackErrorInfo(code, { needed: 'im:write' });
     expect(info.message.trim().length).toBeGreaterThan(20);
     expect(described.message).not.toMatch(/\{needed\}/);
     expect(described.retryable).toBe(info.retryable);
@@ -67,11 +67,11 @@ describe('SLACK_ERRORS', () => {
   });
 
   it('names the missing scope from the response', () => {
-    expect(describeSlackError('missing_scope', { needed: 'chat:write' }).message).toContain('chat:write');
+    expect(slackErrorInfo('missing_scope', { needed: 'chat:write' }).message).toContain('chat:write');
     const cls = classifySlackError(platform('missing_scope', { needed: 'im:write', provided: 'chat:write' }));
     expect(cls.kind === 'platform' && cls.message).toContain('im:write');
     // Without `needed`, still a sentence.
-    expect(describeSlackError('missing_scope').message).not.toContain('{needed}');
+    expect(slackErrorInfo('missing_scope').message).not.toContain('{needed}');
   });
 
   it('has a generic sentence for codes it does not know', () => {

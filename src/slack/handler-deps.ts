@@ -1,0 +1,17 @@
+// What every Slack listener gets: the service, the clock, a logger, the doctor's checks, the
+// person's timezone and a way to refresh Home tabs. Its own file, so listeners depend on this
+// and not on the app that registers them.
+import type { AlertService } from '../services/alert-service.js';
+import type { Logger } from '../logger.js';
+import type { DoctorChecks } from './diagnose.js';
+
+export interface HandlerDeps {
+  service: AlertService;
+  clock: () => Date;
+  logger: Logger;
+  doctor: DoctorChecks;
+  /** The person's IANA zone (users.info, cached); UTC when Slack does not answer within `timeoutMs`. */
+  timezoneOf(userId: string, timeoutMs?: number): Promise<string>;
+  /** Re-publishes these people's Home tabs soon, at most once per person per few seconds. */
+  refreshHomes(userIds: readonly string[]): void;
+}
