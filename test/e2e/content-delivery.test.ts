@@ -3,12 +3,12 @@
 // a screenshot of a local dashboard arrives as a PNG; a channel Slack refuses falls back to
 // the owners' email and the owners are told.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { setTimeout as delay } from 'node:timers/promises';
 import { PNG } from 'pngjs';
 import type { Alert, Execution } from '../../src/domain/types.js';
 import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { ALERTS, ALICE, ALICE_EMAIL, blocksText, startE2e, type E2e } from './support/e2e.js';
+import { eventually } from '../support/eventually.js';
 
 let e2e: E2e;
 let smtp: SmtpSink;
@@ -50,13 +50,8 @@ async function report(name: string, fields: Record<string, unknown>): Promise<Al
 }
 
 /** The alert's latest execution once it has finished. */
-async function finished(alertId: string): Promise<Execution> {
-  for (let i = 0; i < 200; i++) {
-    const [latest] = await e2e.lookout.store.history(alertId, 1);
-    if (latest !== undefined && latest.state !== 'WORKING') return latest;
-    await delay(100);
-  }
-  throw new Error('the execution did not finish within 20 s');
+function finished(alertId: string): Promise<Execution> {
+  return eventually(async () => (await e2e.lookout.store.history(alertId, 1)).find((e) => e.state !== 'WORKING'), 20_000, 'the execution to finish');
 }
 
 function pngSize(bytes: Buffer): { width: number; height: number } {

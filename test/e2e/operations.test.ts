@@ -1,9 +1,9 @@
 // The operations port of a Lookout as main.ts builds it (Slack via the simulator): /healthz
 // says which part is down, /metrics counts what ran. The store going down is in
 // test/faults/store-restart.test.ts.
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ALERTS, ALICE, startE2e, type E2e } from './support/e2e.js';
+import { eventually } from '../support/eventually.js';
 
 let e2e: E2e;
 
@@ -39,20 +39,14 @@ describe('/healthz', () => {
 
   it('is 503 naming Slack while the socket is down, and 200 once it has reconnected', async () => {
     e2e.sim.dropConnections();
-    let seen = await healthz();
-    for (let i = 0; i < 40 && seen.status === 200; i += 1) {
-      await delay(50);
-      seen = await healthz();
-    }
-    expect(seen.status).toBe(503);
-    expect(seen.body.parts.slack).toEqual({ ok: false, detail: 'Socket Mode is not connected (reconnecting)' });
-    expect(seen.body.parts.store?.ok).toBe(true);
+    const down = await eventually(async () => {
+      const seen = await healthz();
+      return seen.status === 503 ? seen : null;
+    }, 5_000, '/healthz to notice the socket is down');
+    expect(down.body.parts.slack).toEqual({ ok: false, detail: 'Socket Mode is not connected (reconnecting)' });
+    expect(down.body.parts.store?.ok).toBe(true);
     await e2e.sim.waitForConnection(30_000);
-    for (let i = 0; i < 100 && seen.status !== 200; i += 1) {
-      await delay(100);
-      seen = await healthz();
-    }
-    expect(seen.status).toBe(200);
+    await eventually(async () => (await healthz()).status === 200, 10_000, '/healthz to answer 200 again');
   }, 40_000);
 });
 
@@ -76,11 +70,10 @@ describe('/metrics', () => {
 
     await e2e.lookout.service.runNow({ userId: ALICE }, alert.id);
     await e2e.sim.waitUntil(() => e2e.posts(ALERTS).find((m) => (m.text ?? '').includes('metrics check')), 20_000);
-    let text = '';
-    for (let i = 0; i < 50 && !text.includes('trigger="run_now"'); i += 1) {
-      await delay(100);
-      text = await (await fetch(url('/metrics'))).text();
-    }
+    const text = await eventually(async () => {
+      const body = await (await fetch(url('/metrics'))).text();
+      return body.includes('trigger="run_now"') ? body : null;
+    }, 5_000, 'the run to show in /metrics');
     expect(text).toContain('lookout_evaluations_total{state="SUCCESS",trigger="run_now"} 1');
     expect(text).toContain('lookout_deliveries_total{channel="slack",result="ok"} 1');
     expect(text).toMatch(/lookout_query_duration_seconds_count 1\b/);

@@ -4,13 +4,13 @@
 // recipient only.
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert, Execution } from '../../src/domain/types.js';
 import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { ALERTS, ALICE, blocksText, startE2e, type E2e } from '../e2e/support/e2e.js';
 import { dataSourceConfig } from '../../src/config.js';
+import { eventually } from '../support/eventually.js';
 
 let e2e: E2e;
 let smtp: SmtpSink;
@@ -57,12 +57,8 @@ async function alert(name: string, fields: Record<string, unknown>): Promise<Ale
 }
 
 /** The alert's latest execution once it has finished. */
-async function finished(alertId: string, timeoutMs = 30_000): Promise<Execution> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await delay(100)) {
-    const [latest] = await e2e.lookout.store.history(alertId, 1);
-    if (latest !== undefined && latest.state !== 'WORKING') return latest;
-  }
-  throw new Error(`alert ${alertId} did not finish within ${timeoutMs} ms`);
+function finished(alertId: string, timeoutMs = 30_000): Promise<Execution> {
+  return eventually(async () => (await e2e.lookout.store.history(alertId, 1)).find((e) => e.state !== 'WORKING'), timeoutMs, `alert ${alertId} to finish`);
 }
 
 const posted = (name: string) => e2e.posts(ALERTS).filter((m) => (m.text ?? '').includes(name));

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import pg from 'pg';
 import { createDataSourceCatalog } from '../../src/datasources/catalog.js';
 import type { Execution } from '../../src/domain/types.js';
 import { createAlertService } from '../../src/services/alert-service.js';
 import type { Store } from '../../src/store/port.js';
 import { createPostgresStore } from '../../src/store/postgres/store.js';
+import { eventually } from '../support/eventually.js';
 import { startLookoutProcess, type LookoutProcess } from '../support/lookout-process.js';
 import { ADMIN_URL, createTempDatabase, type TempDatabase } from '../support/postgres.js';
 import { startSlackSimulator, type SlackSimulator } from '../support/slack-simulator/index.js';
@@ -42,7 +43,6 @@ afterAll(async () => {
   for (const p of processes) p.kill('SIGKILL');
   await Promise.all(processes.map((p) => p.exited));
   await store?.close();
-  await delay(300);
   await db?.drop();
   await sim?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -59,6 +59,18 @@ async function instance(name: string): Promise<LookoutProcess> {
   });
   processes.push(started);
   return started;
+}
+
+/** Statements with this text running on the warehouse server now (as the admin sees them). */
+async function activeQueries(text: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1", [`%${text}%`]);
+    return Number(rows[0]?.n);
+  } finally {
+    await admin.end();
+  }
 }
 
 async function executionsOf(alertId: string): Promise<Execution[]> {
@@ -97,31 +109,29 @@ describe('an instance killed mid-execution', () => {
     expect(alert.nextRunAt?.toISOString()).toBe(tick.toISOString());
 
     // The tick is claimed and its query running on the first instance: kill it.
-    let running: Execution | undefined;
-    for (const deadline = tick.getTime() + 20_000; Date.now() < deadline && running === undefined; await delay(200)) {
-      running = (await executionsOf(alert.id)).find((e) => e.state === 'WORKING');
-    }
+    const running = await eventually(
+      async () => (await executionsOf(alert.id)).find((e) => e.state === 'WORKING'),
+      tick.getTime() - Date.now() + 20_000,
+      'the tick to be claimed',
+    );
     expect(running).toMatchObject({ instance: 'kill-a', attempt: 1, sendStartedAt: null });
-    await delay(1_000);
+    await eventually(async () => (await activeQueries('pg_sleep(8)')) > 0, 10_000, 'its query to run on the server');
     first.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    // Past the working timeout, the second instance's start-up dispatch finds the claim stale.
-    await delay(Math.max(0, running!.startedAt.getTime() + 10_500 - Date.now()));
+    // Once the claim is past its working timeout, the second instance's start-up dispatch finds it stale.
+    await eventually(async () => (await store.staleExecutions(alert.shard, new Date(), 10)).some((e) => e.id === running.id), 30_000, 'the claim to go stale');
     const second = await instance('kill-b');
-    let done: Execution | undefined;
-    for (const deadline = Date.now() + 40_000; Date.now() < deadline && done === undefined; await delay(300)) {
-      done = (await executionsOf(alert.id)).find((e) => e.state !== 'WORKING');
-    }
-    expect(done).toMatchObject({ id: running!.id, state: 'SUCCESS', instance: 'kill-b', attempt: 2 });
-    await delay(2_000);
-    const posts = sim.messages(CHANNEL).filter((m) => (m.metadata as { event_payload?: { alert_id?: string } } | undefined)?.event_payload?.alert_id === alert.id);
-    expect(posts).toHaveLength(1);
-    expect(await executionsOf(alert.id)).toHaveLength(1);
+    const done = await eventually(async () => (await executionsOf(alert.id)).find((e) => e.state !== 'WORKING'), 40_000, 'the takeover to finish');
+    expect(done).toMatchObject({ id: running.id, state: 'SUCCESS', instance: 'kill-b', attempt: 2 });
 
     // A graceful stop: SIGTERM, exit 0, and the instance leaves the membership table.
     second.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
+    // Both instances are gone, so nothing more can be posted: the tick went out once.
+    const posts = sim.messages(CHANNEL).filter((m) => (m.metadata as { event_payload?: { alert_id?: string } } | undefined)?.event_payload?.alert_id === alert.id);
+    expect(posts).toHaveLength(1);
+    expect(await executionsOf(alert.id)).toHaveLength(1);
     expect(second.logs.some((l) => l.msg === 'stopped')).toBe(true);
     expect(await store.liveInstances(new Date(0))).toEqual(['kill-a']);
   }, 180_000);

@@ -6,13 +6,13 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { makeConfig, type Config, dataSourceConfig } from '../../src/config.js';
 import type { Alert, Execution } from '../../src/domain/types.js';
 import { createRecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLookout } from '../../src/lookout.js';
 import { createTestClock } from '../support/clock.js';
+import { eventually } from '../support/eventually.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
 import { everyMinuteAlert } from '../support/fixtures.js';
 
@@ -27,7 +27,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await delay(500);
   await db?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -59,14 +58,17 @@ describe('a restart after three minutes down', () => {
     const recording = createRecordingDelivery(clock);
     const second = await startLookout(config('after'), { ...options, delivery: recording });
     try {
-      let runs: Execution[][] = [];
-      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await delay(200)) {
-        runs = await Promise.all(alerts.map((a) => second.store.history(a.id, 10)));
-        if (runs.every((r) => r.length > 0 && r.every((e) => e.state !== 'WORKING'))) break;
-      }
-      // A moment more, so a second catch-up would have had time to show.
-      await delay(1_500);
-      runs = await Promise.all(alerts.map((a) => second.store.history(a.id, 10)));
+      // Settled: every alert ran and its next run moved past now, so no other catch-up can come.
+      await eventually(
+        async () => {
+          const runs = await Promise.all(alerts.map((a) => second.store.history(a.id, 10)));
+          const moved = await Promise.all(alerts.map((a) => second.store.getAlert(a.id)));
+          return runs.every((r) => r.length > 0 && r.every((e) => e.state !== 'WORKING')) && moved.every((a) => a?.nextRunAt?.toISOString() === '2026-12-01T10:04:00.000Z');
+        },
+        20_000,
+        'the catch-up runs to finish',
+      );
+      const runs: Execution[][] = await Promise.all(alerts.map((a) => second.store.history(a.id, 10)));
       expect(runs.map((r) => r.map((e) => [e.scheduledAt.toISOString(), e.state, e.instance]))).toEqual(
         alerts.map(() => [['2026-12-01T10:01:00.000Z', 'SUCCESS', 'after']]),
       );

@@ -15,6 +15,7 @@ import { createRecordingDelivery, type RecordingDelivery } from '../../src/deliv
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
+import { eventually } from '../support/eventually.js';
 import { everyMinuteAlert } from '../support/fixtures.js';
 
 const ALERTS = 20;
@@ -77,22 +78,18 @@ describe('the store restarting during a run', () => {
     const same = alerts.filter((a) => a.nextRunAt!.getTime() === first.getTime());
     // Each delivery takes 3 s, so the restart lands in the middle of the tick's evaluations.
     recording.setLatency(3_000);
-    await delay(first.getTime() + 1_000 - Date.now());
+    // Stop the store once the tick's deliveries are under way.
+    await eventually(async () => (await tickOutcome(same, first)).executions.some((e) => e.some((x) => x.sendStartedAt !== null)), first.getTime() - Date.now() + 30_000, 'the first tick to start sending');
 
     await pg.stop();
     const down = await healthz();
     expect(down.status).toBe(503);
     expect(down.body.parts.store?.ok).toBe(false);
     expect(down.body.parts.slack?.ok).toBe(true);
+    // The outage itself: the store stays down this long.
     await delay(3_000);
     await pg.start();
-    const deadline = Date.now() + 20_000;
-    let up = await healthz();
-    while (up.status !== 200 && Date.now() < deadline) {
-      await delay(250);
-      up = await healthz();
-    }
-    expect(up.status).toBe(200);
+    await eventually(async () => (await healthz()).status === 200, 20_000, '/healthz to answer 200 again');
 
     // The interrupted tick: every evaluation recorded its result, each alert sent once.
     const firstTick = await waitForTick(same, first);
@@ -108,15 +105,18 @@ describe('the store restarting during a run', () => {
   }, 200_000);
 });
 
-/** Waits until every alert has a finished execution for the tick, then a moment more for a duplicate to show. */
+/**
+ * Waits until every alert has a finished execution for the tick. Its sends happened before it
+ * finished, and the tick key is unique, so nothing more can be sent for it afterwards.
+ */
 async function waitForTick(alerts: Alert[], tick: Date) {
-  const deadline = Math.max(Date.now(), tick.getTime()) + 45_000;
-  for (;;) {
-    const outcome = await tickOutcome(alerts, tick);
-    const finished = outcome.executions.every((e) => e.length > 0 && e.every((x) => x.state !== 'WORKING'));
-    if ((finished && outcome.sends.size === alerts.length) || Date.now() > deadline) break;
-    await delay(500);
-  }
-  await delay(1_500);
-  return tickOutcome(alerts, tick);
+  return eventually(
+    async () => {
+      const outcome = await tickOutcome(alerts, tick);
+      const finished = outcome.executions.every((e) => e.length > 0 && e.every((x) => x.state !== 'WORKING'));
+      return finished && outcome.sends.size === alerts.length ? outcome : null;
+    },
+    Math.max(0, tick.getTime() - Date.now()) + 45_000,
+    `every alert's ${tick.toISOString()} tick to finish`,
+  );
 }

@@ -12,6 +12,7 @@ import { makeConfig, type Config, dataSourceConfig } from '../../src/config.js';
 import { createRecordingDelivery, type RecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLookout, type Lookout } from '../../src/lookout.js';
+import { eventually } from './eventually.js';
 import { everyMinuteAlert } from './fixtures.js';
 
 export interface FreshStore {
@@ -81,14 +82,19 @@ export function describeTwoInstances(title: string, freshStore: () => Promise<Fr
 
       const store = instances[0]!.lookout.store;
       const sends = () => instances.flatMap((i) => i.recording.sent);
-      const deadline = Date.now() + 100_000;
-      while (Date.now() < deadline) {
-        const done = sends().filter((m) => m.message.scheduledAt.getTime() === tick.getTime()).length;
-        if (done >= firstTick.length) break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      // A moment more, so a duplicate would have had time to show.
-      await new Promise((r) => setTimeout(r, 2000));
+      // Every alert's tick finished on one instance or the other: each sent before finishing, and
+      // the tick key is unique, so no duplicate can come after.
+      await eventually(
+        async () => {
+          for (const alert of firstTick) {
+            const runs = (await store.history(alert.id, 5)).filter((e) => e.scheduledAt.getTime() === tick.getTime());
+            if (runs.length === 0 || runs.some((e) => e.state === 'WORKING')) return false;
+          }
+          return true;
+        },
+        100_000,
+        'every alert of the first tick to finish',
+      );
 
       const forTick = sends().filter((m) => m.message.scheduledAt.getTime() === tick.getTime());
       const perAlert = new Map<string, number>();

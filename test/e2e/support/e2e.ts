@@ -12,6 +12,7 @@ import { silentLogger } from '../../../src/logger.js';
 import { startLookout, type Lookout } from '../../../src/lookout.js';
 import { ACTION, BLOCK } from '../../../src/messages/slack/ids.js';
 import { createTempDatabase, type TempDatabase } from '../../support/postgres.js';
+export { eventually } from '../../support/eventually.js';
 import { startSlackSimulator, type Json, type SimMessage, type SimpleValues, type SlackSimulator, type SlackView } from '../../support/slack-simulator/index.js';
 
 export const ALICE = 'U0ALICE01';
@@ -230,15 +231,4 @@ export function firingAlert(name: string, overrides: Partial<AlertFields> = {}):
     channels: [ALERTS],
     ...overrides,
   };
-}
-
-/** Polls `check` until it returns something truthy (for state in the store, which the simulator cannot watch). */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, what = 'a condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
