@@ -1,6 +1,7 @@
 // Builds a running Lookout from a validated config: store, data sources, delivery, tick
 // runner, scheduler and the alert service. main.ts, the demo, the benchmarks and the
 // end-to-end tests all start Lookout through here, so there is one wiring.
+import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
 import type { DataSourceCatalog } from './datasources/port.js';
@@ -29,7 +30,7 @@ export interface LookoutOptions {
   logger: Logger;
   /** Where messages go (overrides Slack and email); the log when nothing is configured. */
   delivery?: Delivery;
-  clock?: () => Date;
+  clock?: Clock;
   observer?: TickObserver;
   /** Agenda tuning, shorter in tests. */
   processEveryMs?: number;
@@ -63,7 +64,7 @@ export interface Lookout {
 
 export async function startLookout(config: Config, options: LookoutOptions): Promise<Lookout> {
   const logger = options.logger;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   // Stopped in this order (DESIGN.md, graceful shutdown): stop taking jobs and let running
   // executions finish; then the browser and SMTP, the Slack socket, the operations port, data
   // sources, the store. Each part is added as it starts, so a failed start closes what began.
@@ -91,7 +92,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         break;
       case 'mongo':
         databaseUrl = config.store.url;
-        store = await openMongo(databaseUrl);
+        store = await openMongo(databaseUrl, clock);
         backend = { kind: 'mongo', url: databaseUrl };
         break;
     }
@@ -172,7 +173,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       },
     });
 
-    const membership = config.slack ? createSlackMembership({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl }) : null;
+    const membership = config.slack ? createSlackMembership({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, clock }) : null;
     const service = createAlertService({
       store,
       dataSources,
@@ -281,9 +282,9 @@ async function openPostgres(url: string, setting: string, max: number, prepare: 
 }
 
 /** An unreachable server fails after the store's 5 s server selection, naming MONGODB_URL. */
-async function openMongo(url: string): Promise<Store> {
+async function openMongo(url: string, clock: Clock): Promise<Store> {
   try {
-    return await createMongoStore({ url });
+    return await createMongoStore({ url, clock });
   } catch (err) {
     throw new ConfigError('MONGODB_URL', `cannot open the store: ${rootCause(err)}`, { cause: err });
   }

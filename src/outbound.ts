@@ -5,6 +5,7 @@ import { createBrowser } from './capture/browser.js';
 import { createChartRenderer } from './capture/chart.js';
 import type { Screenshotter } from './capture/port.js';
 import { createScreenshotter } from './capture/screenshot.js';
+import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { ContentRenderer } from './content/port.js';
 import { createContentRenderer } from './content/render-content.js';
@@ -30,7 +31,7 @@ export interface Outbound {
   close(): Promise<void>;
 }
 
-export function createOutbound(config: Config, options: { logger: Logger; clock: () => Date; delivery?: Delivery }): Outbound {
+export function createOutbound(config: Config, options: { logger: Logger; clock: Clock; delivery?: Delivery }): Outbound {
   const { logger, clock } = options;
   const browser = createBrowser({
     chromiumPath: config.screenshots.chromiumPath,
@@ -54,7 +55,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
     ? createEmailDelivery({ smtpUrl: config.email.smtpUrl, from: config.email.from, logger: logger.child({ module: 'email' }) })
     : null;
   const slackClient = config.slack ? createDeliveryWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl }) : null;
-  const directory: Directory | null = slackClient ? createSlackDirectory({ client: slackClient, logger: logger.child({ module: 'directory' }) }) : null;
+  const directory: Directory | null = slackClient ? createSlackDirectory({ client: slackClient, logger: logger.child({ module: 'directory' }), clock }) : null;
 
   let delivery: Delivery;
   if (options.delivery) delivery = options.delivery;

@@ -1,6 +1,7 @@
 // One shard's every-minute dispatch: take over dead instances' claims, then find the
 // shard's due alerts, claim each tick (the unique execution makes it exactly-once), move
 // each alert's next run time to its next future tick, and hand the claims to the pool.
+import type { Clock } from '../clock.js';
 import { nextRunAfter } from '../domain/schedule.js';
 import type { Schedule } from '../domain/types.js';
 import type { Logger } from '../logger.js';
@@ -13,7 +14,7 @@ export interface DispatchDeps {
   store: Store;
   runner: TickRunner;
   pool: EvaluationPool;
-  clock: () => Date;
+  clock: Clock;
   instance: string;
   logger: Logger;
   /** Due alerts fetched per round trip. */
@@ -42,10 +43,11 @@ export function createDispatchJob(deps: DispatchDeps) {
   const { store, clock, logger } = deps;
   const batchSize = deps.batchSize ?? 500;
 
-  function patient(until: number): Stored {
+  function patient(until: Date): Stored {
     return (what, call) =>
       withStoreRetry(call, {
         until,
+        clock,
         onRetry: (err, attempt) => {
           if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; dispatch retries');
         },
@@ -81,8 +83,8 @@ export function createDispatchJob(deps: DispatchDeps) {
   /** Runs one dispatch of one shard; `signal` stops it between batches. */
   return async function dispatchShard(shard: number, signal?: AbortSignal): Promise<DispatchResult> {
     const result: DispatchResult = { claimed: 0, alreadyClaimed: 0, takenOver: 0, abandoned: 0 };
-    const stored = patient(Date.now() + DISPATCH_STORE_PATIENCE_MS);
     const now = clock();
+    const stored = patient(new Date(now.getTime() + DISPATCH_STORE_PATIENCE_MS));
     // Many alerts share a schedule; within one dispatch `now` is fixed, so compute each once.
     const nextRuns = new Map<string, Date>();
     const nextAfterNow = (schedule: Schedule): Date => {

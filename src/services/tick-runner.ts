@@ -1,5 +1,6 @@
 // One tick end to end: claim, decide (domain/tick.ts), query, send, record. The domain
 // decides; this module only carries the decisions out against the ports.
+import { stopwatch, type Clock } from '../clock.js';
 import type { ContentRenderer, RenderedContent } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
 import type { Delivery } from '../delivery/port.js';
@@ -51,7 +52,7 @@ export interface TickRunnerDeps {
   /** Lookout admins, who may use every data source (domain/access.ts). */
   admins?: readonly string[];
   delivery: Delivery;
-  clock: () => Date;
+  clock: Clock;
   instance: string;
   logger: Logger;
   observer?: TickObserver;
@@ -91,16 +92,17 @@ export interface TickRunner {
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const { store, clock, logger } = deps;
 
-  /** Until when (epoch ms) an execution's store writes wait out an unreachable database. */
-  function recordDeadline(alert: Alert, execution: Execution): number {
+  /** Until when an execution's store writes wait out an unreachable database. */
+  function recordDeadline(alert: Alert, execution: Execution): Date {
     const left = execution.startedAt.getTime() + alert.workingTimeoutS * 1000 - clock().getTime();
-    return Date.now() + Math.max(0, left) + RECORD_GRACE_MS;
+    return new Date(clock().getTime() + Math.max(0, left) + RECORD_GRACE_MS);
   }
 
-  /** A store call that waits out a short database outage, until `until` (epoch ms). */
-  function stored<T>(what: string, until: number, call: () => Promise<T>): Promise<T> {
+  /** A store call that waits out a short database outage, until `until`. */
+  function stored<T>(what: string, until: Date, call: () => Promise<T>): Promise<T> {
     return withStoreRetry(call, {
       until,
+      clock,
       onRetry: (err, attempt) => {
         if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; retrying');
       },
@@ -161,7 +163,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     deadline: number,
     workingDeadline: Deadline,
   ): Promise<ExecutionSummary> {
-    const queryStart = Date.now();
+    const queryTime = stopwatch();
     let result: QueryResult;
     try {
       result = await runQuery(alert, signal, deadline);
@@ -172,10 +174,10 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           ? err.userMessage
           : 'the query failed for an unexpected reason; see the Lookout log';
       if (!(err instanceof LookoutError)) logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
-      const queryMs = Date.now() - queryStart;
+      const queryMs = queryTime();
       return finish(alert, execution, { state: 'ERROR', reason, queryMs, finishedAt: clock() }, null, null, { failedStep: 'query' });
     }
-    const queryMs = Date.now() - queryStart;
+    const queryMs = queryTime();
 
     const decision = decideOnResult({ alert, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result });
     const base = { queryMs, rowCount: result.rows.length };
@@ -262,7 +264,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       kind !== 'resolved' && deps.content !== undefined
         ? await deps.content.render(alert, result, signal)
         : { attachments: [], notes: [], captureMs: null };
-    const started = Date.now();
+    const deliveryTime = stopwatch();
     // Past this mark a crash leaves the tick UNKNOWN instead of re-sending it blindly.
     await stored('mark the send', recordDeadline(alert, execution), () => store.markSending(execution.id, clock()));
     const context = messageContext(alert, execution, clock());
@@ -280,7 +282,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       }
     };
     const deliveries = await Promise.all(alert.recipients.map((recipient) => deliverOne(recipient, messageFor(recipient), signal, deadline)));
-    return { deliveries, deliveryMs: Date.now() - started, content };
+    return { deliveries, deliveryMs: deliveryTime(), content };
   }
 
   async function deliverOne(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal, deadline?: Deadline): Promise<DeliveryRecord> {

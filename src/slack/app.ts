@@ -4,6 +4,7 @@
 // person never sees a stack (§2.9).
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
 import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { AlertService } from '../services/alert-service.js';
 import { register as registerActions } from './actions/index.js';
@@ -20,7 +21,7 @@ export interface SlackAppDeps {
   /** Slack's Web API base (ends with `/api/`); the simulator's in tests. */
   apiUrl?: string;
   service: AlertService;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   doctor?: DoctorChecks;
 }
@@ -38,7 +39,7 @@ export interface SlackApp {
 /** What every listener gets. */
 export interface HandlerDeps {
   service: AlertService;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   doctor: DoctorChecks;
   /** The person's IANA zone (users.info, cached); UTC when Slack does not answer within `timeoutMs`. */
@@ -75,12 +76,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     clock: deps.clock,
     logger,
     doctor: deps.doctor ?? {},
-    timezoneOf: createTimezoneLookup(logger),
+    timezoneOf: createTimezoneLookup(logger, deps.clock),
     refreshHomes: (userIds) => homes.refresh(userIds),
   };
   const homes = createHomeRefresher({
     publish: (userId) => publishHome(app.client, handlerDeps, userId),
     logger,
+    clock: deps.clock,
   });
 
   registerCommands(app, handlerDeps);
@@ -140,16 +142,16 @@ export function slackErrorCode(error: unknown): string | null {
 const TZ_CACHE_MS = 10 * 60_000;
 const TZ_TIMEOUT_MS = 1500;
 
-function createTimezoneLookup(logger: Logger): HandlerDeps['timezoneOf'] {
+function createTimezoneLookup(logger: Logger, clock: Clock): HandlerDeps['timezoneOf'] {
   const cache = new Map<string, { tz: string; at: number }>();
   return (client, userId, timeoutMs = TZ_TIMEOUT_MS) => {
     const hit = cache.get(userId);
-    if (hit && Date.now() - hit.at < TZ_CACHE_MS) return Promise.resolve(hit.tz);
+    if (hit && clock().getTime() - hit.at < TZ_CACHE_MS) return Promise.resolve(hit.tz);
     const lookup = client.users
       .info({ user: userId })
       .then((res) => {
         const tz = res.user?.tz ?? 'UTC';
-        cache.set(userId, { tz, at: Date.now() });
+        cache.set(userId, { tz, at: clock().getTime() });
         return tz;
       })
       .catch((err: unknown) => {

@@ -5,6 +5,7 @@
 // Errors are keyed like the service's input (`recipients.<index>.id`), so the modal shows
 // each on the right block. Calls are quick and not retried: the modal's ack waits for them.
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import { systemClock, type Clock } from '../clock.js';
 import type { Recipient } from '../domain/types.js';
 import type { Actor } from '../services/alert-service.js';
 import type { ChannelDirectory } from '../services/channel-directory.js';
@@ -15,6 +16,8 @@ export interface RecipientVerifierOptions {
   slackApiUrl?: string;
   /** Per call; the modal has 3 s in all. */
   timeoutMs?: number;
+  /** Ages the cached member lists; defaults to the system clock. */
+  clock?: Clock;
 }
 
 export type RecipientVerifier = (actor: Actor, recipients: Recipient[]) => Promise<Record<string, string>>;
@@ -32,7 +35,7 @@ export interface SlackMembership {
 
 export function createSlackMembership(options: RecipientVerifierOptions): SlackMembership {
   const client = quickClient(options);
-  return { verifyRecipients: recipientVerifier(client), channels: channelDirectory(client) };
+  return { verifyRecipients: recipientVerifier(client), channels: channelDirectory(client, options.clock ?? systemClock) };
 }
 
 function quickClient(options: RecipientVerifierOptions): WebClient {
@@ -52,15 +55,15 @@ function quickClient(options: RecipientVerifierOptions): WebClient {
  * page through its members on every click. Someone who left a channel may see its alerts' output
  * for up to that minute; a failed look-up answers "not a member".
  */
-function channelDirectory(client: WebClient): ChannelDirectory {
+function channelDirectory(client: WebClient, clock: Clock): ChannelDirectory {
   const cache = new Map<string, { members: Promise<Set<string> | null>; at: number }>();
   return {
     async isMember(userId, channelId) {
       const hit = cache.get(channelId);
-      if (hit === undefined || Date.now() - hit.at > MEMBERS_TTL_MS) {
+      if (hit === undefined || clock().getTime() - hit.at > MEMBERS_TTL_MS) {
         cache.delete(channelId);
         if (cache.size >= MEMBERS_CACHED) cache.delete(cache.keys().next().value as string);
-        const entry = { members: allMembers(client, channelId).catch(() => null), at: Date.now() };
+        const entry = { members: allMembers(client, channelId).catch(() => null), at: clock().getTime() };
         cache.set(channelId, entry);
         // A failure is not kept: the next question asks Slack again.
         void entry.members.then((set) => set === null && cache.get(channelId) === entry && cache.delete(channelId));

@@ -3,11 +3,13 @@
 // deadline. Every call retried this way is safe to repeat: the store's writes are conditional
 // (finish only while WORKING) or idempotent (markSending, heartbeats, claims on a unique key).
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Clock } from '../clock.js';
 import { StoreError } from '../errors.js';
 
 export interface StoreRetryOptions {
-  /** Epoch ms after which the last failure is thrown. */
-  until: number;
+  /** After this (on `clock`) the last failure is thrown. */
+  until: Date;
+  clock: Clock;
   /** Called before each pause (to log the first one, say). */
   onRetry?: (err: StoreError, attempt: number) => void;
   /** First pause; doubles up to 2 s. */
@@ -20,7 +22,7 @@ export async function withStoreRetry<T>(call: () => Promise<T>, options: StoreRe
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof StoreError) || !err.unreachable || Date.now() + pause > options.until) throw err;
+      if (!(err instanceof StoreError) || !err.unreachable || options.clock().getTime() + pause > options.until.getTime()) throw err;
       options.onRetry?.(err, attempt);
       await delay(pause);
       pause = Math.min(pause * 2, 2_000);
