@@ -7,7 +7,7 @@ import type { Schedule } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { TickRunner } from '../services/tick-runner.js';
 import type { Store } from '../store/port.js';
-import { withStoreRetry } from '../store/retry.js';
+import { patientStore } from '../store/retry.js';
 import type { EvaluationPool } from './evaluation-pool.js';
 
 export interface DispatchDeps {
@@ -43,16 +43,7 @@ export function createDispatchJob(deps: DispatchDeps) {
   const { store, clock, logger } = deps;
   const batchSize = deps.batchSize ?? 500;
 
-  function patient(until: Date): Stored {
-    return (what, call) =>
-      withStoreRetry(call, {
-        until,
-        clock,
-        onRetry: (err, attempt) => {
-          if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; dispatch retries');
-        },
-      });
-  }
+  const patient = patientStore({ clock, logger });
 
   async function recoverStale(shard: number, now: Date, result: DispatchResult, stored: Stored): Promise<void> {
     for (const stale of await stored('find stale executions', () => store.staleExecutions(shard, now, batchSize))) {
@@ -84,7 +75,8 @@ export function createDispatchJob(deps: DispatchDeps) {
   return async function dispatchShard(shard: number, signal?: AbortSignal): Promise<DispatchResult> {
     const result: DispatchResult = { claimed: 0, alreadyClaimed: 0, takenOver: 0, abandoned: 0 };
     const now = clock();
-    const stored = patient(new Date(now.getTime() + DISPATCH_STORE_PATIENCE_MS));
+    const until = new Date(now.getTime() + DISPATCH_STORE_PATIENCE_MS);
+    const stored: Stored = (what, call) => patient(what, until, call);
     // Many alerts share a schedule; within one dispatch `now` is fixed, so compute each once.
     const nextRuns = new Map<string, Date>();
     const nextAfterNow = (schedule: Schedule): Date => {

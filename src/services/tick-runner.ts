@@ -21,7 +21,7 @@ import { barredFromSource } from '../domain/access.js';
 import { LookoutError, SourceBarredError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExecutionFinish, RunningExecution, Store } from '../store/port.js';
-import { withStoreRetry } from '../store/retry.js';
+import { patientStore } from '../store/retry.js';
 
 /** Hooks for metrics and benchmarks; none of them may throw. */
 export interface TickObserver {
@@ -98,16 +98,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     return new Date(clock().getTime() + Math.max(0, left) + RECORD_GRACE_MS);
   }
 
-  /** A store call that waits out a short database outage, until `until`. */
-  function stored<T>(what: string, until: Date, call: () => Promise<T>): Promise<T> {
-    return withStoreRetry(call, {
-      until,
-      clock,
-      onRetry: (err, attempt) => {
-        if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; retrying');
-      },
-    });
-  }
+  const stored = patientStore({ clock, logger });
 
   async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
     const alert = await store.getAlert(request.alertId);

@@ -5,6 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import { StoreError } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 export interface StoreRetryOptions {
   /** After this (on `clock`) the last failure is thrown. */
@@ -28,4 +29,22 @@ export async function withStoreRetry<T>(call: () => Promise<T>, options: StoreRe
       pause = Math.min(pause * 2, 2_000);
     }
   }
+}
+
+/** A store call named for the log (`what`), retried while the database is unreachable until `until`. */
+export type PatientCall = <T>(what: string, until: Date, call: () => Promise<T>) => Promise<T>;
+
+/**
+ * The services' and the scheduler's store calls: retried as above, the first retry of each
+ * call logged once (a long outage would otherwise log every pause of every call).
+ */
+export function patientStore(deps: { clock: Clock; logger: Logger }): PatientCall {
+  return (what, until, call) =>
+    withStoreRetry(call, {
+      until,
+      clock: deps.clock,
+      onRetry: (err, attempt) => {
+        if (attempt === 1) deps.logger.warn({ err, what }, 'the database is unreachable; retrying');
+      },
+    });
 }
