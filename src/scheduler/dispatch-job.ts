@@ -3,6 +3,7 @@
 // each alert's next run time to its next future tick, and hand the claims to the pool.
 import type { Clock } from '../clock.js';
 import { nextRunAfter } from '../domain/schedule.js';
+import { settleStaleRun } from '../domain/stale-run.js';
 import type { Schedule } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { TickRunner } from '../services/tick-runner.js';
@@ -47,7 +48,9 @@ export function createDispatchJob(deps: DispatchDeps) {
 
   async function recoverStale(shard: number, now: Date, result: DispatchResult, stored: Stored): Promise<void> {
     for (const stale of await stored('find stale executions', () => store.staleExecutions(shard, now, batchSize))) {
-      if (stale.sendStartedAt === null && stale.attempt === 1) {
+      // Past its working timeout (the store's query tests the age): domain/stale-run.ts settles it.
+      const settled = settleStaleRun({ foundBy: 'dispatch', run: stale });
+      if (settled.kind === 'take_over') {
         const taken = await stored('take over an execution', () => store.takeOver(stale.id, deps.instance, now));
         const alert = taken && (await stored('read the alert', () => store.getAlert(stale.alertId)));
         if (taken && alert) {
@@ -56,16 +59,8 @@ export function createDispatchJob(deps: DispatchDeps) {
         }
         continue;
       }
-      // It may have sent already (or was taken over once and died again): never re-send blindly.
-      const unknown = stale.sendStartedAt !== null;
       const done = await stored('finish a stale execution', () =>
-        store.finishExecution(stale.id, {
-          state: unknown ? 'UNKNOWN' : 'ERROR',
-          reason: unknown
-            ? `the instance running it stopped after it began sending (${stale.instance}); it was not re-sent`
-            : `working timeout: the instance running it (${stale.instance}) stopped twice`,
-          finishedAt: now,
-        }),
+        store.finishExecution(stale.id, { state: settled.state, reason: settled.reason, finishedAt: now }),
       );
       if (done) result.abandoned += 1;
     }

@@ -127,13 +127,10 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     if (start.kind === 'skip') {
       return finish(alert, execution, { state: 'SKIPPED', reason: start.reason, finishedAt: clock() }, null, null);
     }
-    if (start.timeOutPrevious && running !== null) {
+    const previous = start.timeOutPrevious;
+    if (previous !== null && running !== null) {
       await stored('time out the previous execution', recordBy, () =>
-        store.finishExecution(running.id, {
-          state: running.sendStartedAt === null ? 'ERROR' : 'UNKNOWN',
-          reason: `working timeout: still running after ${alert.workingTimeoutS} s; a newer tick took over`,
-          finishedAt: now,
-        }),
+        store.finishExecution(running.id, { state: previous.state, reason: previous.reason, finishedAt: now }),
       );
     }
 
