@@ -4,7 +4,7 @@ import { stopwatch, type Clock } from '../clock.js';
 import type { ContentRenderer, RenderedContent } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
 import type { Delivery } from '../delivery/port.js';
-import { deadlineAfter, type Deadline } from '../domain/deadline.js';
+import { deadlineAfter, msLeft, recordBy, type Deadline } from '../domain/deadline.js';
 import type { FailedStep, MessageContext, OutgoingMessage } from '../messages/outgoing.js';
 import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type ResultDecision } from '../domain/tick.js';
 import {
@@ -62,12 +62,6 @@ export interface TickRunnerDeps {
   ownerEmail?: (userId: string, signal: AbortSignal) => Promise<string | null>;
 }
 
-/**
- * How long past its working timeout an execution keeps trying to record its result while the
- * database is unreachable: a restart near the end of a run must not leave it unrecorded.
- */
-const RECORD_GRACE_MS = 30_000;
-
 /** States after which the alert counts as having run well (for "last good run" in notices). */
 const GOOD_STATES: readonly ExecutionState[] = ['SUCCESS', 'NOOP', 'GRACE'];
 
@@ -92,12 +86,6 @@ export interface TickRunner {
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const { store, clock, logger } = deps;
 
-  /** Until when an execution's store writes wait out an unreachable database. */
-  function recordDeadline(alert: Alert, execution: Execution): Date {
-    const left = execution.startedAt.getTime() + alert.workingTimeoutS * 1000 - clock().getTime();
-    return new Date(clock().getTime() + Math.max(0, left) + RECORD_GRACE_MS);
-  }
-
   const stored = patientStore({ clock, logger });
 
   async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
@@ -118,27 +106,28 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     known?: RunningExecution | null,
   ): Promise<ExecutionSummary> {
     const now = clock();
-    // The working timeout counts from the claim; everything below honours it.
-    const deadline = execution.startedAt.getTime() + alert.workingTimeoutS * 1000;
-    const recordBy = recordDeadline(alert, execution);
+    // The working timeout counts from the claim: the one deadline every step below takes from.
+    const deadline = deadlineAfter(execution.startedAt, alert.workingTimeoutS * 1000);
     const running =
-      known !== undefined ? known : await stored('find the running execution', recordBy, () => store.runningExecution(alert.id, execution.id));
+      known !== undefined
+        ? known
+        : await stored('find the running execution', recordBy(deadline, now), () => store.runningExecution(alert.id, execution.id));
     const start = decideStart({ alert, trigger: execution.trigger, now, running });
     if (start.kind === 'skip') {
-      return finish(alert, execution, { state: 'SKIPPED', reason: start.reason, finishedAt: clock() }, null, null);
+      return finish(alert, execution, deadline, { state: 'SKIPPED', reason: start.reason, finishedAt: clock() }, null, null);
     }
     const previous = start.timeOutPrevious;
     if (previous !== null && running !== null) {
-      await stored('time out the previous execution', recordBy, () =>
+      await stored('time out the previous execution', recordBy(deadline, now), () =>
         store.finishExecution(running.id, { state: previous.state, reason: previous.reason, finishedAt: now }),
       );
     }
 
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), Math.max(0, deadline - clock().getTime()));
+    const timer = setTimeout(() => controller.abort(), msLeft(deadline, clock()));
     try {
       deps.observer?.evaluationStarted?.(alert.id, execution.scheduledAt, clock());
-      return await evaluate(alert, execution, controller.signal, deadline, deadlineAfter(execution.startedAt, alert.workingTimeoutS * 1000));
+      return await evaluate(alert, execution, controller.signal, deadline);
     } finally {
       clearTimeout(timer);
     }
@@ -148,8 +137,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     alert: Alert,
     execution: Execution,
     signal: AbortSignal,
-    deadline: number,
-    workingDeadline: Deadline,
+    deadline: Deadline,
   ): Promise<ExecutionSummary> {
     const queryTime = stopwatch();
     let result: QueryResult;
@@ -163,7 +151,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           : 'the query failed for an unexpected reason; see the Lookout log';
       if (!(err instanceof LookoutError)) logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
       const queryMs = queryTime();
-      return finish(alert, execution, { state: 'ERROR', reason, queryMs, finishedAt: clock() }, null, null, { failedStep: 'query' });
+      return finish(alert, execution, deadline, { state: 'ERROR', reason, queryMs, finishedAt: clock() }, null, null, { failedStep: 'query' });
     }
     const queryMs = queryTime();
 
@@ -171,13 +159,14 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const base = { queryMs, rowCount: result.rows.length };
     switch (decision.kind) {
       case 'error':
-        return finish(alert, execution, { ...base, state: 'ERROR', reason: decision.reason, finishedAt: clock() }, decision, null, {
+        return finish(alert, execution, deadline, { ...base, state: 'ERROR', reason: decision.reason, finishedAt: clock() }, decision, null, {
           failedStep: 'condition',
         });
       case 'grace':
         return finish(
           alert,
           execution,
+          deadline,
           { ...base, state: 'GRACE', reason: decision.reason, value: decision.value, finishedAt: clock() },
           decision,
           null,
@@ -187,28 +176,31 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           return finish(
             alert,
             execution,
+            deadline,
             { ...base, state: 'NOOP', reason: decision.reason, value: decision.value, finishedAt: clock() },
             decision,
             null,
           );
         }
-        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal, workingDeadline);
+        const sent = await sendAll(alert, execution, 'resolved', decision.value, result, signal, deadline);
         return finish(
           alert,
           execution,
+          deadline,
           { ...base, deliveries: sent.deliveries, deliveryMs: sent.deliveryMs, state: 'NOOP', reason: `${decision.reason}; resolved`, value: decision.value, finishedAt: clock() },
           decision,
           'resolved',
         );
       }
       case 'send': {
-        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal, workingDeadline);
+        const sent = await sendAll(alert, execution, decision.message, decision.value, result, signal, deadline);
         const fold = foldDeliveries(sent.deliveries);
         // The execution records content that could not be made, next to how delivery went.
         const reason = [fold.reason, ...sent.content.notes].filter((r) => r !== null).join('; ') || null;
         return finish(
           alert,
           execution,
+          deadline,
           { ...base, deliveries: sent.deliveries, deliveryMs: sent.deliveryMs, state: fold.state, reason, value: decision.value, finishedAt: clock() },
           decision,
           decision.message,
@@ -218,7 +210,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     }
   }
 
-  async function runQuery(alert: Alert, signal: AbortSignal, deadline: number): Promise<QueryResult> {
+  async function runQuery(alert: Alert, signal: AbortSignal, deadline: Deadline): Promise<QueryResult> {
     const source = deps.dataSources.get(alert.dataSource);
     const limits = deps.dataSources.limits(alert.dataSource);
     if (source === undefined || limits === undefined) {
@@ -230,7 +222,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     // Its owners answer for it: an alert runs only while every one of them may use the source.
     const barred = barredFromSource(alert.owners, deps.dataSources.allowedUsers(alert.dataSource), { admins: deps.admins ?? [] });
     if (barred.length > 0) throw new SourceBarredError(alert.dataSource, barred);
-    const remaining = Math.max(1, deadline - clock().getTime());
+    const remaining = Math.max(1, msLeft(deadline, clock()));
     return source.query(alert.sql, {
       timeoutMs: Math.min(limits.statementTimeoutS * 1000, remaining),
       maxRows: limits.maxRows,
@@ -254,7 +246,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         : { attachments: [], notes: [], captureMs: null };
     const deliveryTime = stopwatch();
     // Past this mark a crash leaves the tick UNKNOWN instead of re-sending it blindly.
-    await stored('mark the send', recordDeadline(alert, execution), () => store.markSending(execution.id, clock()));
+    await stored('mark the send', recordBy(deadline, clock()), () => store.markSending(execution.id, clock()));
     const context = messageContext(alert, execution, clock());
     const shown = { result, attachments: content.attachments, contentNotes: content.notes };
     const messageFor = (recipient: Recipient): OutgoingMessage => {
@@ -299,6 +291,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   async function finish(
     alert: Alert,
     execution: Execution,
+    deadline: Deadline,
     outcome: ExecutionFinish,
     decision: ResultDecision | null,
     sent: 'firing' | 'report' | 'resolved' | null,
@@ -328,7 +321,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       ownersNotified = (await notifyOwners(alert, execution, 'fallback_notice', what, 'delivery')) || ownersNotified;
     }
 
-    const recorded = await stored('record the result', recordDeadline(alert, execution), () =>
+    const recorded = await stored('record the result', recordBy(deadline, clock()), () =>
       store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime),
     );
     if (!recorded) {
