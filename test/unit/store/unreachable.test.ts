@@ -5,7 +5,8 @@ import { MongoNetworkError } from 'mongodb';
 import { StoreError } from '../../../src/errors.js';
 import { isUnreachable as mongoUnreachable } from '../../../src/store/mongo/errors.js';
 import { isUnreachable as pgUnreachable } from '../../../src/store/postgres/unreachable.js';
-import { withStoreRetry } from '../../../src/store/retry.js';
+import { pino } from 'pino';
+import { patientStore, withStoreRetry } from '../../../src/store/retry.js';
 import { createTestClock } from '../../support/clock.js';
 
 const T0 = new Date('2026-11-25T00:00:00Z');
@@ -95,4 +96,21 @@ describe('withStoreRetry', () => {
     ).rejects.toMatchObject({ unreachable: true });
     expect(calls).toBe(3);
   });
+});
+
+describe('patientStore', () => {
+  it('retries a store call until its deadline on the clock, logging the first retry of each call once', async () => {
+    const lines: { what?: string; msg?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const clock = createTestClock(T0);
+    const stored = patientStore({ clock, logger });
+    let calls = 0;
+    const value = await stored('record the result', new Date(T0.getTime() + 10_000), async () => {
+      calls += 1;
+      if (calls < 4) throw new StoreError('down', { unreachable: true });
+      return 'recorded';
+    });
+    expect(value).toBe('recorded');
+    expect(lines).toEqual([expect.objectContaining({ what: 'record the result', msg: 'the database is unreachable; retrying' })]);
+  }, 10_000);
 });
