@@ -43,7 +43,6 @@ type Stored = <T>(what: string, call: () => Promise<T>) => Promise<T>;
 export function createDispatchJob(deps: DispatchDeps) {
   const { store, clock, logger } = deps;
   const batchSize = deps.batchSize ?? 500;
-
   const patient = patientStore({ clock, logger });
 
   async function recoverStale(shard: number, now: Date, result: DispatchResult, stored: Stored): Promise<void> {
