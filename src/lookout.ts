@@ -8,6 +8,7 @@ import type { Delivery } from './services/delivery-port.js';
 import { ConfigError, StoreError } from './errors.js';
 import { checkHealth, type Health } from './health.js';
 import { startHttpServer, type HttpServer } from './http.js';
+import { systemClock, type Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createOutbound } from './outbound.js';
@@ -29,7 +30,7 @@ export interface LookoutOptions {
   logger: Logger;
   /** Where messages go (overrides Slack and email); the log when nothing is configured. */
   delivery?: Delivery;
-  clock?: () => Date;
+  clock?: Clock;
   observer?: TickObserver;
   /** Agenda tuning, shorter in tests. */
   processEveryMs?: number;
@@ -63,7 +64,7 @@ export interface Lookout {
 
 export async function startLookout(config: Config, options: LookoutOptions): Promise<Lookout> {
   const logger = options.logger;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   // Stopped in this order (DESIGN.md, graceful shutdown): stop taking jobs and let running
   // executions finish; then the browser and SMTP, the Slack socket, the operations port, data
   // sources, the store. Each part is added as it starts, so a failed start closes what began.

@@ -5,6 +5,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { stopwatch } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { createPagePool } from './page-pool.js';
 import { CaptureError } from './port.js';
@@ -87,7 +88,7 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
         { cause: err },
       );
     }
-    const started = Date.now();
+    const elapsed = stopwatch();
     let browser: Browser;
     try {
       browser = await puppeteer.launch({
@@ -107,7 +108,7 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
       if (current === browser) current = null;
       if (!closed) log.warn({ browserPid }, 'browser disconnected; relaunching on next use');
     });
-    log.info({ browserPid, ms: Date.now() - started }, 'browser launched');
+    log.info({ browserPid, ms: elapsed() }, 'browser launched');
     return browser;
   }
 

@@ -5,6 +5,7 @@
 import type { HTTPRequest, Page } from 'puppeteer';
 import { TimeoutError as PuppeteerTimeoutError } from 'puppeteer';
 import { PNG } from 'pngjs';
+import { stopwatch } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { BrowserStoppedError, type WarmBrowser } from './browser.js';
 import { CaptureError, type ScreenshotRequest, type Screenshotter } from './port.js';
@@ -137,8 +138,8 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
 
   async function shoot(page: Page, request: ScreenshotRequest, progress: Progress): Promise<Buffer> {
     const { where } = describe(request.url);
-    const started = Date.now();
-    const remaining = () => Math.max(1, started + navigationTimeoutMs - Date.now());
+    const elapsed = stopwatch();
+    const remaining = () => Math.max(1, navigationTimeoutMs - elapsed());
     const attemptLog = log.child({ host: describe(request.url).host });
 
     // A service worker would fetch on the page's behalf, out of interception's sight.
@@ -223,13 +224,13 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     const verdict = await checkUrl(request.url, policy);
     if (!verdict.ok) throw new CaptureError(`the screenshot URL is not allowed: ${verdict.reason}`);
     const progress: Progress = { phase: null };
-    const started = Date.now();
+    const elapsed = stopwatch();
     try {
       for (let attempt = 1; attempt <= 2; attempt++) {
         const png = await browser.withPage((page) => shoot(page, request, progress), signal);
         // An element that was found and visible did render; a flat one (a status tile) is content.
         if (request.selector !== null || !isBlankPng(png)) {
-          log.debug({ host, attempt, ms: Date.now() - started, bytes: png.length }, 'screenshot taken');
+          log.debug({ host, attempt, ms: elapsed(), bytes: png.length }, 'screenshot taken');
           return png;
         }
         log.info({ host, attempt }, 'screenshot came out blank');

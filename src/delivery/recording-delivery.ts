@@ -1,5 +1,6 @@
 // Keeps every message in memory instead of sending it: for tests, benchmarks and the demo.
 // Failures can be switched on per recipient to exercise the per-recipient rules.
+import { systemClock, type Clock } from '../clock.js';
 import { recipientKey, type Recipient } from '../domain/types.js';
 import type { Delivery, DeliveryOutcome } from '../services/delivery-port.js';
 import type { OutgoingMessage } from '../messages/outgoing.js';
@@ -19,7 +20,7 @@ export interface RecordingDelivery extends Delivery {
   setLatency(ms: number): void;
 }
 
-export function createRecordingDelivery(clock: () => Date = () => new Date()): RecordingDelivery {
+export function createRecordingDelivery(clock: Clock = systemClock): RecordingDelivery {
   const sent: RecordedMessage[] = [];
   const failures = new Map<string, { error: string; unknown: boolean }>();
   let latencyMs = 0;

@@ -2,6 +2,7 @@
 // Each function returns what to do; services/tick-runner.ts carries it out. The current
 // time is always a parameter.
 import { evaluateCondition } from './condition.js';
+import { isStale, settleStaleRun, type StaleFinish } from './stale-run.js';
 import { inGracePeriod, shouldNotifyOwners } from './throttle.js';
 import type {
   Alert,
@@ -14,15 +15,15 @@ import type {
 
 export type StartDecision =
   | { kind: 'skip'; reason: string }
-  /** Evaluate; `timeOutPrevious` says the previous execution ran past its working timeout. */
-  | { kind: 'evaluate'; timeOutPrevious: boolean };
+  /** Evaluate; `timeOutPrevious`: the previous execution ran past its working timeout, finish it so. */
+  | { kind: 'evaluate'; timeOutPrevious: StaleFinish | null };
 
 export interface StartInput {
   alert: Pick<Alert, 'active' | 'snoozedUntil' | 'workingTimeoutS'>;
   trigger: Trigger;
   now: Date;
   /** Another execution of this alert still WORKING, if any. */
-  running: { startedAt: Date } | null;
+  running: { startedAt: Date; sendStartedAt: Date | null } | null;
 }
 
 /** Steps 1 and 2: paused, snoozed, or still running? */
@@ -34,12 +35,12 @@ export function decideStart({ alert, trigger, now, running }: StartInput): Start
       return { kind: 'skip', reason: `snoozed until ${alert.snoozedUntil.toISOString()}` };
     }
   }
-  if (running === null) return { kind: 'evaluate', timeOutPrevious: false };
-  const age = now.getTime() - running.startedAt.getTime();
-  if (age < alert.workingTimeoutS * 1000) {
-    return { kind: 'skip', reason: `still running (previous run started ${Math.round(age / 1000)} s ago)` };
+  if (running === null) return { kind: 'evaluate', timeOutPrevious: null };
+  if (!isStale(running.startedAt, alert.workingTimeoutS, now)) {
+    const ageS = Math.round((now.getTime() - running.startedAt.getTime()) / 1000);
+    return { kind: 'skip', reason: `still running (previous run started ${ageS} s ago)` };
   }
-  return { kind: 'evaluate', timeOutPrevious: true };
+  return { kind: 'evaluate', timeOutPrevious: settleStaleRun({ foundBy: 'newer_tick', run: running, workingTimeoutS: alert.workingTimeoutS }) };
 }
 
 export type ResultDecision =

@@ -8,6 +8,7 @@ import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
 import type { EventEmitter } from 'node:events';
 import pg from 'pg';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { InstanceStore } from '../store/port.js';
 import type { DispatchShard } from './dispatch-job.js';
@@ -27,7 +28,7 @@ export interface SchedulerOptions {
   backend: SchedulerBackend;
   /** Where instances record heartbeats (the store). */
   instances: InstanceStore;
-  clock: () => Date;
+  clock: Clock;
   shards: number;
   instance: string;
   logger: Logger;

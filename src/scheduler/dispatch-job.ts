@@ -1,19 +1,21 @@
 // One shard's every-minute dispatch: take over dead instances' claims, then find the
 // shard's due alerts, claim each tick (the unique execution makes it exactly-once), move
 // each alert's next run time to its next future tick, and hand the claims to the pool.
+import type { Clock } from '../clock.js';
 import { nextRunAfter } from '../domain/schedule.js';
+import { settleStaleRun } from '../domain/stale-run.js';
 import type { Schedule } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { TickRunner } from '../services/tick-runner.js';
 import type { Store } from '../store/port.js';
-import { withStoreRetry } from '../store/retry.js';
+import { patientStore } from '../store/retry.js';
 import type { EvaluationPool } from './evaluation-pool.js';
 
 export interface DispatchDeps {
   store: Store;
   runner: TickRunner;
   pool: EvaluationPool;
-  clock: () => Date;
+  clock: Clock;
   instance: string;
   logger: Logger;
   /** Due alerts fetched per round trip. */
@@ -41,20 +43,13 @@ type Stored = <T>(what: string, call: () => Promise<T>) => Promise<T>;
 export function createDispatchJob(deps: DispatchDeps) {
   const { store, clock, logger } = deps;
   const batchSize = deps.batchSize ?? 500;
-
-  function patient(until: number): Stored {
-    return (what, call) =>
-      withStoreRetry(call, {
-        until,
-        onRetry: (err, attempt) => {
-          if (attempt === 1) logger.warn({ err, what }, 'the database is unreachable; dispatch retries');
-        },
-      });
-  }
+  const patient = patientStore({ clock, logger });
 
   async function recoverStale(shard: number, now: Date, result: DispatchResult, stored: Stored): Promise<void> {
     for (const stale of await stored('find stale executions', () => store.staleExecutions(shard, now, batchSize))) {
-      if (stale.sendStartedAt === null && stale.attempt === 1) {
+      // Past its working timeout (the store's query tests the age): domain/stale-run.ts settles it.
+      const settled = settleStaleRun({ foundBy: 'dispatch', run: stale });
+      if (settled.kind === 'take_over') {
         const taken = await stored('take over an execution', () => store.takeOver(stale.id, deps.instance, now));
         const alert = taken && (await stored('read the alert', () => store.getAlert(stale.alertId)));
         if (taken && alert) {
@@ -63,16 +58,8 @@ export function createDispatchJob(deps: DispatchDeps) {
         }
         continue;
       }
-      // It may have sent already (or was taken over once and died again): never re-send blindly.
-      const unknown = stale.sendStartedAt !== null;
       const done = await stored('finish a stale execution', () =>
-        store.finishExecution(stale.id, {
-          state: unknown ? 'UNKNOWN' : 'ERROR',
-          reason: unknown
-            ? `the instance running it stopped after it began sending (${stale.instance}); it was not re-sent`
-            : `working timeout: the instance running it (${stale.instance}) stopped twice`,
-          finishedAt: now,
-        }),
+        store.finishExecution(stale.id, { state: settled.state, reason: settled.reason, finishedAt: now }),
       );
       if (done) result.abandoned += 1;
     }
@@ -81,8 +68,9 @@ export function createDispatchJob(deps: DispatchDeps) {
   /** Runs one dispatch of one shard; `signal` stops it between batches. */
   return async function dispatchShard(shard: number, signal?: AbortSignal): Promise<DispatchResult> {
     const result: DispatchResult = { claimed: 0, alreadyClaimed: 0, takenOver: 0, abandoned: 0 };
-    const stored = patient(Date.now() + DISPATCH_STORE_PATIENCE_MS);
     const now = clock();
+    const until = new Date(now.getTime() + DISPATCH_STORE_PATIENCE_MS);
+    const stored: Stored = (what, call) => patient(what, until, call);
     // Many alerts share a schedule; within one dispatch `now` is fixed, so compute each once.
     const nextRuns = new Map<string, Date>();
     const nextAfterNow = (schedule: Schedule): Date => {

@@ -2,13 +2,14 @@
 // seconds and reads who else has; the scheduler turns the count into how many shard jobs this
 // instance may hold at once, so the shards spread over the instances (DESIGN.md, issue 5/5).
 // A killed instance stops heartbeating and ages out; a stopped one leaves at once.
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { InstanceStore } from '../store/port.js';
 
 export interface MembershipOptions {
   store: InstanceStore;
   instance: string;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   /** How often to heartbeat and look (default 5 s). */
   intervalMs?: number;

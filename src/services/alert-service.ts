@@ -1,6 +1,7 @@
 // What Slack (and anything else) calls to manage alerts: create, update, pause, resume,
 // snooze, delete, run now, history, test query. Every field is validated here and every
 // change is checked against owners and admins; front ends only translate.
+import type { Clock } from '../clock.js';
 import { audienceChannels, barredFromSource, mayChange, mayUseSource, mayView, type AccessPolicy } from '../domain/access.js';
 import { evaluateCondition } from '../domain/condition.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
@@ -28,7 +29,7 @@ export interface RunNowRequest {
 export interface AlertServiceDeps {
   store: Store;
   dataSources: DataSourceCatalog;
-  clock: () => Date;
+  clock: Clock;
   admins: string[];
   shards: number;
   allowedHosts: string[];

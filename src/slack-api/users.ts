@@ -6,6 +6,7 @@
 // refusals (user_not_found, missing_scope) are kept too, outages are asked again. A missing
 // address is logged once per person.
 import type { WebClient } from '@slack/web-api';
+import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { callSlack } from './call.js';
 import { SLACK_ERRORS } from './slack-errors.js';
@@ -35,7 +36,7 @@ export interface SlackUsers {
 export interface SlackUsersOptions {
   client: WebClient;
   logger: Logger;
-  clock?: () => Date;
+  clock?: Clock;
   /** How long an answer is kept; default one hour. */
   ttlMs?: number;
 }
@@ -44,7 +45,7 @@ export const USERS_TTL_MS = 60 * 60 * 1000;
 
 export function createSlackUsers(options: SlackUsersOptions): SlackUsers {
   const { client } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const ttlMs = options.ttlMs ?? USERS_TTL_MS;
   const logger = options.logger.child({ module: 'slack-users' });
   const cache = new Map<string, { answer: PersonLookup; until: number }>();

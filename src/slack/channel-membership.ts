@@ -8,6 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Recipient } from '../domain/types.js';
 import type { Actor } from '../services/alert-service.js';
 import type { ChannelDirectory } from '../services/channel-directory.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { callSlack } from '../slack-api/call.js';
 import type { SlackUsers } from '../slack-api/users.js';
@@ -23,7 +24,7 @@ export interface SlackMembershipOptions {
   client: WebClient;
   users: SlackUsers;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
   /** Per call; the modal has 3 s in all. */
   timeoutMs?: number;
 }

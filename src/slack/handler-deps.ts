@@ -2,12 +2,13 @@
 // person's timezone and a way to refresh Home tabs. Its own file, so listeners depend on this
 // and not on the app that registers them.
 import type { AlertService } from '../services/alert-service.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { DoctorChecks } from './diagnose.js';
 
 export interface HandlerDeps {
   service: AlertService;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   doctor: DoctorChecks;
   /** The person's IANA zone (users.info, cached); UTC when Slack does not answer within `timeoutMs`. */

@@ -9,6 +9,7 @@
 // and thread; a file that fails is a note, since the message itself went out.
 // Build the client with createDeliveryWebClient() (web-client.ts): retries are done here.
 import type { WebClient } from '@slack/web-api';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Attachment } from '../../content/port.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
@@ -26,8 +27,8 @@ export interface SlackDeliveryOptions {
   /** The bot token, which the file upload URL wants as Bearer (the client keeps its own private). */
   token: string;
   logger: Logger;
-  /** For the "snooze until" picker's initial time; defaults to the system clock. */
-  clock?: () => Date;
+  /** For the "snooze until" picker's initial time and where a look-up starts; defaults to the system clock. */
+  clock?: Clock;
 }
 
 /** Where a message lives: `ref` is "<channel id>:<ts>". */
@@ -71,7 +72,7 @@ const LOOKUP_SLACK_S = 60;
 
 export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   const { client } = options;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const baseLogger = options.logger.child({ module: 'slack-delivery' });
   /** DM channel id per user id: conversations.open answers the same id every time. */
   const dmChannels = new Map<string, string>();
@@ -188,7 +189,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
 
   async function post(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<CallResult<SlackMessageRef | null>> {
     // Messages Lookout looks through after an ambiguous failure start no earlier than this.
-    const since = Date.now() / 1000 - LOOKUP_SLACK_S;
+    const since = clock().getTime() / 1000 - LOOKUP_SLACK_S;
     for (let attempt = 1; ; attempt += 1) {
       const result = await postOnce(target, signal, logger);
       // Slack answered a 5xx or internal_error: the request is over, and whether it posted the

@@ -7,6 +7,7 @@
 // in between leaves behind.
 import { randomUUID } from 'node:crypto';
 import { type Collection, type Db, MongoClient } from 'mongodb';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
@@ -57,6 +58,8 @@ export interface MongoStoreOptions {
   dbName?: string;
   /** How long to look for a server before an operation fails; 5 s so start-up fails fast. */
   serverSelectionTimeoutMS?: number;
+  /** Times the waits for an unreachable server; defaults to the system clock. */
+  clock?: Clock;
 }
 
 const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
@@ -82,7 +85,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     await client.connect();
     const db = client.db(options.dbName);
     await ensureIndexes(db);
-    return new MongoStore(client, db);
+    return new MongoStore(client, db, options.clock ?? systemClock);
   } catch (err) {
     await client.close().catch(() => undefined);
     throw storeError('connect and prepare its collections', err);
@@ -103,6 +106,7 @@ class MongoStore implements Store {
   constructor(
     private readonly client: MongoClient,
     db: Db,
+    private readonly clock: Clock,
   ) {
     this.alerts = db.collection<AlertDoc>(ALERTS);
     this.executions = db.collection<ExecutionDoc>(EXECUTIONS);
@@ -127,7 +131,7 @@ class MongoStore implements Store {
    */
   private async runAfterWrite<T>(action: string, op: () => Promise<T>): Promise<T> {
     try {
-      return await withStoreRetry(() => this.run(action, op), { until: Date.now() + AFTER_WRITE_PATIENCE_MS });
+      return await withStoreRetry(() => this.run(action, op), { until: new Date(this.clock().getTime() + AFTER_WRITE_PATIENCE_MS), clock: this.clock });
     } catch (err) {
       if (err instanceof StoreError && err.unreachable) throw new StoreError(err.userMessage, { cause: err.cause });
       throw err;

@@ -58,15 +58,22 @@ describe('decideStart (steps 1 and 2)', () => {
   });
   it('run now runs even when paused or snoozed', () => {
     const alert = { ...alertBase, active: false, snoozedUntil: t('11:00:00') };
-    expect(decideStart({ alert, trigger: 'run_now', now, running: null })).toEqual({ kind: 'evaluate', timeOutPrevious: false });
+    expect(decideStart({ alert, trigger: 'run_now', now, running: null })).toEqual({ kind: 'evaluate', timeOutPrevious: null });
   });
   it('skips while a previous execution is younger than the working timeout', () => {
-    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:58:00') } });
+    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:58:00'), sendStartedAt: null } });
     expect(d).toEqual({ kind: 'skip', reason: 'still running (previous run started 120 s ago)' });
   });
-  it('times out a previous execution older than the working timeout and goes on', () => {
-    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:55:00') } });
-    expect(d).toEqual({ kind: 'evaluate', timeOutPrevious: true });
+  it('times out a previous execution older than the working timeout (ERROR) and goes on', () => {
+    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:55:00'), sendStartedAt: null } });
+    expect(d).toEqual({
+      kind: 'evaluate',
+      timeOutPrevious: { kind: 'finish', state: 'ERROR', reason: 'working timeout: still running after 300 s; a newer tick took over' },
+    });
+  });
+  it('a previous execution that began sending is timed out as UNKNOWN', () => {
+    const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:55:00'), sendStartedAt: t('09:55:02') } });
+    expect(d).toMatchObject({ kind: 'evaluate', timeOutPrevious: { state: 'UNKNOWN' } });
   });
 });
 

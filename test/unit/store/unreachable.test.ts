@@ -5,8 +5,11 @@ import { MongoNetworkError } from 'mongodb';
 import { StoreError } from '../../../src/errors.js';
 import { isUnreachable as mongoUnreachable } from '../../../src/store/mongo/driver-errors.js';
 import { isUnreachable as pgUnreachable } from '../../../src/store/postgres/unreachable.js';
-import { withStoreRetry } from '../../../src/store/retry.js';
+import { pino } from 'pino';
+import { patientStore, withStoreRetry } from '../../../src/store/retry.js';
+import { createTestClock } from '../../support/clock.js';
 
+const T0 = new Date('2026-11-25T00:00:00Z');
 const withCode = (code: string | number, message = 'x') => Object.assign(new Error(message), { code });
 
 describe('PostgreSQL errors that mean the server is unreachable', () => {
@@ -51,6 +54,7 @@ describe('withStoreRetry', () => {
   const down = () => new StoreError('down', { unreachable: true });
 
   it('waits out an unreachable database and returns what the call gave', async () => {
+    const clock = createTestClock(T0);
     let calls = 0;
     const retried: number[] = [];
     const value = await withStoreRetry(
@@ -59,7 +63,7 @@ describe('withStoreRetry', () => {
         if (calls < 3) throw down();
         return 'recorded';
       },
-      { until: Date.now() + 10_000, firstPauseMs: 5, onRetry: (_err, attempt) => retried.push(attempt) },
+      { until: new Date(T0.getTime() + 10_000), clock, firstPauseMs: 5, onRetry: (_err, attempt) => retried.push(attempt) },
     );
     expect(value).toBe('recorded');
     expect(calls).toBe(3);
@@ -67,24 +71,46 @@ describe('withStoreRetry', () => {
   });
 
   it('throws any other error at once', async () => {
+    const clock = createTestClock(T0);
     let calls = 0;
     const refused = new StoreError('bad statement');
     await expect(
       withStoreRetry(async () => {
         calls += 1;
         throw refused;
-      }, { until: Date.now() + 10_000, firstPauseMs: 5 }),
+      }, { until: new Date(T0.getTime() + 10_000), clock, firstPauseMs: 5 }),
     ).rejects.toBe(refused);
     expect(calls).toBe(1);
   });
 
-  it('gives up at its deadline with the last failure', async () => {
-    const started = Date.now();
+  it('gives up at its deadline on the injected clock, with the last failure', async () => {
+    // Each failure moves the test's clock a second: the third pause would end past `until`.
+    const clock = createTestClock(T0);
+    let calls = 0;
     await expect(
       withStoreRetry(async () => {
+        calls += 1;
+        clock.advance(1_000);
         throw down();
-      }, { until: started + 100, firstPauseMs: 10 }),
+      }, { until: new Date(T0.getTime() + 2_500), clock, firstPauseMs: 5 }),
     ).rejects.toMatchObject({ unreachable: true });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toBe(3);
   });
+});
+
+describe('patientStore', () => {
+  it('retries a store call until its deadline on the clock, logging the first retry of each call once', async () => {
+    const lines: { what?: string; msg?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const clock = createTestClock(T0);
+    const stored = patientStore({ clock, logger });
+    let calls = 0;
+    const value = await stored('record the result', new Date(T0.getTime() + 10_000), async () => {
+      calls += 1;
+      if (calls < 4) throw new StoreError('down', { unreachable: true });
+      return 'recorded';
+    });
+    expect(value).toBe('recorded');
+    expect(lines).toEqual([expect.objectContaining({ what: 'record the result', msg: 'the database is unreachable; retrying' })]);
+  }, 10_000);
 });

@@ -1,0 +1,120 @@
+// The end of every tick, whatever its outcome: the outcome folded into the alert's runtime
+// (domain/tick.ts foldRuntime, which also says whether the owners hear of an error), the owner
+// notices, the execution recorded (waiting out a short database outage), one log line, and the
+// observer told.
+import type { Clock } from '../clock.js';
+import { recordBy, type Deadline } from '../domain/deadline.js';
+import { foldRuntime, type ResultDecision } from '../domain/tick.js';
+import type { Alert, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
+import type { Logger } from '../logger.js';
+import type { FailedStep } from '../messages/outgoing.js';
+import type { ExecutionFinish, Store } from '../store/port.js';
+import { patientStore } from '../store/retry.js';
+import type { OwnerNotices } from './owner-notices.js';
+
+/** Hooks for metrics and benchmarks; none of them may throw. */
+export interface TickObserver {
+  evaluationStarted?(alertId: string, scheduledAt: Date, at: Date): void;
+  executionFinished?(execution: ExecutionSummary): void;
+}
+
+export interface ExecutionSummary {
+  alertId: string;
+  /** The alert's owners (whose Home tabs show it). */
+  owners: readonly string[];
+  executionId: string;
+  scheduledAt: Date;
+  trigger: Trigger;
+  state: ExecutionState;
+  reason: string | null;
+  queryMs: number | null;
+  /** Time spent on the screenshot or chart, when there was one. */
+  captureMs: number | null;
+  deliveryMs: number | null;
+  deliveries: DeliveryRecord[];
+  ownersNotified: boolean;
+}
+
+export interface RecorderDeps {
+  store: Pick<Store, 'finishExecution'>;
+  notices: OwnerNotices;
+  clock: Clock;
+  logger: Logger;
+  observer?: TickObserver;
+}
+
+/** How the execution ended, and what led there. */
+export interface Ending {
+  outcome: ExecutionFinish;
+  /** What the query result meant, when the query ran. */
+  decision?: ResultDecision | null;
+  /** What was sent to the recipients, if anything. */
+  sent?: 'firing' | 'report' | 'resolved' | null;
+  /** The step that failed, for an error notice. */
+  failedStep?: FailedStep | null;
+  captureMs?: number | null;
+}
+
+export type RecordExecution = (alert: Alert, execution: Execution, deadline: Deadline, ending: Ending) => Promise<ExecutionSummary>;
+
+export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
+  const { store, clock, logger } = deps;
+  const stored = patientStore({ clock, logger });
+
+  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null }) => {
+    const deliveries = outcome.deliveries ?? [];
+    const change = foldRuntime({
+      runtime: alert,
+      gracePeriodS: alert.gracePeriodS,
+      state: outcome.state,
+      trigger: execution.trigger,
+      scheduledAt: execution.scheduledAt,
+      now: outcome.finishedAt,
+      sent,
+      conditionFalse: decision?.kind === 'noop' && decision.recovered,
+      conditionTrue: decision?.kind === 'grace' || (decision?.kind === 'send' && decision.message === 'firing'),
+      deliveries,
+    });
+    const ownersNotified = await deps.notices(alert, execution, {
+      error: change.notifyOwners ? { reason: outcome.reason ?? 'failed', failedStep } : null,
+      deliveries,
+    });
+
+    const recorded = await stored('record the result', recordBy(deadline, clock()), () =>
+      store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime),
+    );
+    if (!recorded) {
+      // Another instance timed this execution out meanwhile; its record stands.
+      logger.warn({ alertId: alert.id, executionId: execution.id }, 'execution was finished elsewhere');
+    }
+    const summary: ExecutionSummary = {
+      alertId: alert.id,
+      owners: alert.owners,
+      executionId: execution.id,
+      scheduledAt: execution.scheduledAt,
+      trigger: execution.trigger,
+      state: outcome.state,
+      reason: outcome.reason,
+      queryMs: outcome.queryMs ?? null,
+      captureMs,
+      deliveryMs: outcome.deliveryMs ?? null,
+      deliveries,
+      ownersNotified,
+    };
+    logger.info(
+      {
+        alertId: alert.id,
+        executionId: execution.id,
+        tick: execution.scheduledAt.toISOString(),
+        trigger: execution.trigger,
+        state: summary.state,
+        queryMs: summary.queryMs,
+        captureMs: summary.captureMs,
+        deliveryMs: summary.deliveryMs,
+      },
+      'execution finished',
+    );
+    deps.observer?.executionFinished?.(summary);
+    return summary;
+  };
+}

@@ -1,0 +1,61 @@
+// Step 3 of a tick: the alert's SQL on its data source (read-only, row cap), within what is left
+// of the execution's deadline. A failure comes back as the sentence the execution records and
+// the owners are sent, never as a throw.
+import { stopwatch, type Clock } from '../clock.js';
+import type { DataSourceCatalog } from '../datasources/port.js';
+import { barredFromSource } from '../domain/access.js';
+import { msLeft, type Deadline } from '../domain/deadline.js';
+import type { Alert, QueryResult } from '../domain/types.js';
+import { LookoutError, SourceBarredError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface QueryStepDeps {
+  dataSources: Pick<DataSourceCatalog, 'get' | 'limits' | 'allowedUsers'>;
+  /** Lookout admins, who may use every data source (domain/access.ts). */
+  admins?: readonly string[];
+  clock: Clock;
+  logger: Logger;
+}
+
+export type QueryOutcome =
+  | { ok: true; result: QueryResult; queryMs: number }
+  | { ok: false; reason: string; queryMs: number };
+
+export type QueryStep = (alert: Alert, signal: AbortSignal, deadline: Deadline) => Promise<QueryOutcome>;
+
+export function createQueryStep(deps: QueryStepDeps): QueryStep {
+  async function query(alert: Alert, signal: AbortSignal, deadline: Deadline): Promise<QueryResult> {
+    const source = deps.dataSources.get(alert.dataSource);
+    const limits = deps.dataSources.limits(alert.dataSource);
+    if (source === undefined || limits === undefined) {
+      throw new LookoutError(
+        'datasource',
+        `The data source "${alert.dataSource}" is not configured any more; an admin must add it back or the alert must use another.`,
+      );
+    }
+    // Its owners answer for it: an alert runs only while every one of them may use the source.
+    const barred = barredFromSource(alert.owners, deps.dataSources.allowedUsers(alert.dataSource), { admins: deps.admins ?? [] });
+    if (barred.length > 0) throw new SourceBarredError(alert.dataSource, barred);
+    return source.query(alert.sql, {
+      timeoutMs: Math.min(limits.statementTimeoutS * 1000, Math.max(1, msLeft(deadline, deps.clock()))),
+      maxRows: limits.maxRows,
+      signal,
+    });
+  }
+
+  return async (alert, signal, deadline) => {
+    const elapsed = stopwatch();
+    try {
+      const result = await query(alert, signal, deadline);
+      return { ok: true, result, queryMs: elapsed() };
+    } catch (err) {
+      const reason = signal.aborted
+        ? `working timeout: the query was still running after ${alert.workingTimeoutS} s and was cancelled`
+        : err instanceof LookoutError
+          ? err.userMessage
+          : 'the query failed for an unexpected reason; see the Lookout log';
+      if (!(err instanceof LookoutError)) deps.logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
+      return { ok: false, reason, queryMs: elapsed() };
+    }
+  };
+}
