@@ -145,7 +145,7 @@ export function validateAlertInput(
     input.dataSource,
   );
   const sql = check('sql', text(LIMITS.sqlLength, 'SQL'), input.sql);
-  const condition = type === 'alert' ? checkCondition(input.condition, errors) : null;
+  const condition = type === 'alert' ? readCondition(input.condition, errors) : null;
 
   const cron = check('schedule.cron', text(200, 'A schedule'), input.schedule?.cron);
   const timezone = check('schedule.timezone', text(64, 'A timezone'), input.schedule?.timezone);
@@ -206,7 +206,12 @@ export function validateAlertInput(
   };
 }
 
-function checkCondition(raw: AlertInput['condition'], errors: Record<string, string>): Condition | null {
+/**
+ * An alert's condition from what was entered, or null with the reason in `errors` (keyed
+ * `condition.op` / `condition.threshold`). The one reading: saving and the modal's Test query
+ * both use it.
+ */
+export function readCondition(raw: AlertInput['condition'], errors: Record<string, string> = {}): Condition | null {
   const op = raw?.op;
   if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
     errors['condition.op'] = `choose a condition: ${OPERATORS.join(', ')}`;

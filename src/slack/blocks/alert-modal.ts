@@ -3,7 +3,7 @@
 // views.update. Switching type, schedule preset or content kind dispatches an action so the
 // handler re-renders with the fields that choice needs.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { OPERATORS, type ChartType } from '../../domain/types.js';
+import { OPERATORS } from '../../domain/types.js';
 import { LIMITS } from '../../services/alert-input.js';
 import { renderSection } from '../../messages/slack/render-slack.js';
 import { testQueryDoc, type TestQueryResult } from '../../messages/test-query-result.js';
@@ -11,7 +11,9 @@ import { ACTION, BLOCK, CALLBACK } from '../../messages/slack/ids.js';
 import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from '../../messages/slack/kit.js';
 import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { scheduleBlocks, schedulePreviewBlock } from './modal-schedule.js';
-import { CONTENT_OPTION_BLOCK, type ContentKind, type ModalValues } from './modal-values.js';
+import { CONTENT_FIELDS, type ContentField, type ContentKind, type ContentValue } from './content-fields.js';
+import type { ModalValues } from './modal-values.js';
+import { isShown } from './modal-visibility.js';
 import { bold, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 
 export * from './modal-values.js';
@@ -47,9 +49,6 @@ const CONTENT_LABELS: Record<ContentKind, string> = {
   chart: 'Chart of the result',
   screenshot: 'Screenshot of a URL',
 };
-const CHART_LABELS: Record<ChartType, string> = { line: 'Line', bar: 'Bar', area: 'Area', pie: 'Pie', table: 'Table' };
-/** Scales offered; the service takes any number in range, which an edit keeps (see scaleSelect). */
-const SCALES: readonly string[] = ['1', '2'];
 const OPERATOR_LABELS: Record<string, string> = {
   '>': '> greater than',
   '>=': '>= at least',
@@ -95,7 +94,7 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       : []),
     actions(BLOCK.testActions, [button('Test query', ACTION.testQuery, 'test')]),
     ...(modal.testResult ? [renderSection(testQueryDoc(modal.testResult), BLOCK.testResult)] : []),
-    ...(isAlert ? conditionBlocks(v) : []),
+    ...(isShown(BLOCK.conditionOp, v) ? conditionBlocks(v) : []),
     header('Schedule'),
     ...scheduleBlocks(v, modal.userTimezone),
     schedulePreviewBlock(v, modal.now, modal.preview),
@@ -132,7 +131,7 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       { optional: true, hint: 'Separate addresses with commas or spaces.' },
     ),
     checkbox(BLOCK.emailFallback, 'Email fallback', 'Email people when their Slack message cannot be delivered', v.emailFallback),
-    ...(isAlert ? [checkbox(BLOCK.notifyOnRecovery, 'Recovery', 'Post "resolved" in the thread when the condition stops holding', v.notifyOnRecovery)] : []),
+    ...(isShown(BLOCK.notifyOnRecovery, v) ? [checkbox(BLOCK.notifyOnRecovery, 'Recovery', 'Post "resolved" in the thread when the condition stops holding', v.notifyOnRecovery)] : []),
     header('Limits'),
     numberInput(BLOCK.gracePeriodS, 'Grace period (seconds)', v.gracePeriodS, isAlert
       ? 'No repeat notification for this long after one is sent. Empty: 3600.'
@@ -212,75 +211,40 @@ function conditionBlocks(v: ModalValues): KnownBlock[] {
 
 function contentBlocks(v: ModalValues): KnownBlock[] {
   const kinds = (Object.keys(CONTENT_LABELS) as ContentKind[]).map((k) => option(CONTENT_LABELS[k], k));
-  const blocks: KnownBlock[] = [
+  return [
     input(BLOCK.contentKind, 'Attach', staticSelect(ACTION.contentChanged, kinds, v.contentKind, 'What goes with the message'), { dispatch: true }),
+    ...CONTENT_FIELDS.filter((f) => isShown(f.block, v)).map((f) => contentFieldBlock(f, v.content[f.name] ?? f.fallback)),
   ];
-  if (v.contentKind === 'chart') {
-    const charts = (Object.keys(CHART_LABELS) as ChartType[]).map((c) => option(CHART_LABELS[c], c));
-    blocks.push(input(BLOCK.contentChart, 'Chart', staticSelect(ACTION.value, charts, v.chart, 'Chart type')));
-    blocks.push(
-      checkbox(
-        CONTENT_OPTION_BLOCK.native,
-        'In Slack',
-        "Slack's own chart when the data fit",
-        v.chartNative,
-        'Up to 6 series of 20 points (a pie: 6 slices). Otherwise, and in email, the chart goes as a picture.',
-      ),
-    );
-  }
-  if (v.contentKind === 'screenshot') {
-    const text = (blockId: string, label: string, value: string, extra: { optional?: boolean; hint?: string; placeholder?: string; max?: number }) =>
-      input(
-        blockId,
-        label,
+}
+
+function contentFieldBlock(field: ContentField, value: ContentValue): KnownBlock {
+  const { block, input: spec } = field;
+  const hint = spec.hint !== undefined ? { hint: spec.hint } : {};
+  switch (spec.kind) {
+    case 'checkbox':
+      return checkbox(block, spec.label, spec.text, value === true, spec.hint);
+    case 'select': {
+      const selected = String(value);
+      const listed = spec.options.some((o) => o.value === selected) || spec.other === undefined || selected.trim() === '';
+      const options = [...spec.options, ...(listed ? [] : [{ value: selected, text: spec.other?.(selected) ?? selected }])];
+      return input(block, spec.label, staticSelect(ACTION.value, options.map((o) => option(o.text, o.value)), selected, spec.label), hint);
+    }
+    case 'text': {
+      const max = spec.max ?? SLACK_LIMITS.plainTextInput;
+      return input(
+        block,
+        spec.label,
         {
           type: 'plain_text_input',
           action_id: ACTION.value,
-          ...(extra.max !== undefined ? { max_length: extra.max } : {}),
-          ...(extra.placeholder ? { placeholder: plain(extra.placeholder, SLACK_LIMITS.placeholder) } : {}),
-          ...initialText(value, extra.max ?? SLACK_LIMITS.plainTextInput),
+          ...(spec.max !== undefined ? { max_length: spec.max } : {}),
+          ...(spec.placeholder !== undefined ? { placeholder: plain(spec.placeholder, SLACK_LIMITS.placeholder) } : {}),
+          ...initialText(String(value), max),
         },
-        { optional: extra.optional ?? false, ...(extra.hint ? { hint: extra.hint } : {}) },
+        { optional: spec.optional ?? false, ...hint },
       );
-    const selector = { optional: true, max: LIMITS.selectorLength };
-    blocks.push(
-      text(BLOCK.contentUrl, 'Screenshot URL', v.screenshotUrl, { placeholder: 'https://dashboards.internal/d/sales', hint: 'What the browser opens; only hosts an admin allowed.' }),
-      text(BLOCK.contentLinkUrl, 'Link shown in Slack', v.screenshotLinkUrl, { optional: true, hint: 'When people should open a different (e.g. public) address.' }),
-      text(BLOCK.contentWidth, 'Width (pixels)', v.screenshotWidth, { optional: true, hint: `${LIMITS.screenshotWidth.min}–${LIMITS.screenshotWidth.max}. Empty: 1920.` }),
-      text(BLOCK.contentHeight, 'Height (pixels)', v.screenshotHeight, { optional: true, hint: `${LIMITS.screenshotHeight.min}–${LIMITS.screenshotHeight.max}. Empty: 1080.` }),
-      scaleSelect(v.screenshotScale),
-      checkbox(CONTENT_OPTION_BLOCK.fullPage, 'Page', 'Whole page', v.screenshotFullPage, 'The whole scrollable page, not only the window. Ignored with an element below.'),
-      text(BLOCK.contentSelector, 'Only this element (CSS selector)', v.screenshotSelector, { ...selector, placeholder: '#revenue-chart', hint: 'Empty: the window, or the whole page when ticked above.' }),
-      text(CONTENT_OPTION_BLOCK.waitFor, 'Wait for element (CSS selector)', v.screenshotWaitFor, { ...selector, placeholder: '.dashboard-loaded', hint: 'Captured once this is on the page.' }),
-      text(CONTENT_OPTION_BLOCK.waitForGone, 'Wait until gone (CSS selector, e.g. a spinner)', v.screenshotWaitForGone, { ...selector, placeholder: '.loading-spinner', hint: 'Captured once this has left the page.' }),
-    );
+    }
   }
-  if (v.contentKind === 'chart' || v.contentKind === 'screenshot') {
-    blocks.push(checkbox(CONTENT_OPTION_BLOCK.csv, 'Data', 'Also attach the data as CSV', v.attachCsv));
-  }
-  // Every kind that can carry a CSV, ticked or not: the CSV box does not re-render the modal.
-  if (v.contentKind !== 'none') {
-    blocks.push(checkbox(CONTENT_OPTION_BLOCK.bom, 'CSV encoding', 'CSV with a byte order mark (for Excel)', v.csvBom, 'Excel then reads accents and non-Latin text correctly.'));
-    blocks.push(
-      checkbox(
-        CONTENT_OPTION_BLOCK.keepFormulas,
-        'CSV formulas',
-        'Keep cells that start with = + - @ as they are',
-        v.csvKeepFormulas,
-        "Off: such cells get a leading ' so a spreadsheet shows them instead of running them as formulas.",
-      ),
-    );
-  }
-  return blocks;
-}
-
-function scaleSelect(selected: string): KnownBlock {
-  // A scale set outside the modal (1.5, 3) is listed too, so saving an edit does not change it.
-  const values = SCALES.includes(selected) || selected.trim() === '' ? SCALES : [...SCALES, selected];
-  const options = values.map((s) => option(`${s}×`, s));
-  return input(CONTENT_OPTION_BLOCK.scale, 'Scale', staticSelect(ACTION.value, options, selected, 'Scale'), {
-    hint: '2× gives sharp text on high-density screens, in an image twice as wide and tall.',
-  });
 }
 
 function checkbox(blockId: string, label: string, text: string, checked: boolean, hint?: string): KnownBlock {

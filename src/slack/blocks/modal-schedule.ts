@@ -9,6 +9,7 @@ import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { effectiveTimezone, scheduleFromModalValues, type ModalValues, type SchedulePresetKind } from './modal-values.js';
 import { escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { formatInZone } from '../../messages/time.js';
+import { isShown } from './modal-visibility.js';
 import { timezoneChoices } from './timezones.js';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -29,31 +30,19 @@ export function scheduleBlocks(v: ModalValues, userTimezone: string): KnownBlock
   ];
   const dispatchSelect = (blockId: string, label: string, options: PlainTextOption[], selected: string): KnownBlock =>
     input(blockId, label, staticSelect(ACTION.scheduleChanged, options, selected, label), { dispatch: true });
-  const timeInput = (): KnownBlock =>
-    input(BLOCK.scheduleTime, 'At', { type: 'timepicker', action_id: ACTION.scheduleChanged, ...(/^\d{2}:\d{2}$/.test(v.time) ? { initial_time: v.time } : {}) }, { dispatch: true });
-  switch (v.schedulePreset) {
-    case 'every_minutes':
-      blocks.push(dispatchSelect(BLOCK.scheduleEveryMinutes, 'Every', PRESET_MINUTE_STEPS.map((n) => option(n === 1 ? 'minute' : `${n} minutes`, String(n))), v.everyMinutes));
-      break;
-    case 'hourly':
-      blocks.push(dispatchSelect(BLOCK.scheduleMinute, 'At minute', Array.from({ length: 60 }, (_, m) => option(`:${String(m).padStart(2, '0')}`, String(m))), v.minute));
-      break;
-    case 'daily':
-      blocks.push(timeInput());
-      break;
-    case 'weekly':
-      // Monday first in the list; the values are cron's (0 = Sunday).
-      blocks.push(dispatchSelect(BLOCK.scheduleWeekday, 'On', [1, 2, 3, 4, 5, 6, 0].map((d) => option(WEEKDAYS[d] ?? String(d), String(d))), v.weekday), timeInput());
-      break;
-    case 'custom':
-      blocks.push(
-        input(BLOCK.scheduleCron, 'Cron', { type: 'plain_text_input', action_id: ACTION.scheduleChanged, placeholder: plain('0 9 * * 1-5', SLACK_LIMITS.placeholder), ...initialText(v.cron, 200) }, {
-          dispatch: true,
-          hint: '5 fields: minute hour day-of-month month day-of-week. Press Enter to preview.',
-        }),
-      );
-      break;
-  }
+  // Each preset's fields; modal-visibility.ts says which preset shows which.
+  const presetFields: KnownBlock[] = [
+    dispatchSelect(BLOCK.scheduleEveryMinutes, 'Every', PRESET_MINUTE_STEPS.map((n) => option(n === 1 ? 'minute' : `${n} minutes`, String(n))), v.everyMinutes),
+    dispatchSelect(BLOCK.scheduleMinute, 'At minute', Array.from({ length: 60 }, (_, m) => option(`:${String(m).padStart(2, '0')}`, String(m))), v.minute),
+    // Monday first in the list; the values are cron's (0 = Sunday).
+    dispatchSelect(BLOCK.scheduleWeekday, 'On', [1, 2, 3, 4, 5, 6, 0].map((d) => option(WEEKDAYS[d] ?? String(d), String(d))), v.weekday),
+    input(BLOCK.scheduleTime, 'At', { type: 'timepicker', action_id: ACTION.scheduleChanged, ...(/^\d{2}:\d{2}$/.test(v.time) ? { initial_time: v.time } : {}) }, { dispatch: true }),
+    input(BLOCK.scheduleCron, 'Cron', { type: 'plain_text_input', action_id: ACTION.scheduleChanged, placeholder: plain('0 9 * * 1-5', SLACK_LIMITS.placeholder), ...initialText(v.cron, 200) }, {
+      dispatch: true,
+      hint: '5 fields: minute hour day-of-month month day-of-week. Press Enter to preview.',
+    }),
+  ];
+  blocks.push(...presetFields.filter((b) => isShown(b.block_id ?? '', v)));
   const { pinned, common } = timezoneChoices([userTimezone, v.timezone]);
   const groups = [
     { label: plain('Yours', SLACK_LIMITS.optionText), options: pinned.map((z) => option(z, z)) },

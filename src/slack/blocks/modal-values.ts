@@ -1,40 +1,20 @@
 // The alert modal's form as plain values: what an alert turns into when the modal opens, what
 // view.state.values turns into on every re-render and on submit, and what the service receives.
 // Flat and string-ish on purpose: numbers stay text for the service to validate and report.
-import { parseThreshold } from '../../domain/condition.js';
 import { presetCron, type SchedulePreset } from '../../domain/schedule.js';
 import {
   DEFAULTS,
-  NUMERIC_OPERATORS,
-  OPERATORS,
   type Alert,
   type AlertType,
-  type ChartType,
   type Condition,
-  type NumericOperator,
-  type Operator,
   type Recipient,
   type Schedule,
 } from '../../domain/types.js';
-import type { AlertInput } from '../../services/alert-input.js';
-import { BLOCK } from '../../messages/slack/ids.js';
+import { readCondition, type AlertInput } from '../../services/alert-input.js';
+import { contentInputOf, contentValuesOf, defaultContentValues, type ContentKind, type ContentValues } from './content-fields.js';
 
 export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
 export const SCHEDULE_PRESET_KINDS: readonly SchedulePresetKind[] = ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'];
-export type ContentKind = 'none' | 'csv' | 'chart' | 'screenshot';
-export const CONTENT_KINDS: readonly ContentKind[] = ['none', 'csv', 'chart', 'screenshot'];
-
-/** block_ids of the content options (ids.ts routes their field errors to them). */
-export const CONTENT_OPTION_BLOCK = {
-  csv: BLOCK.contentCsv,
-  bom: BLOCK.contentBom,
-  keepFormulas: BLOCK.contentKeepFormulas,
-  native: BLOCK.contentNative,
-  scale: BLOCK.contentScale,
-  fullPage: BLOCK.contentFullPage,
-  waitFor: BLOCK.contentWaitFor,
-  waitForGone: BLOCK.contentWaitForGone,
-} as const;
 
 export interface ModalValues {
   name: string;
@@ -67,27 +47,8 @@ export interface ModalValues {
   workingTimeoutS: string;
   logRetentionDays: string;
   contentKind: ContentKind;
-  /** chart content only. */
-  chart: ChartType;
-  /** chart content only: Slack's own chart when the data fit. */
-  chartNative: boolean;
-  /** chart and screenshot content: attach the result as CSV too. */
-  attachCsv: boolean;
-  /** Any content but none: the CSV starts with a byte order mark. */
-  csvBom: boolean;
-  /** Any content but none: text cells that look like formulas stay as they are. */
-  csvKeepFormulas: boolean;
-  /** screenshot content only. */
-  screenshotUrl: string;
-  screenshotLinkUrl: string;
-  screenshotWidth: string;
-  screenshotHeight: string;
-  /** The device scale factor as text, e.g. '2'. */
-  screenshotScale: string;
-  screenshotFullPage: boolean;
-  screenshotSelector: string;
-  screenshotWaitFor: string;
-  screenshotWaitForGone: string;
+  /** The content options (content-fields.ts), by name: text for inputs and selects, a flag for checkboxes. */
+  content: ContentValues;
   messageTemplate: string;
   /** Slack channel ids. */
   channels: string[];
@@ -105,10 +66,6 @@ export const FALLBACK = {
   minute: '0',
   time: '09:00',
   weekday: '1',
-  chart: 'line',
-  screenshotWidth: String(DEFAULTS.screenshotWidth),
-  screenshotHeight: String(DEFAULTS.screenshotHeight),
-  screenshotScale: String(DEFAULTS.screenshotScale),
 } as const;
 
 export function defaultModalValues(userId: string, userTimezone: string): ModalValues {
@@ -133,20 +90,7 @@ export function defaultModalValues(userId: string, userTimezone: string): ModalV
     workingTimeoutS: String(DEFAULTS.workingTimeoutS),
     logRetentionDays: String(DEFAULTS.logRetentionDays),
     contentKind: 'none',
-    chart: FALLBACK.chart,
-    chartNative: true,
-    attachCsv: false,
-    csvBom: false,
-    csvKeepFormulas: false,
-    screenshotUrl: '',
-    screenshotLinkUrl: '',
-    screenshotWidth: FALLBACK.screenshotWidth,
-    screenshotHeight: FALLBACK.screenshotHeight,
-    screenshotScale: FALLBACK.screenshotScale,
-    screenshotFullPage: false,
-    screenshotSelector: '',
-    screenshotWaitFor: '',
-    screenshotWaitForGone: '',
+    content: defaultContentValues(),
     messageTemplate: '',
     channels: [],
     users: [],
@@ -175,24 +119,7 @@ export function alertToModalValues(alert: Alert): ModalValues {
     workingTimeoutS: String(alert.workingTimeoutS),
     logRetentionDays: String(alert.logRetentionDays),
     contentKind: content.kind,
-    chart: content.kind === 'chart' ? content.chart : base.chart,
-    chartNative: content.kind === 'chart' ? content.native : base.chartNative,
-    attachCsv: content.kind === 'chart' || content.kind === 'screenshot' ? content.csv : base.attachCsv,
-    csvBom: content.kind === 'none' ? base.csvBom : content.bom,
-    csvKeepFormulas: content.kind === 'none' ? base.csvKeepFormulas : content.keepFormulas,
-    ...(content.kind === 'screenshot'
-      ? {
-          screenshotUrl: content.url,
-          screenshotLinkUrl: content.linkUrl ?? '',
-          screenshotWidth: String(content.width),
-          screenshotHeight: String(content.height),
-          screenshotScale: String(content.scale),
-          screenshotFullPage: content.fullPage,
-          screenshotSelector: content.selector ?? '',
-          screenshotWaitFor: content.waitFor ?? '',
-          screenshotWaitForGone: content.waitForGone ?? '',
-        }
-      : {}),
+    content: contentValuesOf(content),
     messageTemplate: alert.messageTemplate ?? '',
     channels: alert.recipients.flatMap((r) => (r.kind === 'slack_channel' ? [r.id] : [])),
     users: alert.recipients.flatMap((r) => (r.kind === 'slack_user' ? [r.id] : [])),
@@ -303,7 +230,7 @@ export function modalValuesToAlertInput(values: ModalValues): AlertInput {
     gracePeriodS: values.gracePeriodS,
     workingTimeoutS: values.workingTimeoutS,
     logRetentionDays: values.logRetentionDays,
-    content: contentInput(values),
+    content: contentInputOf(values.contentKind, values.content),
     messageTemplate: values.messageTemplate,
     recipients,
     emailFallback: values.emailFallback,
@@ -311,38 +238,7 @@ export function modalValuesToAlertInput(values: ModalValues): AlertInput {
   };
 }
 
-function contentInput(values: ModalValues): Record<string, unknown> {
-  switch (values.contentKind) {
-    case 'none':
-      return { kind: 'none' };
-    case 'csv':
-      return { kind: 'csv', bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
-    case 'chart':
-      return { kind: 'chart', chart: values.chart, native: values.chartNative, csv: values.attachCsv, bom: values.csvBom, keepFormulas: values.csvKeepFormulas };
-    case 'screenshot':
-      return {
-        kind: 'screenshot',
-        url: values.screenshotUrl.trim(),
-        linkUrl: values.screenshotLinkUrl.trim(),
-        width: values.screenshotWidth,
-        height: values.screenshotHeight,
-        scale: values.screenshotScale,
-        fullPage: values.screenshotFullPage,
-        selector: values.screenshotSelector,
-        waitFor: values.screenshotWaitFor,
-        waitForGone: values.screenshotWaitForGone,
-        csv: values.attachCsv,
-        bom: values.csvBom,
-        keepFormulas: values.csvKeepFormulas,
-      };
-  }
-}
-
 /** The condition for a test query: null for reports, or while the operator or threshold is unusable. */
 export function conditionFromModalValues(values: ModalValues): Condition | null {
-  if (values.type !== 'alert' || !(OPERATORS as readonly string[]).includes(values.conditionOp)) return null;
-  const op = values.conditionOp as Operator;
-  if (!(NUMERIC_OPERATORS as readonly string[]).includes(op)) return { op: op as 'not null' | 'rows exist' | 'no rows' };
-  const threshold = parseThreshold(values.threshold);
-  return typeof threshold === 'number' ? { op: op as NumericOperator, threshold } : null;
+  return values.type === 'alert' ? readCondition({ op: values.conditionOp, threshold: values.threshold }) : null;
 }

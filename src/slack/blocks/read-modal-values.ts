@@ -3,8 +3,9 @@
 import type { ViewOutput } from '@slack/bolt';
 import { PRESET_MINUTE_STEPS } from '../../domain/schedule.js';
 import { ACTION, BLOCK } from '../../messages/slack/ids.js';
-import { CHART_TYPES, type AlertType } from '../../domain/types.js';
-import { CONTENT_KINDS, CONTENT_OPTION_BLOCK, defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
+import type { AlertType } from '../../domain/types.js';
+import { CONTENT_FIELDS, CONTENT_KINDS, type ContentField, type ContentValue } from './content-fields.js';
+import { defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
 
 /** `view.state.values` of a view_submission or block_actions payload. */
 export type ViewStateValues = ViewOutput['state']['values'];
@@ -24,6 +25,18 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
   const checked = (block: string, fallback: boolean): boolean =>
     has(block) ? (get(block)?.selected_options ?? []).length > 0 : fallback;
+
+  // A hidden option reads as its fallback: only the chosen kind's options go to the service.
+  const readContentField = (f: ContentField): ContentValue => {
+    switch (f.input.kind) {
+      case 'text':
+        return text(f.block, String(f.fallback));
+      case 'checkbox':
+        return checked(f.block, f.fallback === true);
+      case 'select':
+        return selected(f.block) ?? f.fallback;
+    }
+  };
 
   return {
     name: text(BLOCK.name, d.name),
@@ -46,20 +59,7 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     workingTimeoutS: text(BLOCK.workingTimeoutS, ''),
     logRetentionDays: text(BLOCK.logRetentionDays, ''),
     contentKind: oneOf(CONTENT_KINDS, selected(BLOCK.contentKind, ACTION.contentChanged), d.contentKind),
-    chart: oneOf(CHART_TYPES, selected(BLOCK.contentChart), FALLBACK.chart),
-    chartNative: checked(CONTENT_OPTION_BLOCK.native, d.chartNative),
-    attachCsv: checked(CONTENT_OPTION_BLOCK.csv, d.attachCsv),
-    csvBom: checked(CONTENT_OPTION_BLOCK.bom, d.csvBom),
-    csvKeepFormulas: checked(CONTENT_OPTION_BLOCK.keepFormulas, d.csvKeepFormulas),
-    screenshotUrl: text(BLOCK.contentUrl, ''),
-    screenshotLinkUrl: text(BLOCK.contentLinkUrl, ''),
-    screenshotWidth: text(BLOCK.contentWidth, FALLBACK.screenshotWidth),
-    screenshotHeight: text(BLOCK.contentHeight, FALLBACK.screenshotHeight),
-    screenshotScale: selected(CONTENT_OPTION_BLOCK.scale) ?? FALLBACK.screenshotScale,
-    screenshotFullPage: checked(CONTENT_OPTION_BLOCK.fullPage, d.screenshotFullPage),
-    screenshotSelector: text(BLOCK.contentSelector, ''),
-    screenshotWaitFor: text(CONTENT_OPTION_BLOCK.waitFor, ''),
-    screenshotWaitForGone: text(CONTENT_OPTION_BLOCK.waitForGone, ''),
+    content: Object.fromEntries(CONTENT_FIELDS.map((f) => [f.name, readContentField(f)])),
     messageTemplate: text(BLOCK.messageTemplate, ''),
     channels: get(BLOCK.recipientChannels)?.selected_conversations ?? [],
     users: get(BLOCK.recipientUsers)?.selected_users ?? [],

@@ -12,7 +12,8 @@ import {
   type AlertModalInput,
   type ModalValues,
 } from '../../../../src/slack/blocks/alert-modal.js';
-import { conditionFromModalValues, CONTENT_OPTION_BLOCK, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
+import { conditionFromModalValues, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
+import { CONTENT_FIELDS, contentBlock } from '../../../../src/slack/blocks/content-fields.js';
 import { SLACK_LIMITS } from '../../../../src/messages/slack/limits.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../../src/messages/slack/ids.js';
 import { fieldErrorsToBlockErrors } from '../../../../src/slack/field-errors.js';
@@ -51,11 +52,11 @@ const screenshot: Content = {
 /** The fields the modal offers for each content kind beyond the kind select itself. */
 const CONTENT_BLOCKS = {
   none: [],
-  csv: [CONTENT_OPTION_BLOCK.bom],
-  chart: [BLOCK.contentChart, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom],
+  csv: [contentBlock('bom'), contentBlock('keepFormulas')],
+  chart: [contentBlock('chart'), contentBlock('native'), contentBlock('csv'), contentBlock('bom'), contentBlock('keepFormulas')],
   screenshot: [
-    BLOCK.contentUrl, BLOCK.contentLinkUrl, BLOCK.contentWidth, BLOCK.contentHeight, CONTENT_OPTION_BLOCK.scale, CONTENT_OPTION_BLOCK.fullPage,
-    BLOCK.contentSelector, CONTENT_OPTION_BLOCK.waitFor, CONTENT_OPTION_BLOCK.waitForGone, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom,
+    contentBlock('url'), contentBlock('linkUrl'), contentBlock('width'), contentBlock('height'), contentBlock('scale'), contentBlock('fullPage'),
+    contentBlock('selector'), contentBlock('waitFor'), contentBlock('waitForGone'), contentBlock('csv'), contentBlock('bom'), contentBlock('keepFormulas'),
   ],
 } as const;
 
@@ -207,11 +208,11 @@ describe('buildAlertModal shape', () => {
   it('shows condition fields only for alerts and screenshot fields only for screenshots', () => {
     const alertView = walk(render(alertToModalValues(makeAlert())).blocks);
     expect(alertView.blockIds).toEqual(expect.arrayContaining([BLOCK.conditionOp, BLOCK.conditionThreshold, BLOCK.notifyOnRecovery]));
-    expect(alertView.blockIds).not.toContain(BLOCK.contentUrl);
+    expect(alertView.blockIds).not.toContain(contentBlock('url'));
     const reportView = walk(render(alertToModalValues(makeAlert({ type: 'report', condition: null, content: screenshot }))).blocks);
     expect(reportView.blockIds).not.toContain(BLOCK.conditionOp);
     expect(reportView.blockIds).not.toContain(BLOCK.notifyOnRecovery);
-    expect(reportView.blockIds).toEqual(expect.arrayContaining([BLOCK.contentUrl, BLOCK.contentLinkUrl, BLOCK.contentWidth, BLOCK.contentHeight, BLOCK.contentSelector]));
+    expect(reportView.blockIds).toEqual(expect.arrayContaining([contentBlock('url'), contentBlock('linkUrl'), contentBlock('width'), contentBlock('height'), contentBlock('selector')]));
   });
 
   it('offers each content kind its own fields, and none when there is no content', () => {
@@ -225,31 +226,32 @@ describe('buildAlertModal shape', () => {
 
   it('prefills the content options from the stored alert', () => {
     const view = render(alertToModalValues(makeAlert({ content: { ...screenshot, fullPage: true, bom: true, keepFormulas: false } })));
-    expect(inputBlock(view, CONTENT_OPTION_BLOCK.scale)?.element).toMatchObject({ type: 'static_select', initial_option: { value: '2' } });
-    expect(inputBlock(view, CONTENT_OPTION_BLOCK.waitFor)?.element).toMatchObject({ initial_value: '.dashboard-loaded', max_length: 500 });
-    expect(inputBlock(view, CONTENT_OPTION_BLOCK.waitForGone)?.element).toMatchObject({ initial_value: '.spinner', max_length: 500 });
-    for (const id of [CONTENT_OPTION_BLOCK.fullPage, CONTENT_OPTION_BLOCK.csv, CONTENT_OPTION_BLOCK.bom]) {
+    expect(inputBlock(view, contentBlock('scale'))?.element).toMatchObject({ type: 'static_select', initial_option: { value: '2' } });
+    expect(inputBlock(view, contentBlock('waitFor'))?.element).toMatchObject({ initial_value: '.dashboard-loaded', max_length: 500 });
+    expect(inputBlock(view, contentBlock('waitForGone'))?.element).toMatchObject({ initial_value: '.spinner', max_length: 500 });
+    for (const id of [contentBlock('fullPage'), contentBlock('csv'), contentBlock('bom')]) {
       expect({ id, element: inputBlock(view, id)?.element }).toMatchObject({ id, element: { type: 'checkboxes', initial_options: [{ value: 'on' }] } });
     }
     const plain = render(alertToModalValues(makeAlert({ content: { kind: 'chart', chart: 'line', csv: false, native: true, bom: false, keepFormulas: false } })));
-    expect(inputBlock(plain, CONTENT_OPTION_BLOCK.csv)?.element).not.toHaveProperty('initial_options');
-    expect(inputBlock(plain, CONTENT_OPTION_BLOCK.bom)?.element).not.toHaveProperty('initial_options');
+    expect(inputBlock(plain, contentBlock('csv'))?.element).not.toHaveProperty('initial_options');
+    expect(inputBlock(plain, contentBlock('bom'))?.element).not.toHaveProperty('initial_options');
   });
 
   it('offers 1× and 2×, and keeps a stored scale the select does not list', () => {
     const scales = (scale: number) => {
-      const element = inputBlock(render(alertToModalValues(makeAlert({ content: { ...screenshot, scale } }))), CONTENT_OPTION_BLOCK.scale)?.element;
+      const element = inputBlock(render(alertToModalValues(makeAlert({ content: { ...screenshot, scale } }))), contentBlock('scale'))?.element;
       return element?.type === 'static_select' ? { values: element.options?.map((o) => o.value), initial: element.initial_option?.value } : null;
     };
     expect(scales(1)).toEqual({ values: ['1', '2'], initial: '1' });
     expect(scales(3)).toEqual({ values: ['1', '2', '3'], initial: '3' });
-    expect(inputBlock(render({ ...defaultModalValues('U1', 'UTC'), contentKind: 'screenshot' }), CONTENT_OPTION_BLOCK.scale)?.element).toMatchObject({
+    expect(inputBlock(render({ ...defaultModalValues('U1', 'UTC'), contentKind: 'screenshot' }), contentBlock('scale'))?.element).toMatchObject({
       initial_option: { value: '1' },
     });
   });
 
   it('new screenshot content defaults to no CSV, no BOM, scale 1, the window and no waits', () => {
-    const values = { ...defaultModalValues('U1', 'UTC'), contentKind: 'screenshot' as const, screenshotUrl: 'https://dashboards.example.com/x' };
+    const defaults = defaultModalValues('U1', 'UTC');
+    const values = { ...defaults, contentKind: 'screenshot' as const, content: { ...defaults.content, url: 'https://dashboards.example.com/x' } };
     const read = readModalValues(viewStateFor(render(values)));
     expect(modalValuesToAlertInput(read).content).toEqual({
       kind: 'screenshot',
@@ -281,7 +283,7 @@ describe('buildAlertModal shape', () => {
       testResult: { ok: true, columns: ['n'], rows: [[1]], rowCount: 1, truncated: false, condition: null },
     });
     const { blockIds, actionIds } = walk(view.blocks);
-    const known = new Set<string>([...Object.values(BLOCK), ...Object.values(CONTENT_OPTION_BLOCK), ...Object.values(ACTION)]);
+    const known = new Set<string>([...Object.values(BLOCK), ...CONTENT_FIELDS.map((f) => f.block), ...Object.values(ACTION)]);
     for (const id of [...blockIds, ...actionIds]) expect([id, known.has(id)]).toEqual([id, true]);
     expect(new Set(blockIds).size).toBe(blockIds.length);
   });
@@ -320,8 +322,7 @@ describe('buildAlertModal limits', () => {
     description: huge(5000),
     sql: `SELECT '${huge(25_000)}'`,
     messageTemplate: huge(5000),
-    screenshotWaitFor: huge(5000),
-    screenshotWaitForGone: huge(5000),
+    content: { ...alertToModalValues(makeAlert({ content: screenshot })).content, waitFor: huge(5000), waitForGone: huge(5000) },
     emails: Array.from({ length: 500 }, (_, i) => `p${i}@example.com`).join(', '),
     owners: Array.from({ length: 50 }, (_, i) => `U${i}`),
     channels: Array.from({ length: 50 }, (_, i) => `C${i}`),
@@ -396,7 +397,7 @@ describe('fieldErrorsToBlockErrors', () => {
     'name', 'description', 'owners', 'type', 'dataSource', 'sql', 'condition.op', 'condition.threshold', 'schedule.cron',
     'schedule.timezone', 'gracePeriodS', 'workingTimeoutS', 'logRetentionDays', 'content.kind', 'content.url', 'content.linkUrl',
     'content.width', 'content.height', 'content.selector', 'content.chart', 'messageTemplate', 'recipients', 'emailFallback',
-    'notifyOnRecovery', ...Object.values(CONTENT_OPTION_BLOCK),
+    'notifyOnRecovery', ...CONTENT_FIELDS.map((f) => f.block),
   ];
   const EXTRA_KEYS = ['owners.1', 'recipients.0.id', 'recipients.1.id', 'recipients.2.address', 'schedule.preset', 'snoozeUntil', 'content.other'];
 
@@ -418,7 +419,7 @@ describe('fieldErrorsToBlockErrors', () => {
     // (screenshot content shows every content option, so each error lands on its own block)
     const mapped = fieldErrorsToBlockErrors(Object.fromEntries(keys.map((k) => [k, `bad ${k}`])), { type: 'alert', schedulePreset: 'custom', contentKind: 'screenshot' });
     expect(mapped).toEqual(Object.fromEntries(keys.map((k) => [k === 'recipients' ? BLOCK.recipientChannels : k, `bad ${k}`])));
-    expect(fieldErrorsToBlockErrors({ 'content.chart': 'x', 'content.native': 'y' }, { contentKind: 'chart' })).toEqual({ [BLOCK.contentChart]: 'x', [BLOCK.contentNative]: 'y' });
+    expect(fieldErrorsToBlockErrors({ 'content.chart': 'x', 'content.native': 'y' }, { contentKind: 'chart' })).toEqual({ [contentBlock('chart')]: 'x', [contentBlock('native')]: 'y' });
     // A chart error while the screenshot fields are shown goes to the content select.
     expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'screenshot' })).toEqual({ [BLOCK.contentKind]: 'x' });
   });
@@ -428,7 +429,7 @@ describe('fieldErrorsToBlockErrors', () => {
     expect(fieldErrorsToBlockErrors({ 'schedule.cron': 'bad' }, shown)).toEqual({ [BLOCK.schedulePreset]: 'bad' });
     expect(fieldErrorsToBlockErrors({ 'schedule.cron': 'bad' }, { ...shown, schedulePreset: 'custom' })).toEqual({ [BLOCK.scheduleCron]: 'bad' });
     expect(fieldErrorsToBlockErrors({ 'schedule.timezone': 'bad' }, { ...shown, timezoneOther: 'Mars/Base' })).toEqual({ [BLOCK.scheduleTimezoneOther]: 'bad' });
-    expect(fieldErrorsToBlockErrors({ 'content.chart': 'bad' }, shown)).toEqual({ [BLOCK.contentChart]: 'bad' });
+    expect(fieldErrorsToBlockErrors({ 'content.chart': 'bad' }, shown)).toEqual({ [contentBlock('chart')]: 'bad' });
     expect(fieldErrorsToBlockErrors({ 'recipients.0.id': 'a', 'recipients.2.id': 'b', 'recipients.3.address': 'c' }, shown)).toEqual({
       [BLOCK.recipientChannels]: 'a',
       [BLOCK.recipientUsers]: 'b',
