@@ -2,7 +2,7 @@
 // with one every-minute dispatch job per shard, the run-now job and the daily pruning job.
 // Agenda distributes these jobs over instances; exactly-once comes from the claims. Left to
 // itself, Agenda lets the first instance that polls lock every shard job; here each instance
-// holds at most its share of them (membership.ts), so the shards spread over the instances.
+// holds at most its share of them (instance-heartbeats.ts), so the shards spread over the instances.
 import { MongoBackend } from '@agendajs/mongo-backend';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import { Agenda, type AgendaBackend } from 'agenda';
@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import type { InstanceStore } from '../store/port.js';
 import type { DispatchShard } from './dispatch-job.js';
 import type { EvaluationPool } from './evaluation-pool.js';
-import { shardShare, startMembership, type Membership } from './membership.js';
+import { shardShare, startMembership, type Membership } from './instance-heartbeats.js';
 import { PRUNE_CRON, PRUNE_JOB } from './prune-executions-job.js';
 import { RUN_NOW_JOB, type RunNowData } from './run-now-job.js';
 import { shardJobName } from './shard-jobs.js';

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { FailedStep } from '../messages/outgoing.js';
 import type { ExecutionFinish, Store } from '../store/port.js';
 import { patientStore } from '../store/retry.js';
-import type { OwnerNotices } from './owner-notices.js';
+import type { OwnerNotices } from './notify-owners.js';
 
 /** Hooks for metrics and benchmarks; none of them may throw. */
 export interface TickObserver {

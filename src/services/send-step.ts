@@ -1,6 +1,6 @@
 // Step 5 of a tick: the content made once, the send mark, one message per recipient, each
 // delivered on its own (one failing recipient never blocks another), the outcomes folded into
-// the execution's state. Owner notices (owner-notices.ts) go out through deliverOne too.
+// the execution's state. Owner notices (notify-owners.ts) go out through deliverOne too.
 import { stopwatch, type Clock } from '../clock.js';
 import type { ContentRenderer } from '../content/port.js';
 import type { Delivery } from './delivery-port.js';

@@ -1,6 +1,6 @@
 // One tick end to end: claim it, decide whether it starts (domain/tick.ts), then query
 // (run-query.ts), decide on the result, send (send-step.ts) and record (record-execution.ts,
-// which tells the owners through owner-notices.ts). The domain decides; these modules carry the
+// which tells the owners through notify-owners.ts). The domain decides; these modules carry the
 // decisions out against the ports, all within the execution's one Deadline.
 import type { Clock } from '../clock.js';
 import type { ContentRenderer } from '../content/port.js';
@@ -12,7 +12,7 @@ import type { Alert, Execution, Trigger } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { RunningExecution, Store } from '../store/port.js';
 import { patientStore } from '../store/retry.js';
-import { createOwnerNotices } from './owner-notices.js';
+import { createOwnerNotices } from './notify-owners.js';
 import { createExecutionRecorder, type ExecutionSummary, type TickObserver } from './record-execution.js';
 import { createQueryStep } from './run-query.js';
 import { createSendStep } from './send-step.js';
