@@ -1,8 +1,8 @@
 // The first rows as a monospace table in a code block (modals, Home, a refused table block).
 import { describe, expect, it } from '@jest/globals';
-import type { Cell } from '../../../src/domain/types.js';
-import { resultTable as tableOf } from '../../../src/messages/result-table.js';
-import { textTable } from '../../../src/messages/slack/text-table.js';
+import type { Cell } from '../../../../src/domain/types.js';
+import { resultTable as tableOf } from '../../../../src/messages/result-table.js';
+import { textTable } from '../../../../src/messages/slack/text-table.js';
 
 const resultTable = (columns: string[], rows: Cell[][], options?: { maxChars?: number }) => {
   const table = tableOf({ columns, rows, truncated: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { commandRef } from '../../../src/messages/sentences.js';
-import { parseAlertCommand, parseDuration, USAGE } from '../../../src/slack/commands/parse-alert-command.js';
+import { commandRef } from '../../../../src/messages/sentences.js';
+import { parseAlertCommand, parseDuration, USAGE } from '../../../../src/slack/commands/parse-alert-command.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -4,12 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Socket } from 'node:net';
 import { PNG } from 'pngjs';
-import type { Attachment } from '../../../src/content/port.js';
-import { createEmailDelivery, type EmailDelivery, type EmailTimeouts } from '../../../src/delivery/email/email-delivery.js';
-import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
-import { silentLogger } from '../../../src/logger.js';
-import { makeAlert, makeMessage } from '../../support/fixtures.js';
-import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink.js';
+import type { Attachment } from '../../../../src/content/port.js';
+import { createEmailDelivery, type EmailDelivery, type EmailTimeouts } from '../../../../src/delivery/email/email-delivery.js';
+import type { MessageKind, OutgoingMessage } from '../../../../src/messages/outgoing.js';
+import { silentLogger } from '../../../../src/logger.js';
+import { makeAlert, makeMessage } from '../../../support/fixtures.js';
+import { startSmtpSink, type SmtpSink } from '../../../support/smtp-sink.js';
 
 const T0 = new Date('2026-11-25T00:00:00Z');
 const FROM = 'Lookout <lookout@example.com>';

@@ -4,17 +4,17 @@
 // Also the directory (users.info → profile email), which needs users:read.email.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { PNG } from 'pngjs';
-import type { Attachment } from '../../../src/content/port.js';
-import type { DeliveryOutcome } from '../../../src/services/delivery-port.js';
-import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
-import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
-import { createSlackUsers } from '../../../src/slack-api/users.js';
-import { UPLOAD_LIMITS } from '../../../src/delivery/slack/slack-files.js';
-import { createSlackClient } from '../../../src/slack-api/client.js';
-import type { Alert, Recipient } from '../../../src/domain/types.js';
-import { silentLogger } from '../../../src/logger.js';
-import { makeAlert, makeMessage } from '../../support/fixtures.js';
-import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../support/slack-simulator/index.js';
+import type { Attachment } from '../../../../src/content/port.js';
+import type { DeliveryOutcome } from '../../../../src/services/delivery-port.js';
+import type { MessageKind, OutgoingMessage } from '../../../../src/messages/outgoing.js';
+import { createSlackDelivery, parseMessageRef } from '../../../../src/delivery/slack/slack-delivery.js';
+import { createSlackUsers } from '../../../../src/slack-api/users.js';
+import { UPLOAD_LIMITS } from '../../../../src/delivery/slack/slack-files.js';
+import { createSlackClient } from '../../../../src/slack-api/client.js';
+import type { Alert, Recipient } from '../../../../src/domain/types.js';
+import { silentLogger } from '../../../../src/logger.js';
+import { makeAlert, makeMessage } from '../../../support/fixtures.js';
+import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../../support/slack-simulator/index.js';
 
 const ALERTS = 'C0ALERTS1';
 const ALICE = 'U0ALICE01';

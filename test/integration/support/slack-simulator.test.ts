@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { App, LogLevel } from '@slack/bolt';
 import { ErrorCode, LogLevel as WebLogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
-import { DEFAULT_SCOPES, type Json, type SlackSimulator, startSlackSimulator } from '../support/slack-simulator/index.js';
+import { DEFAULT_SCOPES, type Json, type SlackSimulator, startSlackSimulator } from '../../support/slack-simulator/index.js';
 
 const ALICE = 'U0ALICE01';
 const BOB = 'U0BOB0001';

@@ -6,10 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MongoClient } from 'mongodb';
-import { StoreError } from '../../../src/errors.js';
-import { createMongoStore } from '../../../src/store/mongo/store.js';
-import { newAlertFixture, runStoreContract } from '../../contract/store-contract.js';
-import { describeTwoInstances } from '../../support/two-instances.js';
+import { StoreError } from '../../../../src/errors.js';
+import { createMongoStore } from '../../../../src/store/mongo/store.js';
+import { newAlertFixture, runStoreContract } from '../../../contract/store-contract.js';
+import { describeTwoInstances } from '../../../support/two-instances.js';
 
 const MONGODB_URL = process.env.MONGODB_URL;
 

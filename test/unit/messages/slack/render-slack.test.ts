@@ -2,16 +2,16 @@
 // table and chart blocks where they fit, escaping of everything from outside, and the limits.
 import { describe, expect, it } from '@jest/globals';
 import type { ActionsBlock } from '@slack/types';
-import type { Attachment } from '../../../src/content/port.js';
-import type { QueryResult } from '../../../src/domain/types.js';
-import { composeMessage } from '../../../src/messages/compose.js';
-import { firingStatusDoc } from '../../../src/messages/firing-status.js';
-import type { OutgoingMessage } from '../../../src/messages/outgoing.js';
-import { ACTION, alertActionsBlockId, alertIdFromBlockId, BLOCK } from '../../../src/messages/slack/ids.js';
-import { blocksSize, SLACK_LIMITS, type SlackBlock, type SlackMessage } from '../../../src/messages/slack/limits.js';
-import { renderSlack } from '../../../src/messages/slack/render-slack.js';
-import { makeAlert, makeMessage, NOW } from '../../support/fixtures.js';
-import { texts, walk } from '../../support/slack-blocks.js';
+import type { Attachment } from '../../../../src/content/port.js';
+import type { QueryResult } from '../../../../src/domain/types.js';
+import { composeMessage } from '../../../../src/messages/compose.js';
+import { firingStatusDoc } from '../../../../src/messages/firing-status.js';
+import type { OutgoingMessage } from '../../../../src/messages/outgoing.js';
+import { ACTION, alertActionsBlockId, alertIdFromBlockId, BLOCK } from '../../../../src/messages/slack/ids.js';
+import { blocksSize, SLACK_LIMITS, type SlackBlock, type SlackMessage } from '../../../../src/messages/slack/limits.js';
+import { renderSlack } from '../../../../src/messages/slack/render-slack.js';
+import { makeAlert, makeMessage, NOW } from '../../../support/fixtures.js';
+import { texts, walk } from '../../../support/slack-blocks.js';
 
 const slack = (msg: OutgoingMessage, native = true): SlackMessage => renderSlack(composeMessage(msg), { surface: 'message', native, now: NOW }).message;
 const firing = (overrides: Partial<OutgoingMessage & { kind: 'firing' }> = {}) =>

@@ -1,12 +1,12 @@
 // The email a message becomes: subjects per kind, the same facts in HTML and plain text as in
 // Slack, user-written text escaped, the internal screenshot URL never shown, the image inline.
 import { describe, expect, it } from '@jest/globals';
-import type { Attachment } from '../../../src/content/port.js';
-import type { Alert, Content } from '../../../src/domain/types.js';
-import { composeMessage } from '../../../src/messages/compose.js';
-import { EMAIL_TABLE, renderEmail, type EmailContent } from '../../../src/messages/email/render-email.js';
-import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
-import { makeAlert, makeMessage } from '../../support/fixtures.js';
+import type { Attachment } from '../../../../src/content/port.js';
+import type { Alert, Content } from '../../../../src/domain/types.js';
+import { composeMessage } from '../../../../src/messages/compose.js';
+import { EMAIL_TABLE, renderEmail, type EmailContent } from '../../../../src/messages/email/render-email.js';
+import { showsContent, type MessageKind, type OutgoingMessage } from '../../../../src/messages/outgoing.js';
+import { makeAlert, makeMessage } from '../../../support/fixtures.js';
 
 // makeMessage() evaluates at 09:00:02 in Seoul, which has no letter abbreviation: shown with the zone's name.
 const SEOUL_TIME = '2026-11-25 09:00 (Asia/Seoul)';

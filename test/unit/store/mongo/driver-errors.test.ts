@@ -3,8 +3,8 @@
 // them for an unordered insertMany (its WriteError class is not exported to construct).
 import { describe, expect, it } from '@jest/globals';
 import { MongoServerError } from 'mongodb';
-import { ConflictError, StoreError } from '../../../src/errors.js';
-import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from '../../../src/store/mongo/driver-errors.js';
+import { ConflictError, StoreError } from '../../../../src/errors.js';
+import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from '../../../../src/store/mongo/driver-errors.js';
 
 const nameDuplicate = new MongoServerError({
   message: 'E11000 duplicate key error collection: lookout.alerts index: alerts_name_key dup key: { nameKey: "cpu high" }',

@@ -4,14 +4,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
-import type { Delivery, DeliveryOutcome } from '../../../src/services/delivery-port.js';
-import type { MessageKind, OutgoingMessage } from '../../../src/messages/outgoing.js';
-import { makeMessage } from '../../support/fixtures.js';
-import { createSlackDelivery, parseMessageRef } from '../../../src/delivery/slack/slack-delivery.js';
-import { createSlackClient } from '../../../src/slack-api/client.js';
-import type { Alert, Recipient } from '../../../src/domain/types.js';
-import { silentLogger } from '../../../src/logger.js';
-import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../support/slack-simulator/index.js';
+import type { Delivery, DeliveryOutcome } from '../../../../src/services/delivery-port.js';
+import type { MessageKind, OutgoingMessage } from '../../../../src/messages/outgoing.js';
+import { makeMessage } from '../../../support/fixtures.js';
+import { createSlackDelivery, parseMessageRef } from '../../../../src/delivery/slack/slack-delivery.js';
+import { createSlackClient } from '../../../../src/slack-api/client.js';
+import type { Alert, Recipient } from '../../../../src/domain/types.js';
+import { silentLogger } from '../../../../src/logger.js';
+import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../../support/slack-simulator/index.js';
 
 const ALERTS = 'C0ALERTS1';
 const QUIET = 'C0QUIET01';

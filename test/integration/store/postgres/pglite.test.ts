@@ -5,9 +5,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../../src/store/pglite/embedded.js';
-import { createPostgresStore } from '../../../src/store/postgres/store.js';
-import { newAlertFixture, runStoreContract } from '../../contract/store-contract.js';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../../../src/store/pglite/embedded.js';
+import { createPostgresStore } from '../../../../src/store/postgres/store.js';
+import { newAlertFixture, runStoreContract } from '../../../contract/store-contract.js';
 
 const tempDir = mkdtempSync(os.tmpdir() + '/lookout-');
 let embedded: EmbeddedPostgres;

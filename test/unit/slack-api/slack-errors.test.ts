@@ -1,13 +1,15 @@
 // Every Slack error code Lookout knows has a sentence a person can act on, and every error
-// shape WebClient throws is sorted into what the delivery must do next.
+// shape WebClient throws is sorted into what the delivery must do next; app.error and the
+// handlers tell Slack's failures apart (platform error, rate limit, HTTP, network, our own).
 import { describe, expect, it } from '@jest/globals';
 import {
+  ErrorCode,
   WebAPIHTTPError,
   WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { classifySlackError, slackErrorInfo, SLACK_ERRORS } from '../../../src/slack-api/slack-errors.js';
+import { classifySlackError, slackErrorCode, slackErrorInfo, SLACK_ERRORS, summarizeSlackError } from '../../../src/slack-api/slack-errors.js';
 
 const platform = (error: string, extra: Record<string, unknown> = {}): WebAPIPlatformError =>
   new WebAPIPlatformError({ ok: false, error, ...extra });
@@ -142,5 +144,21 @@ describe('classifySlackError', () => {
   it('reads a 429 without a usable Retry-After as a short wait', () => {
     const err = new Error('Retry header did not contain a valid timeout (url: x, retry-after header: soon)');
     expect(classifySlackError(err)).toEqual({ kind: 'rate_limited', retryAfterS: 1 });
+  });
+});
+
+describe('summarizeSlackError', () => {
+  it('reads each kind of WebClient error', () => {
+    expect(summarizeSlackError({ code: ErrorCode.PlatformError, data: { error: 'not_in_channel' } })).toEqual({ kind: 'platform', code: 'not_in_channel' });
+    expect(summarizeSlackError({ code: ErrorCode.RateLimitedError, retryAfter: 3 })).toEqual({ kind: 'rate_limited', code: 'ratelimited' });
+    expect(summarizeSlackError({ code: ErrorCode.HTTPError, statusCode: 503 })).toEqual({ kind: 'http', code: '503' });
+    expect(summarizeSlackError({ code: ErrorCode.RequestError, original: { code: 'ECONNREFUSED' } })).toEqual({ kind: 'network', code: 'ECONNREFUSED' });
+    expect(summarizeSlackError(new Error('ours'))).toEqual({ kind: 'other', code: 'unknown' });
+    expect(summarizeSlackError(undefined)).toEqual({ kind: 'other', code: 'unknown' });
+  });
+
+  it('gives the platform code only for platform errors', () => {
+    expect(slackErrorCode({ code: ErrorCode.PlatformError, data: { error: 'expired_trigger_id' } })).toBe('expired_trigger_id');
+    expect(slackErrorCode({ code: ErrorCode.HTTPError, statusCode: 500 })).toBeNull();
   });
 });

@@ -4,16 +4,16 @@
 // only the contract suite against a real MongoDB (MONGODB_URL) shows the server agrees.
 import { describe, expect, it } from '@jest/globals';
 import { Aggregator, find, Query, updateOne } from 'mingo';
-import type { Execution } from '../../../src/domain/types.js';
-import type { ExecutionFinish } from '../../../src/store/port.js';
+import type { Execution } from '../../../../src/domain/types.js';
+import type { ExecutionFinish } from '../../../../src/store/port.js';
 import {
   type AlertDoc,
   type ExecutionDoc,
   newAlertDoc,
   toAlert,
   toExecution,
-} from '../../../src/store/mongo/documents.js';
-import { AGENDA_JOB_INDEXES, ALERT_INDEXES, ALERTS, EXECUTION_INDEXES } from '../../../src/store/mongo/indexes.js';
+} from '../../../../src/store/mongo/documents.js';
+import { AGENDA_JOB_INDEXES, ALERT_INDEXES, ALERTS, EXECUTION_INDEXES } from '../../../../src/store/mongo/indexes.js';
 import {
   type FindQuery,
   advanceNextRunFilter,
@@ -46,8 +46,8 @@ import {
   staleExecutionsPipeline,
   takeOverFilter,
   takeOverUpdate,
-} from '../../../src/store/mongo/queries.js';
-import { newAlertFixture } from '../../contract/store-contract.js';
+} from '../../../../src/store/mongo/queries.js';
+import { newAlertFixture } from '../../../contract/store-contract.js';
 
 const T0 = new Date('2026-03-01T09:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);

@@ -3,9 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { StoreError } from '../../../src/errors.js';
-import { createPostgresStore } from '../../../src/store/postgres/store.js';
-import { runStoreContract } from '../../contract/store-contract.js';
+import { StoreError } from '../../../../src/errors.js';
+import { createPostgresStore } from '../../../../src/store/postgres/store.js';
+import { runStoreContract } from '../../../contract/store-contract.js';
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const admin = new pg.Pool({ connectionString: `${SERVER}/postgres`, max: 2 });
