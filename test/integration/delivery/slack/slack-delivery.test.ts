@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
 import type { Delivery, DeliveryOutcome } from '../../../../src/services/delivery-port.js';
 import type { MessageKind, OutgoingMessage } from '../../../../src/messages/outgoing.js';
-import { makeMessage } from '../../../support/fixtures.js';
+import { makeAlert as baseAlert, makeMessage } from '../../../support/fixtures.js';
 import { createSlackDelivery, parseMessageRef } from '../../../../src/delivery/slack/slack-delivery.js';
 import { createSlackClient } from '../../../../src/slack-api/client.js';
 import type { Alert, Recipient } from '../../../../src/domain/types.js';
@@ -19,42 +19,17 @@ const ALICE = 'U0ALICE01';
 const BOB = 'U0BOB0001';
 const T0 = new Date('2026-11-25T00:00:00Z');
 
+/** The shared alert, as one that pages ALERTS about stuck payments. */
 function makeAlert(overrides: Partial<Alert> = {}): Alert {
-  return {
-    id: '5b0f3c1e-8a5d-4f0e-9d55-0c3a1b2c3d4e',
+  return baseAlert({
     name: 'Payments stuck',
     description: 'Orders waiting on payment for more than 10 minutes',
     owners: [ALICE],
-    type: 'alert',
-    dataSource: 'main',
-    sql: "SELECT count(*) FROM orders WHERE state = 'stuck'",
     condition: { op: '>', threshold: 0 },
-    schedule: { cron: '*/5 * * * *', timezone: 'Asia/Seoul' },
-    gracePeriodS: 3600,
-    workingTimeoutS: 300,
-    logRetentionDays: 90,
-    content: { kind: 'none' },
-    messageTemplate: null,
     recipients: [{ kind: 'slack_channel', id: ALERTS }],
-    emailFallback: false,
-    notifyOnRecovery: true,
-    active: true,
-    snoozedUntil: null,
-    nextRunAt: T0,
-    shard: 0,
-    createdBy: ALICE,
-    createdAt: T0,
-    updatedBy: ALICE,
-    updatedAt: T0,
-    lastState: null,
-    lastEvaluatedAt: null,
-    lastSentAt: null,
-    lastSentTick: null,
     firingSince: T0,
-    lastErrorNoticeAt: null,
-    threads: {},
     ...overrides,
-  };
+  });
 }
 
 function outgoing(kind: MessageKind, overrides: Record<string, unknown> = {}): OutgoingMessage {
