@@ -32,7 +32,7 @@ function runLine(e: Execution, timezone: string): Inline[] {
   return line;
 }
 
-/** "delivered 3/3", "delivered 2/3; failed: #ops (not_in_channel)". */
+/** "delivered 3/3", "delivered 2/3; failed: #ops (not_in_channel)", "delivered 1/1; chart drawn by Slack". */
 function deliverySummary(deliveries: readonly DeliveryRecord[]): Inline[] {
   if (deliveries.length === 0) return [];
   const ok = deliveries.filter((d) => d.ok).length;
@@ -42,6 +42,10 @@ function deliverySummary(deliveries: readonly DeliveryRecord[]): Inline[] {
     out.push(i === 0 ? '; failed: ' : ', ', recipientOf(d.recipient), ` (${cut(d.unknown ? 'outcome unknown' : (d.error ?? 'failed'), ERROR_CHARS)})`);
   });
   if (failed.length > FAILURES_SHOWN) out.push(', …');
+  // How Slack showed the picture, so a chart that fell back to a PNG can be told apart.
+  const pictures = new Set(deliveries.flatMap((d) => (d.ok && d.picture !== undefined ? [d.picture] : [])));
+  if (pictures.has('native')) out.push('; chart drawn by Slack');
+  if (pictures.has('image')) out.push('; picture uploaded');
   return out;
 }
 

@@ -40,6 +40,13 @@ describe('buildHistory', () => {
     expectWithinLimits(message);
   });
 
+  it("says how Slack showed a chart: drawn by Slack, or a picture after a fallback", () => {
+    const delivered = (picture: 'native' | 'image') => [{ recipient: 'channel:C0OPS', ok: true, unknown: false, error: null, ref: null, note: null, picture }];
+    const json = walk(buildHistory(makeAlert(), [makeExecution({ deliveries: delivered('native') }), makeExecution({ id: 'e2', deliveries: delivered('image') })], 'UTC').blocks).json;
+    expect(json).toContain('delivered 1/1; chart drawn by Slack');
+    expect(json).toContain('delivered 1/1; picture uploaded');
+  });
+
   it('says when there are no runs, and stays small with many long ones', () => {
     expect(walk(buildHistory(makeAlert(), [], 'UTC').blocks).json).toContain('No runs yet.');
     const many = Array.from({ length: 50 }, (_, i) => makeExecution({ id: `e${i}`, reason: 'r'.repeat(2000) }));
