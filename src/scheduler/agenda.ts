@@ -117,7 +117,10 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   // Ticks missed while no instance ran are due now: dispatch them at once rather than at the
   // next minute (one catch-up run per alert either way). Concurrent dispatches of one shard
   // are safe: each tick is claimed once.
-  void dispatchAll(options, logger);
+  // stop() ends the loop between shards and waits for it, so a stop right after start does
+  // not close the store under a dispatch.
+  let stopping = false;
+  const catchUp = dispatchAll(options, logger, () => stopping);
 
   return {
     async runNow(data) {
@@ -125,6 +128,8 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     },
     async stop() {
       // drain (not stop): stop taking jobs, let running dispatches end, then disconnect.
+      stopping = true;
+      await catchUp;
       await agenda.drain({ timeout: lockLifetime });
       await options.pool.drain();
       await membership.stop();
@@ -149,8 +154,8 @@ async function repeat(agenda: Agenda, cron: string, name: string): Promise<void>
   }
 }
 
-async function dispatchAll(options: SchedulerOptions, logger: Logger): Promise<void> {
-  for (let shard = 0; shard < options.shards; shard += 1) {
+async function dispatchAll(options: SchedulerOptions, logger: Logger, stopping: () => boolean): Promise<void> {
+  for (let shard = 0; shard < options.shards && !stopping(); shard += 1) {
     try {
       await options.dispatch(shard);
     } catch (err) {
