@@ -366,13 +366,22 @@ export function statementTimeoutError(source: string, cause?: unknown): DataSour
  * query runs until an admin gives Lookout a read-only user or accepts the risk in config.
  */
 export function privilegedError(source: string, findings: readonly PrivilegeFinding[]): DataSourceError {
-  const shown = findings.slice(0, 4).map((f) => `${f.privilege} (${f.meaning})`);
-  if (findings.length > shown.length) shown.push(`and ${findings.length - shown.length} more`);
   return new DataSourceError(
     source,
     'privileged',
-    `Data source ${q(source)} runs no queries: its database user can do more than read: ${shown.join('; ')}. An admin should give Lookout a read-only database user (see "Read-only database users" in the README), or set allowPrivilegedUser: true on the source to accept the risk.`,
+    `Data source ${q(source)} runs no queries: its database user can do more than read: ${describeFindings(findings)}. An admin should give Lookout a read-only database user (see "Read-only database users" in the README), or set allowPrivilegedUser: true on the source to accept the risk.`,
   );
+}
+
+/** For a source that allows a privileged user: it runs, and the admins should know what that risks. */
+export function privilegedWarning(source: string, findings: readonly PrivilegeFinding[]): string {
+  return `Data source ${q(source)} runs its alerts although its database user can do more than read (allowPrivilegedUser is set): ${describeFindings(findings)}. A read-only database user would remove the risk (see "Read-only database users" in the README).`;
+}
+
+function describeFindings(findings: readonly PrivilegeFinding[]): string {
+  const shown = findings.slice(0, 4).map((f) => `${f.privilege} (${f.meaning})`);
+  if (findings.length > shown.length) shown.push(`and ${findings.length - shown.length} more`);
+  return shown.join('; ');
 }
 
 /** Secrets that must never appear in a message: the URL and its password. */
