@@ -1,17 +1,19 @@
-// URL → PNG in the warm browser. Every request the page makes passes the SSRF policy before
-// it leaves the browser, per-host credentials go only to their host, and a page that renders
-// as one flat colour is retried once. Error messages name hosts and selectors, never page
-// contents, query strings or credentials.
+// URL → PNG in the warm browser. Every connection the browser makes for a capture passes the
+// SSRF policy in the egress proxy (egress-proxy.ts); the page's own requests are also checked
+// here first, so a refused page or redirect is named in the message. Per-origin credentials go
+// only to their origin (credentials.ts), and a page that renders as one flat colour is retried
+// once. Error messages name hosts and selectors, never page contents, query strings or credentials.
 import type { HTTPRequest, Page } from 'puppeteer';
 import { TimeoutError as PuppeteerTimeoutError } from 'puppeteer';
 import { PNG } from 'pngjs';
 import type { Logger } from '../logger.js';
 import { BrowserStoppedError, type WarmBrowser } from './browser.js';
+import { credentialRules, type ScreenshotAuth } from './credentials.js';
+import { watchRequests } from './network-quiet.js';
 import { CaptureError, type ScreenshotRequest, type Screenshotter } from './port.js';
 import { checkUrl, type UrlPolicy, type UrlVerdict } from './url-guard.js';
 
-/** screenshots.auth: per host, headers sent with its requests and cookies set for it. */
-export type ScreenshotAuth = Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[] }>;
+export type { ScreenshotAuth } from './credentials.js';
 
 export interface ScreenshotterOptions {
   browser: WarmBrowser;
@@ -28,6 +30,9 @@ const DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000;
 interface Progress {
   phase: string | null;
 }
+
+/** Hosts refused during an attempt, by the page's interception or the egress proxy, with why. */
+type Refusals = Map<string, string>;
 
 /** Where the page is, for messages: origin and path only, since query strings may carry tokens. */
 function describe(url: string): { host: string; where: string } {
@@ -61,18 +66,12 @@ export const NETWORK_IDLE_MS = 100;
 
 export function createScreenshotter(options: ScreenshotterOptions): Screenshotter {
   const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
-  const authByHost = new Map(Object.entries(auth).map(([host, creds]) => [host.toLowerCase(), creds]));
-  // Removed from every request first, so a redirect cannot carry one host's header to another.
-  const authHeaderNames = new Set([...authByHost.values()].flatMap((c) => Object.keys(c.headers).map((h) => h.toLowerCase())));
-
-  function credentialsFor(url: URL) {
-    return authByHost.get(url.host.toLowerCase()) ?? authByHost.get(url.hostname.toLowerCase());
-  }
+  const credentials = credentialRules(auth);
 
   /** Turns interception on: each request is checked before it continues; refusals are recorded. */
-  async function guardRequests(page: Page, progressLog: Logger) {
+  async function guardRequests(page: Page, refusals: Refusals, progressLog: Logger) {
     const verdicts = new Map<string, Promise<UrlVerdict>>();
-    const state = { mainRefusal: null as string | null, refusedHosts: new Set<string>() };
+    const state = { mainRefusal: null as string | null };
 
     async function decide(request: HTTPRequest) {
       let url: URL;
@@ -96,7 +95,7 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       const result = await verdict;
       if (!result.ok) {
         const { host } = describe(url.href);
-        state.refusedHosts.add(host);
+        refusals.set(host, result.reason);
         if (request.isNavigationRequest() && request.frame() === page.mainFrame() && state.mainRefusal === null) {
           state.mainRefusal =
             request.redirectChain().length > 0
@@ -106,13 +105,8 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
         await request.abort('blockedbyclient');
         return;
       }
-      if (authHeaderNames.size === 0) {
-        await request.continue();
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(request.headers()).filter(([name]) => !authHeaderNames.has(name.toLowerCase())));
-      Object.assign(headers, credentialsFor(url)?.headers ?? {});
-      await request.continue({ headers });
+      const headers = credentials.rewrite(url.href, request.headers());
+      await (headers === null ? request.continue() : request.continue({ headers }));
     }
 
     await page.setRequestInterception(true);
@@ -126,53 +120,61 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     return state;
   }
 
-  async function setCookies(page: Page, protocol: string) {
-    for (const [host, creds] of authByHost) {
-      if (creds.cookies.length === 0) continue;
-      // Cookies ignore ports: scope them to the host name.
-      const url = `${protocol}//${host.replace(/:\d+$/, '')}/`;
-      await page.setCookie(...creds.cookies.map((c) => ({ name: c.name, value: c.value, url })));
-    }
+  /** Why the page answered 401/403 when credentials exist for its host but another origin. */
+  function credentialsHint(url: string): string {
+    const target = new URL(url);
+    const others = credentials.originsOn(target.hostname).filter((origin) => origin !== target.origin);
+    if (others.length === 0) return '; if it needs a login, give its credentials in screenshots.auth';
+    return `; screenshots.auth has credentials for ${others.join(', ')}, which go to that exact origin only, not to ${target.origin}`;
   }
 
-  async function shoot(page: Page, request: ScreenshotRequest, progress: Progress): Promise<Buffer> {
-    const { where } = describe(request.url);
+  async function shoot(page: Page, request: ScreenshotRequest, progress: Progress, refusals: Refusals): Promise<Buffer> {
+    const { where, host: mainHost } = describe(request.url);
     const started = Date.now();
     const remaining = () => Math.max(1, started + navigationTimeoutMs - Date.now());
-    const attemptLog = log.child({ host: describe(request.url).host });
+    const attemptLog = log.child({ host: mainHost });
 
-    // A service worker would fetch on the page's behalf, out of interception's sight.
-    await page.setBypassServiceWorker(true);
     // A reused page keeps its viewport; setting the same one again costs a relayout.
     const viewport = { width: request.width, height: request.height, deviceScaleFactor: request.scale };
     const now = page.viewport();
     if (now?.width !== viewport.width || now.height !== viewport.height || now.deviceScaleFactor !== viewport.deviceScaleFactor) {
       await page.setViewport(viewport);
     }
-    const guard = await guardRequests(page, attemptLog);
-    await setCookies(page, new URL(request.url).protocol);
+    const guard = await guardRequests(page, refusals, attemptLog);
+    // The proxy refused the page itself (its host resolved differently for it than for the check
+    // above): say so, rather than report the proxy's answer as the page's.
+    const proxyRefusal = () => {
+      const reason = refusals.get(mainHost);
+      return reason === undefined ? null : `the page tried to open ${mainHost}, which is not allowed: ${reason}`;
+    };
 
     progress.phase = 'loading the page';
     let status: number | null = null;
+    const requests = watchRequests(page);
     try {
       // "load", then a short quiet spell with at most 2 requests open (networkidle2's rule):
       // networkidle2 itself waits a fixed 500 ms, most of a warm capture's time. Dashboards that
       // fill in later have waitFor / waitForGone.
       const response = await page.goto(request.url, { waitUntil: 'load', timeout: remaining() });
       status = response?.status() ?? null;
-      await page.waitForNetworkIdle({ idleTime: NETWORK_IDLE_MS, concurrency: 2, timeout: remaining() });
+      await requests.settled({ idleMs: NETWORK_IDLE_MS, concurrency: 2, timeoutMs: remaining() });
     } catch (err) {
-      if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal, { cause: err });
+      const refusal = guard.mainRefusal ?? proxyRefusal();
+      if (refusal !== null) throw new CaptureError(refusal, { cause: err });
       if (err instanceof PuppeteerTimeoutError) {
         throw new CaptureError(`${where} did not finish loading within ${seconds(navigationTimeoutMs)}`, { cause: err });
       }
       const netError = /net::(ERR_[A-Z_]+)/.exec(err instanceof Error ? err.message : '');
       if (netError) throw new CaptureError(`${where} could not be opened (${netError[1]})`, { cause: err });
       throw err;
+    } finally {
+      requests.stop();
     }
     if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
     if (status !== null && status >= 400) {
-      const hint = status === 401 || status === 403 ? '; if it needs a login, give its credentials in screenshots.auth' : '';
+      const refusal = proxyRefusal();
+      if (refusal !== null) throw new CaptureError(refusal);
+      const hint = status === 401 || status === 403 ? credentialsHint(request.url) : '';
       throw new CaptureError(`${where} answered HTTP ${status}${hint}`);
     }
 
@@ -190,7 +192,6 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     }
     // A script may have tried to navigate away after the load.
     if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
-    if (guard.refusedHosts.size > 0) attemptLog.info({ refusedHosts: [...guard.refusedHosts] }, 'requests refused by the URL policy');
 
     progress.phase = 'taking the screenshot';
     let png: Uint8Array;
@@ -226,7 +227,13 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     const started = Date.now();
     try {
       for (let attempt = 1; attempt <= 2; attempt++) {
-        const png = await browser.withPage((page) => shoot(page, request, progress), signal);
+        const refusals: Refusals = new Map();
+        const rules = { policy, onRefused: (refused: string, reason: string) => void refusals.set(refused, reason) };
+        const png = await browser
+          .withPage((page) => shoot(page, request, progress, refusals), signal, rules)
+          .finally(() => {
+            if (refusals.size > 0) log.info({ host, refusedHosts: [...refusals.keys()] }, 'connections refused by the URL policy');
+          });
         // An element that was found and visible did render; a flat one (a status tile) is content.
         if (request.selector !== null || !isBlankPng(png)) {
           log.debug({ host, attempt, ms: Date.now() - started, bytes: png.length }, 'screenshot taken');
