@@ -14,6 +14,8 @@ export interface CredentialRules {
   rewrite(url: string, headers: Record<string, string>): Record<string, string> | null;
   /** The configured origins on `hostname`, for a hint when its page answers 401/403. */
   originsOn(hostname: string): string[];
+  /** Host names (as URLs spell them) with credentials: only their requests need rewriting. */
+  hosts(): string[];
 }
 
 /** Throws on a key that is not an origin (config.ts refuses those at start-up). */
@@ -63,6 +65,10 @@ export function credentialRules(auth: ScreenshotAuth): CredentialRules {
 
     originsOn(hostname) {
       return [...byOrigin.keys()].filter((origin) => new URL(origin).hostname === hostname);
+    },
+
+    hosts() {
+      return [...cookieNamesByHost.keys()];
     },
   };
 }

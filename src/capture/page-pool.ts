@@ -218,7 +218,7 @@ async function onlyTargetLeft(context: BrowserContext, keep: Target, timeoutMs: 
 }
 
 /**
- * Leaves a page as a new one would be: its listeners and interception off, the document gone
+ * Leaves a page as a new one would be: its listeners off, the document gone
  * (about:blank), the tab's window.name and history empty, no other target in its context
  * (popups closed; workers end with their last page), and the cookies, HTTP cache and storage
  * of every origin the capture reached cleared.
@@ -229,7 +229,6 @@ async function wipe(pooled: PooledPage, reached: Reached[]): Promise<void> {
   for (const event of ['request', 'requestfinished', 'requestfailed', 'response', 'dialog', 'console'] as const) {
     page.removeAllListeners(event);
   }
-  await page.setRequestInterception(false);
   await page.goto('about:blank', { timeout: WIPE_TIMEOUT_MS });
   // window.name belongs to the tab, not the document: it would carry over to the next page.
   await page.evaluate("window.name = ''");

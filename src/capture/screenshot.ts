@@ -1,8 +1,9 @@
-// URL → PNG in the warm browser. Every connection the browser makes for a capture passes the
-// SSRF policy in the egress proxy (egress-proxy.ts); the page's own requests are also checked
-// here first, so a refused page or redirect is named in the message. Per-origin credentials go
-// only to their origin (credentials.ts), and a page that renders as one flat colour is retried
-// once. Error messages name hosts and selectors, never page contents, query strings or credentials.
+// URL → PNG in the warm browser. The screenshot URL is checked against the SSRF policy before
+// the browser is asked; then every connection the browser makes for the capture passes the
+// policy in the egress proxy (egress-proxy.ts), and a refused page or redirect is named in the
+// message. Per-origin credentials go only to their origin (credentials.ts), and a page that
+// renders as one flat colour is retried once. Error messages name hosts and selectors, never
+// page contents, query strings or credentials.
 import type { HTTPRequest, Page } from 'puppeteer';
 import { TimeoutError as PuppeteerTimeoutError } from 'puppeteer';
 import { PNG } from 'pngjs';
@@ -11,7 +12,8 @@ import { BrowserStoppedError, type WarmBrowser } from './browser.js';
 import { credentialRules, type ScreenshotAuth } from './credentials.js';
 import { watchRequests } from './network-quiet.js';
 import { CaptureError, type ScreenshotRequest, type Screenshotter } from './port.js';
-import { checkUrl, type UrlPolicy, type UrlVerdict } from './url-guard.js';
+import { addCredentials } from './page-credentials.js';
+import { checkUrl, type UrlPolicy } from './url-guard.js';
 
 export type { ScreenshotAuth } from './credentials.js';
 
@@ -68,56 +70,32 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
   const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
   const credentials = credentialRules(auth);
 
-  /** Turns interception on: each request is checked before it continues; refusals are recorded. */
-  async function guardRequests(page: Page, refusals: Refusals, progressLog: Logger) {
-    const verdicts = new Map<string, Promise<UrlVerdict>>();
-    const state = { mainRefusal: null as string | null };
-
-    async function decide(request: HTTPRequest) {
-      let url: URL;
-      try {
-        url = new URL(request.url());
-      } catch {
-        await request.abort('blockedbyclient');
-        return;
-      }
-      // Inline data never leaves the browser.
-      if (url.protocol === 'data:' || url.protocol === 'blob:') {
-        await request.continue();
-        return;
-      }
-      const key = `${url.protocol}//${url.hostname}`;
-      let verdict = verdicts.get(key);
-      if (!verdict) {
-        verdict = checkUrl(url.href, policy);
-        verdicts.set(key, verdict);
-      }
-      const result = await verdict;
-      if (!result.ok) {
-        const { host } = describe(url.href);
-        refusals.set(host, result.reason);
-        if (request.isNavigationRequest() && request.frame() === page.mainFrame() && state.mainRefusal === null) {
-          state.mainRefusal =
-            request.redirectChain().length > 0
-              ? `the page redirected to ${host}, which is not allowed: ${result.reason}`
-              : `the page tried to open ${host}, which is not allowed: ${result.reason}`;
+  /**
+   * Records the main frame's navigations (the URL, redirect hops, a script navigating away), so a
+   * refusal by the egress proxy of one of them is named in the message rather than reported as
+   * the proxy's 403 or a tunnel error.
+   */
+  function watchNavigations(page: Page, refusals: Refusals) {
+    const hops: { host: string; redirected: boolean }[] = [];
+    const onRequest = (request: HTTPRequest) => {
+      if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+      hops.push({ host: describe(request.url()).host, redirected: request.redirectChain().length > 0 });
+    };
+    page.on('request', onRequest);
+    return {
+      /** Why the page may not be shown, if the proxy refused one of its navigations. */
+      refusal(): string | null {
+        for (const { host, redirected } of hops) {
+          const reason = refusals.get(host);
+          if (reason === undefined) continue;
+          return redirected
+            ? `the page redirected to ${host}, which is not allowed: ${reason}`
+            : `the page tried to open ${host}, which is not allowed: ${reason}`;
         }
-        await request.abort('blockedbyclient');
-        return;
-      }
-      const headers = credentials.rewrite(url.href, request.headers());
-      await (headers === null ? request.continue() : request.continue({ headers }));
-    }
-
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      decide(request).catch((err: unknown) => {
-        // Usually the page closed under the request (abort, crash); otherwise never leave it paused.
-        progressLog.debug({ err }, 'request decision dropped');
-        if (!request.isInterceptResolutionHandled()) request.abort('blockedbyclient').catch(() => undefined);
-      });
-    });
-    return state;
+        return null;
+      },
+      stop: () => page.off('request', onRequest),
+    };
   }
 
   /** Why the page answered 401/403 when credentials exist for its host but another origin. */
@@ -140,14 +118,22 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     if (now?.width !== viewport.width || now.height !== viewport.height || now.deviceScaleFactor !== viewport.deviceScaleFactor) {
       await page.setViewport(viewport);
     }
-    const guard = await guardRequests(page, refusals, attemptLog);
-    // The proxy refused the page itself (its host resolved differently for it than for the check
-    // above): say so, rather than report the proxy's answer as the page's.
-    const proxyRefusal = () => {
-      const reason = refusals.get(mainHost);
-      return reason === undefined ? null : `the page tried to open ${mainHost}, which is not allowed: ${reason}`;
-    };
+    const navigations = watchNavigations(page, refusals);
+    const stopCredentials = await addCredentials(page, credentials, attemptLog);
+    try {
+      return await openAndShoot(page, request, progress, { where, remaining, navigations });
+    } finally {
+      navigations.stop();
+      await stopCredentials();
+    }
+  }
 
+  async function openAndShoot(
+    page: Page,
+    request: ScreenshotRequest,
+    progress: Progress,
+    { where, remaining, navigations }: { where: string; remaining: () => number; navigations: ReturnType<typeof watchNavigations> },
+  ): Promise<Buffer> {
     progress.phase = 'loading the page';
     let status: number | null = null;
     const requests = watchRequests(page);
@@ -159,7 +145,7 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       status = response?.status() ?? null;
       await requests.settled({ idleMs: NETWORK_IDLE_MS, concurrency: 2, timeoutMs: remaining() });
     } catch (err) {
-      const refusal = guard.mainRefusal ?? proxyRefusal();
+      const refusal = navigations.refusal();
       if (refusal !== null) throw new CaptureError(refusal, { cause: err });
       if (err instanceof PuppeteerTimeoutError) {
         throw new CaptureError(`${where} did not finish loading within ${seconds(navigationTimeoutMs)}`, { cause: err });
@@ -170,10 +156,9 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     } finally {
       requests.stop();
     }
-    if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
+    const refused = navigations.refusal();
+    if (refused !== null) throw new CaptureError(refused);
     if (status !== null && status >= 400) {
-      const refusal = proxyRefusal();
-      if (refusal !== null) throw new CaptureError(refusal);
       const hint = status === 401 || status === 403 ? credentialsHint(request.url) : '';
       throw new CaptureError(`${where} answered HTTP ${status}${hint}`);
     }
@@ -191,7 +176,8 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       });
     }
     // A script may have tried to navigate away after the load.
-    if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
+    const navigatedAway = navigations.refusal();
+    if (navigatedAway !== null) throw new CaptureError(navigatedAway);
 
     progress.phase = 'taking the screenshot';
     let png: Uint8Array;
