@@ -35,6 +35,14 @@ const PAGES: Record<string, string> = {
     '#spinner{width:400px;height:400px;background:#ff0000}.ready{width:400px;height:400px;background:#00ff00}',
   ),
   '/never': page('<h1>Nothing to wait for here</h1>'),
+  // Data fetched by a dedicated worker: the chart appears once the worker's request answers.
+  '/worker-dashboard': page(
+    `<script>
+      const worker = new Worker('/data-worker.js');
+      worker.onmessage = (e) => { const chart = document.createElement('div'); chart.id = 'chart'; chart.textContent = e.data; document.body.appendChild(chart); };
+    </script>`,
+    '#chart{width:300px;height:200px;background:#0000ff}',
+  ),
   '/blank': page(''),
 };
 
@@ -54,6 +62,14 @@ export async function startDashboardServer(): Promise<DashboardServer> {
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(body);
     };
+    if (url.pathname === '/data-worker.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      return res.end("fetch('/data.json').then((r) => r.text()).then((t) => postMessage(t));");
+    }
+    if (url.pathname === '/data.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return res.end('{"orders":42}');
+    }
     const fixed = PAGES[url.pathname];
     if (fixed !== undefined) return html(200, fixed);
     switch (url.pathname) {

@@ -80,6 +80,12 @@ describe('a screenshot', () => {
     expect(colours(png)).toMatchObject({ width: 800, height: 420 });
   });
 
+  it('waits for data a dedicated worker fetches', async () => {
+    const png = await screenshotter().capture(shot(server.url('/worker-dashboard'), { selector: '#chart', waitFor: '#chart' }), minute());
+    expect(colours(png)).toMatchObject({ width: 300, height: 200 });
+    expect(server.requests).toContain('/data.json');
+  });
+
   it('names an element that is not on the page', async () => {
     const err = await captureError(screenshotter().capture(shot(server.url('/never'), { selector: '.chart' }), minute()));
     expect(err.message).toContain('the element ".chart" is not on');
