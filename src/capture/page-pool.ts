@@ -53,6 +53,8 @@ interface IdleEntry {
 
 export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Logger; isolation?: Isolation }): PagePool {
   const idle: IdleEntry[] = [];
+  /** Contexts of ended captures still closing: the next capture starts once they are gone. */
+  const closing = new Set<Promise<void>>();
   let closed = false;
 
   function keep(ready: Promise<PooledPage | null>): void {
@@ -112,7 +114,9 @@ export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Lo
   function release(pooled: PooledPage, reached: Reached[]): void {
     pooled.uses += 1;
     if (isolation === 'fresh-context') {
-      void discard(pooled);
+      const gone = discard(pooled);
+      closing.add(gone);
+      void gone.finally(() => closing.delete(gone));
       // The next capture's context, made now so that it rarely waits for one.
       if (!closed && idle.length === 0) keep(openPage(pooled.browser).catch(() => null));
       return;
@@ -132,6 +136,7 @@ export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Lo
 
   return {
     async take(browser) {
+      await Promise.all(closing);
       return (await takeIdle(browser)) ?? openPage(browser);
     },
 
@@ -230,13 +235,16 @@ async function wipe(pooled: PooledPage, reached: Reached[]): Promise<void> {
     page.removeAllListeners(event);
   }
   await page.goto('about:blank', { timeout: WIPE_TIMEOUT_MS });
-  // window.name belongs to the tab, not the document: it would carry over to the next page.
-  await page.evaluate("window.name = ''");
-  await onlyTargetLeft(pooled.context, page.target(), WIPE_TIMEOUT_MS);
   const session = await page.createCDPSession();
   try {
     await Promise.all([
+      onlyTargetLeft(pooled.context, page.target(), WIPE_TIMEOUT_MS),
+      // window.name belongs to the tab, not the document: it would carry over to the next page.
+      page.evaluate("window.name = ''"),
       session.send('Page.resetNavigationHistory'),
+    ]);
+    // Only now: a worker still running could write again after the clearing.
+    await Promise.all([
       session.send('Network.clearBrowserCookies'),
       session.send('Network.clearBrowserCache'),
       ...reachedOrigins(reached).map((origin) => session.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' })),
