@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page, Target } from 'puppeteer';
 import { createBrowser, type WarmBrowser } from '../../src/capture/browser.js';
 import type { EgressRules } from '../../src/capture/egress-proxy.js';
+import type { Isolation } from '../../src/capture/page-pool.js';
 import { CaptureError, type ScreenshotRequest } from '../../src/capture/port.js';
 import { createScreenshotter, type ScreenshotAuth } from '../../src/capture/screenshot.js';
 import { checkUrl, type LookupAll, type UrlPolicy } from '../../src/capture/url-guard.js';
@@ -33,15 +34,22 @@ beforeAll(async () => {
   listeners = await startForbiddenListeners(NUMBERED_ROUTES, LOCALHOST_ROUTE);
   other = await startHostileServer(listeners);
   hostile = await startHostileServer(listeners, other.origin);
-  // One page at a time, so one pooled page: each capture gets the page the last one had.
-  browser = createBrowser({ chromiumPath: CHROMIUM, concurrency: 1, logger: silentLogger() });
 });
 
 afterAll(async () => {
-  await browser?.close();
   await Promise.all([hostile?.close(), other?.close()]);
   await listeners?.close();
 });
+
+/** A browser per describe block; one page at a time, so each capture gets the page (or the context slot) the last one had. */
+function useBrowser(isolation: Isolation = 'wipe'): void {
+  beforeAll(() => {
+    browser = createBrowser({ chromiumPath: CHROMIUM, concurrency: 1, logger: silentLogger(), isolation });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+}
 
 /** Rules that record every refusal, in order, and emit 'refused' for each. */
 function recordingRules(lookup?: LookupAll) {
@@ -73,7 +81,11 @@ function shot(url: string, overrides: Partial<ScreenshotRequest> = {}): Screensh
   return { url, width: 400, height: 300, scale: 1, selector: '#chart', fullPage: false, waitFor: null, waitForGone: null, ...overrides };
 }
 
-describe('a hostile page', () => {
+// Both ways of ending a capture (page-pool.ts): the reused, wiped page Lookout uses, and a fresh
+// context per capture.
+describe.each(['wipe', 'fresh-context'] as const)('a hostile page (isolation: %s)', (isolation) => {
+  useBrowser(isolation);
+
   it('reaches no host off the allow-list by any route: windows, workers, sockets, WebRTC, prefetch, beacons', async () => {
     const { rules, log, events } = recordingRules();
     const refusedRoute = (route: string) => log.some((r) => r.host === hostOf(route));
@@ -154,7 +166,7 @@ describe('a hostile page', () => {
     }
     expect(hostile.reports.get('leftovers')).toBe('no window');
 
-    // The next page handed out is the wiped one, and nothing of capture 1 runs beside it.
+    // The next page handed out (the wiped one, or a new context's), and nothing of capture 1 runs beside it.
     const left = await browser.withPage(
       async (page) => pageMadeTargets(page).filter((t) => t !== page.target()).map((t) => `${t.type()} ${t.url()}`),
       minute(),
@@ -168,6 +180,8 @@ describe('a hostile page', () => {
 });
 
 describe('credentials', () => {
+  useBrowser();
+
   it('go to the configured origin only, never to page script or another port of the same host', async () => {
     const auth: ScreenshotAuth = {
       [hostile.origin]: { headers: { 'X-Token': 'header-secret' }, cookies: [{ name: 'session', value: 'cookie-secret' }] },
@@ -193,6 +207,8 @@ describe('credentials', () => {
 });
 
 describe('addresses', () => {
+  useBrowser();
+
   it('are resolved once per capture, by the proxy, which connects to the address it checked (no DNS rebinding)', async () => {
     const answers = ['127.0.0.1', '169.254.169.254'];
     const lookups: string[] = [];
