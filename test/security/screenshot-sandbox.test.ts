@@ -86,7 +86,7 @@ function shot(url: string, overrides: Partial<ScreenshotRequest> = {}): Screensh
 describe.each(['wipe', 'fresh-context'] as const)('a hostile page (isolation: %s)', (isolation) => {
   useBrowser(isolation);
 
-  it('reaches no host off the allow-list by any route: windows, workers, sockets, WebRTC, prefetch, beacons', async () => {
+  it('reaches no host off the allow-list by any route: windows, workers, sockets, WebRTC, WebTransport, prefetch, beacons, pings, reports', async () => {
     const { rules, log, events } = recordingRules();
     const refusedRoute = (route: string) => log.some((r) => r.host === hostOf(route));
     // Every route that reports an outcome has one, and every route that reaches the network was

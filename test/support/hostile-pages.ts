@@ -44,6 +44,11 @@ export const PROXIED_ROUTES = [
   'keepalive-fetch',
   'iframe',
   'image-localhost',
+  // Requests the browser process makes for the page: a hyperlink ping, a CSP violation report,
+  // a FedCM identity provider's config.
+  'ping',
+  'csp-report',
+  'fedcm',
 ] as const;
 /** Routes the browser must stop before any request (the page reports the outcome). */
 export const BLOCKED_ROUTES = ['window-open', 'blank-link', 'service-worker', 'service-worker-module', 'webrtc', 'webtransport'] as const;
@@ -53,8 +58,10 @@ export const SILENT_ROUTES = ['preconnect', 'dns-prefetch'] as const;
 export const LOCALHOST_ROUTE = 'image-localhost';
 /** Routes aimed at 127.0.0.2, 127.0.0.3, … in this order. */
 export const NUMBERED_ROUTES = [...PROXIED_ROUTES, ...BLOCKED_ROUTES, ...SILENT_ROUTES].filter((r) => r !== LOCALHOST_ROUTE);
-/** Routes the escapes page reports an outcome for (TURN over TCP is part of "webrtc"). */
-export const REPORTING_ROUTES = [...PROXIED_ROUTES, ...BLOCKED_ROUTES].filter((r) => r !== 'webrtc-turn-tcp');
+/** Routes with no outcome the page can report (TURN over TCP is part of "webrtc"). */
+const UNREPORTED: readonly string[] = ['webrtc-turn-tcp', 'ping', 'csp-report', 'fedcm'];
+/** Routes the escapes page reports an outcome for. */
+export const REPORTING_ROUTES = [...PROXIED_ROUTES, ...BLOCKED_ROUTES].filter((r) => !UNREPORTED.includes(r));
 
 const page = (body: string, style = '') =>
   `<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;background:#fff}${style}</style></head><body>${body}</body></html>`;
@@ -74,7 +81,7 @@ function targetsOf(listeners: ForbiddenListeners): Record<string, { host: string
 /** Every escape at once; #done appears once each attempt with an outcome has one. */
 function escapesPage(listeners: ForbiddenListeners): string {
   return page(
-    `<h1>Totally a dashboard</h1><div id="chart" style="width:200px;height:100px;background:#00f"></div><script>
+    `<h1>Totally a dashboard</h1><div id="chart" style="width:200px;height:100px;background:#00f"></div><iframe name="sink" style="display:none"></iframe><script>
       const T = ${JSON.stringify(targetsOf(listeners))};
       ${REPORT}
       const settled = [];
@@ -112,6 +119,9 @@ function escapesPage(listeners: ForbiddenListeners): string {
       attempt('keepalive-fetch', () => fetch(T['keepalive-fetch'].http + 'keepalive', { method: 'POST', body: 'x', keepalive: true, mode: 'no-cors' }).then(() => 'sent', () => 'error'));
       attempt('iframe', () => { const f = document.createElement('iframe'); const p = loaded(f); f.src = T.iframe.http + 'frame'; document.body.append(f); return p; });
       attempt('webtransport', () => (typeof WebTransport === 'undefined' ? 'absent' : new WebTransport('https://' + T.webtransport.host + ':' + T.webtransport.udp + '/').ready.then(() => 'open', (e) => 'failed ' + e.name)));
+      const pinging = document.createElement('a'); pinging.href = '/pinged'; pinging.ping = T.ping.http + 'ping'; pinging.target = 'sink'; document.body.append(pinging); pinging.click();
+      const audio = document.createElement('audio'); audio.src = '/violation.mp3'; document.body.append(audio);
+      try { navigator.credentials.get({ identity: { providers: [{ configURL: T.fedcm.http + 'config.json', clientId: 'x' }] } }).catch(() => {}); } catch (e) {}
       Promise.all(settled).then(() => { const d = document.createElement('div'); d.id = 'done'; document.body.append(d); });
     </script>`,
   );
@@ -222,6 +232,8 @@ export async function startHostileServer(listeners: ForbiddenListeners, otherOri
         events.emit('report');
         return send('text/plain', 'ok');
       case '/escapes':
+        // Media may not load, and a violation is reported to a forbidden host.
+        res.setHeader('content-security-policy', `media-src 'none'; report-uri ${listeners.byRoute.get('csp-report')!.url('http', '/csp')}`);
         return send('text/html; charset=utf-8', escapesPage(listeners));
       case '/leftovers':
         return send('text/html; charset=utf-8', leftoversPage(listeners));
