@@ -195,8 +195,9 @@ export function createBrowser({ chromiumPath, concurrency, logger: log, isolatio
       pool.release(pooled, reached);
       return result;
     } catch (err) {
-      // Closing the context closes its page, which also stops whatever fn still has running.
-      if (browser.connected) await closeContext();
+      // Closing the context closes its page, which also stops whatever fn still has running; its
+      // egress proxy is closed too, also when the browser died (else it would listen on).
+      await closeContext();
       // A crash makes page calls fail (protocol errors, net::ERR_ABORTED) before 'disconnected' is
       // seen: the dead browser is the cause worth reporting.
       if (!browser.connected && !(err instanceof PageAbortedError)) throw stoppedError(err);
