@@ -192,17 +192,18 @@ describe('credentials', () => {
 
     // Page script cannot read the cookie (it never enters the cookie jar)...
     expect(hostile.reports.get('document.cookie')).toBe('');
-    // ... the configured origin receives both, on the page and on its own requests ...
+    // ... the configured origin receives both, on the page and on its own requests, beside the
+    // page's own cookies and instead of the one it planted under the same name ...
     const own = hostile.seen.slice(seenBefore).filter((s) => s.path === '/credentials' || s.path === '/seen/fetch');
-    expect(own.map((s) => s.path).sort()).toEqual(['/credentials', '/seen/fetch']);
-    for (const s of own) {
-      expect(s.cookie).toBe('session=cookie-secret');
-      expect(s.token).toBe('header-secret');
-    }
-    // ... and the same host on another port receives neither, fetched, embedded or redirected to.
+    expect(own).toEqual([
+      { path: '/credentials', cookie: 'session=cookie-secret', token: 'header-secret' },
+      { path: '/seen/fetch', cookie: 'theme=dark; session=cookie-secret', token: 'header-secret' },
+    ]);
+    // ... and the same host on another port receives neither, fetched, embedded or redirected to
+    // (the page's own cookie goes there: browser cookies ignore ports).
     const elsewhere = other.seen.filter((s) => s.path.startsWith('/seen/'));
     expect(elsewhere.map((s) => s.path).sort()).toEqual(['/seen/fetch', '/seen/frame', '/seen/image', '/seen/redirected']);
-    for (const s of elsewhere) expect({ cookie: s.cookie, token: s.token }).toEqual({ cookie: null, token: null });
+    for (const s of elsewhere) expect({ cookie: s.cookie, token: s.token }).toEqual({ cookie: 'theme=dark', token: null });
   });
 });
 

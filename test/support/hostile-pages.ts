@@ -181,9 +181,13 @@ function credentialsPage(otherOrigin: string): string {
     `<div id="verdict" style="width:200px;height:200px;background:#00f"></div><script>
       ${REPORT}
       const other = ${JSON.stringify(otherOrigin)};
+      const before = document.cookie;
+      // A cookie of the page's own, and one planted under the configured cookie's name.
+      document.cookie = 'theme=dark; path=/';
+      document.cookie = 'session=planted; path=/';
       const img = new Image(); img.src = other + '/seen/image';
       Promise.all([
-        report('document.cookie', document.cookie),
+        report('document.cookie', before),
         fetch('/seen/fetch').catch(() => {}),
         fetch(other + '/seen/fetch', { credentials: 'include', mode: 'no-cors' }).catch(() => {}),
         fetch('/redirect?to=' + encodeURIComponent(other + '/seen/redirected'), { credentials: 'include', mode: 'no-cors' }).catch(() => {}),
