@@ -162,7 +162,8 @@ function closeWindows(pooled: PooledPage): void {
   pooled.context.on('targetcreated', (target: Target) => {
     if (target === own || target.type() !== 'page') return;
     void closePage(target);
-    pooled.rules?.onRefused(hostOf(target.url()), 'the page opened a window (window.open or target=_blank); captures close those at once');
+    // Not the host's own refusal (the host may be allowed): named apart from hosts.
+    pooled.rules?.onRefused(`a window (${hostOf(target.url())})`, 'the page opened a window (window.open or target=_blank); captures close those at once');
   });
 }
 
@@ -176,9 +177,9 @@ async function closePage(target: Target): Promise<void> {
 
 function hostOf(url: string): string {
   try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '') || 'a new window';
+    return new URL(url).hostname.replace(/^\[|\]$/g, '') || 'blank';
   } catch {
-    return 'a new window';
+    return 'blank';
   }
 }
 

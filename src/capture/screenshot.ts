@@ -33,7 +33,7 @@ interface Progress {
   phase: string | null;
 }
 
-/** Hosts refused during an attempt, by the page's interception or the egress proxy, with why. */
+/** Hosts the egress proxy refused during an attempt (or a window closed at once), with why. */
 type Refusals = Map<string, string>;
 
 /** Where the page is, for messages: origin and path only, since query strings may carry tokens. */
