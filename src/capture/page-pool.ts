@@ -2,12 +2,13 @@
 // connection goes through an egress proxy of its own (egress-proxy.ts): the proxy lets a
 // capture's allowed hosts through while it runs, and refuses everything and cuts every
 // connection the moment it ends. Windows a page opens (window.open, target=_blank) are closed
-// at once. When a capture ends nothing it started is left, in one of two ways (DESIGN.md and
-// notes/sandbox.md have the measurements):
+// at once. When a capture ends nothing it started is left, in one of two ways (DESIGN.md has
+// the measurements of both):
 // - 'wipe' (the default): the page is reused. It goes to about:blank (the back/forward cache is
 //   off, so no script of the last page keeps running), every other target of its context is
 //   closed or has ended (workers end with their last page) — or the context is closed instead —
-//   and the cookies, HTTP cache and storage of every origin the capture reached are cleared.
+//   and window.name, the history, and the cookies, HTTP cache and storage of every origin the
+//   capture reached are cleared.
 //   A new context and page cost a new renderer process (~0.4–0.6 s on 2 cores, and the first
 //   capture on a new renderer is slower too), more than a reused page's whole capture.
 // - 'fresh-context': the context is closed after each capture (which ends its pages, popups and
