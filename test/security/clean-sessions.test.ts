@@ -10,6 +10,7 @@ import { interruptible } from '../../src/datasources/interruptible.js';
 import { openDataSource } from '../../src/datasources/open-data-source.js';
 import { DataSourceError, type DataSource } from '../../src/datasources/port.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
+import { failure } from '../integration/datasources/engine-cases.js';
 
 const PG_URL = process.env.TEST_DATASOURCE_POSTGRES_URL ?? 'postgres://lookout_reader@127.0.0.1:5432/test';
 const PG_ADMIN_URL = process.env.TEST_DATASOURCE_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -20,16 +21,6 @@ const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const lockKey = 424_200 + (process.pid % 1000);
 // pg-cursor ships no types: what this file uses of it.
 const Cursor = createRequire(import.meta.url)('pg-cursor') as new (text: string) => pg.Submittable & { read(rows: number): Promise<unknown[]> };
-
-async function failure(promise: Promise<unknown>): Promise<DataSourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(DataSourceError);
-    return err as DataSourceError;
-  }
-  throw new Error('expected the query to fail');
-}
 
 async function value(source: DataSource, sql: string): Promise<unknown> {
   return (await source.query(sql, opts)).rows[0]?.[0];
