@@ -1,17 +1,19 @@
 // The house's layer rules (STYLE.md §4), checked by `npm run layers` in `npm test`.
 // Imports point one way, down this list; a layer may use its own and any below it:
-//   0 foundation   errors, logger, clock, config
+//   0 foundation   errors, logger, clock
 //   1 domain       pure rules: no I/O, no clock reads
-//   2 adapters     store, datasources, capture (each talks to one outside system)
-//   3 content, messages
-//   4 services     what Slack and the scheduler call; owns the ports it uses (delivery, channels)
-//   5 scheduler, delivery
-//   6 slack        the Bolt app: thin handlers
-//   7 wiring       lookout, main, outbound, http, health, metrics
+//   2 settings     config (reads the file and env, checks them with the domain's rules)
+//   3 adapters     store, datasources, capture, slack-api (each talks to one outside system)
+//   4 content, messages
+//   5 services     what Slack and the scheduler call; owns the ports it uses (delivery, channels)
+//   6 scheduler, delivery
+//   7 slack        the Bolt app: thin handlers
+//   8 wiring       lookout, main, outbound, http, health, metrics, startup-summary
 /** @type {import('dependency-cruiser').IConfiguration} */
 const LAYERS = [
-  ['foundation', '^src/(errors|logger|clock|config)\\.ts$'],
+  ['foundation', '^src/(errors|logger|clock)\\.ts$'],
   ['domain', '^src/domain/'],
+  ['settings', '^src/config\\.ts$'],
   ['adapters', '^src/(store|datasources|capture|slack-api)/'],
   ['content', '^src/(content|messages)/'],
   ['services', '^src/services/'],

@@ -1,7 +1,10 @@
 // Screenshots and charts: one warm browser (Lookout's way) against a browser launched per
 // capture (the way Selenium-based tools work), chart rendering, captures per minute at
-// concurrency 1, 2 and 4, and peak RSS of Lookout plus its Chromium processes.
-//   npm run bench:capture -- [--captures 60] [--launches 8] [--charts 60] [--seconds 15]
+// concurrency 1, 2 and 4, and peak RSS of Lookout plus its Chromium processes. The warm browser
+// is measured with both ways of leaving nothing of a capture to the next (page-pool.ts): the
+// page reused and wiped (Lookout's), and a fresh browser context per capture — back to back,
+// and spaced out so that the spare context is ready, as for alerts that do not all fire at once.
+//   npm run bench:capture -- [--captures 60] [--launches 8] [--charts 60] [--seconds 15] [--gap-ms 1000]
 // Prints a table, then one JSON line of the figures. Asserts nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     launches: { type: 'string', default: '8' },
     charts: { type: 'string', default: '60' },
     seconds: { type: 'string', default: '15' },
+    'gap-ms': { type: 'string', default: '1000' },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -106,6 +110,20 @@ await warm.capture(request, signal()); // the launch itself is not a warm captur
 const warmMs: number[] = [];
 for (let i = 0; i < Number(values.captures); i++) warmMs.push(await timed(() => warm.capture(request, signal())));
 
+// 1b. The same with a fresh browser context per capture (closed after it; a spare made for the
+// next): back to back, then with a pause before each capture (not timed) so the spare is ready.
+const freshBrowser = createBrowser({ chromiumPath: CHROMIUM, concurrency: 4, logger, isolation: 'fresh-context' });
+const fresh = createScreenshotter({ browser: freshBrowser, policy, auth: {}, logger });
+await fresh.capture(request, signal());
+const freshMs: number[] = [];
+for (let i = 0; i < Number(values.captures); i++) freshMs.push(await timed(() => fresh.capture(request, signal())));
+const freshSpacedMs: number[] = [];
+for (let i = 0; i < Math.ceil(Number(values.captures) / 2); i++) {
+  await new Promise((resolve) => setTimeout(resolve, Number(values['gap-ms'])));
+  freshSpacedMs.push(await timed(() => fresh.capture(request, signal())));
+}
+await fresh.close();
+
 // 2. A browser launched (and closed) for every capture.
 const launchMs: number[] = [];
 for (let i = 0; i < Number(values.launches); i++) {
@@ -161,8 +179,13 @@ server.close();
 const figures = {
   warm_p50_ms: round(pct(warmMs, 50)),
   warm_p95_ms: round(pct(warmMs, 95)),
+  fresh_context_p50_ms: round(pct(freshMs, 50)),
+  fresh_context_p95_ms: round(pct(freshMs, 95)),
+  fresh_context_spaced_p50_ms: round(pct(freshSpacedMs, 50)),
+  fresh_context_spaced_p95_ms: round(pct(freshSpacedMs, 95)),
   launch_p50_ms: round(pct(launchMs, 50)),
   speedup: round(pct(launchMs, 50) / pct(warmMs, 50), 1),
+  speedup_fresh_context: round(pct(launchMs, 50) / pct(freshMs, 50), 1),
   chart_p50_ms: round(pct(chartMs, 50)),
   per_minute_c4: round(perMinute[4] ?? 0),
   peak_rss_mb: round(peakRss / 1024 / 1024),
@@ -171,7 +194,9 @@ console.log('');
 console.log(`capture bench: ${request.width}×${request.height} local dashboard page, Chromium ${CHROMIUM}`);
 console.log('| measurement | runs | p50 ms | p95 ms |');
 console.log('|---|---|---|---|');
-console.log(`| screenshot, warm browser | ${warmMs.length} | ${round(pct(warmMs, 50))} | ${round(pct(warmMs, 95))} |`);
+console.log(`| screenshot, warm browser (page reused, wiped) | ${warmMs.length} | ${round(pct(warmMs, 50))} | ${round(pct(warmMs, 95))} |`);
+console.log(`| screenshot, warm browser, fresh context per capture, back to back | ${freshMs.length} | ${round(pct(freshMs, 50))} | ${round(pct(freshMs, 95))} |`);
+console.log(`| screenshot, warm browser, fresh context per capture, ${values['gap-ms']} ms apart | ${freshSpacedMs.length} | ${round(pct(freshSpacedMs, 50))} | ${round(pct(freshSpacedMs, 95))} |`);
 console.log(`| screenshot, browser launched per capture | ${launchMs.length} | ${round(pct(launchMs, 50))} | ${round(pct(launchMs, 95))} |`);
 console.log(`| chart (ECharts SVG → resvg PNG, Korean) | ${chartMs.length} | ${round(pct(chartMs, 50))} | ${round(pct(chartMs, 95))} |`);
 console.log('');

@@ -44,4 +44,21 @@ fi
 if command -v mysql >/dev/null 2>&1; then
   mysql -h 127.0.0.1 -uroot -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null 2>&1 || true
 fi
+# The read-only users the tests' data sources log in as, made the way the README tells admins
+# to (Lookout refuses a source whose user can write). PostgreSQL: trust auth here, so no
+# password; pg_read_all_data reads every table, present and future. MariaDB: the account's
+# host is the address TCP clients come from: with skip-name-resolve (this machine's my.cnf)
+# 127.0.0.1 only matches accounts by address, never 'localhost'; without it, it matches this
+# account by address too. SELECT on the test database only.
+if command -v psql >/dev/null 2>&1; then
+  PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q >/dev/null <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'lookout_reader') THEN CREATE ROLE lookout_reader LOGIN; END IF;
+END $$;
+GRANT pg_read_all_data TO lookout_reader;
+SQL
+fi
+if command -v mysql >/dev/null 2>&1; then
+  mysql -h 127.0.0.1 -uroot -e "CREATE USER IF NOT EXISTS 'lookout_reader'@'127.0.0.1'; GRANT SELECT ON test.* TO 'lookout_reader'@'127.0.0.1'" >/dev/null 2>&1 || true
+fi
 say "ready"

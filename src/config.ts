@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { authOrigins } from './domain/auth-origin.js';
 import { ConfigError } from './errors.js';
 
 const MiB = 1024 * 1024;
@@ -97,18 +98,27 @@ const fileSchema = z
         allowedHosts: z.array(z.string().min(1)).default([]),
         /** Let the browser open loopback addresses (127.0.0.1, ::1): only for a dashboard on this machine. */
         allowLoopback: z.boolean().default(false),
-        /** Per-host credentials the browser sends (never typed in Slack): headers and cookies. */
+        /**
+         * Credentials the browser sends (never typed in Slack), per origin: "https://host[:port]" or
+         * "http://host[:port]"; a bare "host[:port]" means https. They go to that exact origin only.
+         */
         auth: z
           .record(
             z.string(),
             z
               .object({
                 headers: z.record(z.string(), z.string()).default({}),
-                cookies: z.array(z.object({ name: z.string().min(1), value: z.string() }).strict()).default([]),
+                cookies: z
+                  .array(z.object({ name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a cookie name (letters, digits, no "=" or ";")'), value: z.string().regex(/^[^;\r\n]*$/, 'must not hold ";" or a line break') }).strict())
+                  .default([]),
               })
               .strict(),
           )
-          .default({}),
+          .default({})
+          .superRefine((auth, ctx) => {
+            const origins = authOrigins(Object.keys(auth));
+            if (!origins.ok) ctx.addIssue({ code: 'custom', path: [origins.key], message: origins.reason });
+          }),
       })
       .strict()
       .default({ allowedHosts: [], allowLoopback: false, auth: {} }),

@@ -3,6 +3,7 @@
 // end-to-end tests all start Lookout through here, so there is one wiring.
 import type { Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
+import { privilegedError, privilegedWarning } from './datasources/error-rules.js';
 import type { DataSourceCatalog } from './datasources/port.js';
 import type { Delivery } from './services/delivery-port.js';
 import { ConfigError, StoreError } from './errors.js';
@@ -98,7 +99,17 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     }
     closers.add(Step.Store, () => store.close());
 
-    const dataSources = createDataSourceCatalog(config.dataSources);
+    // A source whose database user can write or reach the server is refused (unless its config
+    // allows it), and the admins hear of it once: in the log now, by DM once Slack is up.
+    const adminNotices = createAdminNotices(config.admins, logger.child({ module: 'admin-notice' }));
+    const dataSources = createDataSourceCatalog(config.dataSources, {
+      clock,
+      onPrivileged(source, findings, refused) {
+        const text = refused ? privilegedError(source, findings).userMessage : privilegedWarning(source, findings);
+        logger.warn({ dataSource: source, privileges: findings.map((f) => f.privilege), refused }, text);
+        adminNotices.tell(`⚠️ ${text}`);
+      },
+    });
     closers.add(Step.DataSources, () => dataSources.closeAll());
 
     const outbound = createOutbound(config, { logger, clock, delivery: options.delivery });
@@ -201,7 +212,10 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       await slack.start();
       const started = slack;
       closers.add(Step.Slack, () => started.stop());
+      adminNotices.deliverBy((admin, text) => started.client.chat.postMessage({ channel: admin, text }).then(() => undefined));
     }
+    // Every source's user is checked once at start (a source that is down: when it is back).
+    void dataSources.checkAll();
 
     const slackApp = slack;
     const health = () =>
@@ -297,4 +311,28 @@ function rootCause(err: unknown): string {
   while (current instanceof StoreError && current.cause !== undefined) current = current.cause;
   const message = current instanceof Error ? current.message : String(current);
   return message.split('\n')[0]!.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>');
+}
+
+/**
+ * Notices for Lookout's admins (e.g. a data source refused for its privileged user): kept until
+ * Slack is up, then sent by DM to each admin. Never throws; a failed DM is logged.
+ */
+function createAdminNotices(admins: readonly string[], logger: Logger) {
+  const waiting: string[] = [];
+  let send: ((admin: string, text: string) => Promise<void>) | null = null;
+  const deliver = (text: string) => {
+    for (const admin of admins) {
+      send?.(admin, text).catch((err: unknown) => logger.warn({ err, admin }, 'could not tell an admin'));
+    }
+  };
+  return {
+    tell(text: string): void {
+      if (send === null) waiting.push(text);
+      else deliver(text);
+    },
+    deliverBy(sender: (admin: string, text: string) => Promise<void>): void {
+      send = sender;
+      for (const text of waiting.splice(0)) deliver(text);
+    },
+  };
 }

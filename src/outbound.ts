@@ -16,6 +16,7 @@ import { createRoutingDelivery } from './delivery/routing-delivery.js';
 import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
 import { createSlackClient } from './slack-api/client.js';
 import { createSlackUsers, type SlackUsers } from './slack-api/users.js';
+import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { WebClient } from '@slack/web-api';
 import type { DoctorChecks } from './slack/diagnose.js';
@@ -33,7 +34,7 @@ export interface Outbound {
   close(): Promise<void>;
 }
 
-export function createOutbound(config: Config, options: { logger: Logger; clock: () => Date; delivery?: Delivery }): Outbound {
+export function createOutbound(config: Config, options: { logger: Logger; clock: Clock; delivery?: Delivery }): Outbound {
   const { logger, clock } = options;
   const browser = createBrowser({
     chromiumPath: config.screenshots.chromiumPath,

@@ -1,14 +1,17 @@
 // One warm headless Chromium per process: a launch costs ~1 s, a capture on a warm page ~0.2 s
 // (DESIGN.md). Pages run under a concurrency limit and come from a pool that wipes and reuses
-// them (page-pool.ts). A crashed browser is relaunched on next use.
+// them (page-pool.ts), each in a context whose traffic all goes through an egress proxy of its
+// own (egress-proxy.ts). A crashed browser is relaunched on next use.
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { stopwatch } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { createPagePool } from './page-pool.js';
+import type { EgressRules, Reached } from './egress-proxy.js';
+import { createPagePool, type Isolation } from './page-pool.js';
 import { CaptureError } from './port.js';
+import { refuseServiceWorkers } from './service-workers.js';
 
 export interface BrowserOptions {
   /** CHROMIUM_PATH. */
@@ -16,11 +19,16 @@ export interface BrowserOptions {
   /** Pages open at once (CAPTURE_CONCURRENCY). */
   concurrency: number;
   logger: Logger;
+  /** How a capture's traces are removed before the next one (page-pool.ts); 'wipe' unless measuring. */
+  isolation?: Isolation;
 }
 
 export interface WarmBrowser {
-  /** Runs `fn` on a wiped page from the pool; the signal aborting closes the page and rejects. */
-  withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T>;
+  /**
+   * Runs `fn` on a clean page from the pool; the signal aborting closes the page and rejects.
+   * The page's context reaches what `rules` allow while `fn` runs, and nothing without rules.
+   */
+  withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal, rules?: EgressRules): Promise<T>;
   /** Whether the browser starts and answers (launches it if needed); never throws. */
   check(): Promise<{ ok: boolean; detail: string }>;
   /** Closes the browser; pages in flight fail and later calls throw CaptureError. */
@@ -65,18 +73,27 @@ const ARGS = [
   // A page going to about:blank must drop its document, not keep it alive in the back/forward
   // cache: a wiped page runs nothing of the last capture.
   '--disable-features=BackForwardCache',
+  // Chromium resolves no name itself (so nothing it sends can go past the egress proxy by name,
+  // and no DNS query carries data out); the proxies it talks to are on 127.0.0.1.
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+  // WebRTC sends no UDP that does not go through the proxy (which speaks TCP only): no STUN or
+  // TURN datagrams, no host candidates; TURN over TCP goes through the proxy like the rest.
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
 ];
+// Puppeteer's defaults include --disable-popup-blocking; with the blocker on, a page cannot open
+// a window without a user gesture (and one it opens anyway is closed at once: page-pool.ts).
+const DROPPED_DEFAULT_ARGS = ['--disable-popup-blocking'];
 
 const closedError = () => new CaptureError('the browser was closed because Lookout is shutting down');
 
-export function createBrowser({ chromiumPath, concurrency, logger: log }: BrowserOptions): WarmBrowser {
+export function createBrowser({ chromiumPath, concurrency, logger: log, isolation }: BrowserOptions): WarmBrowser {
   const limit = pLimit(concurrency);
   let current: Browser | null = null;
   let launching: Promise<Browser> | null = null;
   let closed = false;
   /** Why the last launch failed, until one succeeds. */
   let launchFailure: string | null = null;
-  const pool = createPagePool({ logger: log });
+  const pool = createPagePool({ logger: log, isolation });
 
   async function launch(): Promise<Browser> {
     try {
@@ -95,6 +112,7 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
         executablePath: chromiumPath,
         headless: true,
         args: ARGS,
+        ignoreDefaultArgs: DROPPED_DEFAULT_ARGS,
         // main.ts owns the process signals and closes us in order.
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -102,6 +120,12 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
       });
     } catch (err) {
       throw new CaptureError(`Chromium at ${chromiumPath} did not start; its log has the reason`, { cause: err });
+    }
+    try {
+      await refuseServiceWorkers(browser, log);
+    } catch (err) {
+      await browser.close().catch(() => undefined);
+      throw new CaptureError('Chromium started but did not take its settings; its log has the reason', { cause: err });
     }
     const browserPid = browser.process()?.pid ?? null;
     browser.once('disconnected', () => {
@@ -136,7 +160,7 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
     return launching;
   }
 
-  async function runOnPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T> {
+  async function runOnPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal, rules: EgressRules | undefined): Promise<T> {
     if (signal.aborted) throw new PageAbortedError({ cause: signal.reason });
     const browser = await getBrowser();
     const stoppedError = (cause?: unknown) => (closed ? closedError() : new BrowserStoppedError({ cause }));
@@ -158,12 +182,23 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
     const closeContext = () => taking.then(pool.discard, () => undefined);
     try {
       const pooled = await Promise.race([taking, interrupted]);
-      const result = await Promise.race([fn(pooled.page), interrupted]);
-      pool.release(pooled);
+      let result: T;
+      let reached: Reached[];
+      pooled.rules = rules ?? null;
+      if (rules) pooled.proxy.open(rules);
+      try {
+        result = await Promise.race([fn(pooled.page), interrupted]);
+      } finally {
+        // The moment the capture ends, its connections are cut and new ones refused.
+        pooled.rules = null;
+        reached = pooled.proxy.shut();
+      }
+      pool.release(pooled, reached);
       return result;
     } catch (err) {
-      // Closing the context closes its page, which also stops whatever fn still has running.
-      if (browser.connected) await closeContext();
+      // Closing the context closes its page, which also stops whatever fn still has running; its
+      // egress proxy is closed too, also when the browser died (else it would listen on).
+      await closeContext();
       // A crash makes page calls fail (protocol errors, net::ERR_ABORTED) before 'disconnected' is
       // seen: the dead browser is the cause worth reporting.
       if (!browser.connected && !(err instanceof PageAbortedError)) throw stoppedError(err);
@@ -175,12 +210,12 @@ export function createBrowser({ chromiumPath, concurrency, logger: log }: Browse
   }
 
   return {
-    withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal): Promise<T> {
+    withPage<T>(fn: (page: Page) => Promise<T>, signal: AbortSignal, rules?: EgressRules): Promise<T> {
       if (closed) return Promise.reject(closedError());
       let started = false;
       const queued = limit(() => {
         started = true;
-        return runOnPage(fn, signal);
+        return runOnPage(fn, signal, rules);
       });
       queued.catch(() => undefined);
       // A job still waiting for a slot rejects on abort at once (it stops at the start when its turn

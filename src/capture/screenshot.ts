@@ -1,18 +1,22 @@
-// URL → PNG in the warm browser. Every request the page makes passes the SSRF policy before
-// it leaves the browser, per-host credentials go only to their host, and a page that renders
-// as one flat colour is retried once. Error messages name hosts and selectors, never page
-// contents, query strings or credentials.
+// URL → PNG in the warm browser. The screenshot URL is checked against the SSRF policy before
+// the browser is asked; then every connection the browser makes for the capture passes the
+// policy in the egress proxy (egress-proxy.ts), and a refused page or redirect is named in the
+// message. Per-origin credentials go only to their origin (credentials.ts), and a page that
+// renders as one flat colour is retried once. Error messages name hosts and selectors, never
+// page contents, query strings or credentials.
 import type { HTTPRequest, Page } from 'puppeteer';
 import { TimeoutError as PuppeteerTimeoutError } from 'puppeteer';
 import { PNG } from 'pngjs';
 import { stopwatch } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { BrowserStoppedError, type WarmBrowser } from './browser.js';
+import { credentialRules, type ScreenshotAuth } from './credentials.js';
+import { watchRequests } from './network-quiet.js';
 import { CaptureError, type ScreenshotRequest, type Screenshotter } from './port.js';
-import { checkUrl, type UrlPolicy, type UrlVerdict } from './url-guard.js';
+import { addCredentials } from './page-credentials.js';
+import { checkUrl, type UrlPolicy } from './url-guard.js';
 
-/** screenshots.auth: per host, headers sent with its requests and cookies set for it. */
-export type ScreenshotAuth = Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[] }>;
+export type { ScreenshotAuth } from './credentials.js';
 
 export interface ScreenshotterOptions {
   browser: WarmBrowser;
@@ -29,6 +33,9 @@ const DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000;
 interface Progress {
   phase: string | null;
 }
+
+/** Hosts the egress proxy refused during an attempt (or a window closed at once), with why. */
+type Refusals = Map<string, string>;
 
 /** Where the page is, for messages: origin and path only, since query strings may carry tokens. */
 function describe(url: string): { host: string; where: string } {
@@ -62,118 +69,98 @@ export const NETWORK_IDLE_MS = 100;
 
 export function createScreenshotter(options: ScreenshotterOptions): Screenshotter {
   const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
-  const authByHost = new Map(Object.entries(auth).map(([host, creds]) => [host.toLowerCase(), creds]));
-  // Removed from every request first, so a redirect cannot carry one host's header to another.
-  const authHeaderNames = new Set([...authByHost.values()].flatMap((c) => Object.keys(c.headers).map((h) => h.toLowerCase())));
+  const credentials = credentialRules(auth);
 
-  function credentialsFor(url: URL) {
-    return authByHost.get(url.host.toLowerCase()) ?? authByHost.get(url.hostname.toLowerCase());
-  }
-
-  /** Turns interception on: each request is checked before it continues; refusals are recorded. */
-  async function guardRequests(page: Page, progressLog: Logger) {
-    const verdicts = new Map<string, Promise<UrlVerdict>>();
-    const state = { mainRefusal: null as string | null, refusedHosts: new Set<string>() };
-
-    async function decide(request: HTTPRequest) {
-      let url: URL;
-      try {
-        url = new URL(request.url());
-      } catch {
-        await request.abort('blockedbyclient');
-        return;
-      }
-      // Inline data never leaves the browser.
-      if (url.protocol === 'data:' || url.protocol === 'blob:') {
-        await request.continue();
-        return;
-      }
-      const key = `${url.protocol}//${url.hostname}`;
-      let verdict = verdicts.get(key);
-      if (!verdict) {
-        verdict = checkUrl(url.href, policy);
-        verdicts.set(key, verdict);
-      }
-      const result = await verdict;
-      if (!result.ok) {
-        const { host } = describe(url.href);
-        state.refusedHosts.add(host);
-        if (request.isNavigationRequest() && request.frame() === page.mainFrame() && state.mainRefusal === null) {
-          state.mainRefusal =
-            request.redirectChain().length > 0
-              ? `the page redirected to ${host}, which is not allowed: ${result.reason}`
-              : `the page tried to open ${host}, which is not allowed: ${result.reason}`;
+  /**
+   * Records the main frame's navigations (the URL, redirect hops, a script navigating away), so a
+   * refusal by the egress proxy of one of them is named in the message rather than reported as
+   * the proxy's 403 or a tunnel error.
+   */
+  function watchNavigations(page: Page, refusals: Refusals) {
+    const hops: { host: string; redirected: boolean }[] = [];
+    const onRequest = (request: HTTPRequest) => {
+      if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+      hops.push({ host: describe(request.url()).host, redirected: request.redirectChain().length > 0 });
+    };
+    page.on('request', onRequest);
+    return {
+      /** Why the page may not be shown, if the proxy refused one of its navigations. */
+      refusal(): string | null {
+        for (const { host, redirected } of hops) {
+          const reason = refusals.get(host);
+          if (reason === undefined) continue;
+          return redirected
+            ? `the page redirected to ${host}, which is not allowed: ${reason}`
+            : `the page tried to open ${host}, which is not allowed: ${reason}`;
         }
-        await request.abort('blockedbyclient');
-        return;
-      }
-      if (authHeaderNames.size === 0) {
-        await request.continue();
-        return;
-      }
-      const headers = Object.fromEntries(Object.entries(request.headers()).filter(([name]) => !authHeaderNames.has(name.toLowerCase())));
-      Object.assign(headers, credentialsFor(url)?.headers ?? {});
-      await request.continue({ headers });
-    }
-
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      decide(request).catch((err: unknown) => {
-        // Usually the page closed under the request (abort, crash); otherwise never leave it paused.
-        progressLog.debug({ err }, 'request decision dropped');
-        if (!request.isInterceptResolutionHandled()) request.abort('blockedbyclient').catch(() => undefined);
-      });
-    });
-    return state;
+        return null;
+      },
+      stop: () => page.off('request', onRequest),
+    };
   }
 
-  async function setCookies(page: Page, protocol: string) {
-    for (const [host, creds] of authByHost) {
-      if (creds.cookies.length === 0) continue;
-      // Cookies ignore ports: scope them to the host name.
-      const url = `${protocol}//${host.replace(/:\d+$/, '')}/`;
-      await page.setCookie(...creds.cookies.map((c) => ({ name: c.name, value: c.value, url })));
-    }
+  /** Why the page answered 401/403 when credentials exist for its host but another origin. */
+  function credentialsHint(url: string): string {
+    const target = new URL(url);
+    const others = credentials.originsOn(target.hostname).filter((origin) => origin !== target.origin);
+    if (others.length === 0) return '; if it needs a login, give its credentials in screenshots.auth';
+    return `; screenshots.auth has credentials for ${others.join(', ')}, which go to that exact origin only, not to ${target.origin}`;
   }
 
-  async function shoot(page: Page, request: ScreenshotRequest, progress: Progress): Promise<Buffer> {
-    const { where } = describe(request.url);
+  async function shoot(page: Page, request: ScreenshotRequest, progress: Progress, refusals: Refusals): Promise<Buffer> {
+    const { where, host: mainHost } = describe(request.url);
     const elapsed = stopwatch();
     const remaining = () => Math.max(1, navigationTimeoutMs - elapsed());
-    const attemptLog = log.child({ host: describe(request.url).host });
+    const attemptLog = log.child({ host: mainHost });
 
-    // A service worker would fetch on the page's behalf, out of interception's sight.
-    await page.setBypassServiceWorker(true);
     // A reused page keeps its viewport; setting the same one again costs a relayout.
     const viewport = { width: request.width, height: request.height, deviceScaleFactor: request.scale };
     const now = page.viewport();
     if (now?.width !== viewport.width || now.height !== viewport.height || now.deviceScaleFactor !== viewport.deviceScaleFactor) {
       await page.setViewport(viewport);
     }
-    const guard = await guardRequests(page, attemptLog);
-    await setCookies(page, new URL(request.url).protocol);
+    const navigations = watchNavigations(page, refusals);
+    const stopCredentials = await addCredentials(page, credentials, attemptLog);
+    try {
+      return await openAndShoot(page, request, progress, { where, remaining, navigations });
+    } finally {
+      navigations.stop();
+      await stopCredentials();
+    }
+  }
 
+  async function openAndShoot(
+    page: Page,
+    request: ScreenshotRequest,
+    progress: Progress,
+    { where, remaining, navigations }: { where: string; remaining: () => number; navigations: ReturnType<typeof watchNavigations> },
+  ): Promise<Buffer> {
     progress.phase = 'loading the page';
     let status: number | null = null;
+    const requests = watchRequests(page);
     try {
       // "load", then a short quiet spell with at most 2 requests open (networkidle2's rule):
       // networkidle2 itself waits a fixed 500 ms, most of a warm capture's time. Dashboards that
       // fill in later have waitFor / waitForGone.
       const response = await page.goto(request.url, { waitUntil: 'load', timeout: remaining() });
       status = response?.status() ?? null;
-      await page.waitForNetworkIdle({ idleTime: NETWORK_IDLE_MS, concurrency: 2, timeout: remaining() });
+      await requests.settled({ idleMs: NETWORK_IDLE_MS, concurrency: 2, timeoutMs: remaining() });
     } catch (err) {
-      if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal, { cause: err });
+      const refusal = navigations.refusal();
+      if (refusal !== null) throw new CaptureError(refusal, { cause: err });
       if (err instanceof PuppeteerTimeoutError) {
         throw new CaptureError(`${where} did not finish loading within ${seconds(navigationTimeoutMs)}`, { cause: err });
       }
       const netError = /net::(ERR_[A-Z_]+)/.exec(err instanceof Error ? err.message : '');
       if (netError) throw new CaptureError(`${where} could not be opened (${netError[1]})`, { cause: err });
       throw err;
+    } finally {
+      requests.stop();
     }
-    if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
+    const refused = navigations.refusal();
+    if (refused !== null) throw new CaptureError(refused);
     if (status !== null && status >= 400) {
-      const hint = status === 401 || status === 403 ? '; if it needs a login, give its credentials in screenshots.auth' : '';
+      const hint = status === 401 || status === 403 ? credentialsHint(request.url) : '';
       throw new CaptureError(`${where} answered HTTP ${status}${hint}`);
     }
 
@@ -190,8 +177,8 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       });
     }
     // A script may have tried to navigate away after the load.
-    if (guard.mainRefusal !== null) throw new CaptureError(guard.mainRefusal);
-    if (guard.refusedHosts.size > 0) attemptLog.info({ refusedHosts: [...guard.refusedHosts] }, 'requests refused by the URL policy');
+    const navigatedAway = navigations.refusal();
+    if (navigatedAway !== null) throw new CaptureError(navigatedAway);
 
     progress.phase = 'taking the screenshot';
     let png: Uint8Array;
@@ -227,7 +214,13 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     const elapsed = stopwatch();
     try {
       for (let attempt = 1; attempt <= 2; attempt++) {
-        const png = await browser.withPage((page) => shoot(page, request, progress), signal);
+        const refusals: Refusals = new Map();
+        const rules = { policy, onRefused: (refused: string, reason: string) => void refusals.set(refused, reason) };
+        const png = await browser
+          .withPage((page) => shoot(page, request, progress, refusals), signal, rules)
+          .finally(() => {
+            if (refusals.size > 0) log.info({ host, refusedHosts: [...refusals.keys()] }, 'connections refused by the URL policy');
+          });
         // An element that was found and visible did render; a flat one (a status tile) is content.
         if (request.selector !== null || !isBlankPng(png)) {
           log.debug({ host, attempt, ms: elapsed(), bytes: png.length }, 'screenshot taken');

@@ -1,10 +1,12 @@
 // The SSRF policy for screenshots: which URLs the browser may open. Alert owners type the URL,
 // so without this the bot would fetch cloud metadata or internal admin pages for anyone who
-// can create an alert. Every request the page makes (redirects and subresources too) is
-// checked, not only the first URL.
+// can create an alert. The screenshot URL is checked up front; every connection the browser
+// then makes (redirects, subresources, workers, sockets) is checked again by the egress proxy
+// (egress-proxy.ts), which connects to the very address checked here.
 import { BlockList, isIP } from 'node:net';
 import { promises as dns } from 'node:dns';
 import { hostAllowed } from '../domain/content.js';
+import { embeddedIPv4, ipv6Groups } from './embedded-ipv4.js';
 
 export type UrlPolicy = {
   /** Exact names or "*.example.com" (screenshots.allowedHosts). */
@@ -44,14 +46,30 @@ const CLASSES: [AddressClass, BlockList][] = [
   ['private', blockList(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'], ['fc00::/7'])],
 ];
 
-/** What kind of address an IP literal is. Throws on something that is not an IP address. */
-export function classifyAddress(ip: string): AddressClass {
-  const address = ip.replace(/^\[|\]$/g, '');
-  const family = isIP(address);
-  if (family === 0) throw new TypeError(`not an IP address: ${ip}`);
-  const type = family === 4 ? 'ipv4' : 'ipv6';
+function classOf(address: string, type: 'ipv4' | 'ipv6'): AddressClass {
   for (const [kind, list] of CLASSES) if (list.check(address, type)) return kind;
   return 'public';
+}
+
+/** How strict each class is, for an address that embeds two (Teredo): the stricter one counts. */
+const STRICTNESS: Record<AddressClass, number> = { public: 0, private: 1, loopback: 2, unspecified: 3, 'link-local': 4, metadata: 5 };
+
+/**
+ * What kind of address an IP literal is. An IPv6 form that embeds an IPv4 address (NAT64, 6to4,
+ * Teredo, SIIT, IPv4-compatible; embedded-ipv4.ts) is judged by the strictest address it
+ * carries. Throws on something that is not an IP address.
+ */
+export function classifyAddress(ip: string): AddressClass {
+  const address = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const family = isIP(address);
+  if (family === 0) throw new TypeError(`not an IP address: ${ip}`);
+  if (family === 4) return classOf(address, 'ipv4');
+  const own = classOf(address, 'ipv6');
+  // ::, ::1, link-local, unique local and the metadata address are what they are.
+  if (own !== 'public') return own;
+  return embeddedIPv4(ipv6Groups(address))
+    .map((v4) => classOf(v4, 'ipv4'))
+    .reduce((a, b) => (STRICTNESS[b] > STRICTNESS[a] ? b : a), own);
 }
 
 /** Why an address may not be opened, or null when it may. */
@@ -82,6 +100,9 @@ function addressRefusal(host: string, address: string, policy: UrlPolicy): strin
 
 const defaultLookup: LookupAll = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
+/** A host the browser may connect to, with every address it has (all of them passed). */
+export type HostVerdict = { ok: true; addresses: string[] } | { ok: false; reason: string };
+
 /** Whether the browser may open `url`: http(s) only, an allowed host, no forbidden address. */
 export async function checkUrl(url: string, policy: UrlPolicy, lookup: LookupAll = defaultLookup): Promise<UrlVerdict> {
   let parsed: URL;
@@ -94,7 +115,17 @@ export async function checkUrl(url: string, policy: UrlPolicy, lookup: LookupAll
     return { ok: false, reason: `only http and https pages can be captured, not ${parsed.protocol} addresses` };
   }
   // WHATWG parsing already turned 0x7f.1 or 2130706433 into 127.0.0.1, as Chromium does.
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const verdict = await checkHost(parsed.hostname, policy, lookup);
+  return verdict.ok ? { ok: true } : verdict;
+}
+
+/**
+ * Whether the browser may connect to `hostname` (a name or an IP literal, bracketed or not): an
+ * allowed host whose every address is allowed. The addresses come back so the caller connects to
+ * one of them rather than resolving the name again (which DNS rebinding would exploit).
+ */
+export async function checkHost(hostname: string, policy: UrlPolicy, lookup: LookupAll = defaultLookup): Promise<HostVerdict> {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (!hostAllowed(host, policy.allowedHosts)) {
     return { ok: false, reason: `${host} is not in screenshots.allowedHosts in lookout.config.yml` };
   }
@@ -110,10 +141,10 @@ export async function checkUrl(url: string, policy: UrlPolicy, lookup: LookupAll
     }
     if (addresses.length === 0) return { ok: false, reason: `${host} could not be resolved (no addresses)` };
   }
-  // Every address, not just the first: Chromium may pick any of them.
+  // Every address, not just the one the proxy will use: a name with a forbidden address is refused whole.
   for (const address of addresses) {
     const refusal = addressRefusal(host, address, policy);
     if (refusal !== null) return { ok: false, reason: refusal };
   }
-  return { ok: true };
+  return { ok: true, addresses };
 }

@@ -2,7 +2,7 @@
 // SQLite result codes, Node socket codes) to a DataSourceCause and the sentence people see.
 // A sentence says what happened and what to do; it may quote the database's own first line
 // (e.g. `relation "foo" does not exist`), never a stack, the connection URL or a password.
-import { DataSourceError, type DataSourceCause } from './port.js';
+import { DataSourceError, type DataSourceCause, type PrivilegeFinding } from './port.js';
 
 export interface RuleContext {
   /** The data source's name. */
@@ -69,6 +69,26 @@ const syntaxMessage = ({ source, detail }: RuleContext) =>
 const credentialsMessage = ({ source }: RuleContext) =>
   `The database refused Lookout's login on data source ${q(source)}: the user name or password in the source's config is wrong or not allowed from this host. Ask an admin to fix the credentials.`;
 
+/**
+ * Our own stops while reading a result (result-bytes.ts, wire-meter.ts), alike for every engine
+ * but for how its SQL shortens a value (`shorten`, e.g. "left(col, 200)").
+ */
+export const sizeRules = (shorten: (length: number) => string): readonly ErrorRule[] => [
+  {
+    code: 'RESULT_TOO_LARGE',
+    reason: 'too_large',
+    message: ({ source, detail }) =>
+      `The query on data source ${q(source)} was stopped: ${detail}, the most Lookout reads from one query. Return less: aggregate, add a LIMIT, select fewer columns, or shorten long values (e.g. ${shorten(200)}); or ask an admin to raise maxResultBytes.`,
+  },
+  {
+    code: 'CELL_TOO_LARGE',
+    reason: 'too_large',
+    message: ({ source, detail }) =>
+      `The query on data source ${q(source)} was stopped: ${detail}, the most Lookout reads for one value. Shorten it in the SQL (e.g. ${shorten(1000)}) or leave the column out; or ask an admin to raise maxCellBytes.`,
+  },
+];
+const leftOf = (length: number) => `left(col, ${length})`;
+
 export const POSTGRES_RULES: readonly ErrorRule[] = [
   { code: '57014', when: /statement timeout/i, reason: 'timeout', message: timeoutMessage },
   { code: '57014', reason: 'canceled', message: canceledByOtherMessage },
@@ -106,6 +126,7 @@ export const POSTGRES_RULES: readonly ErrorRule[] = [
         `The database of data source ${q(source)} is not accepting the connection right now (${detail}). Try again later; tell the database admin if it persists.`,
     }),
   ),
+  ...sizeRules(leftOf),
   ...NETWORK_RULES,
 ];
 
@@ -126,6 +147,14 @@ export const MYSQL_RULES: readonly ErrorRule[] = [
     reason: 'read_only',
     message: ({ source }) =>
       `Data source ${q(source)} is read-only for Lookout: the query may not change the read-only setting. Remove the SET STATEMENT / read_only part.`,
+  },
+  {
+    // Our own check: the statement names the statement-timeout variable or uses SET STATEMENT,
+    // which could lift the server's limit for the query.
+    code: 'TIMEOUT_OVERRIDE',
+    reason: 'permission',
+    message: ({ source }) =>
+      `Data source ${q(source)} does not let a query change its own limits: remove the SET STATEMENT part and any max_statement_time / max_execution_time setting or hint. If the query needs longer, ask an admin to raise statementTimeoutS.`,
   },
   {
     code: '1295',
@@ -168,6 +197,7 @@ export const MYSQL_RULES: readonly ErrorRule[] = [
         `The database of data source ${q(source)} is not accepting the connection right now (${detail}). Try again later; tell the database admin if it persists.`,
     }),
   ),
+  ...sizeRules(leftOf),
   ...NETWORK_RULES,
 ];
 
@@ -221,6 +251,21 @@ export const SQLITE_RULES: readonly ErrorRule[] = [
       `The SQLite file of data source ${q(source)} stayed locked by a writer. Try again later.`,
   },
   { code: 'SQLITE_INTERRUPT', reason: 'canceled', message: canceledByOtherMessage },
+  {
+    // The reader's memory cap (hard_heap_limit) stopped SQLite building a huge value or sort.
+    code: 'SQLITE_NOMEM',
+    reason: 'too_large',
+    message: ({ source }) =>
+      `The query on data source ${q(source)} needed more memory than Lookout gives one SQLite query, so it was stopped. Return less (aggregate, add a LIMIT, shorten long values with substr(col, 1, 200)); or ask an admin to raise maxResultBytes.`,
+  },
+  {
+    // A value past SQLite's own length limit (SQLITE_LIMIT_LENGTH).
+    code: 'SQLITE_TOOBIG',
+    reason: 'too_large',
+    message: ({ source }) =>
+      `The query on data source ${q(source)} built a value larger than SQLite allows. Shorten it in the SQL (e.g. substr(col, 1, 1000)) or leave the column out.`,
+  },
+  ...sizeRules((length) => `substr(col, 1, ${length})`),
 ];
 
 /** The first line of a driver message, without secrets, kept short. */
@@ -314,6 +359,29 @@ export function canceledError(source: string, cause?: unknown): DataSourceError 
 /** The statement timeout passed without the database stopping the query itself. */
 export function statementTimeoutError(source: string, cause?: unknown): DataSourceError {
   return new DataSourceError(source, 'timeout', timeoutMessage({ source, detail: '' }), { cause });
+}
+
+/**
+ * The source's database user can do more than read, and the source does not allow it: no
+ * query runs until an admin gives Lookout a read-only user or accepts the risk in config.
+ */
+export function privilegedError(source: string, findings: readonly PrivilegeFinding[]): DataSourceError {
+  return new DataSourceError(
+    source,
+    'privileged',
+    `Data source ${q(source)} runs no queries: its database user can do more than read: ${describeFindings(findings)}. An admin should give Lookout a read-only database user (see "Read-only database users" in the README), or set allowPrivilegedUser: true on the source to accept the risk.`,
+  );
+}
+
+/** For a source that allows a privileged user: it runs, and the admins should know what that risks. */
+export function privilegedWarning(source: string, findings: readonly PrivilegeFinding[]): string {
+  return `Data source ${q(source)} runs its alerts although its database user can do more than read (allowPrivilegedUser is set): ${describeFindings(findings)}. A read-only database user would remove the risk (see "Read-only database users" in the README).`;
+}
+
+function describeFindings(findings: readonly PrivilegeFinding[]): string {
+  const shown = findings.slice(0, 4).map((f) => `${f.privilege} (${f.meaning})`);
+  if (findings.length > shown.length) shown.push(`and ${findings.length - shown.length} more`);
+  return shown.join('; ');
 }
 
 /** Secrets that must never appear in a message: the URL and its password. */

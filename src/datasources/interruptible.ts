@@ -1,15 +1,14 @@
 // Shared by the engines that talk to a server: wait for a query, but on abort (the working
-// timeout) or well past its statement timeout (the server should have stopped it), stop it
-// on the server first and only then reject, so the caller never reuses a busy connection.
+// timeout) or at its statement timeout, stop it on the server first and only then reject, so
+// the caller never reuses a busy connection. The server enforces the same limit; this backstop
+// fires at that limit too (not later), so a query that found a way to lift the server's limit
+// still ends on time. Whichever fires first, the person sees the same timeout sentence.
 import { canceledError, statementTimeoutError } from './error-rules.js';
 import type { DataSourceError, QueryOptions } from './port.js';
 
-/** How long past the statement timeout Lookout stops a query the server did not stop. */
-export const BACKSTOP_MS = 5_000;
-
 export function interruptible<T>(
   work: Promise<T>,
-  options: QueryOptions,
+  options: Pick<QueryOptions, 'timeoutMs' | 'signal'>,
   source: string,
   classify: (err: unknown) => DataSourceError,
   stop: (error: DataSourceError) => Promise<void>,
@@ -23,7 +22,7 @@ export function interruptible<T>(
       void stop(error).then(() => reject(error));
     };
     const onAbort = () => interrupt(canceledError(source));
-    const backstop = setTimeout(() => interrupt(statementTimeoutError(source)), options.timeoutMs + BACKSTOP_MS);
+    const backstop = setTimeout(() => interrupt(statementTimeoutError(source)), options.timeoutMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     function cleanup() {
       clearTimeout(backstop);

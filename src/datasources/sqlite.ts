@@ -6,26 +6,56 @@
 // helper is killed and a warm one takes its place.
 // Read-only: the file is opened read-only (the guarantee), and statements that return no
 // data (writes, DDL, ATTACH, VACUUM INTO) are refused before they run.
+// Bytes: the helper checks each value's size as rows come (text as UTF-8, a blob as the \x
+// hex it becomes, twice its length) and stops at maxCellBytes / maxResultBytes, so no more
+// than the cap crosses IPC. The helper itself is bounded too, so a 540 MB randomblob,
+// zeroblob or printf fails inside it: its data segment (RLIMIT_DATA, set by `ulimit -d` in
+// the shell that execs it) makes SQLite's malloc fail (SQLITE_NOMEM), and its V8 heap is
+// capped (--max-old-space-size). SQLite's own PRAGMA hard_heap_limit would be the natural
+// tool, but better-sqlite3 builds SQLite with SQLITE_DEFAULT_MEMSTATUS=0, which disables it
+// (measured: a 200 MB randomblob passed a 100 MB limit). At worst a helper dies, never Lookout.
+// Nothing outlives a query: the connection is read-only and keeps no session state a query
+// can set (PRAGMA writes and ATTACH return no data and are refused).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { DataSourceConfig } from '../config.js';
 import type { Cell } from '../domain/types.js';
 import { canceledError, classifySqliteError, statementTimeoutError } from './error-rules.js';
 import { DataSourceError, type DataSource, type QueryOptions, type QueryResult } from './port.js';
+import { capsOf, cellTooLarge, resultTooLarge, type ByteCaps } from './result-bytes.js';
 
 type SqliteConfig = Extract<DataSourceConfig, { kind: 'sqlite' }>;
 
+const MiB = 1024 * 1024;
+/**
+ * A helper's whole data segment (RLIMIT_DATA): Node, its V8 heap (the rows up to the result
+ * cap, their hex and IPC copies), SQLite's page cache (16 MB) and sorts. 320 MiB with the
+ * default caps. A value SQLite builds comes out of the same budget before the helper can
+ * measure it: up to about half of it, the size check refuses the value; past that, either
+ * SQLite's malloc fails (SQLITE_NOMEM) or copying it into V8 does and the helper aborts.
+ */
+const helperDataMiB = (caps: ByteCaps) => 256 + Math.ceil((4 * caps.resultBytes) / MiB);
+/** V8's heap limit, below the data segment so V8 collects garbage before memory runs out. */
+const helperHeapMiB = (caps: ByteCaps) => helperDataMiB(caps) - 96;
+
 // The helper: opens the file read-only, answers { id, sql, limit } with rows as arrays.
-// Plain CommonJS; argv: the better-sqlite3 module path, the database file.
+// Plain CommonJS; argv: the better-sqlite3 module path, the database file, the cell and
+// result caps in bytes.
 const HELPER = String.raw`
 'use strict';
-const [driverPath, file] = process.argv.slice(1);
+const [driverPath, file, cellCap, resultCap] = process.argv.slice(1).map((a, i) => (i < 2 ? a : Number(a)));
 function describe(err) {
   const message = String((err && err.message) || err);
   let code = err && typeof err.code === 'string' ? err.code : undefined;
   if (!code && /more than one statement|no statements/.test(message)) code = 'SQLITE_ERROR';
   if (!code && /Cannot open database/.test(message)) code = 'SQLITE_CANTOPEN';
   return { code: code || 'UNKNOWN', message };
+}
+/** Bytes a value takes as a cell: UTF-8 text, \x hex for a blob. */
+function size(v) {
+  if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
+  if (Buffer.isBuffer(v)) return 2 + 2 * v.length;
+  return v === null ? 0 : 8;
 }
 function cell(v) {
   if (v === null || typeof v === 'string') return v;
@@ -51,9 +81,17 @@ process.on('message', (task) => {
     stmt.raw(true);
     const columns = stmt.columns().map((c) => c.name);
     const rows = [];
+    let used = 0;
+    // Leaving the loop (break, return) ends the statement; the rest is never computed.
     for (const row of stmt.iterate()) {
+      for (let i = 0; i < row.length; i++) {
+        const bytes = size(row[i]);
+        if (bytes > cellCap) return process.send({ id: task.id, error: { code: 'CELL_TOO_LARGE', message: '', column: columns[i] } });
+        used += bytes;
+      }
+      if (used > resultCap) return process.send({ id: task.id, error: { code: 'RESULT_TOO_LARGE', message: '' } });
       rows.push(row.map(cell));
-      if (rows.length >= task.limit) break; // ends the statement; the rest is never computed
+      if (rows.length >= task.limit) break;
     }
     process.send({ id: task.id, columns, rows });
   } catch (err) {
@@ -67,10 +105,20 @@ const DRIVER_PATH = createRequire(import.meta.url).resolve('better-sqlite3');
 
 type Reply =
   | { id: number; columns: string[]; rows: Cell[][]; error?: undefined }
-  | { id: number; error: { code: string; message: string } };
+  | { id: number; error: { code: string; message: string; column?: string } };
 
 export function createSqliteSource(config: SqliteConfig): DataSource {
   const fail = (err: unknown) => classifySqliteError(err, config.name);
+  const caps = capsOf(config);
+  /** The helper's error, with its size stops in the words every engine uses. */
+  const failure = (error: { code: string; message: string; column?: string }) =>
+    fail(
+      error.code === 'CELL_TOO_LARGE'
+        ? cellTooLarge(caps, error.column)
+        : error.code === 'RESULT_TOO_LARGE'
+          ? resultTooLarge(caps)
+          : error,
+    );
   const all = new Set<ChildProcess>();
   const idle: ChildProcess[] = [];
   const waiting: { resolve(child: ChildProcess): void; reject(err: Error): void }[] = [];
@@ -90,7 +138,11 @@ export function createSqliteSource(config: SqliteConfig): DataSource {
   };
 
   function spawnHelper(): ChildProcess {
-    const child = spawn(process.execPath, ['-e', HELPER, DRIVER_PATH, config.path], {
+    const node = [process.execPath, `--max-old-space-size=${helperHeapMiB(caps)}`, '-e', HELPER];
+    const args = [DRIVER_PATH, config.path, caps.cellBytes, caps.resultBytes].map(String);
+    // The shell only sets the limit and becomes the helper (exec): one process, killable by pid.
+    const limited = ['-c', 'ulimit -d "$1" 2>/dev/null; shift; exec "$@"', 'sh', String(helperDataMiB(caps) * 1024)];
+    const child = spawn('/bin/sh', [...limited, ...node, ...args], {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
       env: {}, // the helper needs nothing from Lookout's environment (and no secrets)
@@ -164,17 +216,21 @@ export function createSqliteSource(config: SqliteConfig): DataSource {
         if (reply.id !== id) return;
         finish();
         giveBack(child);
-        if (reply.error) return reject(fail(reply.error));
+        if (reply.error) return reject(failure(reply.error));
         const truncated = reply.rows.length > options.maxRows;
         resolve({ columns: reply.columns, rows: truncated ? reply.rows.slice(0, options.maxRows) : reply.rows, truncated });
       };
-      const onExit = () => {
+      const onExit = (_code: number | null, signal: NodeJS.Signals | null) => {
         finish();
+        // Node and V8 abort when an allocation fails: the helper ran out of its memory.
+        const outOfMemory = signal === 'SIGABRT' || signal === 'SIGTRAP';
         reject(
           new DataSourceError(
             config.name,
-            'unknown',
-            `The SQLite reader of data source "${config.name}" stopped unexpectedly. Run the query again; if it keeps happening, ask an admin to look at Lookout's log.`,
+            outOfMemory ? 'too_large' : 'unknown',
+            outOfMemory
+              ? `The query on data source "${config.name}" needed more than the ${helperDataMiB(caps)} MiB of memory Lookout gives one SQLite query (a huge value or sort), so it was stopped. Return less: aggregate, add a LIMIT, or shorten long values with substr(col, 1, 200); or ask an admin to raise maxResultBytes.`
+              : `The SQLite reader of data source "${config.name}" stopped unexpectedly. Run the query again; if it keeps happening, ask an admin to look at Lookout's log.`,
           ),
         );
       };
@@ -215,6 +271,9 @@ export function createSqliteSource(config: SqliteConfig): DataSource {
     async ping(timeoutMs) {
       await query('SELECT 1', { timeoutMs, maxRows: 1 });
     },
+    // The file is opened read-only and statements that return no data are refused: whatever
+    // the operating system lets Lookout's user do to the file, a query cannot write it.
+    privileges: async () => [],
     async close() {
       closed = true;
       for (const waiter of waiting.splice(0)) waiter.reject(fail(new Error('the data source is closed')));
@@ -227,6 +286,7 @@ export function createSqliteSource(config: SqliteConfig): DataSource {
             new Promise<void>((resolve) => {
               if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
+              child.ref(); // an idle helper is unref'd: keep the process up until it is gone
               child.kill('SIGKILL');
             }),
         ),

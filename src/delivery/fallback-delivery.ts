@@ -4,6 +4,7 @@
 // by email is better than an alert lost in an outage. Notices to owners never fall back
 // here; the tick runner emails owners itself.
 import { recipientKey, type Alert, type Recipient } from '../domain/types.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Delivery, DeliveryOutcome, Directory } from '../services/delivery-port.js';
 import type { OutgoingMessage } from '../messages/outgoing.js';
@@ -15,7 +16,7 @@ export interface FallbackDeliveryOptions {
   email: Delivery;
   directory: Directory;
   logger: Logger;
-  clock: () => Date;
+  clock: Clock;
 }
 
 /** The part of the time left that Slack may use before the email fallback goes. */

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { audienceChannels, barredFromSource, mayChange, mayUseSource, mayView, type AccessPolicy } from '../domain/access.js';
 import { evaluateCondition } from '../domain/condition.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
+import { privilegedError, privilegedWarning } from '../datasources/error-rules.js';
 import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
 import type { Alert, Condition, Execution, Recipient, Schedule } from '../domain/types.js';
 import { ForbiddenError, LookoutError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
@@ -44,6 +45,17 @@ export interface AlertServiceDeps {
   channels?: ChannelDirectory;
 }
 
+
+/** A data source as /alert doctor reports it. */
+export interface SourceCheck {
+  name: string;
+  /** It answers and runs queries. */
+  ok: boolean;
+  /** What is wrong (or, for a privileged source that runs anyway, the warning); null when all is well. */
+  error: string | null;
+  /** Its user can do more than read: its queries are refused, or allowed by allowPrivilegedUser. */
+  privileged: 'refused' | 'allowed' | null;
+}
 
 /** An alert as saved, with what the person should know although nothing stopped the save. */
 export type SavedAlert = Alert & {
@@ -259,15 +271,26 @@ export function createAlertService(deps: AlertServiceDeps) {
       return { ok: true, runs: nextRuns(schedule, clock(), count) };
     },
 
-    /** Asks every configured data source to answer (for /alert doctor). */
-    async checkDataSources(timeoutMs = 5000): Promise<{ name: string; ok: boolean; error: string | null }[]> {
+    /**
+     * Asks every configured data source to answer, and what its database user may do beyond
+     * reading (for /alert doctor): `privileged` is the sentence to show, or null.
+     */
+    async checkDataSources(timeoutMs = 5000): Promise<SourceCheck[]> {
       return Promise.all(
-        deps.dataSources.names().map(async (name) => {
+        deps.dataSources.names().map(async (name): Promise<SourceCheck> => {
           try {
             await deps.dataSources.get(name)?.ping(timeoutMs);
-            return { name, ok: true, error: null };
           } catch (err) {
-            return { name, ok: false, error: err instanceof LookoutError ? err.userMessage : 'did not answer' };
+            return { name, ok: false, error: err instanceof LookoutError ? err.userMessage : 'did not answer', privileged: null };
+          }
+          try {
+            const verdict = await deps.dataSources.privileges(name);
+            if (verdict === undefined || verdict.findings.length === 0) return { name, ok: true, error: null, privileged: null };
+            return verdict.refused
+              ? { name, ok: false, error: privilegedError(name, verdict.findings).userMessage, privileged: 'refused' }
+              : { name, ok: true, error: privilegedWarning(name, verdict.findings), privileged: 'allowed' };
+          } catch (err) {
+            return { name, ok: false, error: err instanceof LookoutError ? err.userMessage : 'its database user could not be checked', privileged: null };
           }
         }),
       );

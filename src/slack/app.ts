@@ -5,6 +5,7 @@
 import { App, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { summarizeSlackError } from '../slack-api/slack-errors.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { interactiveClientOptions } from '../slack-api/client.js';
 import { slackLogger } from '../slack-api/slack-logger.js';
@@ -25,7 +26,7 @@ export interface SlackAppDeps {
   /** Slack's Web API base (ends with `/api/`); the simulator's in tests. */
   apiUrl?: string;
   service: AlertService;
-  clock: () => Date;
+  clock: Clock;
   logger: Logger;
   doctor?: DoctorChecks;
   /** The people of the workspace (timezones), shared with deliveries. */

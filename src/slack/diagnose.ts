@@ -16,7 +16,8 @@ export interface DoctorChecks {
 }
 
 export interface DoctorFinding {
-  status: 'problem' | 'ok' | 'info';
+  /** 'warning': works, but at a risk an admin accepted (a privileged data-source user). */
+  status: 'problem' | 'warning' | 'ok' | 'info';
   text: string;
 }
 
@@ -43,10 +44,17 @@ export async function diagnose(deps: { client: WebClient; service: AlertService;
 
 export function doctorText(report: DoctorReport): string {
   const problems = report.findings.filter((f) => f.status === 'problem');
+  const warnings = report.findings.filter((f) => f.status === 'warning');
   const fine = report.findings.filter((f) => f.status === 'ok');
   const info = report.findings.filter((f) => f.status === 'info');
   const head = problems.length === 0 ? '✅ *Lookout doctor*: nothing wrong found.' : `🩺 *Lookout doctor*: ${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}.`;
-  const lines = [head, ...problems.map((f) => `⚠️ ${f.text}`), ...fine.map((f) => `✅ ${f.text}`), ...info.map((f) => `ℹ️ ${f.text}`)];
+  const lines = [
+    head,
+    ...problems.map((f) => `⚠️ ${f.text}`),
+    ...warnings.map((f) => `🟠 ${f.text}`),
+    ...fine.map((f) => `✅ ${f.text}`),
+    ...info.map((f) => `ℹ️ ${f.text}`),
+  ];
   return truncate(lines.join('\n'), MAX_TEXT);
 }
 
@@ -106,11 +114,13 @@ async function checkChannel(client: WebClient, id: string, alertNames: string[])
 async function checkDataSources(service: AlertService): Promise<DoctorFinding[]> {
   const results = await service.checkDataSources();
   if (results.length === 0) return [{ status: 'problem', text: 'No data source is configured: add one under `dataSources` in lookout.config.yml.' }];
-  return results.map((r) =>
-    r.ok
-      ? { status: 'ok', text: `Data source “${escapeMrkdwn(r.name)}” answers.` }
-      : { status: 'problem', text: `Data source “${escapeMrkdwn(r.name)}” does not answer: ${escapeMrkdwn(r.error ?? 'no reason given')}` },
-  );
+  return results.map((r): DoctorFinding => {
+    if (r.privileged === 'refused') return { status: 'problem', text: escapeMrkdwn(r.error ?? `Data source “${r.name}” runs no queries.`) };
+    if (r.privileged === 'allowed') return { status: 'warning', text: escapeMrkdwn(r.error ?? `Data source “${r.name}” has a privileged user.`) };
+    return r.ok
+      ? { status: 'ok', text: `Data source “${escapeMrkdwn(r.name)}” answers, and its database user can only read.` }
+      : { status: 'problem', text: `Data source “${escapeMrkdwn(r.name)}” does not answer: ${escapeMrkdwn(r.error ?? 'no reason given')}` };
+  });
 }
 
 async function optionalCheck(what: string, check: (() => Promise<string | null>) | undefined, unset: string): Promise<DoctorFinding> {

@@ -20,7 +20,11 @@ import { dataSourceConfig } from '../../src/config.js';
 
 const OWNER = 'U0OWNER01';
 const CHANNEL = 'C0KILLED1';
-const WAREHOUSE = dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: new URL('/test', ADMIN_URL).toString(), statementTimeoutS: 60, maxRows: 100, poolSize: 2 });
+// The warehouse reads as lookout_reader (scripts/setup.sh): Lookout refuses a privileged user.
+const warehouseUrl = new URL('/test', ADMIN_URL);
+warehouseUrl.username = 'lookout_reader';
+warehouseUrl.password = '';
+const WAREHOUSE = dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: warehouseUrl.toString(), statementTimeoutS: 60, maxRows: 100, poolSize: 2 });
 
 let sim: SlackSimulator;
 let db: TempDatabase;

@@ -73,6 +73,14 @@ describe("an alert's output, to someone outside its channels", () => {
     expect(stored).toMatchObject({ active: true, snoozedUntil: null });
     expect((await e2e.lookout.store.history(payroll.id, 10)).length).toBe(1);
   });
+
+  it('/alert list and list all show none of it to someone who is not an admin', async () => {
+    const list = await e2e.command(BOB, 'list');
+    expect(`${list.text}${blocksText(list.blocks)}`).not.toMatch(/Payroll|Team metric|Checkout/);
+    const all = await e2e.command(BOB, 'list all');
+    expect(all.text).toMatch(/Only Lookout admins can list all alerts/);
+    expect(`${all.text}${blocksText(all.blocks)}`).not.toMatch(/Payroll/);
+  });
 });
 
 describe('those who may see it', () => {

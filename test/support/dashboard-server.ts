@@ -35,6 +35,14 @@ const PAGES: Record<string, string> = {
     '#spinner{width:400px;height:400px;background:#ff0000}.ready{width:400px;height:400px;background:#00ff00}',
   ),
   '/never': page('<h1>Nothing to wait for here</h1>'),
+  // Data fetched by a dedicated worker: the chart appears once the worker's request answers.
+  '/worker-dashboard': page(
+    `<script>
+      const worker = new Worker('/data-worker.js');
+      worker.onmessage = (e) => { const chart = document.createElement('div'); chart.id = 'chart'; chart.textContent = e.data; document.body.appendChild(chart); };
+    </script>`,
+    '#chart{width:300px;height:200px;background:#0000ff}',
+  ),
   '/blank': page(''),
 };
 
@@ -54,9 +62,19 @@ export async function startDashboardServer(): Promise<DashboardServer> {
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(body);
     };
+    if (url.pathname === '/data-worker.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      return res.end("fetch('/data.json').then((r) => r.text()).then((t) => postMessage(t));");
+    }
+    if (url.pathname === '/data.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      return res.end('{"orders":42}');
+    }
     const fixed = PAGES[url.pathname];
     if (fixed !== undefined) return html(200, fixed);
     switch (url.pathname) {
+      case '/forbidden':
+        return html(403, page('<h1>Log in first</h1>'));
       case '/redirect':
         res.writeHead(302, { location: url.searchParams.get('to') ?? '/dashboard' });
         return res.end();
@@ -76,7 +94,7 @@ export async function startDashboardServer(): Promise<DashboardServer> {
       }
       case '/traces': {
         // Green when nothing of an earlier visit came back (cookies set by the server and by the
-        // page, local and session storage, IndexedDB); then it leaves all of them behind, and
+        // page, local and session storage, IndexedDB, window.name); then it leaves all of them behind, and
         // keeps writing while it is open.
         const came = (req.headers.cookie ?? '') !== '';
         res.setHeader('set-cookie', 'served=1; Path=/');
@@ -87,10 +105,11 @@ export async function startDashboardServer(): Promise<DashboardServer> {
               (async () => {
                 const db = await new Promise((ok) => { const r = indexedDB.open('traces'); r.onupgradeneeded = () => r.result.createObjectStore('s'); r.onsuccess = () => ok(r.result); });
                 const stored = await new Promise((ok) => { const r = db.transaction('s').objectStore('s').get('k'); r.onsuccess = () => ok(r.result); });
-                const clean = ${came ? 'false' : 'true'} && document.cookie === 'served=1' && localStorage.length === 0 && sessionStorage.length === 0 && stored === undefined;
+                const clean = ${came ? 'false' : 'true'} && document.cookie === 'served=1' && localStorage.length === 0 && sessionStorage.length === 0 && stored === undefined && window.name === '';
                 document.getElementById('verdict').style.background = clean ? '#00ff00' : '#ff0000';
                 document.cookie = 'seen=1; path=/';
                 sessionStorage.setItem('seen', '1');
+                window.name = 'seen';
                 db.transaction('s', 'readwrite').objectStore('s').put('1', 'k');
                 setInterval(() => localStorage.setItem('seen', String(Date.now())), 5);
               })();

@@ -62,13 +62,17 @@ describe('the page pool', () => {
   it('leaves no cookie, storage or running script of a capture to the next', async () => {
     const shots = createScreenshotter({ browser, policy: POLICY, auth: {}, logger: silentLogger() });
     // The page saw its own traces while it was open (so the check can fail) ...
-    const seen = await browser.withPage(async (page) => {
-      await page.goto(server.url('/traces'));
-      await page.waitForFunction('localStorage.length > 0');
-      await page.reload();
-      await page.waitForFunction("document.getElementById('verdict').style.background !== 'rgb(0, 0, 255)' && document.getElementById('verdict').style.background !== ''");
-      return page.evaluate("document.getElementById('verdict').style.background");
-    }, minute());
+    const seen = await browser.withPage(
+      async (page) => {
+        await page.goto(server.url('/traces'));
+        await page.waitForFunction('localStorage.length > 0');
+        await page.reload();
+        await page.waitForFunction("document.getElementById('verdict').style.background !== 'rgb(0, 0, 255)' && document.getElementById('verdict').style.background !== ''");
+        return page.evaluate("document.getElementById('verdict').style.background");
+      },
+      minute(),
+      { policy: POLICY, onRefused: () => undefined },
+    );
     expect(seen).toBe('rgb(255, 0, 0)');
     // ... but each capture after a wipe finds none.
     for (let i = 0; i < 3; i++) expect(colour(await shots.capture(verdict(server.url('/traces')), minute()))).toBe(GREEN);
@@ -77,7 +81,7 @@ describe('the page pool', () => {
   it('does not carry configured cookies, of the host visited or another, into the next capture', async () => {
     const session = [{ name: 'session', value: 'cookie-secret' }];
     const cookies: ScreenshotAuth = {
-      '127.0.0.1': { headers: {}, cookies: session },
+      [new URL(server.url('/')).origin]: { headers: {}, cookies: session },
       'grafana.example.com': { headers: {}, cookies: session },
     };
     const withCookie = createScreenshotter({ browser, policy: POLICY, auth: cookies, logger: silentLogger() });

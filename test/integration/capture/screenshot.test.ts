@@ -80,6 +80,12 @@ describe('a screenshot', () => {
     expect(colours(png)).toMatchObject({ width: 800, height: 420 });
   });
 
+  it('waits for data a dedicated worker fetches', async () => {
+    const png = await screenshotter().capture(shot(server.url('/worker-dashboard'), { selector: '#chart', waitFor: '#chart' }), minute());
+    expect(colours(png)).toMatchObject({ width: 300, height: 200 });
+    expect(server.requests).toContain('/data.json');
+  });
+
   it('names an element that is not on the page', async () => {
     const err = await captureError(screenshotter().capture(shot(server.url('/never'), { selector: '.chart' }), minute()));
     expect(err.message).toContain('the element ".chart" is not on');
@@ -166,8 +172,11 @@ describe('the URL policy', () => {
   });
 });
 
+// Keyed by the dashboard's exact origin: credentials go to that scheme, host and port only
+// (a bare "127.0.0.1" would mean https://127.0.0.1, port 443).
 describe('credentials', () => {
-  const token: ScreenshotAuth = { '127.0.0.1': { headers: { 'X-Token': 'header-secret' }, cookies: [] } };
+  const origin = () => new URL(server.url('/')).origin;
+  const token = (): ScreenshotAuth => ({ [origin()]: { headers: { 'X-Token': 'header-secret' }, cookies: [] } });
   const green = (png: Buffer) => colours(png).counts.get('0,255,0') === 200 * 200;
   const red = (png: Buffer) => colours(png).counts.get('255,0,0') === 200 * 200;
 
@@ -176,21 +185,30 @@ describe('credentials', () => {
   });
 
   it('the header reaches its host', async () => {
-    expect(green(await screenshotter(LOOPBACK, token).capture(shot(server.url('/auth')), minute()))).toBe(true);
+    expect(green(await screenshotter(LOOPBACK, token()).capture(shot(server.url('/auth')), minute()))).toBe(true);
   });
 
   it('the cookie reaches its host, also while other hosts have headers rewritten', async () => {
     const session = { name: 'session', value: 'cookie-secret' };
-    const cookie: ScreenshotAuth = { '127.0.0.1': { headers: {}, cookies: [session] } };
+    const cookie: ScreenshotAuth = { [origin()]: { headers: {}, cookies: [session] } };
     expect(green(await screenshotter(LOOPBACK, cookie).capture(shot(server.url('/auth')), minute()))).toBe(true);
     const mixed: ScreenshotAuth = { ...cookie, 'grafana.example.com': { headers: { 'X-Other': 'other-secret' }, cookies: [] } };
     expect(green(await screenshotter(LOOPBACK, mixed).capture(shot(server.url('/auth')), minute()))).toBe(true);
   });
 
+  it('a bare host means https on port 443, so an http dashboard gets none, and its 403 says where they go', async () => {
+    const bare: ScreenshotAuth = { '127.0.0.1': { headers: { 'X-Token': 'header-secret' }, cookies: [] } };
+    expect(red(await screenshotter(LOOPBACK, bare).capture(shot(server.url('/auth')), minute()))).toBe(true);
+    const err = await captureError(screenshotter(LOOPBACK, bare).capture(shot(server.url('/forbidden')), minute()));
+    expect(err.message).toBe(
+      `${server.url('/forbidden')} answered HTTP 403; screenshots.auth has credentials for https://127.0.0.1, which go to that exact origin only, not to ${origin()}`,
+    );
+  });
+
   it('the header does not follow a redirect to another host', async () => {
     const target = `http://localhost:${new URL(other.url('/')).port}/auth`;
     const policy = { allowedHosts: ['127.0.0.1', 'localhost'], allowLoopback: true };
-    const png = await screenshotter(policy, token).capture(shot(server.url(`/redirect?to=${encodeURIComponent(target)}`)), minute());
+    const png = await screenshotter(policy, token()).capture(shot(server.url(`/redirect?to=${encodeURIComponent(target)}`)), minute());
     expect(other.requests).toContain('/auth');
     expect(red(png)).toBe(true);
   });

@@ -8,12 +8,21 @@ import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 import { dataSourceConfig } from '../../../src/config.js';
 
-const URL = process.env.TEST_DATASOURCE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+// The source reads as lookout_reader (scripts/setup.sh), as the README tells admins to set
+// it up; root only creates and inspects the test's table.
+const URL = process.env.TEST_DATASOURCE_MYSQL_URL ?? 'mysql://lookout_reader@127.0.0.1:3306/test';
+const ADMIN_URL = process.env.TEST_DATASOURCE_MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const table = `ds_my_${suffix}`;
 const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2 };
 
 let source: DataSource;
+/**
+ * On purpose as root, a user that could write: the refusals below must come from Lookout's
+ * own layers (read-only session and transaction, the result-columns check), which the
+ * reader's missing grants would otherwise hide.
+ */
+let writer: DataSource;
 let admin: mysql.Connection;
 
 async function rowCount(): Promise<number> {
@@ -41,17 +50,19 @@ async function waitUntilGone(marker: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  admin = await mysql.createConnection({ uri: URL });
+  admin = await mysql.createConnection({ uri: ADMIN_URL });
   await admin.query(
     `CREATE TABLE ${table} (id INT PRIMARY KEY, name VARCHAR(50), amount DECIMAL(12,2), big BIGINT, flag BIT(3), at DATETIME(3), stamp TIMESTAMP NULL)`,
   );
   const values = Array.from({ length: 30 }, (_, i) => `(${i + 1}, 'row ${i + 1}', ${i + 1}.25, ${9007199254740000 + i}, b'101', '2024-01-02 03:04:05.678', '2024-01-02 03:04:05')`);
   await admin.query(`INSERT INTO ${table} VALUES ${values.join(',')}`);
   source = openDataSource(dataSourceConfig({ name: 'my-test', kind: 'mysql', url: URL, ...limits }));
+  writer = openDataSource(dataSourceConfig({ name: 'my-writer', kind: 'mysql', url: ADMIN_URL, ...limits }));
 });
 
 afterAll(async () => {
   await source?.close();
+  await writer?.close();
   for (const name of [table, `${table}_new`, `${table}_moved`]) await admin?.query(`DROP TABLE IF EXISTS ${name}`);
   await admin?.end();
 });
@@ -104,8 +115,8 @@ describe('mysql data source', () => {
     ['SET STATEMENT ... FOR OPTIMIZE TABLE', `SET STATEMENT tx_read_only=0 FOR OPTIMIZE TABLE ${table}`],
     ['SELECT ... INTO OUTFILE', `SELECT * FROM ${table} INTO OUTFILE '/tmp/lookout_${suffix}.txt'`],
     ['SET SESSION TRANSACTION READ WRITE', 'SET SESSION TRANSACTION READ WRITE'],
-  ])('refuses %s and leaves the data unchanged', async (_, sql) => {
-    const error = await failure(source.query(sql, opts));
+  ])('refuses %s and leaves the data unchanged, even for a user that could write', async (_, sql) => {
+    const error = await failure(writer.query(sql, opts));
     expect(error.reason).toBe('read_only');
     expect(error.userMessage).toMatch(/read-only|only runs statements that return rows/);
     expect(await rowCount()).toBe(30);
@@ -150,7 +161,7 @@ describe('mysql data source', () => {
   runCommonEngineCases(() => source);
 
   it('reports a wrong password without the password', async () => {
-    const bad = openDataSource(dataSourceConfig({ name: 'my-bad-pass', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:3306/test', ...limits }));
+    const bad = openDataSource(dataSourceConfig({ name: 'my-bad-pass', kind: 'mysql', url: 'mysql://lookout_reader:s3cretPassw0rd@127.0.0.1:3306/test', ...limits }));
     try {
       const error = await failure(bad.query('SELECT 1', opts));
       expect(error.reason).toBe('credentials');
@@ -162,7 +173,7 @@ describe('mysql data source', () => {
   });
 
   it('reports an unreachable server as network, without the password', async () => {
-    const down = openDataSource(dataSourceConfig({ name: 'my-down', kind: 'mysql', url: 'mysql://root:s3cretPassw0rd@127.0.0.1:1/test', ...limits }));
+    const down = openDataSource(dataSourceConfig({ name: 'my-down', kind: 'mysql', url: 'mysql://lookout_reader:s3cretPassw0rd@127.0.0.1:1/test', ...limits }));
     try {
       const error = await failure(down.query('SELECT 1', opts));
       expect(error.reason).toBe('network');

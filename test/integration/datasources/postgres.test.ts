@@ -7,7 +7,10 @@ import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 import { dataSourceConfig } from '../../../src/config.js';
 
-const URL = process.env.TEST_DATASOURCE_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The source reads as lookout_reader (scripts/setup.sh), as the README tells admins to set
+// it up; the superuser only creates and inspects the test's table.
+const URL = process.env.TEST_DATASOURCE_POSTGRES_URL ?? 'postgres://lookout_reader@127.0.0.1:5432/test';
+const ADMIN_URL = process.env.TEST_DATASOURCE_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const table = `ds_pg_${suffix}`;
 const limits = { statementTimeoutS: 60, maxRows: 1000, poolSize: 2 };
@@ -35,7 +38,7 @@ async function waitUntilGone(marker: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: URL });
+  admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY, name text)`);
   await admin.query(`INSERT INTO ${table} SELECT g, 'row ' || g FROM generate_series(1, 30) g`);
@@ -168,7 +171,7 @@ describe('postgres data source', () => {
     const down = openDataSource(dataSourceConfig({
       name: 'pg-down',
       kind: 'postgres',
-      url: 'postgres://postgres:s3cretPassw0rd@127.0.0.1:1/test',
+      url: 'postgres://lookout_reader:s3cretPassw0rd@127.0.0.1:1/test',
       ...limits,
     }));
     try {
@@ -185,7 +188,7 @@ describe('postgres data source', () => {
     const missing = openDataSource(dataSourceConfig({
       name: 'pg-missing-db',
       kind: 'postgres',
-      url: 'postgres://postgres@127.0.0.1:5432/no_such_database_lookout',
+      url: 'postgres://lookout_reader@127.0.0.1:5432/no_such_database_lookout',
       ...limits,
     }));
     try {

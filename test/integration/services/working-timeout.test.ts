@@ -6,8 +6,12 @@ import pg from 'pg';
 import { createHarness, OWNER, type Harness } from '../../support/harness.js';
 import { dataSourceConfig } from '../../../src/config.js';
 
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
-const MARIA_URL = 'mysql://root@127.0.0.1:3306/test';
+// The sources read as lookout_reader (scripts/setup.sh): Lookout refuses a privileged user.
+// The checks on the servers connect as the superusers, which see every session.
+const PG_URL = 'postgres://lookout_reader@127.0.0.1:5432/test';
+const MARIA_URL = 'mysql://lookout_reader@127.0.0.1:3306/test';
+const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const MARIA_ADMIN_URL = 'mysql://root@127.0.0.1:3306/test';
 const limits = { statementTimeoutS: 120, maxRows: 100, poolSize: 2 };
 
 let h: Harness;
@@ -22,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 async function pgRunning(marker: string): Promise<number> {
-  const client = new pg.Client({ connectionString: PG_URL });
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {
     const { rows } = await client.query(
@@ -36,7 +40,7 @@ async function pgRunning(marker: string): Promise<number> {
 }
 
 async function mariaRunning(marker: string): Promise<number> {
-  const connection = await mysql.createConnection(MARIA_URL);
+  const connection = await mysql.createConnection(MARIA_ADMIN_URL);
   try {
     const [rows] = await connection.query(
       'SELECT count(*) AS n FROM information_schema.processlist WHERE info LIKE ? AND id <> connection_id()',

@@ -39,6 +39,60 @@ describe('classifyAddress', () => {
   });
 });
 
+// IPv6 forms that carry an IPv4 address reach that IPv4 host (through a NAT64 gateway, a 6to4
+// or Teredo relay, a SIIT translator), so they are what they carry.
+describe('classifyAddress on IPv6 forms embedding an IPv4 address', () => {
+  const cases: [string, string, AddressClass][] = [
+    // NAT64, well-known prefix 64:ff9b::/96 (RFC 6052).
+    ['NAT64', '64:ff9b::169.254.169.254', 'metadata'],
+    ['NAT64', '64:ff9b::a9fe:a9fe', 'metadata'],
+    ['NAT64', '64:ff9b::7f00:1', 'loopback'],
+    ['NAT64', '64:ff9b::10.1.2.3', 'private'],
+    ['NAT64', '64:ff9b::169.254.10.1', 'link-local'],
+    ['NAT64', '64:ff9b::8.8.8.8', 'public'],
+    // Local-use NAT64 64:ff9b:1::/48 (RFC 8215), at the lengths an operator may pick.
+    ['local-use NAT64 /96', '64:ff9b:1::169.254.169.254', 'metadata'],
+    ['local-use NAT64 /96', '64:ff9b:1::127.0.0.1', 'loopback'],
+    ['local-use NAT64 /96', '64:ff9b:1::8.8.8.8', 'public'],
+    ['local-use NAT64 /48', '64:ff9b:1:7f00:0:100::', 'loopback'],
+    ['local-use NAT64 /48', '64:ff9b:1:a9fe:a9:fe00::', 'metadata'],
+    ['local-use NAT64 /64', '64:ff9b:1:0:a:102:300::', 'private'],
+    ['local-use NAT64 /48, public', '64:ff9b:1:808:8:800::', 'public'],
+    // A suffix that makes another length read as public does not hide the /48 reading.
+    ['local-use NAT64 /48 with a suffix', '64:ff9b:1:7f00:0:100:808:808', 'loopback'],
+    ['local-use NAT64 with nothing embedded', '64:ff9b:1::', 'unspecified'],
+    // 6to4 2002::/16: the IPv4 address in bits 16–47.
+    ['6to4', '2002:a9fe:a9fe::1', 'metadata'],
+    ['6to4', '2002:7f00:1::', 'loopback'],
+    ['6to4', '2002:c0a8:0101::1', 'private'],
+    ['6to4', '2002:0808:0808::1', 'public'],
+    // IPv4-compatible ::a.b.c.d (::/96, deprecated but still parsed).
+    ['IPv4-compatible', '::169.254.169.254', 'metadata'],
+    ['IPv4-compatible', '::127.0.0.1', 'loopback'],
+    ['IPv4-compatible', '::10.0.0.1', 'private'],
+    ['IPv4-compatible', '::8.8.8.8', 'public'],
+    // IPv4-translated ::ffff:0:a.b.c.d (SIIT, RFC 2765).
+    ['IPv4-translated', '::ffff:0:169.254.169.254', 'metadata'],
+    ['IPv4-translated', '::ffff:0:127.0.0.1', 'loopback'],
+    ['IPv4-translated', '::ffff:0:192.168.0.1', 'private'],
+    ['IPv4-translated', '::ffff:0:8.8.8.8', 'public'],
+    // IPv4-mapped, for completeness (BlockList already knew this one).
+    ['IPv4-mapped', '::ffff:8.8.8.8', 'public'],
+    // Teredo 2001:0::/32: server in bits 32–63, client inverted in the last 32; the stricter wins.
+    ['Teredo (RFC 4380 example, both public)', '2001:0000:4136:e378:8000:63bf:3fff:fdd2', 'public'],
+    ['Teredo with the metadata address as server', '2001:0:a9fe:a9fe::f7f7:f7f7', 'metadata'],
+    ['Teredo with a loopback client', '2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback'],
+    ['Teredo with a private client', '2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private'],
+    ['Teredo with a link-local client and a loopback server', '2001:0:7f00:1::5601:fffe', 'link-local'],
+    // Neither prefix: an ordinary public address.
+    ['2001:db8::/32 (not Teredo)', '2001:db8::a9fe:a9fe', 'public'],
+    ['a zone id', 'fe80::1%eth0', 'link-local'],
+  ];
+  it.each(cases)('%s %s is %s', (_form, ip, kind) => {
+    expect(classifyAddress(ip)).toBe(kind);
+  });
+});
+
 describe('checkUrl', () => {
   const policy: UrlPolicy = { allowedHosts: ['dash.example.com', '*.grafana.example.com', '169.254.169.254', '127.0.0.1', 'localhost', '0.0.0.0'], allowLoopback: false };
   const names: Record<string, string[]> = {
@@ -109,6 +163,14 @@ describe('checkUrl', () => {
     await expect(checkUrl('http://[::ffff:169.254.169.254]/', mapped, lookup)).resolves.toEqual({
       ok: false,
       reason: '::ffff:a9fe:a9fe is a link-local/cloud metadata address, which screenshots may never open',
+    });
+  });
+
+  it('refuses a name whose address embeds the metadata address (NAT64, DNS64)', async () => {
+    const nat64: LookupAll = async () => [{ address: '64:ff9b::a9fe:a9fe', family: 6 }];
+    await expect(checkUrl('https://dash.example.com/', policy, nat64)).resolves.toEqual({
+      ok: false,
+      reason: 'dash.example.com resolves to 64:ff9b::a9fe:a9fe, a link-local/cloud metadata address, which screenshots may never open',
     });
   });
 
