@@ -11,6 +11,7 @@ import { openDataSource } from '../../src/datasources/open-data-source.js';
 import { DataSourceError, type DataSource } from '../../src/datasources/port.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
 import { failure } from '../integration/datasources/engine-cases.js';
+import { settled } from '../support/eventually.js';
 
 const PG_URL = process.env.TEST_DATASOURCE_POSTGRES_URL ?? 'postgres://lookout_reader@127.0.0.1:5432/test';
 const PG_ADMIN_URL = process.env.TEST_DATASOURCE_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -26,14 +27,6 @@ async function value(source: DataSource, sql: string): Promise<unknown> {
   return (await source.query(sql, opts)).rows[0]?.[0];
 }
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let last = await read();
-  for (let i = 0; i < 50 && !done(last); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    last = await read();
-  }
-  return last;
-}
 
 describe('PostgreSQL: a query leaves nothing on its pooled session', () => {
   let source: DataSource;
@@ -92,7 +85,7 @@ describe('PostgreSQL: a query leaves nothing on its pooled session', () => {
     expect(error.reason).toBe('timeout');
     const running = async () =>
       Number((await admin.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()`, [`%${marker}%`])).rows[0].n);
-    expect(await eventually(running, (n) => n === 0)).toBe(0);
+    expect(await settled(running, (n) => n === 0)).toBe(0);
   });
 });
 

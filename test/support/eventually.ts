@@ -11,3 +11,17 @@ export async function eventually<T>(check: () => Promise<T | null | undefined | 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * Reads `read` until `done` holds or the time is up, and returns the last value read, so the
+ * test asserts on it (and a failure shows what it was) instead of on a timeout.
+ */
+export async function settled<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await read();
+  while (!done(last) && Date.now() <= deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await read();
+  }
+  return last;
+}

@@ -7,6 +7,7 @@ import { openDataSource } from '../../../src/datasources/open-data-source.js';
 import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 import { dataSourceConfig } from '../../../src/config.js';
+import { settled } from '../../support/eventually.js';
 
 // The source reads as lookout_reader (scripts/setup.sh), as the README tells admins to set
 // it up; root only creates and inspects the test's table.
@@ -45,8 +46,7 @@ async function runningWith(marker: string): Promise<number> {
 }
 
 async function waitUntilGone(marker: string): Promise<number> {
-  for (let i = 0; i < 50 && (await runningWith(marker)) > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  return runningWith(marker);
+  return settled(() => runningWith(marker), (n) => n === 0);
 }
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { openDataSource } from '../../../src/datasources/open-data-source.js';
 import type { DataSource } from '../../../src/datasources/port.js';
 import { failure, opts, runCommonEngineCases } from './engine-cases.js';
 import { dataSourceConfig } from '../../../src/config.js';
+import { settled } from '../../support/eventually.js';
 
 const dir = mkdtempSync(join(tmpdir(), `lookout-sqlite-${process.pid}-`));
 const file = join(dir, 'sample.db');
@@ -36,8 +37,7 @@ function readerProcesses(): number {
 }
 
 async function waitForReaders(expected: number): Promise<number> {
-  for (let i = 0; i < 50 && readerProcesses() !== expected; i++) await new Promise((r) => setTimeout(r, 100));
-  return readerProcesses();
+  return settled(readerProcesses, (n) => n === expected);
 }
 
 let hashBefore: string;

@@ -5,6 +5,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { createHarness, OWNER, type Harness } from '../../support/harness.js';
 import { dataSourceConfig } from '../../../src/config.js';
+import { settled } from '../../support/eventually.js';
 
 // The sources read as lookout_reader (scripts/setup.sh): Lookout refuses a privileged user.
 // The checks on the servers connect as the superusers, which see every session.
@@ -71,12 +72,7 @@ describe.each(cases)('working timeout on $source', ({ source, sleep, running }) 
     h.clock.set(first);
     const pending = h.runner.runTick({ alertId: alert.id, scheduledAt: first, trigger: 'schedule' });
     // The query really is on the server while it runs.
-    let seen = 0;
-    for (let i = 0; i < 40 && seen === 0; i += 1) {
-      await new Promise((r) => setTimeout(r, 100));
-      seen = await running(marker);
-    }
-    expect(seen).toBe(1);
+    expect(await settled(() => running(marker), (n) => n > 0)).toBe(1);
 
     const summary = await pending;
     expect(summary?.state).toBe('ERROR');
