@@ -3,7 +3,6 @@
 // alert its screenshot, not its message, and the next capture works; SMTP down fails the email
 // recipient only.
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert, Execution } from '../../src/domain/types.js';
 import { startDashboardServer, type DashboardServer } from '../support/dashboard-server.js';
@@ -11,6 +10,7 @@ import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { ALERTS, ALICE, blocksText, startE2e, type E2e } from '../e2e/support/e2e.js';
 import { dataSourceConfig } from '../../src/config.js';
 import { eventually } from '../support/eventually.js';
+import { freePort } from '../support/ports.js';
 
 let e2e: E2e;
 let smtp: SmtpSink;
@@ -19,7 +19,7 @@ let dashboard: DashboardServer;
 beforeAll(async () => {
   smtp = await startSmtpSink();
   dashboard = await startDashboardServer();
-  const closed = await closedPort();
+  const closed = await freePort();
   e2e = await startE2e({
     extraSources: [
       // Nothing listens there: the database is down.
@@ -136,11 +136,3 @@ function chromiumChildren(): number[] {
     .map(([pid]) => Number(pid));
 }
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -10,6 +10,7 @@ import { dataSourceConfig, type DataSourceConfig } from '../../src/config.js';
 import { createDataSourceCatalog } from '../../src/datasources/catalog.js';
 import { parseGrants } from '../../src/datasources/mysql-grants.js';
 import { DataSourceError, type DataSourceCatalog, type PrivilegeFinding } from '../../src/datasources/port.js';
+import { freePort } from '../support/ports.js';
 
 const PG_HOST = 'postgres://%s@127.0.0.1:5432/test';
 const MARIA_HOST = 'mysql://%s@127.0.0.1:3306/test';
@@ -37,13 +38,6 @@ const onPrivileged = jest.fn<(source: string, findings: PrivilegeFinding[], refu
 let downPort = 0;
 let forwarder: Server | undefined;
 const sockets = new Set<Socket>();
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 async function up(): Promise<void> {
   forwarder = createServer((client) => {
     const server = connect(5432, '127.0.0.1');

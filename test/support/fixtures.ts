@@ -1,6 +1,6 @@
 // The one place test data is made: alerts as stored, what a person would type for one, the
 // messages a delivery gets, executions. Tests change what they care about through overrides.
-import type { Alert, Execution } from '../../src/domain/types.js';
+import type { Alert, Content, Execution } from '../../src/domain/types.js';
 import type { MessageKind, OutgoingMessage } from '../../src/messages/outgoing.js';
 import type { AlertInput } from '../../src/services/alert-input.js';
 
@@ -96,6 +96,28 @@ export function everyMinuteAlert(name: string, overrides: Partial<AlertInput> = 
     // Sends every minute: a repeat is never held back.
     gracePeriodS: 1,
     recipients: [{ kind: 'slack_channel', id: 'C0EVERY1' }],
+    ...overrides,
+  };
+}
+
+export type ScreenshotContent = Extract<Content, { kind: 'screenshot' }>;
+
+/** Screenshot content of an internal dashboard, at its defaults; overrides win. */
+export function screenshotContent(overrides: Partial<ScreenshotContent> = {}): ScreenshotContent {
+  return {
+    kind: 'screenshot',
+    url: 'http://grafana.internal:3000/d/x',
+    linkUrl: null,
+    width: 1920,
+    height: 1080,
+    scale: 1,
+    selector: null,
+    fullPage: false,
+    waitFor: null,
+    waitForGone: null,
+    csv: false,
+    bom: false,
+    keepFormulas: false,
     ...overrides,
   };
 }

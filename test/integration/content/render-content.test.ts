@@ -5,7 +5,7 @@ import { createChartRenderer } from '../../../src/capture/chart.js';
 import { createContentRenderer, slug } from '../../../src/content/render-content.js';
 import type { Alert, Cell, Content, QueryResult } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
-import { makeAlert } from '../../support/fixtures.js';
+import { makeAlert, screenshotContent } from '../../support/fixtures.js';
 
 const renderer = createContentRenderer({ screenshotter: null, charts: createChartRenderer(), csvMaxRows: 100, logger: silentLogger() });
 const live = (): AbortSignal => new AbortController().signal;
@@ -21,20 +21,7 @@ const sales = result(
   ],
 );
 
-const screenshot: Content = {
-  kind: 'screenshot',
-  url: 'http://dashboards.internal/d/1?token=secret',
-  linkUrl: null,
-  width: 1280,
-  height: 720,
-  scale: 1,
-  selector: null,
-  fullPage: false,
-  waitFor: null,
-  waitForGone: null,
-  csv: true,
-  bom: false, keepFormulas: false,
-};
+const screenshot = screenshotContent({ url: 'http://dashboards.internal/d/1?token=secret', width: 1280, height: 720, csv: true });
 
 describe('content renderer', () => {
   it('makes a chart PNG and a CSV for a chart alert that wants both', async () => {

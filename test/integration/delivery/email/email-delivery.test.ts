@@ -10,6 +10,7 @@ import type { MessageKind, OutgoingMessage } from '../../../../src/messages/outg
 import { silentLogger } from '../../../../src/logger.js';
 import { makeAlert, makeMessage } from '../../../support/fixtures.js';
 import { startSmtpSink, type SmtpSink } from '../../../support/smtp-sink.js';
+import { freePort } from '../../../support/ports.js';
 
 const T0 = new Date('2026-11-25T00:00:00Z');
 const FROM = 'Lookout <lookout@example.com>';
@@ -32,16 +33,6 @@ function pngBytes(): Buffer {
   const png = new PNG({ width: 2, height: 2 });
   png.data.fill(0xff);
   return PNG.sync.write(png);
-}
-
-/** A port nothing listens on: taken from the OS, then given back. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 const deliveries: EmailDelivery[] = [];
@@ -101,7 +92,7 @@ describe('email delivery', () => {
   });
 
   it('says which server could not be reached, without the password, when nothing listens', async () => {
-    const port = await deadPort();
+    const port = await freePort();
     const outcome = await delivery(`smtp://lookout:s3cret-pa55@127.0.0.1:${port}`).send(OPS, message('firing'), signal());
     expect(outcome).toEqual({
       ok: false,
@@ -171,7 +162,7 @@ describe('email delivery', () => {
 
   it('checks the server for /alert doctor', async () => {
     expect(await delivery(sink.url).check()).toEqual({ ok: true, detail: `the mail server at 127.0.0.1:${sink.port} answered` });
-    const port = await deadPort();
+    const port = await freePort();
     expect(await delivery(`smtp://127.0.0.1:${port}`).check()).toEqual({
       ok: false,
       detail: `the mail server at 127.0.0.1:${port} could not be reached (ECONNREFUSED)`,

@@ -2,7 +2,6 @@
 // Slack for each kind of message, threads and updates of the first firing message, and what
 // the outcome says when Slack refuses, rate-limits or fails ambiguously.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
 import type { FetchFunction } from '@slack/web-api';
 import type { Delivery, DeliveryOutcome } from '../../../../src/services/delivery-port.js';
 import type { MessageKind, OutgoingMessage } from '../../../../src/messages/outgoing.js';
@@ -12,6 +11,7 @@ import { createSlackClient } from '../../../../src/slack-api/client.js';
 import type { Alert, Recipient } from '../../../../src/domain/types.js';
 import { silentLogger } from '../../../../src/logger.js';
 import { DEFAULT_SCOPES, startSlackSimulator, type CallRecord, type SlackSimulator } from '../../../support/slack-simulator/index.js';
+import { freePort } from '../../../support/ports.js';
 
 const ALERTS = 'C0ALERTS1';
 const QUIET = 'C0QUIET01';
@@ -343,7 +343,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   });
 
   it('retries a refused connection, then says nothing was sent', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const client = createSlackClient({
       token: sim.botToken,
       slackApiUrl: `http://127.0.0.1:${port}/api/`,
@@ -357,16 +357,6 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
     expect(!outcome.ok && outcome.error).toContain('ECONNREFUSED');
   });
 });
-
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Node's fetch, its failures re-made as this realm's Errors. Under Jest's VM, fetch's TypeError

@@ -2,11 +2,11 @@
 // Slack, user-written text escaped, the internal screenshot URL never shown, the image inline.
 import { describe, expect, it } from '@jest/globals';
 import type { Attachment } from '../../../../src/content/port.js';
-import type { Alert, Content } from '../../../../src/domain/types.js';
+import type { Alert } from '../../../../src/domain/types.js';
 import { composeMessage } from '../../../../src/messages/compose.js';
 import { EMAIL_TABLE, renderEmail, type EmailContent } from '../../../../src/messages/email/render-email.js';
 import { showsContent, type MessageKind, type OutgoingMessage } from '../../../../src/messages/outgoing.js';
-import { makeAlert, makeMessage } from '../../../support/fixtures.js';
+import { makeAlert, makeMessage, screenshotContent } from '../../../support/fixtures.js';
 
 // makeMessage() evaluates at 09:00:02 in Seoul, which has no letter abbreviation: shown with the zone's name.
 const SEOUL_TIME = '2026-11-25 09:00 (Asia/Seoul)';
@@ -139,20 +139,7 @@ describe('buildEmail', () => {
 
   it("links the screenshot's public URL and never the address the browser used", () => {
     const internal = 'http://grafana.internal:3000/d/1?token=abc';
-    const screenshot: Extract<Content, { kind: 'screenshot' }> = {
-      kind: 'screenshot',
-      url: internal,
-      linkUrl: 'https://dash.example.com/d/1',
-      width: 800,
-      height: 600,
-      scale: 1,
-      selector: null,
-      fullPage: false,
-      waitFor: null,
-      waitForGone: null,
-      csv: false,
-      bom: false, keepFormulas: false,
-    };
+    const screenshot = screenshotContent({ url: internal, linkUrl: 'https://dash.example.com/d/1', width: 800, height: 600 });
     const linked = bodies(message('report', {}, { content: screenshot }));
     expect(linked.seen).toContain('Open the dashboard');
     expect(linked.html).toContain('<a href="https://dash.example.com/d/1">Open the dashboard</a>');

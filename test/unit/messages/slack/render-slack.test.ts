@@ -10,7 +10,7 @@ import type { OutgoingMessage } from '../../../../src/messages/outgoing.js';
 import { ACTION, alertActionsBlockId, alertIdFromBlockId, BLOCK } from '../../../../src/messages/slack/ids.js';
 import { blocksSize, SLACK_LIMITS, type SlackBlock, type SlackMessage } from '../../../../src/messages/slack/limits.js';
 import { renderSlack } from '../../../../src/messages/slack/render-slack.js';
-import { makeAlert, makeMessage, NOW } from '../../../support/fixtures.js';
+import { makeAlert, makeMessage, NOW, screenshotContent } from '../../../support/fixtures.js';
 import { texts, walk } from '../../../support/slack-blocks.js';
 
 const slack = (msg: OutgoingMessage, native = true): SlackMessage => renderSlack(composeMessage(msg), { surface: 'message', native, now: NOW }).message;
@@ -94,21 +94,7 @@ describe('a firing message', () => {
   });
 
   it('links the screenshot\'s public URL, never the internal one', () => {
-    const content = {
-      kind: 'screenshot' as const,
-      url: 'http://grafana.internal:3000/d/x',
-      linkUrl: 'https://grafana.example.com/d/x',
-      width: 1920,
-      height: 1080,
-      scale: 1,
-      selector: null,
-      fullPage: false,
-      waitFor: null,
-      waitForGone: null,
-      csv: false,
-      bom: false,
-      keepFormulas: false,
-    };
+    const content = screenshotContent({ url: 'http://grafana.internal:3000/d/x', linkUrl: 'https://grafana.example.com/d/x' });
     const json = walk(slack(firing({ alert: makeAlert({ content }) })).blocks).json;
     expect(json).toContain('<https://grafana.example.com/d/x|Open the dashboard>');
     expect(json).not.toContain('grafana.internal');
