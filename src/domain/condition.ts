@@ -30,22 +30,39 @@ export function evaluateCondition(condition: Condition, result: QueryResult): Co
   }
 }
 
-/** Operators on the single value: `> >= < <= == !=` and `not null`. */
-function evaluateScalar(condition: Condition, result: QueryResult): ConditionOutcome {
+/** The one value a result holds, "nothing to say" (no rows, NULL), or why it holds no single value. */
+export type SingleValue = { kind: 'value'; cell: string | number | boolean } | { kind: 'noop'; reason: string } | { kind: 'error'; reason: string };
+
+/** The single value of a one-row, one-column result (the shape an alert on a value needs). */
+export function singleValue(result: QueryResult): SingleValue {
   const { rows, columns } = result;
   // Shape errors come before "no rows": a query of the wrong shape stays wrong once rows appear.
-  if (rows.length > 1) {
-    return { kind: 'error', reason: `returned ${rowCount(result)} rows; ${ONE_VALUE}` };
-  }
-  if (columns.length !== 1) {
-    return { kind: 'error', reason: `returned ${describeColumns(columns)}; an alert needs exactly one` };
-  }
+  if (rows.length > 1) return { kind: 'error', reason: `returned ${rowCount(result)} rows; ${ONE_VALUE}` };
+  if (columns.length !== 1) return { kind: 'error', reason: `returned ${describeColumns(columns)}; an alert needs exactly one` };
   const [row] = rows;
-  if (row === undefined) return { kind: 'noop', reason: 'no rows', value: null };
+  if (row === undefined) return { kind: 'noop', reason: 'no rows' };
   const cell: Cell | undefined = row[0];
   if (cell === undefined) return { kind: 'error', reason: `returned a row without a value; ${ONE_VALUE}` };
   // NULL is "nothing to say", never 0.
-  if (cell === null) return { kind: 'noop', reason: 'NULL value', value: null };
+  if (cell === null) return { kind: 'noop', reason: 'NULL value' };
+  return { kind: 'value', cell };
+}
+
+/** The single value as a finite number, or why not (text must be cast in SQL). */
+export function singleNumber(result: QueryResult): { kind: 'number'; value: number } | { kind: 'noop'; reason: string } | { kind: 'error'; reason: string } {
+  const single = singleValue(result);
+  if (single.kind !== 'value') return single;
+  const { cell } = single;
+  if (typeof cell !== 'number' || !Number.isFinite(cell)) return { kind: 'error', reason: `returned ${describeNonNumber(cell)}, not a number; cast it in SQL` };
+  return { kind: 'number', value: cell };
+}
+
+/** Operators on the single value: `> >= < <= == !=` and `not null`. */
+function evaluateScalar(condition: Condition, result: QueryResult): ConditionOutcome {
+  const single = singleValue(result);
+  if (single.kind === 'error') return single;
+  if (single.kind === 'noop') return { kind: 'noop', reason: single.reason, value: null };
+  const { cell } = single;
   if (condition.op === 'not null') return { kind: 'fired', value: formatCell(cell) };
   if (!isNumericOperator(condition.op) || !('threshold' in condition)) {
     return { kind: 'error', reason: `unknown condition "${String(condition.op)}"` };
@@ -61,7 +78,8 @@ function evaluateScalar(condition: Condition, result: QueryResult): ConditionOut
     : { kind: 'not_fired', value, reason: `${value} is not ${op} ${formatNumber(threshold)}` };
 }
 
-function compare(value: number, op: NumericOperator, threshold: number): boolean {
+/** `value op threshold`. */
+export function compare(value: number, op: NumericOperator, threshold: number): boolean {
   switch (op) {
     case '>':
       return value > threshold;
@@ -78,7 +96,7 @@ function compare(value: number, op: NumericOperator, threshold: number): boolean
   }
 }
 
-function isNumericOperator(op: string): op is NumericOperator {
+export function isNumericOperator(op: string): op is NumericOperator {
   return (NUMERIC_OPERATORS as readonly string[]).includes(op);
 }
 
@@ -110,7 +128,7 @@ function formatCell(cell: string | number | boolean): string {
   return typeof cell === 'number' ? formatNumber(cell) : String(cell);
 }
 
-function formatNumber(n: number): string {
+export function formatNumber(n: number): string {
   return Object.is(n, -0) ? '0' : String(n);
 }
 

@@ -1,15 +1,15 @@
 // The execution state machine of DESIGN.md ("Execution semantics"), as pure decisions.
 // Each function returns what to do; services/tick-runner.ts carries it out. The current
 // time is always a parameter.
-import { evaluateCondition } from './condition.js';
 import { isStale, settleStaleRun, type StaleFinish } from './stale-run.js';
-import { inGracePeriod, shouldNotifyOwners } from './throttle.js';
+import type { SeriesPlan } from './decide-result.js';
+import { shouldNotifyOwners } from './throttle.js';
 import type {
   Alert,
   AlertRuntime,
   DeliveryRecord,
   ExecutionState,
-  QueryResult,
+  SeriesState,
   Trigger,
 } from './types.js';
 
@@ -41,52 +41,6 @@ export function decideStart({ alert, trigger, now, running }: StartInput): Start
     return { kind: 'skip', reason: `still running (previous run started ${ageS} s ago)` };
   }
   return { kind: 'evaluate', timeOutPrevious: settleStaleRun({ foundBy: 'newer_tick', run: running, workingTimeoutS: alert.workingTimeoutS }) };
-}
-
-export type ResultDecision =
-  | { kind: 'error'; reason: string }
-  /** Nothing to send. `recovered`: the alert was firing and its condition is now false. */
-  | { kind: 'noop'; reason: string; value: string | null; recovered: boolean }
-  | { kind: 'grace'; reason: string; value: string | null }
-  | { kind: 'send'; message: 'firing' | 'report'; value: string | null };
-
-export interface ResultInput {
-  alert: Pick<Alert, 'type' | 'condition' | 'firingSince' | 'lastSentTick' | 'gracePeriodS'>;
-  scheduledAt: Date;
-  trigger: Trigger;
-  result: QueryResult;
-}
-
-/** Steps 4 and 5: what the query result means. */
-export function decideOnResult({ alert, scheduledAt, trigger, result }: ResultInput): ResultDecision {
-  if (alert.type === 'report' || alert.condition === null) {
-    return { kind: 'send', message: 'report', value: null };
-  }
-  const outcome = evaluateCondition(alert.condition, result);
-  switch (outcome.kind) {
-    case 'error':
-      return { kind: 'error', reason: outcome.reason };
-    case 'noop':
-      // No rows or NULL says nothing about the condition: a firing alert stays firing.
-      return { kind: 'noop', reason: outcome.reason, value: null, recovered: false };
-    case 'not_fired':
-      return { kind: 'noop', reason: outcome.reason, value: outcome.value, recovered: alert.firingSince !== null };
-    case 'fired':
-      // Grace silences repeats of one incident: run now always answers the person who
-      // pressed it, and an alert firing again after a recovery is a new incident.
-      if (
-        trigger !== 'run_now' &&
-        alert.firingSince !== null &&
-        inGracePeriod(alert.lastSentTick, scheduledAt, alert.gracePeriodS)
-      ) {
-        return {
-          kind: 'grace',
-          reason: `condition holds; within the ${alert.gracePeriodS} s grace period of the tick sent at ${alert.lastSentTick?.toISOString()}`,
-          value: outcome.value,
-        };
-      }
-      return { kind: 'send', message: 'firing', value: outcome.value };
-  }
 }
 
 export interface DeliveryFold {
@@ -124,6 +78,8 @@ export interface RuntimeInput {
   /** The condition held (sent or in grace). */
   conditionTrue: boolean;
   deliveries: DeliveryRecord[];
+  /** The tick's series plan; absent when the run got no result to decide on (an error). */
+  series?: Pick<SeriesPlan, 'states' | 'sentKeys'>;
 }
 
 export interface RuntimeChange {
@@ -164,6 +120,7 @@ export function foldRuntime(input: RuntimeInput): RuntimeChange {
     change.firingSince = null;
     change.threads = {};
   }
+  if (input.series !== undefined) change.series = seriesAfter(input.series, delivered && input.sent === 'firing' && input.trigger !== 'run_now', input.scheduledAt);
   return { runtime: change, notifyOwners };
 }
 
@@ -171,4 +128,15 @@ function threadsOf(deliveries: DeliveryRecord[]): Record<string, string> {
   const threads: Record<string, string> = {};
   for (const d of deliveries) if (d.ok && d.ref !== null) threads[d.recipient] = d.ref;
   return threads;
+}
+
+/** The tick's series states; the series its delivered message named as firing count their grace from this tick. */
+function seriesAfter(plan: Pick<SeriesPlan, 'states' | 'sentKeys'>, sent: boolean, scheduledAt: Date): Record<string, SeriesState> {
+  if (!sent) return plan.states;
+  const states = { ...plan.states };
+  for (const key of plan.sentKeys) {
+    const state = states[key];
+    if (state !== undefined) states[key] = { ...state, lastSentTick: scheduledAt };
+  }
+  return states;
 }

@@ -14,6 +14,46 @@ export type Condition =
   | { op: NumericOperator; threshold: number }
   | { op: 'not null' | 'rows exist' | 'no rows' };
 
+/**
+ * What each series yields for its condition (issue 3/6). `value` is the single value a query
+ * returns (per series); `row_count` the rows (per series); `freshness` the age in seconds of a
+ * timestamp; `change` how far the value moved since the series' previous scheduled evaluation;
+ * `new_rows` rows whose key was not seen before (sent one by one, no thresholds).
+ */
+export type Measure =
+  | { kind: 'value' }
+  | { kind: 'row_count' }
+  | {
+      kind: 'freshness';
+      /** The column whose newest value is the timestamp; null: the single value column. */
+      column: string | null;
+    }
+  | {
+      kind: 'change';
+      mode: ChangeMode;
+      direction: ChangeDirection;
+      /** Only when the previous value was at least this (in absolute terms); null: always. */
+      floor: number | null;
+    }
+  | {
+      kind: 'new_rows';
+      keyColumn: string;
+      /** Rows sent per tick at most; the rest are summarised ("and 37 more"). */
+      maxPerTick: number;
+      /** The first run sends its rows too, instead of only recording their keys. */
+      sendFirstRun: boolean;
+      /** Days a seen key is remembered. */
+      retentionDays: number;
+    };
+
+export type MeasureKind = Measure['kind'];
+export const MEASURE_KINDS: readonly MeasureKind[] = ['value', 'row_count', 'freshness', 'change', 'new_rows'];
+export type ChangeMode = 'absolute' | 'percent';
+export type ChangeDirection = 'up' | 'down' | 'either';
+
+/** A series' severity while its condition holds: `condition` is critical, `warning` the level below. */
+export type Level = 'warning' | 'critical';
+
 /** A 5-field cron expression evaluated in an IANA timezone. */
 export interface Schedule {
   cron: string;
@@ -79,8 +119,18 @@ export interface AlertSpec {
   type: AlertType;
   dataSource: string;
   sql: string;
-  /** Required for alerts; null for reports, which send every time. */
+  /** Required for alerts; null for reports, which send every time. With `warning`, the critical level. */
   condition: Condition | null;
+  /** What each series yields for the condition; `{ kind: 'value' }` for alerts made before issue 3/6. */
+  measure: Measure;
+  /** Label columns: each distinct combination of their values is a series with its own state; []: one. */
+  labels: string[];
+  /** The warning level: when it holds and `condition` does not, a series is at warning. */
+  warning: Condition | null;
+  /** Consecutive scheduled ticks the condition must hold before a series fires (1: at once). */
+  pendingTicks: number;
+  /** Scheduled ticks a firing series stays firing after its condition stops holding (0: resolves at once). */
+  keepFiringTicks: number;
   schedule: Schedule;
   gracePeriodS: number;
   workingTimeoutS: number;
@@ -111,6 +161,31 @@ export interface AlertRuntime {
   lastErrorNoticeAt: Date | null;
   /** Per-recipient references of the firing message (e.g. Slack channel:ts) for threads. */
   threads: Record<string, string>;
+  /** Each series' state by series key (domain/series.ts); {} until an evaluation records one. */
+  series: Record<string, SeriesState>;
+  /** New-rows alerts: when the first run recorded the keys it saw (it sends nothing unless asked). */
+  keysSeededAt: Date | null;
+}
+
+export type SeriesStatus = 'normal' | 'pending' | 'firing';
+
+/** One series of an alert between ticks (DESIGN.md, "Series"). */
+export interface SeriesState {
+  /** Label column → value as text; {} for an alert without labels. */
+  labels: Record<string, string>;
+  status: SeriesStatus;
+  /** The level it fires (or would fire) at; null while normal. */
+  level: Level | null;
+  /** Consecutive scheduled ticks its condition held. */
+  held: number;
+  /** Consecutive scheduled ticks it has not held while firing (keep-firing). */
+  quiet: number;
+  /** Scheduled tick it started firing at. */
+  since: Date | null;
+  /** Scheduled tick of the last message that named it as firing: its grace counts from there. */
+  lastSentTick: Date | null;
+  /** Its value at the last scheduled evaluation that gave one: the baseline for change. */
+  value: number | null;
 }
 
 export interface Alert extends AlertSpec, AlertRuntime {
@@ -163,9 +238,37 @@ export interface Execution {
   /** Set just before the first delivery: past this point a retry could send twice. */
   sendStartedAt: Date | null;
   deliveries: DeliveryRecord[];
+  /** What each series did in this run (alerts with labels, levels or a measure other than the value); [] otherwise. */
+  series: SeriesOutcome[];
   ownersNotified: boolean;
   queryMs: number | null;
   deliveryMs: number | null;
+}
+
+/** What happened to a series in one run, for history. */
+export type SeriesEvent =
+  | 'fired'
+  | 'escalated'
+  | 'deescalated'
+  | 'repeat'
+  | 'grace'
+  | 'pending'
+  | 'keeping'
+  | 'resolved'
+  | 'normal'
+  | 'recorded'
+  | 'no_data';
+
+export interface SeriesOutcome {
+  key: string;
+  labels: Record<string, string>;
+  event: SeriesEvent;
+  status: SeriesStatus;
+  level: Level | null;
+  /** The value as shown (the measure: a value, a row count, an age, a change). */
+  value: string | null;
+  /** Why, in a few words: "7.2 > 5", "held 2 of 3 checks", "not in the result". */
+  reason: string;
 }
 
 export function recipientKey(r: Recipient): string {
@@ -187,7 +290,20 @@ export const DEFAULTS = {
   screenshotWidth: 1920,
   screenshotHeight: 1080,
   screenshotScale: 1,
+  pendingTicks: 1,
+  keepFiringTicks: 0,
+  newRowsPerTick: 20,
+  newRowsRetentionDays: 30,
 } as const;
+
+/** What an alert made before issue 3/6 has: one series, the single value, one level, no waiting. */
+export const LEGACY_RULES = {
+  measure: { kind: 'value' },
+  labels: [],
+  warning: null,
+  pendingTicks: 1,
+  keepFiringTicks: 0,
+} as const satisfies Pick<AlertSpec, 'measure' | 'labels' | 'warning' | 'pendingTicks' | 'keepFiringTicks'>;
 
 /** A cell as Lookout sees it: drivers' numeric types arrive as numbers, dates as ISO text. */
 export type Cell = string | number | boolean | null;

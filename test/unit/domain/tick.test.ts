@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideOnResult, decideStart, foldDeliveries, foldRuntime, type RuntimeInput } from '../../../src/domain/tick.js';
-import type { AlertRuntime, DeliveryRecord, QueryResult } from '../../../src/domain/types.js';
+import { decideStart, foldDeliveries, foldRuntime, type RuntimeInput } from '../../../src/domain/tick.js';
+import type { AlertRuntime, DeliveryRecord } from '../../../src/domain/types.js';
 
 const t = (iso: string) => new Date(`2026-11-25T${iso}Z`);
-const one = (value: string | number | null): QueryResult => ({ columns: ['v'], rows: [[value]], truncated: false });
 
 const alertBase = {
   active: true,
@@ -24,6 +23,8 @@ const runtime: AlertRuntime = {
   firingSince: null,
   lastErrorNoticeAt: null,
   threads: {},
+  series: {},
+  keysSeededAt: null,
 };
 
 const ok = (recipient: string, ref: string | null = null): DeliveryRecord => ({
@@ -74,65 +75,6 @@ describe('decideStart (steps 1 and 2)', () => {
   it('a previous execution that began sending is timed out as UNKNOWN', () => {
     const d = decideStart({ alert: alertBase, trigger: 'schedule', now, running: { startedAt: t('09:55:00'), sendStartedAt: t('09:55:02') } });
     expect(d).toMatchObject({ kind: 'evaluate', timeOutPrevious: { state: 'UNKNOWN' } });
-  });
-});
-
-describe('decideOnResult (step 4)', () => {
-  const scheduledAt = t('10:00:00');
-  it('a report always sends', () => {
-    const d = decideOnResult({ alert: { ...alertBase, type: 'report', condition: null }, scheduledAt, trigger: 'schedule', result: one(null) });
-    expect(d).toEqual({ kind: 'send', message: 'report', value: null });
-  });
-  it('condition true and nothing sent before → send', () => {
-    expect(decideOnResult({ alert: alertBase, scheduledAt, trigger: 'schedule', result: one(11) })).toEqual({
-      kind: 'send',
-      message: 'firing',
-      value: '11',
-    });
-  });
-  it('condition true while firing, within grace of the last sent tick → grace', () => {
-    const alert = { ...alertBase, firingSince: t('09:59:00'), lastSentTick: t('09:59:00') };
-    expect(decideOnResult({ alert, scheduledAt, trigger: 'schedule', result: one(11) }).kind).toBe('grace');
-  });
-  it('run now ignores the grace period', () => {
-    const alert = { ...alertBase, firingSince: t('09:59:00'), lastSentTick: t('09:59:00') };
-    expect(decideOnResult({ alert, scheduledAt, trigger: 'run_now', result: one(11) }).kind).toBe('send');
-  });
-  it('firing again after a recovery is a new incident: it sends even within the grace period', () => {
-    const alert = { ...alertBase, firingSince: null, lastSentTick: t('09:59:00') };
-    expect(decideOnResult({ alert, scheduledAt, trigger: 'schedule', result: one(11) }).kind).toBe('send');
-  });
-  it('condition false → noop; recovered only if it was firing', () => {
-    expect(decideOnResult({ alert: alertBase, scheduledAt, trigger: 'schedule', result: one(5) })).toMatchObject({
-      kind: 'noop',
-      recovered: false,
-    });
-    const firing = { ...alertBase, firingSince: t('09:00:00') };
-    expect(decideOnResult({ alert: firing, scheduledAt, trigger: 'schedule', result: one(5) })).toMatchObject({
-      kind: 'noop',
-      recovered: true,
-    });
-  });
-  it('NULL and no rows are noop and keep a firing alert firing', () => {
-    const firing = { ...alertBase, firingSince: t('09:00:00') };
-    expect(decideOnResult({ alert: firing, scheduledAt, trigger: 'schedule', result: one(null) })).toEqual({
-      kind: 'noop',
-      reason: 'NULL value',
-      value: null,
-      recovered: false,
-    });
-    const none: QueryResult = { columns: ['v'], rows: [], truncated: false };
-    expect(decideOnResult({ alert: firing, scheduledAt, trigger: 'schedule', result: none })).toMatchObject({
-      kind: 'noop',
-      reason: 'no rows',
-      recovered: false,
-    });
-  });
-  it('a bad result is an error with the reason', () => {
-    const two: QueryResult = { columns: ['v'], rows: [[1], [2]], truncated: false };
-    const d = decideOnResult({ alert: alertBase, scheduledAt, trigger: 'schedule', result: two });
-    expect(d.kind).toBe('error');
-    expect(d.kind === 'error' && d.reason).toContain('returned 2 rows');
   });
 });
 
