@@ -2,6 +2,7 @@
 // with a 1 s grace period, so it fires and sends at every tick (the heaviest case).
 import type { NewAlert } from '../src/store/port.js';
 import { shardOf } from '../src/domain/shards.js';
+import { LEGACY_RULES } from '../src/domain/types.js';
 
 export function benchAlert(i: number, fields: { owner: string; channel: string; nextRunAt: Date | null; shards: number; now: Date }): NewAlert {
   const id = crypto.randomUUID();
@@ -14,6 +15,8 @@ export function benchAlert(i: number, fields: { owner: string; channel: string; 
     dataSource: 'bench',
     sql: 'SELECT v FROM t',
     condition: { op: '>', threshold: 0 },
+    ...LEGACY_RULES,
+    labels: [],
     schedule: { cron: '* * * * *', timezone: 'UTC' },
     gracePeriodS: 1,
     workingTimeoutS: 300,

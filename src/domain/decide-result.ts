@@ -79,6 +79,9 @@ export interface ResultInput {
   maxSeries: number;
 }
 
+/** Series an alert may have when the config does not say (alerts.maxSeries). */
+export const DEFAULT_MAX_SERIES = 100;
+
 const NO_SERIES: SeriesPlan = { states: {}, sentKeys: [], outcomes: [], report: null };
 
 /** Whether messages and history read as before series existed: one series, one level, no waiting. */

@@ -9,6 +9,7 @@ import { validateSchedule } from '../domain/schedule.js';
 import {
   CHART_TYPES,
   DEFAULTS,
+  LEGACY_RULES,
   NUMERIC_OPERATORS,
   OPERATORS,
   type AlertSpec,
@@ -193,6 +194,8 @@ export function validateAlertInput(
       dataSource: dataSource!,
       sql: sql!,
       condition,
+      ...LEGACY_RULES,
+      labels: [],
       schedule: { cron: cron!.replace(/\s+/g, ' '), timezone: timezone! },
       gracePeriodS: gracePeriodS!,
       workingTimeoutS: workingTimeoutS!,

@@ -4,7 +4,8 @@
 // observer told.
 import type { Clock } from '../clock.js';
 import { recordBy, type Deadline } from '../domain/deadline.js';
-import { foldRuntime, type ResultDecision } from '../domain/tick.js';
+import type { ResultDecision } from '../domain/decide-result.js';
+import { foldRuntime } from '../domain/tick.js';
 import type { Alert, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { FailedStep } from '../messages/outgoing.js';
@@ -74,6 +75,7 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
       conditionFalse: decision?.kind === 'noop' && decision.recovered,
       conditionTrue: decision?.kind === 'grace' || (decision?.kind === 'send' && decision.message === 'firing'),
       deliveries,
+      ...(decision !== null && decision.kind !== 'error' ? { series: decision.series } : {}),
     });
     const ownersNotified = await deps.notices(alert, execution, {
       error: change.notifyOwners ? { reason: outcome.reason ?? 'failed', failedStep } : null,
@@ -81,7 +83,11 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
     });
 
     const recorded = await stored('record the result', recordBy(deadline, clock()), () =>
-      store.finishExecution(execution.id, { ...outcome, deliveries, ownersNotified }, change.runtime),
+      store.finishExecution(
+        execution.id,
+        { ...outcome, deliveries, ownersNotified, ...(decision !== null && decision.kind !== 'error' ? { series: decision.series.outcomes } : {}) },
+        change.runtime,
+      ),
     );
     if (!recorded) {
       // Another instance timed this execution out meanwhile; its record stands.

@@ -7,7 +7,8 @@ import type { ContentRenderer } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
 import type { Delivery } from './delivery-port.js';
 import { deadlineAfter, msLeft, recordBy, type Deadline } from '../domain/deadline.js';
-import { decideOnResult, decideStart } from '../domain/tick.js';
+import { decideOnResult, DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
+import { decideStart } from '../domain/tick.js';
 import type { Alert, Execution, Trigger } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { RunningExecution, Store } from '../store/port.js';
@@ -33,6 +34,8 @@ export interface TickRunnerDeps {
   content?: ContentRenderer;
   /** An owner's email, when email is set up: owner notices then go by email as well as by DM. */
   ownerEmail?: (userId: string, signal: AbortSignal) => Promise<string | null>;
+  /** Series an alert may have (alerts.maxSeries); past it a run is an ERROR. */
+  maxSeries?: number;
 }
 
 export interface TickRequest {
@@ -110,7 +113,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       return record(alert, execution, deadline, { outcome, failedStep: 'query' });
     }
     const { result, queryMs } = queried;
-    const decision = decideOnResult({ alert, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result });
+    const decision = decideOnResult({ alert, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result, now: clock(), maxSeries: deps.maxSeries ?? DEFAULT_MAX_SERIES });
     const base = { queryMs, rowCount: result.rows.length };
     switch (decision.kind) {
       case 'error': {

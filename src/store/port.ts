@@ -5,7 +5,7 @@
 // - conditional updates (advanceNextRun, takeOver) change a row only if it is as the caller
 //   last saw it, so two instances racing on one alert never both win;
 // - nothing outside the adapter sees a row, a driver type or a driver error (StoreError).
-import type { Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
+import type { Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, SeriesOutcome, Trigger } from '../domain/types.js';
 
 export interface NewAlert extends AlertSpec {
   /** Chosen by the service (crypto.randomUUID()), since the shard is derived from it. */
@@ -83,6 +83,8 @@ export interface ExecutionFinish {
   value?: string | null;
   rowCount?: number | null;
   deliveries?: DeliveryRecord[];
+  /** What each series did (alerts with series, levels or waiting). */
+  series?: SeriesOutcome[];
   ownersNotified?: boolean;
   queryMs?: number | null;
   deliveryMs?: number | null;

@@ -3,7 +3,7 @@
 // Each test starts on an empty store (cleanup empties it) and passes explicit times: no sleeping.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Alert, DeliveryRecord, Execution } from '../../src/domain/types.js';
+import { LEGACY_RULES, type Alert, type DeliveryRecord, type Execution } from '../../src/domain/types.js';
 import { ConflictError } from '../../src/errors.js';
 import type { ClaimRequest, NewAlert, Store } from '../../src/store/port.js';
 
@@ -34,6 +34,8 @@ export function newAlertFixture(overrides: Partial<NewAlert> = {}): NewAlert {
     dataSource: 'main',
     sql: 'SELECT count(*) FROM orders WHERE state = $$stuck$$',
     condition: { op: '>', threshold: 0 },
+    ...LEGACY_RULES,
+    labels: [],
     schedule: { cron: '* * * * *', timezone: 'UTC' },
     gracePeriodS: 3600,
     workingTimeoutS: 300,
@@ -66,6 +68,8 @@ function asCreated(spec: NewAlert): Alert {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: {},
+    series: {},
+    keysSeededAt: null,
   };
 }
 

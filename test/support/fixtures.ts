@@ -1,6 +1,6 @@
 // The one place test data is made: alerts as stored, what a person would type for one, the
 // messages a delivery gets, executions. Tests change what they care about through overrides.
-import type { Alert, Content, Execution } from '../../src/domain/types.js';
+import { LEGACY_RULES, type Alert, type Content, type Execution } from '../../src/domain/types.js';
 import type { MessageKind, OutgoingMessage } from '../../src/messages/outgoing.js';
 import type { AlertInput } from '../../src/services/alert-input.js';
 
@@ -18,6 +18,8 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     dataSource: 'sample',
     sql: 'SELECT count(*) FROM orders WHERE created_at > now() - interval 1 hour',
     condition: { op: '<', threshold: 1 },
+    ...LEGACY_RULES,
+    labels: [],
     schedule: { cron: '0 9 * * *', timezone: 'Asia/Seoul' },
     gracePeriodS: 3600,
     workingTimeoutS: 300,
@@ -34,6 +36,8 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: {},
+    series: {},
+    keysSeededAt: null,
     active: true,
     snoozedUntil: null,
     nextRunAt: new Date('2026-11-25T00:00:00Z'),
@@ -77,6 +81,7 @@ export function makeExecution(overrides: Partial<Execution> = {}): Execution {
     finishedAt: new Date('2026-11-24T00:00:02Z'),
     sendStartedAt: new Date('2026-11-24T00:00:01Z'),
     deliveries: [{ recipient: 'channel:C0OPS', ok: true, unknown: false, error: null, ref: '1.2', note: null }],
+    series: [],
     ownersNotified: false,
     queryMs: 12,
     deliveryMs: 40,

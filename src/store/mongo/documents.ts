@@ -4,6 +4,7 @@
 // (milliseconds, like JS Dates), and absent values are stored as null, never left out, so
 // a filter on `null` means "not set" exactly as SQL's IS NULL does.
 import { normalizeContent } from '../../domain/content.js';
+import { measureFrom, outcomesFrom } from '../series-json.js';
 import type {
   Alert,
   AlertRuntime,
@@ -14,7 +15,10 @@ import type {
   DeliveryRecord,
   Execution,
   ExecutionState,
+  Measure,
   Recipient,
+  SeriesOutcome,
+  SeriesState,
   Trigger,
 } from '../../domain/types.js';
 import type { AlertPatch, NewAlert } from '../port.js';
@@ -39,6 +43,12 @@ export interface AlertDoc {
   dataSource: string;
   sql: string;
   condition: Condition | null;
+  /** Absent on documents written before issue 3/6: read as the single value, one series. */
+  measure?: Measure;
+  labels?: string[];
+  warning?: Condition | null;
+  pendingTicks?: number;
+  keepFiringTicks?: number;
   schedule: { cron: string; timezone: string };
   gracePeriodS: number;
   workingTimeoutS: number;
@@ -59,6 +69,9 @@ export interface AlertDoc {
   firingSince: Date | null;
   lastErrorNoticeAt: Date | null;
   threads: ThreadEntry[];
+  /** Series keys hold any text (dots, dollars), so they are entries, not field names. */
+  series?: SeriesEntry[];
+  keysSeededAt?: Date | null;
   createdBy: string;
   createdAt: Date;
   updatedBy: string;
@@ -86,6 +99,7 @@ export interface ExecutionDoc {
   finishedAt: Date | null;
   sendStartedAt: Date | null;
   deliveries: DeliveryRecord[];
+  series?: SeriesOutcome[];
   ownersNotified: boolean;
   queryMs: number | null;
   deliveryMs: number | null;
@@ -94,6 +108,18 @@ export interface ExecutionDoc {
 /** The lower-cased name the unique index holds; `lower(name)` in the PostgreSQL adapter. */
 export function nameKey(name: string): string {
   return name.toLowerCase();
+}
+
+export type SeriesEntry = SeriesState & { key: string };
+
+export function toSeriesEntries(series: Record<string, SeriesState>): SeriesEntry[] {
+  return Object.entries(series).map(([key, state]) => ({ key, ...state }));
+}
+
+export function fromSeriesEntries(entries: SeriesEntry[] | undefined): Record<string, SeriesState> {
+  const series: Record<string, SeriesState> = {};
+  for (const { key, ...state } of entries ?? []) series[key] = state;
+  return series;
 }
 
 export function toThreadEntries(threads: Record<string, string>): ThreadEntry[] {
@@ -116,6 +142,11 @@ export function toAlert(doc: AlertDoc): Alert {
     dataSource: doc.dataSource,
     sql: doc.sql,
     condition: doc.condition ?? null,
+    measure: measureFrom(doc.measure),
+    labels: doc.labels ?? [],
+    warning: doc.warning ?? null,
+    pendingTicks: doc.pendingTicks ?? 1,
+    keepFiringTicks: doc.keepFiringTicks ?? 0,
     schedule: { cron: doc.schedule.cron, timezone: doc.schedule.timezone },
     gracePeriodS: doc.gracePeriodS,
     workingTimeoutS: doc.workingTimeoutS,
@@ -136,6 +167,8 @@ export function toAlert(doc: AlertDoc): Alert {
     firingSince: doc.firingSince ?? null,
     lastErrorNoticeAt: doc.lastErrorNoticeAt ?? null,
     threads: fromThreadEntries(doc.threads),
+    series: fromSeriesEntries(doc.series),
+    keysSeededAt: doc.keysSeededAt ?? null,
     createdBy: doc.createdBy,
     createdAt: doc.createdAt,
     updatedBy: doc.updatedBy,
@@ -159,6 +192,7 @@ export function toExecution(doc: ExecutionDoc): Execution {
     finishedAt: doc.finishedAt ?? null,
     sendStartedAt: doc.sendStartedAt ?? null,
     deliveries: doc.deliveries ?? [],
+    series: outcomesFrom(doc.series),
     ownersNotified: doc.ownersNotified ?? false,
     queryMs: doc.queryMs ?? null,
     deliveryMs: doc.deliveryMs ?? null,
@@ -177,6 +211,11 @@ const SPEC_FIELDS: FieldMap<AlertSpec> = {
   dataSource: (v) => ({ dataSource: v }),
   sql: (v) => ({ sql: v }),
   condition: (v) => ({ condition: v }),
+  measure: (v) => ({ measure: v }),
+  labels: (v) => ({ labels: v }),
+  warning: (v) => ({ warning: v }),
+  pendingTicks: (v) => ({ pendingTicks: v }),
+  keepFiringTicks: (v) => ({ keepFiringTicks: v }),
   schedule: (v) => ({ schedule: { cron: v.cron, timezone: v.timezone } }),
   gracePeriodS: (v) => ({ gracePeriodS: v }),
   workingTimeoutS: (v) => ({ workingTimeoutS: v }),
@@ -207,6 +246,8 @@ const RUNTIME_FIELDS: FieldMap<AlertRuntime> = {
   firingSince: (v) => ({ firingSince: v }),
   lastErrorNoticeAt: (v) => ({ lastErrorNoticeAt: v }),
   threads: (v) => ({ threads: toThreadEntries(v) }),
+  series: (v) => ({ series: toSeriesEntries(v) }),
+  keysSeededAt: (v) => ({ keysSeededAt: v }),
 };
 
 /** The document fields for the present fields of `values` (undefined means "leave as is"). */
@@ -230,6 +271,11 @@ export function newAlertDoc(alert: NewAlert): AlertDoc {
     dataSource: alert.dataSource,
     sql: alert.sql,
     condition: alert.condition,
+    measure: alert.measure,
+    labels: alert.labels,
+    warning: alert.warning,
+    pendingTicks: alert.pendingTicks,
+    keepFiringTicks: alert.keepFiringTicks,
     schedule: { cron: alert.schedule.cron, timezone: alert.schedule.timezone },
     gracePeriodS: alert.gracePeriodS,
     workingTimeoutS: alert.workingTimeoutS,
@@ -250,6 +296,8 @@ export function newAlertDoc(alert: NewAlert): AlertDoc {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: [],
+    series: [],
+    keysSeededAt: null,
     createdBy: alert.createdBy,
     createdAt: alert.createdAt,
     // A new alert was last changed by whoever created it.

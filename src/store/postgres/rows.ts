@@ -16,6 +16,7 @@ import type {
 } from '../../domain/types.js';
 import type { AlertPatch, NewAlert } from '../port.js';
 import { normalizeContent } from '../../domain/content.js';
+import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
 
 export interface AlertRow {
   id: string;
@@ -36,6 +37,13 @@ export interface AlertRow {
   recipients: unknown;
   email_fallback: boolean;
   notify_on_recovery: boolean;
+  measure: unknown;
+  labels: string[] | null;
+  warning: unknown;
+  pending_ticks: number | null;
+  keep_firing_ticks: number | null;
+  series: unknown;
+  keys_seeded_at: Date | null;
   active: boolean;
   snoozed_until: Date | null;
   next_run_at: Date | null;
@@ -68,6 +76,7 @@ export interface ExecutionRow {
   finished_at: Date | null;
   send_started_at: Date | null;
   deliveries: unknown;
+  series: unknown;
   owners_notified: boolean;
   query_ms: number | null;
   delivery_ms: number | null;
@@ -83,6 +92,11 @@ export function toAlert(row: AlertRow): Alert {
     dataSource: row.data_source,
     sql: row.sql,
     condition: (row.condition ?? null) as Condition | null,
+    measure: measureFrom(row.measure),
+    labels: row.labels ?? [],
+    warning: (row.warning ?? null) as Condition | null,
+    pendingTicks: row.pending_ticks ?? 1,
+    keepFiringTicks: row.keep_firing_ticks ?? 0,
     schedule: { cron: row.schedule_cron, timezone: row.schedule_timezone },
     gracePeriodS: row.grace_period_s,
     workingTimeoutS: row.working_timeout_s,
@@ -103,6 +117,8 @@ export function toAlert(row: AlertRow): Alert {
     firingSince: row.firing_since,
     lastErrorNoticeAt: row.last_error_notice_at,
     threads: (row.threads ?? {}) as Record<string, string>,
+    series: seriesFrom(row.series),
+    keysSeededAt: row.keys_seeded_at ?? null,
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedBy: row.updated_by,
@@ -126,6 +142,7 @@ export function toExecution(row: ExecutionRow): Execution {
     finishedAt: row.finished_at,
     sendStartedAt: row.send_started_at,
     deliveries: (row.deliveries ?? []) as DeliveryRecord[],
+    series: outcomesFrom(row.series),
     ownersNotified: row.owners_notified,
     queryMs: row.query_ms,
     deliveryMs: row.delivery_ms,
@@ -149,6 +166,11 @@ const SPEC_COLUMNS: ColumnMap<AlertSpec> = {
   sql: (v) => [['sql', v]],
   // SQL NULL for a report, never the jsonb value null.
   condition: (v) => [['condition', v === null ? null : json(v)]],
+  measure: (v) => [['measure', json(v)]],
+  labels: (v) => [['labels', v]],
+  warning: (v) => [['warning', v === null ? null : json(v)]],
+  pendingTicks: (v) => [['pending_ticks', v]],
+  keepFiringTicks: (v) => [['keep_firing_ticks', v]],
   schedule: (v) => [
     ['schedule_cron', v.cron],
     ['schedule_timezone', v.timezone],
@@ -182,6 +204,8 @@ const RUNTIME_COLUMNS: ColumnMap<AlertRuntime> = {
   firingSince: (v) => [['firing_since', v]],
   lastErrorNoticeAt: (v) => [['last_error_notice_at', v]],
   threads: (v) => [['threads', json(v)]],
+  series: (v) => [['series', json(v)]],
+  keysSeededAt: (v) => [['keys_seeded_at', v]],
 };
 
 /** The assignments for the fields of `values` that are present (undefined means "leave as is"). */

@@ -308,13 +308,13 @@ class PostgresStore implements Store {
     const runtimeUpdate =
       assignments.length === 0
         ? ''
-        : `, saved AS (UPDATE alerts SET ${setList(assignments, 11)} FROM finished WHERE alerts.id = finished.alert_id)`;
+        : `, saved AS (UPDATE alerts SET ${setList(assignments, 12)} FROM finished WHERE alerts.id = finished.alert_id)`;
     const result = await this.query<{ n: number }>(
       'record the result',
       `WITH finished AS (
          UPDATE executions
          SET state = $2, reason = $3, value = $4, row_count = $5, deliveries = $6::jsonb,
-             owners_notified = $7, query_ms = $8, delivery_ms = $9, finished_at = $10
+             owners_notified = $7, query_ms = $8, delivery_ms = $9, finished_at = $10, series = $11::jsonb
          WHERE id = $1 AND state = 'WORKING'
          RETURNING alert_id
        )${runtimeUpdate}
@@ -330,6 +330,7 @@ class PostgresStore implements Store {
         wholeMs(finish.queryMs),
         wholeMs(finish.deliveryMs),
         finish.finishedAt,
+        JSON.stringify(finish.series ?? []),
         ...assignments.map(([, value]) => value),
       ],
     );

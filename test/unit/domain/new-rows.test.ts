@@ -8,7 +8,7 @@ const payments = (ids: (number | null)[]): QueryResult => ({ columns: ['id', 'am
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 describe('new rows', () => {
-  it.each<[string, Partial<NewRowsMeasure>, (number | null)[], string[], boolean, object]>([
+  it.each<[string, Partial<NewRowsMeasure>, (number | null)[], string[], boolean, Record<string, unknown>]>([
     ['the first run records every key and sends nothing', {}, [1, 2, 3], [], false, { kind: 'record', keys: ['1', '2', '3'] }],
     ['unless the author asked it to send', { sendFirstRun: true }, [1, 2], [], false, { kind: 'send', keys: ['1', '2'], more: 0 }],
     ['5 new rows are 5 messages', {}, [...range(1, 5), 100], ['100'], true, { kind: 'send', more: 0, keys: ['1', '2', '3', '4', '5'] }],

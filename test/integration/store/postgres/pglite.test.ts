@@ -30,7 +30,7 @@ runStoreContract('PGlite', {
   create: () => createPostgresStore({ connectionString: embedded.url }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alerts');
   },
 });
 

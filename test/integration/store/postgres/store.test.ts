@@ -45,7 +45,7 @@ runStoreContract('PostgreSQL', {
   create: () => createPostgresStore({ connectionString: urlOf(database) }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alerts');
   },
 });
 
@@ -54,7 +54,7 @@ runStoreContract('PostgreSQL, prepared statements', {
   create: () => createPostgresStore({ connectionString: urlOf(database), prepare: true }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alerts');
   },
 });
 

@@ -147,6 +147,7 @@ describe('MongoDB documents', () => {
       finishedAt: null,
       sendStartedAt: null,
       deliveries: [],
+      series: [],
       ownersNotified: false,
       queryMs: null,
       deliveryMs: null,
