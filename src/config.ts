@@ -122,6 +122,13 @@ const fileSchema = z
       })
       .strict()
       .default({ allowedHosts: [], allowLoopback: false, auth: {} }),
+    alerts: z
+      .object({
+        /** Series one alert may follow (distinct label values); a result with more is an ERROR that says so. */
+        maxSeries: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict()
+      .default({ maxSeries: 100 }),
   })
   .strict();
 
@@ -179,6 +186,7 @@ export interface Config {
   /** Null when SMTP_URL is not set: email recipients then fail with a sentence saying so. */
   email: { smtpUrl: string; from: string } | null;
   content: { csvMaxRows: number };
+  alerts: { maxSeries: number };
   scheduler: { shards: number; concurrency: number; instance: string };
   /** Null when HTTP_PORT is not set. */
   http: { port: number } | null;
@@ -270,6 +278,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     screenshots: { ...file.screenshots, chromiumPath: e.CHROMIUM_PATH, concurrency: e.CAPTURE_CONCURRENCY },
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
     content: { csvMaxRows: e.CSV_MAX_ROWS },
+    alerts: file.alerts,
     scheduler: {
       shards: e.SHARDS,
       concurrency: e.EVAL_CONCURRENCY,
@@ -297,6 +306,7 @@ export function makeConfig(parts: Pick<Config, 'store' | 'dataSources' | 'schedu
     email: null,
     logLevel: 'silent',
     content: { csvMaxRows: 10_000 },
+    alerts: { maxSeries: 100 },
     http: null,
     ...parts,
     screenshots: {

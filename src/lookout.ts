@@ -137,6 +137,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       content: outbound.content,
       ownerEmail: outbound.ownerEmail,
       admins: config.admins,
+      maxSeries: config.alerts.maxSeries,
       clock,
       instance,
       logger: logger.child({ module: 'tick' }),

@@ -2,7 +2,10 @@
 // repeat (a reply in its thread while it keeps firing), report, and resolved. Built once as a
 // MessageDoc; Slack and email draw the same parts.
 import { wantsNativeChart } from '../domain/content.js';
+import type { SeriesReport } from '../domain/decide-result.js';
 import type { MessageDoc, Part } from './document.js';
+import { changeLine, changesSummary, firingNowLine, LEVEL_EMOJI, pendingLine, SERIES_SHOWN, toneOf, updateWords, worstLevel } from './series-lines.js';
+import type { AlertButton } from './slack/alert-actions.js';
 import { nativeChart } from './native-chart.js';
 import type { FiringMessage, ReportMessage, RepeatMessage, ResolvedMessage } from './outgoing.js';
 import { resultTable } from './result-table.js';
@@ -12,7 +15,10 @@ import { formatInZone } from './time.js';
 
 type ContentMessage = FiringMessage | RepeatMessage | ReportMessage;
 
+const ALERT_BUTTONS: AlertButton[] = ['runNow', 'snooze1h', 'snooze1d', 'snoozeUntil', 'pauseOrResume', 'history'];
+
 export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
+  if (msg.series !== null) return seriesFiringDoc(msg, msg.series);
   const { alert } = msg;
   const condition = conditionWords(alert);
   const still = msg.kind === 'repeat' ? 'still firing' : 'firing';
@@ -25,7 +31,34 @@ export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
       ...about(msg),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       ...contentParts(msg),
-      { kind: 'actions', alert, buttons: ['runNow', 'snooze1h', 'snooze1d', 'snoozeUntil', 'pauseOrResume', 'history'] },
+      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
+    ],
+  };
+}
+
+/**
+ * An alert with series or levels: what changed this tick (fired, level changes, repeats,
+ * resolved), who fires now and who is waiting, then the content as for any firing message.
+ */
+function seriesFiringDoc(msg: FiringMessage | RepeatMessage, report: SeriesReport): MessageDoc {
+  const { alert } = msg;
+  const level = worstLevel(report.firing);
+  const emoji = LEVEL_EMOJI[level];
+  const condition = conditionWords(alert);
+  const lines = report.changes.slice(0, SERIES_SHOWN).map((c) => changeLine(c, alert));
+  const firingNow = firingNowLine(report, alert);
+  const waiting = pendingLine(report, alert);
+  return {
+    summary: `${emoji} ${alert.name}: ${changesSummary(report, alert)}`,
+    parts: [
+      { kind: 'heading', text: `${emoji} ${alert.name}${msg.kind === 'repeat' ? ` — ${updateWords(report, alert)}` : ''}`, tone: toneOf(level) },
+      ...about(msg),
+      { kind: 'list', items: lines, more: 'more series' },
+      ...(firingNow !== null ? [{ kind: 'paragraph', inlines: firingNow } satisfies Part] : []),
+      ...(waiting !== null ? [{ kind: 'paragraph', inlines: waiting } satisfies Part] : []),
+      ...(condition !== null ? [{ kind: 'note', inlines: [`Condition: ${condition}`] } satisfies Part] : []),
+      ...contentParts(msg),
+      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
     ],
   };
 }
@@ -38,18 +71,21 @@ export function reportDoc(msg: ReportMessage): MessageDoc {
       { kind: 'heading', text: `📊 ${alert.name}` },
       ...about(msg),
       ...contentParts(msg),
-      { kind: 'actions', alert, buttons: ['runNow', 'snooze1h', 'snooze1d', 'snoozeUntil', 'pauseOrResume', 'history'] },
+      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
     ],
   };
 }
 
 export function resolvedDoc(msg: ResolvedMessage): MessageDoc {
   const { alert } = msg;
-  const line = valueLine(alert, msg.value, 'Value now');
+  const line = msg.series !== null && alert.labels.length > 0 ? null : valueLine(alert, msg.value, 'Value now');
+  const resolved = msg.series?.changes.filter((c) => c.event === 'resolved') ?? [];
+  const listed = alert.labels.length > 0 && resolved.length > 0;
   return {
-    summary: `✅ ${alert.name} resolved`,
+    summary: `✅ ${alert.name} resolved${listed ? ` (${resolved.length} ${resolved.length === 1 ? 'series' : 'series'})` : ''}`,
     parts: [
       { kind: 'paragraph', inlines: ['✅ ', { bold: alert.name }, ' resolved.'] },
+      ...(listed ? [{ kind: 'list', items: resolved.slice(0, SERIES_SHOWN).map((c) => changeLine(c, alert)), more: 'more series' } satisfies Part] : []),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       { kind: 'note', inlines: [`Evaluated ${formatInZone(msg.evaluatedAt, alert.schedule.timezone)}`] },
     ],

@@ -1,6 +1,7 @@
 // An outgoing message as the document both renderers draw: one builder per kind.
 import { firingDoc, reportDoc, resolvedDoc } from './alert-message.js';
 import type { MessageDoc } from './document.js';
+import { newRowsDoc } from './new-rows-message.js';
 import type { OutgoingMessage } from './outgoing.js';
 import { errorNoticeDoc, fallbackNoticeDoc } from './owner-notices.js';
 
@@ -13,6 +14,8 @@ export function composeMessage(message: OutgoingMessage): MessageDoc {
       return reportDoc(message);
     case 'resolved':
       return resolvedDoc(message);
+    case 'new_rows':
+      return newRowsDoc(message);
     case 'error_notice':
       return errorNoticeDoc(message);
     case 'fallback_notice':

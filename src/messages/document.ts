@@ -7,6 +7,9 @@ import type { AlertButton } from './slack/alert-actions.js';
 import type { NativeChart } from './native-chart.js';
 import type { ResultTable } from './result-table.js';
 
+/** How serious a message is: its heading's colour where colour can be shown. */
+export type Tone = 'critical' | 'warning' | 'resolved' | 'new';
+
 /** A run of text; objects are marks the renderers draw their own way. */
 export type Inline =
   | string
@@ -17,8 +20,8 @@ export type Inline =
   | { channel: string };
 
 export type Part =
-  /** The title line (Slack header; email h2). */
-  | { kind: 'heading'; text: string }
+  /** The title line (Slack header; email h2, coloured by its tone: Slack shows the tone by its emoji). */
+  | { kind: 'heading'; text: string; tone?: Tone }
   | { kind: 'paragraph'; inlines: Inline[] }
   /** Small print: where the data came from, when, why you got this. */
   | { kind: 'note'; inlines: Inline[] }

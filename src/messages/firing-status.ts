@@ -1,14 +1,34 @@
 // The first message of an incident, rewritten in place (Slack's chat.update) to show where the
-// alert stands now: still firing since when with the last value, or resolved and when.
+// alert stands now: still firing since when with the last value (and, with series, which fire
+// now at which level), or resolved and when.
 import type { Alert } from '../domain/types.js';
-import type { MessageDoc } from './document.js';
+import type { SeriesReport } from '../domain/decide-result.js';
+import type { MessageDoc, Part } from './document.js';
+import { firingNowLine, LEVEL_EMOJI, toneOf, worstLevel } from './series-lines.js';
 import { conditionWords } from './sentences.js';
 import { formatInZone } from './time.js';
 
-export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', lastValue: string | null, at: Date): MessageDoc {
+export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', lastValue: string | null, at: Date, series: SeriesReport | null = null): MessageDoc {
   const zone = alert.schedule.timezone;
   const condition = conditionWords(alert);
   const conditionPart = condition !== null ? ` — condition: ${condition}` : '';
+  if (state === 'firing' && series !== null) {
+    // An alert with series or levels: the series firing now, each with its level and value.
+    const level = worstLevel(series.firing);
+    const firingNow = firingNowLine(series, alert);
+    const one = series.firing[0];
+    const single = one !== undefined && alert.labels.length === 0 ? [' — ', { bold: `${one.level ?? 'critical'}` }, ...(one.value !== null ? [', value ', { bold: one.value }] : [])] : [];
+    return {
+      summary: `${LEVEL_EMOJI[level]} ${alert.name} is firing`,
+      parts: [
+        { kind: 'heading', text: `${LEVEL_EMOJI[level]} ${alert.name}`, tone: toneOf(level) },
+        { kind: 'paragraph', inlines: [{ bold: 'Firing' }, ` since ${formatInZone(alert.firingSince ?? at, zone)}`, ...single, conditionPart] },
+        ...(firingNow !== null ? [{ kind: 'paragraph', inlines: firingNow } satisfies Part] : []),
+        { kind: 'note', inlines: [`Updated ${formatInZone(at, zone)}`] },
+        { kind: 'actions', alert, buttons: ['runNow', 'snooze1h', 'snooze1d', 'pauseOrResume', 'history'] },
+      ],
+    };
+  }
   if (state === 'firing') {
     return {
       summary: `🔴 ${alert.name} is firing`,

@@ -2,7 +2,8 @@
 // kind says. Facts, not wording: messages/compose.ts turns one into a MessageDoc, which the Slack
 // and email renderers draw. The working time a delivery has is its own argument, not a field.
 import type { Attachment } from '../content/port.js';
-import type { Alert, QueryResult } from '../domain/types.js';
+import type { SeriesReport } from '../domain/decide-result.js';
+import type { Alert, Cell, QueryResult } from '../domain/types.js';
 
 /** The step of an execution that failed, for owner notices. */
 export type FailedStep = 'query' | 'condition' | 'delivery';
@@ -29,6 +30,8 @@ export interface ResultContent {
 export interface FiringMessage extends MessageContext, ResultContent {
   kind: 'firing';
   value: string | null;
+  /** Which series fired, changed level or resolved (alerts with series or levels); null: one value, as before series. */
+  series: SeriesReport | null;
 }
 
 /** The condition still holds: a reply in the first message's thread (`threadRef`). */
@@ -36,6 +39,7 @@ export interface RepeatMessage extends MessageContext, ResultContent {
   kind: 'repeat';
   value: string | null;
   threadRef: string;
+  series: SeriesReport | null;
 }
 
 /** An alert that was firing no longer is; in the incident's thread when there is one. */
@@ -43,6 +47,21 @@ export interface ResolvedMessage extends MessageContext {
   kind: 'resolved';
   value: string | null;
   threadRef: string | null;
+  series: SeriesReport | null;
+}
+
+/**
+ * A new-rows alert's new rows: in Slack one message a row (`rows` holds one) and, when some were
+ * left out, one more that counts them (`rows` empty, `more` > 0); by email all of them in one.
+ */
+export interface NewRowsMessage extends MessageContext {
+  kind: 'new_rows';
+  columns: string[];
+  rows: Cell[][];
+  /** New rows left out of this tick's messages (past the alert's maxPerTick). */
+  more: number;
+  /** New rows this tick in all. */
+  total: number;
 }
 
 /** A report's scheduled content. */
@@ -66,7 +85,7 @@ export interface FallbackNotice extends MessageContext {
   error: string;
 }
 
-export type OutgoingMessage = FiringMessage | RepeatMessage | ResolvedMessage | ReportMessage | ErrorNotice | FallbackNotice;
+export type OutgoingMessage = FiringMessage | RepeatMessage | ResolvedMessage | ReportMessage | NewRowsMessage | ErrorNotice | FallbackNotice;
 export type MessageKind = OutgoingMessage['kind'];
 
 /** Messages whose body is the query's content (and whose files go with them). */

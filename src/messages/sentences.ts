@@ -1,7 +1,8 @@
 // Every sentence more than one message says, written once. Builders beside this file compose
 // them into MessageDocs; renderers only draw. Plain words: escaping is the renderer's job.
-import { describeCondition } from '../domain/condition.js';
-import type { Alert } from '../domain/types.js';
+import { describeCondition, formatNumber } from '../domain/condition.js';
+import { describeDuration } from '../domain/freshness.js';
+import type { Alert, Condition, Measure } from '../domain/types.js';
 import type { Inline } from './document.js';
 import type { FailedStep } from './outgoing.js';
 
@@ -39,8 +40,41 @@ export function whatToDo(step: FailedStep | null, alert: Pick<Alert, 'id' | 'nam
 }
 
 /** "value > 100", or null for a report. */
-export function conditionWords(alert: Pick<Alert, 'condition'>): string | null {
-  return alert.condition === null ? null : describeCondition(alert.condition);
+export function conditionWords(alert: Pick<Alert, 'condition'> & Partial<Pick<Alert, 'measure' | 'warning'>>): string | null {
+  if (alert.condition === null) return null;
+  const measure = alert.measure ?? { kind: 'value' };
+  const critical = measureCondition(measure, alert.condition);
+  const warning = alert.warning ?? null;
+  return warning === null ? critical : `critical: ${critical}; warning: ${measureCondition(measure, warning)}`;
+}
+
+/**
+ * One level's condition in words, for the measure it applies to: "value > 10", "rows >= 100",
+ * "newest loaded_at older than 2 h", "a drop of at least 30% since the last check (from at least 100)".
+ */
+export function measureCondition(measure: Measure, condition: Condition): string {
+  if (!('threshold' in condition)) return measure.kind === 'new_rows' ? 'new rows' : describeCondition(condition);
+  const { op, threshold } = condition;
+  switch (measure.kind) {
+    case 'value':
+      return describeCondition(condition);
+    case 'new_rows':
+      return 'new rows';
+    case 'row_count':
+      return `rows ${op} ${formatNumber(threshold)}`;
+    case 'freshness': {
+      const what = `newest ${measure.column ?? 'timestamp'}`;
+      const age = describeDuration(threshold);
+      const words: Record<string, string> = { '>': `older than ${age}`, '>=': `at least ${age} old`, '<': `newer than ${age}`, '<=': `at most ${age} old`, '==': `exactly ${age} old`, '!=': `not ${age} old` };
+      return `${what} ${words[op] ?? `${op} ${age}`}`;
+    }
+    case 'change': {
+      const unit = measure.mode === 'percent' ? '%' : '';
+      const moved = { up: 'a rise', down: 'a drop', either: 'a change' }[measure.direction];
+      const floor = measure.floor !== null ? ` (when the previous value is at least ${formatNumber(measure.floor)})` : '';
+      return `${moved} ${op} ${formatNumber(threshold)}${unit} since the last check${floor}`;
+    }
+  }
 }
 
 /** "Value: *42* — condition: value > 10" (label "Value now" for a recovery); nothing when there is neither. */

@@ -6,9 +6,10 @@ import type { ContentRenderer } from '../content/port.js';
 import type { Delivery } from './delivery-port.js';
 import { recordBy, type Deadline } from '../domain/deadline.js';
 import { foldDeliveries, type DeliveryFold } from '../domain/tick.js';
-import { recipientKey, type Alert, type DeliveryRecord, type Execution, type QueryResult, type Recipient } from '../domain/types.js';
+import type { SeriesReport } from '../domain/decide-result.js';
+import { recipientKey, type Alert, type Cell, type DeliveryRecord, type Execution, type QueryResult, type Recipient } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { MessageContext, OutgoingMessage } from '../messages/outgoing.js';
+import type { MessageContext, NewRowsMessage, OutgoingMessage } from '../messages/outgoing.js';
 import type { Store } from '../store/port.js';
 import { patientStore } from '../store/retry.js';
 
@@ -22,11 +23,16 @@ export interface SendStepDeps {
 }
 
 /** What the decision says to send, and the query result it shows. */
-export interface ToSend {
-  kind: 'firing' | 'report' | 'resolved';
-  value: string | null;
-  result: QueryResult;
-}
+export type ToSend =
+  | {
+      kind: 'firing' | 'report' | 'resolved';
+      value: string | null;
+      result: QueryResult;
+      /** The series that changed and fire now (alerts with series or levels); null for one value. */
+      series: SeriesReport | null;
+    }
+  /** A new-rows alert's rows (at most its maxPerTick) and how many more were new. */
+  | { kind: 'new_rows'; columns: string[]; rows: Cell[][]; more: number };
 
 export interface Sent extends DeliveryFold {
   deliveries: DeliveryRecord[];
@@ -41,7 +47,9 @@ export function createSendStep(deps: SendStepDeps): SendStep {
   const { store, clock, logger } = deps;
   const stored = patientStore({ clock, logger });
 
-  return async (alert, execution, { kind, value, result }, signal, deadline) => {
+  return async (alert, execution, what, signal, deadline) => {
+    if (what.kind === 'new_rows') return sendNewRows(alert, execution, what, signal, deadline);
+    const { kind, value, result, series } = what;
     // Files are made once for every recipient, before anything is sent: a recovery carries none.
     const content =
       kind !== 'resolved' && deps.content !== undefined
@@ -58,10 +66,10 @@ export function createSendStep(deps: SendStepDeps): SendStep {
         case 'report':
           return { ...context, ...shown, kind: 'report' };
         case 'resolved':
-          return { ...context, kind: 'resolved', value, threadRef };
+          return { ...context, kind: 'resolved', value, threadRef, series };
         case 'firing':
           // While an incident lasts, a recipient that has its first message gets a reply in its thread.
-          return threadRef === null ? { ...context, ...shown, kind: 'firing', value } : { ...context, ...shown, kind: 'repeat', value, threadRef };
+          return threadRef === null ? { ...context, ...shown, kind: 'firing', value, series } : { ...context, ...shown, kind: 'repeat', value, threadRef, series };
       }
     };
     const deliveries = await Promise.all(
@@ -73,6 +81,34 @@ export function createSendStep(deps: SendStepDeps): SendStep {
     const reason = [fold.reason, ...content.notes].filter((r) => r !== null).join('; ') || null;
     return { deliveries, deliveryMs, captureMs: content.captureMs, state: fold.state, reason };
   };
+
+  /**
+   * New rows: in Slack one message a row, in order, then one counting those left out (a channel
+   * reads them as they came); by email one message with them all. A recipient's record is its
+   * first failure, saying how many of its messages went before it.
+   */
+  async function sendNewRows(alert: Alert, execution: Execution, what: Extract<ToSend, { kind: 'new_rows' }>, signal: AbortSignal, deadline: Deadline): Promise<Sent> {
+    const elapsed = stopwatch();
+    await stored('mark the send', recordBy(deadline, clock()), () => store.markSending(execution.id, clock()));
+    const context = messageContext(alert, execution, clock());
+    const total = what.rows.length + what.more;
+    const all: NewRowsMessage = { ...context, kind: 'new_rows', columns: what.columns, rows: what.rows, more: what.more, total };
+    const deliveries = await Promise.all(
+      alert.recipients.map(async (recipient) => {
+        if (recipient.kind === 'email') return deliverOne(deps, recipient, all, signal, deadline);
+        const messages: NewRowsMessage[] = what.rows.map((row) => ({ ...all, rows: [row], more: 0 }));
+        if (what.more > 0) messages.push({ ...all, rows: [], more: what.more });
+        let last: DeliveryRecord | null = null;
+        for (const [i, message] of messages.entries()) {
+          last = await deliverOne(deps, recipient, message, signal, deadline);
+          if (!last.ok) return { ...last, error: `${last.error ?? 'failed'} (after ${i} of ${messages.length} messages)` };
+        }
+        return last ?? { recipient: recipientKey(recipient), ok: true, unknown: false, error: null, ref: null, note: null };
+      }),
+    );
+    const fold = foldDeliveries(deliveries);
+    return { deliveries, deliveryMs: elapsed(), captureMs: null, state: fold.state, reason: fold.reason };
+  }
 }
 
 /** What every message of this execution names: the alert, the execution, its tick and when it ran. */

@@ -130,7 +130,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           return record(alert, execution, deadline, { outcome, decision });
         }
         // A recovery's state stays NOOP however its "resolved" messages went.
-        const sent = await send(alert, execution, { kind: 'resolved', value: decision.value, result }, signal, deadline);
+        const sent = await send(alert, execution, { kind: 'resolved', value: decision.value, result, series: decision.series.report }, signal, deadline);
         const outcome = {
           ...base,
           deliveries: sent.deliveries,
@@ -143,7 +143,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         return record(alert, execution, deadline, { outcome, decision, sent: 'resolved' });
       }
       case 'send': {
-        const sent = await send(alert, execution, { kind: decision.message, value: decision.value, result }, signal, deadline);
+        const sent = await send(alert, execution, { kind: decision.message, value: decision.value, result, series: decision.series.report }, signal, deadline);
         const outcome = {
           ...base,
           deliveries: sent.deliveries,

@@ -1,6 +1,7 @@
 // The one place test data is made: alerts as stored, what a person would type for one, the
 // messages a delivery gets, executions. Tests change what they care about through overrides.
 import { LEGACY_RULES, type Alert, type Content, type Execution } from '../../src/domain/types.js';
+import type { SeriesItem, SeriesReport } from '../../src/domain/decide-result.js';
 import type { MessageKind, OutgoingMessage } from '../../src/messages/outgoing.js';
 import type { AlertInput } from '../../src/services/alert-input.js';
 
@@ -55,10 +56,11 @@ export function makeMessage<K extends MessageKind>(kind: K, overrides: Partial<M
   const context = { alert: makeAlert(), executionId: 'exec-1', scheduledAt: NOW, evaluatedAt: new Date(NOW.getTime() + 2000) };
   const shown = { result: { columns: ['n'], rows: [[0]], truncated: false }, attachments: [], contentNotes: [] };
   const byKind: { [Kind in MessageKind]: MessageOf<Kind> } = {
-    firing: { ...context, ...shown, kind: 'firing', value: '0' },
-    repeat: { ...context, ...shown, kind: 'repeat', value: '0', threadRef: 'C0OPS:1700000000.000100' },
+    firing: { ...context, ...shown, kind: 'firing', value: '0', series: null },
+    repeat: { ...context, ...shown, kind: 'repeat', value: '0', threadRef: 'C0OPS:1700000000.000100', series: null },
     report: { ...context, ...shown, kind: 'report' },
-    resolved: { ...context, kind: 'resolved', value: '0', threadRef: null },
+    resolved: { ...context, kind: 'resolved', value: '0', threadRef: null, series: null },
+    new_rows: { ...context, kind: 'new_rows', columns: ['id', 'customer'], rows: [[101, 'Ana']], more: 0, total: 1 },
     error_notice: { ...context, kind: 'error_notice', error: 'boom', failedStep: null, lastGoodRunAt: null },
     fallback_notice: { ...context, kind: 'fallback_notice', error: 'channel:C0OPS: not_in_channel; sent by email to ops@example.com' },
   };
@@ -125,4 +127,11 @@ export function screenshotContent(overrides: Partial<ScreenshotContent> = {}): S
     keepFormulas: false,
     ...overrides,
   };
+}
+
+/** A series report as decideOnResult makes one: region=eu fired at critical, region=us waits, 2 of 3 series in the result. */
+export function makeSeriesReport(overrides: Partial<SeriesReport> = {}): SeriesReport {
+  const eu: SeriesItem = { key: '[["region","eu"]]', labels: { region: 'eu' }, event: 'fired', level: 'critical', value: '7.2', reason: '7.2 > 5', held: 1, since: NOW };
+  const us: SeriesItem = { key: '[["region","us"]]', labels: { region: 'us' }, event: 'pending', level: 'critical', value: '6', reason: '6 > 5; held 1 check', held: 1, since: null };
+  return { changes: [eu], firing: [eu], pending: [us], total: 3, ...overrides };
 }

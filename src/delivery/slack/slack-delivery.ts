@@ -113,7 +113,8 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
       const filesNote = await attach(message, posted.value.picture, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
       const state = message.kind === 'resolved' ? 'resolved' : 'firing';
       const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
-      const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt), { surface: 'message', now: clock() });
+      const series = message.kind === 'repeat' || message.kind === 'resolved' ? message.series : null;
+      const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt, series), { surface: 'message', now: clock() });
       const updateNote = await update(thread, status.message, signal, logger);
       return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote), ...pictureOf(posted.value) };
     }

@@ -53,7 +53,7 @@ interface Drawn {
 function draw(part: Part, cid: string | null, inlineName: string | undefined): Drawn | null {
   switch (part.kind) {
     case 'heading':
-      return { html: `<h2 style="${STYLE.heading}">${escapeHtml(part.text)}</h2>`, text: part.text };
+      return { html: `<h2 style="${STYLE.heading}${part.tone !== undefined ? TONE[part.tone] : ''}">${escapeHtml(part.text)}</h2>`, text: part.text };
     case 'paragraph':
       return { html: `<p style="${STYLE.p}">${inlinesHtml(part.inlines)}</p>`, text: inlinesText(part.inlines) };
     case 'note':
@@ -153,6 +153,14 @@ function oneLine(text: string, max: number): string {
   const flat = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** Each level's colour, as a left rule on the heading (the emoji says it in Slack and in the text part). */
+const TONE = {
+  critical: ';border-left:4px solid #d93025;padding-left:8px',
+  warning: ';border-left:4px solid #f29900;padding-left:8px',
+  resolved: ';border-left:4px solid #1e8e3e;padding-left:8px',
+  new: ';border-left:4px solid #1a73e8;padding-left:8px',
+} as const;
 
 const STYLE = {
   body: 'font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.5;color:#1d1c1d;max-width:720px',

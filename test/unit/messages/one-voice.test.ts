@@ -7,7 +7,7 @@ import { plainInlines, type Part } from '../../../src/messages/document.js';
 import { renderEmail } from '../../../src/messages/email/render-email.js';
 import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { renderSlack } from '../../../src/messages/slack/render-slack.js';
-import { makeAlert, makeMessage } from '../../support/fixtures.js';
+import { makeAlert, makeMessage, makeSeriesReport } from '../../support/fixtures.js';
 
 const alert = makeAlert({ name: 'Stuck payments', condition: { op: '>', threshold: 5 }, description: 'Payments waiting & not settled' });
 const result = { columns: ['region', 'stuck'], rows: [['서울', 7], ['Busan', null]], truncated: false };
@@ -16,9 +16,23 @@ const messages: Record<MessageKind, OutgoingMessage> = {
   repeat: makeMessage('repeat', { alert, value: '9', result }),
   report: makeMessage('report', { alert: { ...alert, type: 'report', condition: null }, result }),
   resolved: makeMessage('resolved', { alert, value: '2' }),
+  new_rows: makeMessage('new_rows', { alert, columns: ['id', 'customer'], rows: [[101, 'Ana & <Bo>']], more: 0, total: 1 }),
   error_notice: makeMessage('error_notice', { alert, error: 'relation "payments" does not exist', failedStep: 'query', lastGoodRunAt: new Date('2026-11-20T00:00:00Z') }),
   fallback_notice: makeMessage('fallback_notice', { alert, error: 'channel:C0OPS: not_in_channel; sent by email to ops@example.com' }),
 };
+
+const byRegion = { ...alert, labels: ['region'], warning: { op: '>' as const, threshold: 3 }, pendingTicks: 2 };
+const report = makeSeriesReport();
+const escalated = { ...report.changes[0]!, event: 'escalated' as const, reason: '9 > 5' };
+const resolvedUs = { ...report.changes[0]!, key: 'us', labels: { region: 'us' }, event: 'resolved' as const, level: null, value: '1', reason: '1, not > 5' };
+const variants: [string, OutgoingMessage][] = [
+  ...Object.entries(messages),
+  ['firing with series', makeMessage('firing', { alert: byRegion, value: '1 of 3 series firing', result, series: report })],
+  ['repeat with series', makeMessage('repeat', { alert: byRegion, value: '1 of 3 series firing', result, series: { ...report, changes: [escalated, resolvedUs] } })],
+  ['resolved with series', makeMessage('resolved', { alert: byRegion, value: '0 of 3 series firing', series: { ...report, changes: [resolvedUs], firing: [], pending: [] } })],
+  ['new rows counted', makeMessage('new_rows', { alert, columns: ['id'], rows: [], more: 37, total: 57 })],
+  ['new rows by email', makeMessage('new_rows', { alert, columns: ['id', 'customer'], rows: [[1, 'a'], [2, 'b']], more: 3, total: 5 })],
+];
 
 /** What a reader of Slack sees, as plain text: entities decoded, mrkdwn marks and link syntax dropped. */
 function slackReads(json: string): string {
@@ -52,7 +66,7 @@ function sentences(part: Part): string[] {
   }
 }
 
-describe.each(Object.entries(messages))('a %s message', (_, message) => {
+describe.each(variants)('a %s message', (_, message) => {
   const doc = composeMessage(message);
   const slack = renderSlack(doc, { surface: 'message' }).message;
   const email = renderEmail(doc, { attachments: showsContent(message) ? message.attachments : [], executionId: message.executionId });
