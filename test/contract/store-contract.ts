@@ -356,6 +356,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           finishedAt: null,
           sendStartedAt: null,
           deliveries: [],
+          series: [],
           ownersNotified: false,
           queryMs: null,
           deliveryMs: null,

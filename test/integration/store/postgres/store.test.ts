@@ -73,7 +73,7 @@ describe('PostgreSQL store', () => {
       await check.connect();
       try {
         const applied = await check.query('SELECT version FROM lookout_migrations ORDER BY version');
-        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       } finally {
         await check.end();
       }

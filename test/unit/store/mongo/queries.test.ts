@@ -98,7 +98,7 @@ describe('MongoDB documents', () => {
   it('a new alert document reads back as the created alert, with empty runtime', () => {
     const spec = newAlertFixture({ name: 'CPU High', nextRunAt: T0 });
     const doc = newAlertDoc(spec);
-    expect(doc).toMatchObject({ _id: spec.id, name: 'CPU High', nameKey: 'cpu high', threads: [], snoozedUntil: null });
+    expect(doc).toMatchObject({ _id: spec.id, name: 'CPU High', nameKey: 'cpu high', threads: [], series: [], keysSeededAt: null, snoozedUntil: null });
     expect(toAlert(doc)).toEqual({
       ...spec,
       snoozedUntil: null,
@@ -111,6 +111,8 @@ describe('MongoDB documents', () => {
       firingSince: null,
       lastErrorNoticeAt: null,
       threads: {},
+      series: {},
+      keysSeededAt: null,
     });
   });
 
@@ -414,6 +416,7 @@ describe('MongoDB execution queries', () => {
         value: null,
         rowCount: null,
         deliveries: [],
+        series: [],
         ownersNotified: false,
         queryMs: null,
         deliveryMs: null,
