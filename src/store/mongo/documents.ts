@@ -1,4 +1,4 @@
-// Document types of the `alerts` and `executions` collections and their mapping to the
+// Document types of the `alerts`, `executions` and `alertKeys` collections and their mapping to the
 // domain. Private to store/mongo: nothing else sees a document (STYLE.md item 5).
 // Ids are UUID strings in `_id` (as in the PostgreSQL adapter), times are BSON dates
 // (milliseconds, like JS Dates), and absent values are stored as null, never left out, so
@@ -76,6 +76,16 @@ export interface AlertDoc {
   createdAt: Date;
   updatedBy: string;
   updatedAt: Date;
+}
+
+/**
+ * A key a new-rows alert has seen, and when first. `_id` is the driver's own (no caller reads
+ * it); the unique {alertId, key} index makes a key once per alert.
+ */
+export interface AlertKeyDoc {
+  alertId: string;
+  key: string;
+  seenAt: Date;
 }
 
 /** A running instance: its name and when it was last seen. */
