@@ -4,7 +4,7 @@
 // (milliseconds, like JS Dates), and absent values are stored as null, never left out, so
 // a filter on `null` means "not set" exactly as SQL's IS NULL does.
 import { normalizeContent } from '../../domain/content.js';
-import { measureFrom, outcomesFrom } from '../series-json.js';
+import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
 import type {
   Alert,
   AlertRuntime,
@@ -126,10 +126,12 @@ export function toSeriesEntries(series: Record<string, SeriesState>): SeriesEntr
   return Object.entries(series).map(([key, state]) => ({ key, ...state }));
 }
 
-export function fromSeriesEntries(entries: SeriesEntry[] | undefined): Record<string, SeriesState> {
+/** Anything but a list (none on a document from before series) reads as no states, as on PostgreSQL. */
+export function fromSeriesEntries(entries: unknown): Record<string, SeriesState> {
+  if (!Array.isArray(entries)) return {};
   const series: Record<string, SeriesState> = {};
-  for (const { key, ...state } of entries ?? []) series[key] = state;
-  return series;
+  for (const { key, ...state } of entries as SeriesEntry[]) series[key] = state;
+  return seriesFrom(series);
 }
 
 export function toThreadEntries(threads: Record<string, string>): ThreadEntry[] {

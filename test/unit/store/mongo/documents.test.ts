@@ -59,6 +59,11 @@ describe('MongoDB documents from before series', () => {
     expect(alert.labels).toEqual([]);
   });
 
+  it('series states that are not a list of entries read as none, as on PostgreSQL', () => {
+    const doc = { ...oldAlertDoc(), series: { '': { status: 'firing' } } } as unknown as AlertDoc;
+    expect(toAlert(doc).series).toEqual({});
+  });
+
   it('a firing alert from before continues its incident: grace within its grace period, a repeat after it', () => {
     const alert = toAlert(oldAlertDoc());
     const inGrace = decide(alert, new Date('2026-03-01T09:00:00.000Z'));
