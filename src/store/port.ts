@@ -44,7 +44,7 @@ export interface AlertStore {
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   /** Applies a person's change; returns the updated alert, or null if it no longer exists. */
   updateAlert(id: string, patch: AlertPatch): Promise<Alert | null>;
-  /** Deletes an alert and its executions; false if it did not exist. */
+  /** Deletes an alert, its executions and its seen keys; false if it did not exist. */
   deleteAlert(id: string): Promise<boolean>;
   /** Active alerts of one shard whose next run time is at or before `now`, earliest first. */
   dueAlerts(shard: number, now: Date, limit: number): Promise<Alert[]>;
@@ -150,7 +150,32 @@ export interface InstanceStore {
   leave(instance: string): Promise<void>;
 }
 
-export interface Store extends AlertStore, ExecutionStore, InstanceStore {
+/**
+ * Keys an alert remembers at most; rememberKeys deletes the oldest beyond it. Without a bound,
+ * an alert whose query returns ever-new keys (a timestamp or a UUID as the key column) would
+ * grow its keys without end between daily prunes, in memory for the look-ups and on disk.
+ */
+export const MAX_KEYS_PER_ALERT = 100_000;
+
+/**
+ * The keys a new-rows alert has seen (domain/new-rows.ts), each with when it was first seen.
+ * Keys are text of at most KEY_CHARS (200) characters, as the domain cuts them; a call may
+ * pass thousands (the adapters send them in chunks). Deleting an alert deletes its keys.
+ */
+export interface KeyStore {
+  /** Which of these keys the alert has seen. */
+  seenKeys(alertId: string, keys: string[]): Promise<Set<string>>;
+  /**
+   * Records these keys as seen at `at`; a key already seen keeps its first time (so calling
+   * again changes nothing). Then keeps the alert's newest MAX_KEYS_PER_ALERT keys (by first
+   * seen time, then key) and deletes the rest. Nothing for an alert that does not exist.
+   */
+  rememberKeys(alertId: string, keys: string[], at: Date): Promise<void>;
+  /** Deletes the alert's keys first seen before `before`; returns how many. */
+  pruneKeys(alertId: string, before: Date): Promise<number>;
+}
+
+export interface Store extends AlertStore, ExecutionStore, InstanceStore, KeyStore {
   /** Checks the store answers (health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,74 +3,25 @@
 // Each test starts on an empty store (cleanup empties it) and passes explicit times: no sleeping.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { LEGACY_RULES, type Alert, type DeliveryRecord, type Execution } from '../../src/domain/types.js';
+import type { DeliveryRecord, Execution } from '../../src/domain/types.js';
 import { ConflictError } from '../../src/errors.js';
-import type { ClaimRequest, NewAlert, Store } from '../../src/store/port.js';
+import type { ClaimRequest, Store } from '../../src/store/port.js';
+import { describeSeriesContract } from './series-contract.js';
+import { T0, asCreated, newAlertFixture, plusSeconds } from './store-fixtures.js';
+
+export { newAlertFixture } from './store-fixtures.js';
+
+/** What a test may ask of an adapter's store beyond the defaults. */
+export interface StoreTestOptions {
+  /** A small bound on an alert's seen keys, so the bound is tested without 100,000 rows. */
+  maxKeysPerAlert?: number;
+}
 
 export interface StoreContractHooks {
-  /** A store on an empty database. */
-  create(): Promise<Store>;
+  /** A store on an empty database (the same database every time within a test). */
+  create(options?: StoreTestOptions): Promise<Store>;
   /** Closes the store and empties its database for the next test. */
   cleanup(store: Store): Promise<void>;
-}
-
-const T0 = new Date('2026-03-01T09:00:00.000Z');
-
-function plusSeconds(date: Date, seconds: number): Date {
-  return new Date(date.getTime() + seconds * 1000);
-}
-
-let fixtureSeq = 0;
-
-/** A complete, valid NewAlert; tests override what they look at. */
-export function newAlertFixture(overrides: Partial<NewAlert> = {}): NewAlert {
-  fixtureSeq += 1;
-  return {
-    id: randomUUID(),
-    name: `alert ${fixtureSeq}`,
-    description: 'orders stuck in payment',
-    owners: ['U1'],
-    type: 'alert',
-    dataSource: 'main',
-    sql: 'SELECT count(*) FROM orders WHERE state = $$stuck$$',
-    condition: { op: '>', threshold: 0 },
-    ...LEGACY_RULES,
-    labels: [],
-    schedule: { cron: '* * * * *', timezone: 'UTC' },
-    gracePeriodS: 3600,
-    workingTimeoutS: 300,
-    logRetentionDays: 90,
-    content: { kind: 'none' },
-    messageTemplate: null,
-    recipients: [{ kind: 'slack_channel', id: 'C1' }],
-    emailFallback: false,
-    notifyOnRecovery: true,
-    active: true,
-    nextRunAt: T0,
-    shard: 0,
-    createdBy: 'U1',
-    createdAt: T0,
-    ...overrides,
-  };
-}
-
-/** What a store returns for a NewAlert just created: no runtime yet, last changed by its creator. */
-function asCreated(spec: NewAlert): Alert {
-  return {
-    ...spec,
-    snoozedUntil: null,
-    updatedBy: spec.createdBy,
-    updatedAt: spec.createdAt,
-    lastState: null,
-    lastEvaluatedAt: null,
-    lastSentAt: null,
-    lastSentTick: null,
-    firingSince: null,
-    lastErrorNoticeAt: null,
-    threads: {},
-    series: {},
-    keysSeededAt: null,
-  };
 }
 
 export function runStoreContract(label: string, hooks: StoreContractHooks): void {
@@ -356,6 +307,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           finishedAt: null,
           sendStartedAt: null,
           deliveries: [],
+          series: [],
           ownersNotified: false,
           queryMs: null,
           deliveryMs: null,
@@ -624,6 +576,8 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect((await store.getAlert(alert.id))?.lastState).toBe('NOOP');
       });
     });
+
+    describeSeriesContract({ store: () => store, hooks, claimed });
 
     describe('instances', () => {
       it('lists instances seen since a time, in name order, and forgets one that leaves', async () => {

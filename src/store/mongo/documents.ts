@@ -1,10 +1,10 @@
-// Document types of the `alerts` and `executions` collections and their mapping to the
+// Document types of the `alerts`, `executions` and `alertKeys` collections and their mapping to the
 // domain. Private to store/mongo: nothing else sees a document (STYLE.md item 5).
 // Ids are UUID strings in `_id` (as in the PostgreSQL adapter), times are BSON dates
 // (milliseconds, like JS Dates), and absent values are stored as null, never left out, so
 // a filter on `null` means "not set" exactly as SQL's IS NULL does.
 import { normalizeContent } from '../../domain/content.js';
-import { measureFrom, outcomesFrom } from '../series-json.js';
+import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
 import type {
   Alert,
   AlertRuntime,
@@ -78,6 +78,16 @@ export interface AlertDoc {
   updatedAt: Date;
 }
 
+/**
+ * A key a new-rows alert has seen, and when first. `_id` is the driver's own (no caller reads
+ * it); the unique {alertId, key} index makes a key once per alert.
+ */
+export interface AlertKeyDoc {
+  alertId: string;
+  key: string;
+  seenAt: Date;
+}
+
 /** A running instance: its name and when it was last seen. */
 export interface InstanceDoc {
   _id: string;
@@ -116,10 +126,12 @@ export function toSeriesEntries(series: Record<string, SeriesState>): SeriesEntr
   return Object.entries(series).map(([key, state]) => ({ key, ...state }));
 }
 
-export function fromSeriesEntries(entries: SeriesEntry[] | undefined): Record<string, SeriesState> {
+/** Anything but a list (none on a document from before series) reads as no states, as on PostgreSQL. */
+export function fromSeriesEntries(entries: unknown): Record<string, SeriesState> {
+  if (!Array.isArray(entries)) return {};
   const series: Record<string, SeriesState> = {};
-  for (const { key, ...state } of entries ?? []) series[key] = state;
-  return series;
+  for (const { key, ...state } of entries as SeriesEntry[]) series[key] = state;
+  return seriesFrom(series);
 }
 
 export function toThreadEntries(threads: Record<string, string>): ThreadEntry[] {

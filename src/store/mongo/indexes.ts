@@ -33,6 +33,17 @@ export const EXECUTION_INDEXES: IndexDescription[] = [
   { key: { state: 1, startedAt: 1 }, name: 'executions_working', partialFilterExpression: { state: 'WORKING' } },
 ];
 
+/** Seen keys of new-rows alerts (AlertKeyDoc). */
+export const ALERT_KEYS = 'alertKeys';
+
+export const ALERT_KEY_INDEXES: IndexDescription[] = [
+  // A key once per alert: rememberKeys upserts on it, seenKeys looks keys up through it.
+  { key: { alertId: 1, key: 1 }, name: 'alert_keys_key', unique: true },
+  // pruneKeys (an alert's keys first seen before a time) and the bound (an alert's keys newest
+  // first, ties by key, so the walk to the first key beyond the bound reads only the index).
+  { key: { alertId: 1, seenAt: 1, key: 1 }, name: 'alert_keys_seen' },
+];
+
 /** Agenda's jobs, in the same database (@agendajs/mongo-backend's default collection). */
 export const AGENDA_JOBS = 'agendaJobs';
 
@@ -47,5 +58,6 @@ export const AGENDA_JOB_INDEXES: IndexDescription[] = [
 export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(ALERTS).createIndexes(ALERT_INDEXES);
   await db.collection(EXECUTIONS).createIndexes(EXECUTION_INDEXES);
+  await db.collection(ALERT_KEYS).createIndexes(ALERT_KEY_INDEXES);
   await db.collection(AGENDA_JOBS).createIndexes(AGENDA_JOB_INDEXES);
 }

@@ -6,13 +6,14 @@
 import type { AnyBulkWriteOperation, Document, Filter, UpdateFilter } from 'mongodb';
 import type { AlertRuntime } from '../../domain/types.js';
 import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NextRunMove } from '../port.js';
-import { type AlertDoc, type ExecutionDoc, type InstanceDoc, alertPatchFields, nameKey, runtimeFields } from './documents.js';
+import { type AlertDoc, type AlertKeyDoc, type ExecutionDoc, type InstanceDoc, alertPatchFields, nameKey, runtimeFields } from './documents.js';
 import { ALERTS } from './indexes.js';
 
-/** A find: filter, order and, when set, how many at most. */
+/** A find: filter, order and, when set, how many to pass over and how many at most. */
 export interface FindQuery<T> {
   filter: Filter<T>;
   sort: Record<string, 1 | -1>;
+  skip?: number;
   limit?: number;
 }
 
@@ -269,6 +270,52 @@ export function orphanedAlertIds(named: string[], existing: string[]): string[] 
 
 /** Every execution of these (deleted) alerts. */
 export function orphanedExecutionsFilter(alertIds: string[]): Filter<ExecutionDoc> {
+  return { alertId: { $in: alertIds } };
+}
+
+// --- seen keys (new-rows alerts) ---
+
+/** Every key of an alert (deleting the alert). */
+export function keysOfAlertFilter(alertId: string): Filter<AlertKeyDoc> {
+  return { alertId };
+}
+
+/** Which of these keys the alert has; served by the unique {alertId, key} index. */
+export function seenKeysFilter(alertId: string, keys: string[]): Filter<AlertKeyDoc> {
+  return { alertId, key: { $in: keys } };
+}
+
+/**
+ * One upsert per key, to run unordered: a key not yet there is inserted with `at`, a key
+ * already there is left as it is ($setOnInsert), so it keeps its first time and calling again
+ * changes nothing. The server retries an upsert that races another on the unique index.
+ */
+export function rememberKeysOps(alertId: string, keys: string[], at: Date): AnyBulkWriteOperation<AlertKeyDoc>[] {
+  return keys.map((key) => ({
+    updateOne: { filter: { alertId, key }, update: { $setOnInsert: { alertId, key, seenAt: at } }, upsert: true },
+  }));
+}
+
+/** The first key beyond the newest `keep` (newest first, ties by key), or none while within. */
+export function keyBeyondBoundQuery(alertId: string, keep: number): FindQuery<AlertKeyDoc> {
+  return { filter: { alertId }, sort: { seenAt: -1, key: -1 }, skip: keep, limit: 1 };
+}
+
+/** That key and every key after it in the same order: older, or as old and not greater. */
+export function keysFromBoundaryFilter(alertId: string, boundary: Pick<AlertKeyDoc, 'seenAt' | 'key'>): Filter<AlertKeyDoc> {
+  return {
+    alertId,
+    $or: [{ seenAt: { $lt: boundary.seenAt } }, { seenAt: boundary.seenAt, key: { $lte: boundary.key } }],
+  };
+}
+
+/** An alert's keys first seen before `before`. */
+export function pruneKeysFilter(alertId: string, before: Date): Filter<AlertKeyDoc> {
+  return { alertId, seenAt: { $lt: before } };
+}
+
+/** Every key of these (deleted) alerts. */
+export function orphanedKeysFilter(alertIds: string[]): Filter<AlertKeyDoc> {
   return { alertId: { $in: alertIds } };
 }
 

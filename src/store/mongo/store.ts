@@ -11,10 +11,21 @@ import { systemClock, type Clock } from '../../clock.js';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
-import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
-import { type AlertDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
+import { chunks, seenOf } from '../keys.js';
+import {
+  type AlertFilter,
+  type AlertPatch,
+  type ClaimedTick,
+  type ClaimRequest,
+  type ExecutionFinish,
+  type NewAlert,
+  type NextRunMove,
+  type Store,
+  MAX_KEYS_PER_ALERT,
+} from '../port.js';
+import { type AlertDoc, type AlertKeyDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
 import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './driver-errors.js';
-import { ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
+import { ALERT_KEYS, ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
 import {
   type FindQuery,
   type RetentionGroup,
@@ -35,17 +46,24 @@ import {
   heartbeatUpdate,
   historyQuery,
   instanceFilter,
+  keyBeyondBoundQuery,
+  keysFromBoundaryFilter,
+  keysOfAlertFilter,
   listAlertsQuery,
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
   orphanedAlertIds,
   orphanedExecutionsFilter,
+  orphanedKeysFilter,
   pruneFilter,
+  pruneKeysFilter,
+  rememberKeysOps,
   retentionGroupsPipeline,
   runningByAlertPipeline,
   runningExecutionQuery,
   runtimeUpdate,
+  seenKeysFilter,
   staleExecutionsPipeline,
   takeOverFilter,
   takeOverUpdate,
@@ -60,6 +78,8 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMS?: number;
   /** Times the waits for an unreachable server; defaults to the system clock. */
   clock?: Clock;
+  /** Keys an alert keeps at most; MAX_KEYS_PER_ALERT unless a test wants a small one. */
+  maxKeysPerAlert?: number;
 }
 
 const DEFAULT_SERVER_SELECTION_TIMEOUT_MS = 5_000;
@@ -85,7 +105,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     await client.connect();
     const db = client.db(options.dbName);
     await ensureIndexes(db);
-    return new MongoStore(client, db, options.clock ?? systemClock);
+    return new MongoStore(client, db, options.clock ?? systemClock, options.maxKeysPerAlert ?? MAX_KEYS_PER_ALERT);
   } catch (err) {
     await client.close().catch(() => undefined);
     throw storeError('connect and prepare its collections', err);
@@ -102,15 +122,18 @@ class MongoStore implements Store {
   private readonly alerts: Collection<AlertDoc>;
   private readonly executions: Collection<ExecutionDoc>;
   private readonly instances: Collection<InstanceDoc>;
+  private readonly alertKeys: Collection<AlertKeyDoc>;
 
   constructor(
     private readonly client: MongoClient,
     db: Db,
     private readonly clock: Clock,
+    private readonly maxKeysPerAlert: number,
   ) {
     this.alerts = db.collection<AlertDoc>(ALERTS);
     this.executions = db.collection<ExecutionDoc>(EXECUTIONS);
     this.instances = db.collection<InstanceDoc>(INSTANCES);
+    this.alertKeys = db.collection<AlertKeyDoc>(ALERT_KEYS);
   }
 
   private async run<T>(action: string, op: () => Promise<T>, translate?: (err: unknown) => Error | undefined): Promise<T> {
@@ -138,8 +161,9 @@ class MongoStore implements Store {
     }
   }
 
-  private findMany<T extends AlertDoc | ExecutionDoc | InstanceDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
+  private findMany<T extends AlertDoc | ExecutionDoc | InstanceDoc | AlertKeyDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
     const cursor = collection.find(query.filter).sort(query.sort);
+    if (query.skip !== undefined) cursor.skip(query.skip);
     if (query.limit !== undefined) cursor.limit(query.limit);
     return cursor.toArray() as Promise<T[]>;
   }
@@ -182,11 +206,13 @@ class MongoStore implements Store {
   }
 
   async deleteAlert(id: string): Promise<boolean> {
-    // Two writes, where PostgreSQL cascades: the alert first, so no new claim is made for it,
-    // then its executions. A crash in between leaves executions no alert points to; nothing
-    // reads them (stale look-ups join through the alert), and the daily prune removes them.
+    // Three writes, where PostgreSQL cascades: the alert first, so no new claim is made and no
+    // key recorded for it, then its executions and its seen keys. A crash in between leaves
+    // executions or keys no alert points to; nothing reads them (stale look-ups join through the
+    // alert, keys are read by alert id), and the daily prune removes them.
     const deleted = await this.run('delete the alert', () => this.alerts.deleteOne(alertByIdFilter(id)));
     await this.runAfterWrite("delete the alert's history", () => this.executions.deleteMany(executionsOfAlertFilter(id)));
+    await this.runAfterWrite("delete the alert's seen keys", () => this.alertKeys.deleteMany(keysOfAlertFilter(id)));
     return deleted.deletedCount === 1;
   }
 
@@ -370,7 +396,63 @@ class MongoStore implements Store {
       const result = await this.run('prune old executions', () => this.executions.deleteMany(orphanedExecutionsFilter(orphans)));
       deleted += result.deletedCount;
     }
+    // Seen keys whose alert is gone, for the same reasons (they are not executions: not counted).
+    const withKeys = await this.run('prune old keys', () => this.alertKeys.distinct('alertId'));
+    const keysStillThere = await this.run('prune old keys', () =>
+      this.alerts.find(existingAlertsFilter(withKeys), { projection: { _id: 1 } }).toArray(),
+    );
+    const keyOrphans = orphanedAlertIds(withKeys, keysStillThere.map((a) => a._id));
+    if (keyOrphans.length > 0) await this.run('prune old keys', () => this.alertKeys.deleteMany(orphanedKeysFilter(keyOrphans)));
     return deleted;
+  }
+
+  // --- KeyStore ---
+
+  async seenKeys(alertId: string, keys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks([...new Set(keys)])) {
+      const docs = await this.run('read the keys seen before', () =>
+        this.alertKeys.find(seenKeysFilter(alertId, chunk), { projection: { _id: 0, key: 1 } }).toArray(),
+      );
+      for (const doc of docs) found.add(doc.key);
+    }
+    return seenOf(keys, found);
+  }
+
+  async rememberKeys(alertId: string, keys: string[], at: Date): Promise<void> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return;
+    // As a claim does: the alert is looked up first, so a deleted alert's keys are not
+    // recorded. One deleted between the two leaves keys the daily prune removes.
+    const alert = await this.run('remember the keys seen', () => this.alerts.findOne(alertByIdFilter(alertId), { projection: { _id: 1 } }));
+    if (alert === null) return;
+    let added = false;
+    for (const chunk of chunks(unique)) {
+      const upserted = await this.run('remember the keys seen', async () => {
+        try {
+          return (await this.alertKeys.bulkWrite(rememberKeysOps(alertId, chunk, at), { ordered: false })).upsertedCount;
+        } catch (err) {
+          // Refused as duplicates only: another writer recorded those keys at the same moment,
+          // so they are seen all the same; the others went in.
+          if (duplicatePositions(err) === null) throw err;
+          return chunk.length;
+        }
+      });
+      if (upserted > 0) added = true;
+    }
+    if (!added) return;
+    // Keeps the newest maxKeysPerAlert: the first key beyond them and every key after it go.
+    const [boundary] = await this.run('forget the oldest keys', () =>
+      this.findMany(this.alertKeys, keyBeyondBoundQuery(alertId, this.maxKeysPerAlert)),
+    );
+    if (boundary !== undefined) {
+      await this.run('forget the oldest keys', () => this.alertKeys.deleteMany(keysFromBoundaryFilter(alertId, boundary)));
+    }
+  }
+
+  async pruneKeys(alertId: string, before: Date): Promise<number> {
+    const result = await this.run('prune old keys', () => this.alertKeys.deleteMany(pruneKeysFilter(alertId, before)));
+    return result.deletedCount;
   }
 
   // --- Store ---

@@ -29,9 +29,18 @@ async function listMigrations(): Promise<Migration[]> {
   return migrations.sort((a, b) => a.version - b.version);
 }
 
+export interface MigrateOptions {
+  /**
+   * Applies migrations up to this version only. For tests that build a database as an older
+   * Lookout left it; Lookout itself always migrates to the newest.
+   */
+  upTo?: number;
+}
+
 /** Brings the database's schema up to date; safe to call from several instances at once. */
-export async function migrate(pool: pg.Pool): Promise<void> {
-  for (const migration of await listMigrations()) {
+export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Promise<void> {
+  const upTo = options.upTo ?? Number.POSITIVE_INFINITY;
+  for (const migration of (await listMigrations()).filter((m) => m.version <= upTo)) {
     const client = await pool.connect();
     let broken = false;
     try {

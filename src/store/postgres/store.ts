@@ -7,7 +7,18 @@
 import pg from 'pg';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
 import { ConflictError, StoreError } from '../../errors.js';
-import type { AlertFilter, AlertPatch, ClaimedTick, ClaimRequest, ExecutionFinish, NewAlert, NextRunMove, Store } from '../port.js';
+import { chunks, seenOf } from '../keys.js';
+import {
+  type AlertFilter,
+  type AlertPatch,
+  type ClaimedTick,
+  type ClaimRequest,
+  type ExecutionFinish,
+  type NewAlert,
+  type NextRunMove,
+  type Store,
+  MAX_KEYS_PER_ALERT,
+} from '../port.js';
 import { isUnreachable } from './unreachable.js';
 import { migrate } from './migrate.js';
 import {
@@ -21,11 +32,15 @@ import {
   toExecution,
 } from './rows.js';
 
-export type PostgresStoreOptions =
+export type PostgresStoreOptions = (
   /** A pool the caller owns (and ends). */
   | { pool: pg.Pool }
   /** The store creates its pool and ends it on close(). */
-  | { connectionString: string; max?: number; prepare?: boolean };
+  | { connectionString: string; max?: number; prepare?: boolean }
+) & {
+  /** Keys an alert keeps at most; MAX_KEYS_PER_ALERT unless a test wants a small one. */
+  maxKeysPerAlert?: number;
+};
 
 /** Pool size when the store creates its pool; on PGlite it must leave room under maxConnections. */
 const DEFAULT_POOL_MAX = 10;
@@ -47,7 +62,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await ownPool?.end().catch(() => undefined);
     throw storeError('prepare its tables', err);
   }
-  return new PostgresStore(pool, ownPool !== null, 'prepare' in options && options.prepare === true);
+  return new PostgresStore(pool, ownPool !== null, 'prepare' in options && options.prepare === true, options.maxKeysPerAlert ?? MAX_KEYS_PER_ALERT);
 }
 
 /**
@@ -104,6 +119,7 @@ class PostgresStore implements Store {
     private readonly pool: pg.Pool,
     private readonly ownsPool: boolean,
     private readonly prepare: boolean,
+    private readonly maxKeysPerAlert: number,
   ) {}
 
   private async query<R extends pg.QueryResultRow>(
@@ -173,7 +189,7 @@ class PostgresStore implements Store {
   }
 
   async deleteAlert(id: string): Promise<boolean> {
-    // Executions go with it: ON DELETE CASCADE.
+    // Executions and seen keys go with it: ON DELETE CASCADE.
     const result = await this.query('delete the alert', 'DELETE FROM alerts WHERE id = $1', [id]);
     return result.rowCount === 1;
   }
@@ -382,6 +398,62 @@ class PostgresStore implements Store {
        WHERE a.id = e.alert_id
          AND e.scheduled_at < $1::timestamptz - a.log_retention_days * interval '24 hours'`,
       [now],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  // --- KeyStore ---
+
+  async seenKeys(alertId: string, keys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (const chunk of chunks([...new Set(keys)])) {
+      const result = await this.query<{ key: string }>(
+        'read the keys seen before',
+        'SELECT key FROM alert_keys WHERE alert_id = $1 AND key = ANY ($2::text[])',
+        [alertId, chunk],
+      );
+      for (const row of result.rows) found.add(row.key);
+    }
+    return seenOf(keys, found);
+  }
+
+  async rememberKeys(alertId: string, keys: string[], at: Date): Promise<void> {
+    let added = 0;
+    for (const chunk of chunks([...new Set(keys)])) {
+      // Through the alert row, so a deleted alert's keys are not recorded (nor refused by the
+      // foreign key); DO NOTHING keeps a known key's first time.
+      const result = await this.query(
+        'remember the keys seen',
+        `INSERT INTO alert_keys (alert_id, key, seen_at)
+         SELECT a.id, k.key, $3::timestamptz FROM alerts a, unnest($2::text[]) AS k(key)
+         WHERE a.id = $1
+         ON CONFLICT (alert_id, key) DO NOTHING`,
+        [alertId, chunk, at],
+      );
+      added += result.rowCount ?? 0;
+    }
+    if (added === 0) return;
+    // Keeps the newest maxKeysPerAlert: the first key beyond them (newest first, ties by key
+    // in byte order, as MongoDB orders strings) and every key after it go.
+    await this.query(
+      'forget the oldest keys',
+      `WITH boundary AS (
+         SELECT seen_at, key FROM alert_keys WHERE alert_id = $1
+         ORDER BY seen_at DESC, key COLLATE "C" DESC
+         OFFSET $2 LIMIT 1
+       )
+       DELETE FROM alert_keys k USING boundary b
+       WHERE k.alert_id = $1
+         AND (k.seen_at < b.seen_at OR (k.seen_at = b.seen_at AND k.key COLLATE "C" <= b.key COLLATE "C"))`,
+      [alertId, this.maxKeysPerAlert],
+    );
+  }
+
+  async pruneKeys(alertId: string, before: Date): Promise<number> {
+    const result = await this.query(
+      'prune old keys',
+      'DELETE FROM alert_keys WHERE alert_id = $1 AND seen_at < $2',
+      [alertId, before],
     );
     return result.rowCount ?? 0;
   }

@@ -1,6 +1,6 @@
 // The shard dispatcher on a real store, with the clock moved by hand: exactly-once claims
 // across instances, one catch-up run after downtime, takeover of a dead instance's claim,
-// paused alerts left alone, and log retention.
+// paused alerts left alone, and log retention (executions, and the keys new-rows alerts saw).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createPruneExecutionsJob } from '../../../src/scheduler/prune-executions-job.js';
 import { silentLogger } from '../../../src/logger.js';
@@ -123,5 +123,32 @@ describe('log retention', () => {
     expect(await prune()).toBe(2);
     const left = (await h.store.history(alert.id, 10)).map((e) => Math.round((now.getTime() - e.scheduledAt.getTime()) / day));
     expect(left).toEqual([1, 6]);
+  });
+
+  it('the daily job forgets the keys a new-rows alert first saw longer ago than its key retention', async () => {
+    const day = 24 * 3600 * 1000;
+    const now = at('12:00:00');
+    const daysAgo = (days: number) => new Date(now.getTime() - days * day);
+    h.clock.set(now);
+    const newRows = (retentionDays: number) =>
+      ({ kind: 'new_rows', keyColumn: 'id', maxPerTick: 20, sendFirstRun: false, retentionDays }) as const;
+    const weekly = await h.createAlert({ name: 'new orders' });
+    const monthly = await h.createAlert({ name: 'new sign-ups' });
+    const onValue = await h.createAlert({ name: 'on a value' });
+    await h.store.updateAlert(weekly.id, { measure: newRows(7), updatedBy: OWNER, updatedAt: now });
+    await h.store.updateAlert(monthly.id, { measure: newRows(30), updatedBy: OWNER, updatedAt: now });
+    const ages = [40, 8, 7, 1];
+    for (const alert of [weekly, monthly, onValue]) {
+      for (const age of ages) await h.store.rememberKeys(alert.id, [`${age}d`], daysAgo(age));
+    }
+
+    const prune = createPruneExecutionsJob({ store: h.store, clock: h.clock, logger: silentLogger() });
+    expect(await prune()).toBe(0);
+    const asked = ages.map((age) => `${age}d`);
+    // Kept: first seen at most the retention ago (exactly 7 days ago stays, as executions do).
+    expect(await h.store.seenKeys(weekly.id, asked)).toEqual(new Set(['7d', '1d']));
+    expect(await h.store.seenKeys(monthly.id, asked)).toEqual(new Set(['8d', '7d', '1d']));
+    // An alert on a value has no key retention: the job leaves its keys alone.
+    expect(await h.store.seenKeys(onValue.id, asked)).toEqual(new Set(asked));
   });
 });

@@ -64,16 +64,16 @@ describeWithServer(MONGODB_URL === undefined ? `MongoDB store against a server â
   });
 
   runStoreContract('MongoDB', {
-    create: () => createMongoStore({ url, dbName }),
+    create: (options) => createMongoStore({ url, dbName, ...options }),
     async cleanup(store) {
       await store.close();
       const db = direct.db(dbName);
-      await Promise.all([db.collection('executions').deleteMany({}), db.collection('alerts').deleteMany({})]);
+      await Promise.all([db.collection('executions').deleteMany({}), db.collection('alertKeys').deleteMany({}), db.collection('alerts').deleteMany({})]);
     },
   });
 
   describe('MongoDB store', () => {
-    it('creates a unique tick key and a unique lower-cased name, from two stores starting at once', async () => {
+    it('creates a unique tick key, a unique lower-cased name and a unique key per alert, from two stores starting at once', async () => {
       const fresh = freshName();
       try {
         const stores = await Promise.all([createMongoStore({ url, dbName: fresh }), createMongoStore({ url, dbName: fresh })]);
@@ -86,6 +86,10 @@ describeWithServer(MONGODB_URL === undefined ? `MongoDB store against a server â
         const alerts = await direct.db(fresh).collection('alerts').indexes();
         expect(alerts).toEqual(
           expect.arrayContaining([expect.objectContaining({ name: 'alerts_name_key', unique: true, key: { nameKey: 1 } })]),
+        );
+        const keys = await direct.db(fresh).collection('alertKeys').indexes();
+        expect(keys).toEqual(
+          expect.arrayContaining([expect.objectContaining({ name: 'alert_keys_key', unique: true, key: { alertId: 1, key: 1 } })]),
         );
       } finally {
         await direct.db(fresh).dropDatabase();
@@ -108,6 +112,9 @@ describeWithServer(MONGODB_URL === undefined ? `MongoDB store against a server â
       const store = await createMongoStore({ url, dbName });
       await store.close();
       await expect(store.getAlert('x')).rejects.toBeInstanceOf(StoreError);
+      await expect(store.seenKeys('x', ['a'])).rejects.toBeInstanceOf(StoreError);
+      await expect(store.rememberKeys('x', ['a'], new Date('2026-03-01T09:00:00Z'))).rejects.toBeInstanceOf(StoreError);
+      await expect(store.pruneKeys('x', new Date('2026-03-01T09:00:00Z'))).rejects.toBeInstanceOf(StoreError);
       await expect(store.close()).resolves.toBeUndefined();
     });
   });

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 runStoreContract('PGlite', {
-  create: () => createPostgresStore({ connectionString: embedded.url }),
+  create: (options) => createPostgresStore({ connectionString: embedded.url, ...options }),
   async cleanup(store) {
     await store.close();
     await direct.query('TRUNCATE executions, alert_keys, alerts');

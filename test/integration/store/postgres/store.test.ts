@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 runStoreContract('PostgreSQL', {
-  create: () => createPostgresStore({ connectionString: urlOf(database) }),
+  create: (options) => createPostgresStore({ connectionString: urlOf(database), ...options }),
   async cleanup(store) {
     await store.close();
     await direct.query('TRUNCATE executions, alert_keys, alerts');
@@ -51,7 +51,7 @@ runStoreContract('PostgreSQL', {
 
 // As Lookout runs on a real server: with named (prepared) statements.
 runStoreContract('PostgreSQL, prepared statements', {
-  create: () => createPostgresStore({ connectionString: urlOf(database), prepare: true }),
+  create: (options) => createPostgresStore({ connectionString: urlOf(database), prepare: true, ...options }),
   async cleanup(store) {
     await store.close();
     await direct.query('TRUNCATE executions, alert_keys, alerts');
@@ -73,7 +73,7 @@ describe('PostgreSQL store', () => {
       await check.connect();
       try {
         const applied = await check.query('SELECT version FROM lookout_migrations ORDER BY version');
-        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }]);
+        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
       } finally {
         await check.end();
       }
@@ -109,6 +109,9 @@ describe('PostgreSQL store', () => {
     const store = await createPostgresStore({ connectionString: urlOf(database) });
     await store.close();
     await expect(store.getAlert('x')).rejects.toBeInstanceOf(StoreError);
+    await expect(store.seenKeys('x', ['a'])).rejects.toBeInstanceOf(StoreError);
+    await expect(store.rememberKeys('x', ['a'], new Date('2026-03-01T09:00:00Z'))).rejects.toBeInstanceOf(StoreError);
+    await expect(store.pruneKeys('x', new Date('2026-03-01T09:00:00Z'))).rejects.toBeInstanceOf(StoreError);
     await expect(store.close()).resolves.toBeUndefined();
   });
 });

@@ -3,16 +3,10 @@
 // sample documents. mingo is not a server: this shows the builders say what the adapter means;
 // only the contract suite against a real MongoDB (MONGODB_URL) shows the server agrees.
 import { describe, expect, it } from '@jest/globals';
-import { Aggregator, find, Query, updateOne } from 'mingo';
+import { find } from 'mingo';
 import type { Execution } from '../../../../src/domain/types.js';
 import type { ExecutionFinish } from '../../../../src/store/port.js';
-import {
-  type AlertDoc,
-  type ExecutionDoc,
-  newAlertDoc,
-  toAlert,
-  toExecution,
-} from '../../../../src/store/mongo/documents.js';
+import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from '../../../../src/store/mongo/documents.js';
 import { AGENDA_JOB_INDEXES, ALERT_INDEXES, ALERTS, EXECUTION_INDEXES } from '../../../../src/store/mongo/indexes.js';
 import {
   type FindQuery,
@@ -48,57 +42,16 @@ import {
   takeOverUpdate,
 } from '../../../../src/store/mongo/queries.js';
 import { newAlertFixture } from '../../../contract/store-contract.js';
+import { type Plain, aggregate, alertDoc, applyUpdate, executionDoc, matches, plain, run } from './mingo.js';
 
 const T0 = new Date('2026-03-01T09:00:00.000Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
-
-// mingo's types want its own criteria types; the builders give the driver's. Both are plain
-// MongoDB query language, so the documents pass through as plain objects.
-type Plain = Record<string, unknown>;
-const plain = (value: unknown): Plain => value as Plain;
-
-function matches(filter: unknown, doc: unknown): boolean {
-  return new Query(plain(filter)).test(plain(doc));
-}
-
-/** Runs a find the way the adapter does: filter, sort, then limit when set. */
-function run<T>(query: FindQuery<T>, docs: T[]): T[] {
-  const cursor = find(docs as unknown as Plain[], plain(query.filter)).sort(query.sort);
-  if (query.limit !== undefined) cursor.limit(query.limit);
-  return cursor.all() as unknown as T[];
-}
-
-/** Applies an update to the first document the filter matches, as updateOne does; true if one matched. */
-function applyUpdate<T>(docs: T[], filter: unknown, update: unknown): boolean {
-  return updateOne(docs as unknown as Plain[], plain(filter), plain(update)).matchedCount === 1;
-}
-
-function aggregate<R>(pipeline: unknown[], docs: unknown[], collections: Record<string, unknown[]> = {}): R[] {
-  const aggregator = new Aggregator(pipeline as Plain[], {
-    collectionResolver: (name: string) => (collections[name] ?? []) as Plain[],
-  });
-  return aggregator.run(docs as Plain[]) as unknown as R[];
-}
-
-function alertDoc(overrides: Parameters<typeof newAlertFixture>[0] = {}): AlertDoc {
-  return newAlertDoc(newAlertFixture(overrides));
-}
-
-let executionSeq = 0;
-function executionDoc(alertId: string, scheduledAt: Date, overrides: Partial<ExecutionDoc> = {}): ExecutionDoc {
-  executionSeq += 1;
-  const id = `e${String(executionSeq).padStart(4, '0')}`;
-  return {
-    ...claimDoc({ alertId, scheduledAt, trigger: 'schedule', instance: 'i1', now: scheduledAt }, id),
-    ...overrides,
-  };
-}
 
 describe('MongoDB documents', () => {
   it('a new alert document reads back as the created alert, with empty runtime', () => {
     const spec = newAlertFixture({ name: 'CPU High', nextRunAt: T0 });
     const doc = newAlertDoc(spec);
-    expect(doc).toMatchObject({ _id: spec.id, name: 'CPU High', nameKey: 'cpu high', threads: [], snoozedUntil: null });
+    expect(doc).toMatchObject({ _id: spec.id, name: 'CPU High', nameKey: 'cpu high', threads: [], series: [], keysSeededAt: null, snoozedUntil: null });
     expect(toAlert(doc)).toEqual({
       ...spec,
       snoozedUntil: null,
@@ -111,6 +64,8 @@ describe('MongoDB documents', () => {
       firingSince: null,
       lastErrorNoticeAt: null,
       threads: {},
+      series: {},
+      keysSeededAt: null,
     });
   });
 
@@ -414,6 +369,7 @@ describe('MongoDB execution queries', () => {
         value: null,
         rowCount: null,
         deliveries: [],
+        series: [],
         ownersNotified: false,
         queryMs: null,
         deliveryMs: null,
