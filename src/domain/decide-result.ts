@@ -168,7 +168,7 @@ export function decideOnResult({ alert, scheduledAt, trigger, result, now, maxSe
 
 function item(series: SeriesResult, observation: Observation, step: SeriesStep): SeriesItem {
   const shown = observation.kind === 'tested' || observation.kind === 'first' ? observation.shown : null;
-  const reason = observation.kind === 'error' ? observation.reason : observation.reason;
+  const reason = observation.reason;
   const pendingWords = step.event === 'pending' ? `; held ${step.state.held} check${step.state.held === 1 ? '' : 's'}` : '';
   return {
     key: series.key,

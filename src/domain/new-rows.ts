@@ -2,6 +2,7 @@
 // sent, one message each, at most `maxPerTick` a tick and the rest counted ("and 37 more"). The
 // keys seen are remembered per alert (the store, for `retentionDays`); the first run only records
 // them unless the author asked it to send. Pure: the keys already seen are an input.
+import { storableText } from './stored-text.js';
 import type { Cell, Measure, QueryResult } from './types.js';
 
 export type NewRowsMeasure = Extract<Measure, { kind: 'new_rows' }>;
@@ -18,9 +19,11 @@ export function keysOf(result: QueryResult, keyColumn: string): KeysOutcome {
   return { ok: true, keys: result.rows.map((row) => keyText(row[index] ?? null)) };
 }
 
+/** A key as stored: text cut to KEY_CHARS code points (never half an emoji), NUL removed (PostgreSQL refuses it in text). */
 export function keyText(cell: Cell): string | null {
-  return cell === null ? null : String(cell).slice(0, KEY_CHARS);
+  return cell === null ? null : storableText(String(cell), KEY_CHARS);
 }
+
 
 export type NewRowsDecision =
   | { kind: 'error'; reason: string }

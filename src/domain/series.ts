@@ -1,6 +1,7 @@
 // A result split into series (issue 3/6): every distinct combination of the label columns'
 // values is one series, keyed by those values. Without label columns the whole result is one
 // series, keyed '' — exactly what an alert was before series existed.
+import { storableText } from './stored-text.js';
 import type { Cell, QueryResult } from './types.js';
 
 /** One series of a result: its labels, and its rows without the label columns. */
@@ -28,8 +29,12 @@ export function describeLabels(labels: Record<string, string>): string {
 /** A label cell as text: NULL reads as "NULL", so it is a series of its own rather than lost. */
 export function labelText(cell: Cell | undefined): string {
   if (cell === null || cell === undefined) return 'NULL';
-  return String(cell);
+  // Stored in the series key: no NUL (PostgreSQL refuses it in jsonb), at most LABEL_CHARS code points.
+  return storableText(String(cell), LABEL_CHARS);
 }
+
+/** Characters of a label value kept; longer values are cut (and two cut alike are one series). */
+export const LABEL_CHARS = 200;
 
 /**
  * Splits `result` by the label columns, in the order series first appear. A label column the

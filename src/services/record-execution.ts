@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { recordBy, type Deadline } from '../domain/deadline.js';
 import type { ResultDecision } from '../domain/decide-result.js';
 import { foldRuntime } from '../domain/tick.js';
-import type { Alert, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
+import type { Alert, AlertRuntime, DeliveryRecord, Execution, ExecutionState, Trigger } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { FailedStep } from '../messages/outgoing.js';
 import type { ExecutionFinish, Store } from '../store/port.js';
@@ -54,6 +54,8 @@ export interface Ending {
   /** The step that failed, for an error notice. */
   failedStep?: FailedStep | null;
   captureMs?: number | null;
+  /** More of the alert's runtime to store with the execution (a new-rows alert's keysSeededAt). */
+  runtime?: Partial<AlertRuntime>;
 }
 
 export type RecordExecution = (alert: Alert, execution: Execution, deadline: Deadline, ending: Ending) => Promise<ExecutionSummary>;
@@ -62,7 +64,7 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
   const { store, clock, logger } = deps;
   const stored = patientStore({ clock, logger });
 
-  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null }) => {
+  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null, runtime = {} }) => {
     const deliveries = outcome.deliveries ?? [];
     const change = foldRuntime({
       runtime: alert,
@@ -86,7 +88,7 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
       store.finishExecution(
         execution.id,
         { ...outcome, deliveries, ownersNotified, ...(decision !== null && decision.kind !== 'error' ? { series: decision.series.outcomes } : {}) },
-        change.runtime,
+        { ...change.runtime, ...runtime },
       ),
     );
     if (!recorded) {

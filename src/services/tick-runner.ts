@@ -16,6 +16,7 @@ import { patientStore } from '../store/retry.js';
 import { createOwnerNotices } from './notify-owners.js';
 import { createExecutionRecorder, type ExecutionSummary, type TickObserver } from './record-execution.js';
 import { createQueryStep } from './run-query.js';
+import { createNewRowsStep } from './new-rows-step.js';
 import { createSendStep } from './send-step.js';
 
 export type { ExecutionSummary, TickObserver } from './record-execution.js';
@@ -61,6 +62,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const stored = patientStore({ clock, logger: deps.logger });
   const runQuery = createQueryStep(deps);
   const send = createSendStep(deps);
+  const newRows = createNewRowsStep({ store, send, clock, logger: deps.logger });
   const record = createExecutionRecorder({ ...deps, notices: createOwnerNotices(deps) });
 
   async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
@@ -113,6 +115,16 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       return record(alert, execution, deadline, { outcome, failedStep: 'query' });
     }
     const { result, queryMs } = queried;
+    if (alert.type === 'alert' && alert.measure.kind === 'new_rows') {
+      const rows = await newRows(alert, alert.measure, execution, result, { queryMs }, signal, deadline);
+      return record(alert, execution, deadline, {
+        outcome: rows.outcome,
+        sent: rows.sent ? 'report' : null,
+        failedStep: rows.sent ? 'delivery' : 'condition',
+        captureMs: rows.captureMs,
+        runtime: rows.runtime,
+      });
+    }
     const decision = decideOnResult({ alert, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result, now: clock(), maxSeries: deps.maxSeries ?? DEFAULT_MAX_SERIES });
     const base = { queryMs, rowCount: result.rows.length };
     switch (decision.kind) {

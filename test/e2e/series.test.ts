@@ -4,6 +4,7 @@
 // at chosen scheduled times, so no test waits for a minute to pass.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { dataSourceConfig } from '../../src/config.js';
 import type { Alert } from '../../src/domain/types.js';
 import { makeAlert } from '../support/fixtures.js';
 import { ALERTS, ALICE, startE2e, type E2e } from './support/e2e.js';
@@ -12,8 +13,9 @@ let e2e: E2e;
 let minute = 0;
 
 beforeAll(async () => {
-  e2e = await startE2e();
-  e2e.exec('CREATE TABLE rates (region TEXT, rate REAL); CREATE TABLE orders (n INTEGER); INSERT INTO orders VALUES (0); CREATE TABLE cpu (v REAL); INSERT INTO cpu VALUES (0);');
+  // 'big' reads the same file with a row cap of 1,000, for the 200 new rows.
+  e2e = await startE2e({ extraSources: (path) => [dataSourceConfig({ name: 'big', kind: 'sqlite', path, statementTimeoutS: 30, maxRows: 1000, poolSize: 2 })] });
+  e2e.exec('CREATE TABLE rates (region TEXT, rate REAL); CREATE TABLE orders (n INTEGER); INSERT INTO orders VALUES (0); CREATE TABLE cpu (v REAL); INSERT INTO cpu VALUES (0); CREATE TABLE payments (id INTEGER, customer TEXT, amount REAL);');
 }, 90_000);
 
 afterAll(async () => {
@@ -122,5 +124,40 @@ describe('warning and critical', () => {
     expect(thread[0]).toContain('Escalated to critical — 97 >= 95');
     expect(await cpu(10)).toMatchObject({ state: 'NOOP' });
     expect(words(replies(first!)[2])).toContain('CPU busy resolved');
+  });
+});
+
+describe('new rows', () => {
+  it('records the first run, then sends 5 new rows one message each, then 200 as 20 and one that counts the rest', async () => {
+    const alert = await stored({
+      name: 'Failed payments',
+      dataSource: 'big',
+      sql: 'SELECT id, customer, amount FROM payments ORDER BY id',
+      measure: { kind: 'new_rows', keyColumn: 'id', maxPerTick: 20, sendFirstRun: false, retentionDays: 30 },
+      condition: { op: 'rows exist' },
+    });
+    const add = (from: number, n: number) =>
+      e2e.exec(`INSERT INTO payments VALUES ${Array.from({ length: n }, (_, i) => `(${from + i}, 'customer ${from + i}', ${10 + i})`).join(', ')};`);
+    const posted = () => e2e.posts(ALERTS).filter((m) => (m.text ?? '').includes('Failed payments'));
+
+    add(1, 3);
+    expect(await tick(alert)).toMatchObject({ state: 'NOOP', reason: 'first run: 3 keys recorded, nothing sent' });
+    expect(posted()).toHaveLength(0);
+
+    add(4, 5);
+    expect(await tick(alert)).toMatchObject({ state: 'SUCCESS', reason: '5 new rows' });
+    expect(posted().map(words)).toEqual([4, 5, 6, 7, 8].map((id) => expect.stringContaining(`id: ${id}`)));
+    expect(words(posted()[0])).toContain('customer: customer 4');
+
+    add(100, 200);
+    expect(await tick(alert)).toMatchObject({ state: 'SUCCESS', reason: '200 new rows, 20 sent and 180 counted' });
+    const all = posted();
+    expect(all).toHaveLength(5 + 21);
+    expect(words(all[5])).toContain('id: 100');
+    expect(words(all[24])).toContain('id: 119');
+    expect(words(all[25])).toContain('and 180 more new rows not shown');
+
+    expect(await tick(alert)).toMatchObject({ state: 'NOOP', reason: 'no new rows (208 seen before)' });
+    expect(posted()).toHaveLength(26);
   });
 });

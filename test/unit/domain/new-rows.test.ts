@@ -1,6 +1,6 @@
 // New rows as a table of cases: which rows are new, the cap per tick, the first run, NULL keys.
 import { describe, expect, it } from '@jest/globals';
-import { decideNewRows, keysOf, type NewRowsMeasure } from '../../../src/domain/new-rows.js';
+import { decideNewRows, keysOf, keyText, type NewRowsMeasure } from '../../../src/domain/new-rows.js';
 import type { Cell, QueryResult } from '../../../src/domain/types.js';
 
 const measure: NewRowsMeasure = { kind: 'new_rows', keyColumn: 'id', maxPerTick: 20, sendFirstRun: false, retentionDays: 30 };
@@ -31,5 +31,13 @@ describe('new rows', () => {
   it('a result without the key column is an ERROR naming it', () => {
     expect(keysOf(payments([1]), 'payment_id')).toEqual({ ok: false, reason: 'the key column "payment_id" is not in the result (columns: id, amount)' });
     expect(decideNewRows({ measure: { ...measure, keyColumn: 'nope' }, result: payments([1]), seen: new Set(), seeded: true }).kind).toBe('error');
+  });
+});
+
+describe('keys as stored', () => {
+  it('are cut by code points, never inside an emoji, and lose NUL characters', () => {
+    const key = keyText(`${'x'.repeat(199)}😀tail`);
+    expect(key).toBe(`${'x'.repeat(199)}😀`);
+    expect(keyText('a\u0000b')).toBe('ab');
   });
 });
