@@ -10,7 +10,8 @@ import {
   type Recipient,
   type Schedule,
 } from '../../domain/types.js';
-import { readCondition, type AlertInput } from '../../services/alert-input.js';
+import type { AlertInput } from '../../services/alert-input.js';
+import { readCondition } from '../../services/alert-rules-input.js';
 import { contentInputOf, contentValuesOf, defaultContentValues, type ContentKind, type ContentValues } from './content-fields.js';
 
 export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
