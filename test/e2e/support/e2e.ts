@@ -203,7 +203,7 @@ export function modalValues(fields: Partial<AlertFields>): SimpleValues {
   if (fields.sql !== undefined || fields.name !== undefined || fields.dataSource !== undefined) set(BLOCK.dataSource, ACTION.value, fields.dataSource ?? 'sample');
   if (fields.owners !== undefined) set(BLOCK.owners, ACTION.value, fields.owners);
   if (fields.sql !== undefined) set(BLOCK.sql, ACTION.value, fields.sql);
-  if (fields.op !== undefined) set(BLOCK.conditionOp, ACTION.value, fields.op);
+  if (fields.op !== undefined) set(BLOCK.conditionOp, ACTION.conditionOpChanged, fields.op);
   if (fields.threshold !== undefined) set(BLOCK.conditionThreshold, ACTION.value, fields.threshold);
   if (fields.everyMinutes !== undefined) set(BLOCK.scheduleEveryMinutes, ACTION.scheduleChanged, fields.everyMinutes);
   if (fields.cron !== undefined) set(BLOCK.scheduleCron, ACTION.scheduleChanged, fields.cron);
