@@ -1,6 +1,8 @@
 // An alert's standing in a few words, shared by Home and `/alert list`: paused, snoozed,
-// firing, or how its last run went. Times in the reader's timezone.
-import type { Alert, ExecutionState } from '../domain/types.js';
+// firing (with its firing series and their levels), or how its last run went. Times in the
+// alert's own schedule timezone, the one its schedule is described in, labelled.
+import { describeLabels } from '../domain/series.js';
+import type { Alert, ExecutionState, SeriesState } from '../domain/types.js';
 import { formatInZone } from './time.js';
 
 const STATE_WORDS: Record<ExecutionState, string> = {
@@ -13,18 +15,50 @@ const STATE_WORDS: Record<ExecutionState, string> = {
   UNKNOWN: '❓ unknown (may have sent)',
 };
 
+/** Said under lists of alerts (Home, `/alert list`): whose clock their times are on. */
+export const TIMES_NOTE = "Each alert's times are in its own schedule timezone.";
+
+/** Firing series named in a status before "+N more". */
+const SERIES_NAMED = 3;
+
 export function stateWords(state: ExecutionState): string {
   return STATE_WORDS[state];
 }
 
-/** "⏸️ paused", "😴 snoozed until …", "🔴 firing since …", else the last run's state, or "not run yet". */
-export function alertStatus(alert: Alert, now: Date, timezone: string): string {
+/**
+ * "⏸️ paused", "😴 snoozed until …", "🔴 firing since …" (with series: "— 2 of 5 series
+ * (region=eu critical, region=us warning)"; 🟠 when only warnings fire), else the last run's
+ * state, or "not run yet". Times in the alert's schedule timezone.
+ */
+export function alertStatus(alert: Alert, now: Date): string {
+  const zone = alert.schedule.timezone;
   if (!alert.active) return '⏸️ paused';
   if (alert.snoozedUntil !== null && alert.snoozedUntil.getTime() > now.getTime()) {
-    return `😴 snoozed until ${formatInZone(alert.snoozedUntil, timezone)}`;
+    return `😴 snoozed until ${formatInZone(alert.snoozedUntil, zone)}`;
   }
-  if (alert.type === 'alert' && alert.firingSince !== null) return `🔴 firing since ${formatInZone(alert.firingSince, timezone)}`;
+  const firing = alert.type === 'alert' ? Object.values(alert.series).filter((s) => s.status === 'firing') : [];
+  const since = alert.type === 'alert' ? (alert.firingSince ?? earliest(firing)) : null;
+  if (since !== null) return `${firing.length > 0 && firing.every((s) => s.level === 'warning') ? '🟠' : '🔴'} firing since ${formatInZone(since, zone)}${seriesWords(alert, firing)}`;
   return alert.lastState === null ? 'not run yet' : STATE_WORDS[alert.lastState];
+}
+
+/** '' for an alert without labels or levels (it reads as it always did); " (warning)"; " — 2 of 5 series (…)". */
+function seriesWords(alert: Alert, firing: SeriesState[]): string {
+  const levelled = alert.warning !== null;
+  if (alert.labels.length === 0) {
+    const level = firing[0]?.level;
+    return levelled && level != null ? ` (${level})` : '';
+  }
+  if (firing.length === 0) return '';
+  const named = firing.slice(0, SERIES_NAMED).map((s) => `${describeLabels(s.labels)}${levelled && s.level !== null ? ` ${s.level}` : ''}`);
+  const more = firing.length > SERIES_NAMED ? `, +${firing.length - SERIES_NAMED} more` : '';
+  const total = Math.max(Object.keys(alert.series).length, firing.length);
+  return ` — ${firing.length} of ${total} series (${named.join(', ')}${more})`;
+}
+
+function earliest(series: SeriesState[]): Date | null {
+  const times = series.flatMap((s) => (s.since !== null ? [s.since.getTime()] : []));
+  return times.length > 0 ? new Date(Math.min(...times)) : null;
 }
 
 /** "2026-11-25 09:00 KST", or a word for a missing time. */

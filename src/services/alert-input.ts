@@ -3,32 +3,23 @@
 // errors), nothing half-saved. Numbers may arrive as text from a form.
 import { z } from 'zod';
 import { templateProblem } from '../messages/template.js';
-import { parseThreshold } from '../domain/condition.js';
 import { hostAllowed } from '../domain/content.js';
 import { validateSchedule } from '../domain/schedule.js';
-import {
-  CHART_TYPES,
-  DEFAULTS,
-  LEGACY_RULES,
-  NUMERIC_OPERATORS,
-  OPERATORS,
-  type AlertSpec,
-  type ChartType,
-  type Condition,
-  type Content,
-  type NumericOperator,
-  type Recipient,
-} from '../domain/types.js';
+import { CHART_TYPES, DEFAULTS, LEGACY_RULES, type AlertSpec, type ChartType, type Content, type Recipient } from '../domain/types.js';
+import { readAlertRules, RULE_LIMITS, type RulesInput } from './alert-rules-input.js';
+import { checkFlag, DECIMAL, orDefault, strictNumber, wholeNumber } from './input-checks.js';
 
-/** What a front end submits; loose on purpose, tightened by validateAlertInput. */
-export interface AlertInput {
+/**
+ * What a front end submits; loose on purpose, tightened by validateAlertInput. The rules
+ * (condition, measure, labels, warning, pendingTicks, keepFiringTicks) are RulesInput's.
+ */
+export interface AlertInput extends RulesInput {
   name?: unknown;
   description?: unknown;
   owners?: unknown;
   type?: unknown;
   dataSource?: unknown;
   sql?: unknown;
-  condition?: { op?: unknown; threshold?: unknown } | null;
   schedule?: { cron?: unknown; timezone?: unknown };
   gracePeriodS?: unknown;
   workingTimeoutS?: unknown;
@@ -56,6 +47,7 @@ export const LIMITS = {
   screenshotScale: { min: 1, max: 3 },
   /** CSS selectors (element, wait for, wait until gone). */
   selectorLength: 500,
+  ...RULE_LIMITS,
 } as const;
 
 export interface InputContext {
@@ -74,30 +66,6 @@ const text = (max: number, what: string) =>
     .min(1, `${what} is required`)
     .max(max, `${what} must be at most ${max} characters`);
 
-/**
- * Digits only, as a person types them (surrounding spaces aside): "0x20", "1e3" and "+5" are
- * refused rather than read as 32, 1000 and 5 (Number() and z.coerce would take them all).
- */
-const DECIMAL_INTEGER = /^\d{1,15}$/;
-const DECIMAL = /^\d{1,6}(\.\d{1,6})?$/;
-
-/** A number from a form (text) or a file (number); text must be plain decimal digits. */
-function strictNumber(pattern: RegExp, message: string) {
-  return z
-    .union([z.number(), z.string()], { error: message })
-    .refine((v) => (typeof v === 'number' ? Number.isFinite(v) : pattern.test(v.trim())), message)
-    .transform((v) => (typeof v === 'number' ? v : Number(v.trim())));
-}
-
-const wholeNumber = (min: number, max: number, unit: string) =>
-  strictNumber(DECIMAL_INTEGER, `must be a whole number of ${unit}, in digits`).pipe(
-    z
-      .number()
-      .int(`must be a whole number of ${unit}, in digits`)
-      .min(min, `must be at least ${min} ${unit}`)
-      .max(max, `must be at most ${max} ${unit}`),
-  );
-
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id');
 
 const recipientSchema = z.discriminatedUnion('kind', [
@@ -105,11 +73,6 @@ const recipientSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('slack_user'), id: slackUser }),
   z.object({ kind: z.literal('email'), address: z.email('is not an email address') }),
 ]);
-
-/** A form's empty field means "use the default". */
-function orDefault(value: unknown, fallback: number): unknown {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? fallback : value;
-}
 
 function fieldPath(path: PropertyKey[]): string {
   return path.map(String).join('.');
@@ -146,7 +109,8 @@ export function validateAlertInput(
     input.dataSource,
   );
   const sql = check('sql', text(LIMITS.sqlLength, 'SQL'), input.sql);
-  const condition = type === 'alert' ? readCondition(input.condition, errors) : null;
+  // Reports send every time: whatever rules came with them, they keep those of before series.
+  const rules = type === 'alert' ? readAlertRules(input, errors) : { condition: null, ...LEGACY_RULES, labels: [] };
 
   const cron = check('schedule.cron', text(200, 'A schedule'), input.schedule?.cron);
   const timezone = check('schedule.timezone', text(64, 'A timezone'), input.schedule?.timezone);
@@ -193,9 +157,7 @@ export function validateAlertInput(
       type: type!,
       dataSource: dataSource!,
       sql: sql!,
-      condition,
-      ...LEGACY_RULES,
-      labels: [],
+      ...rules!,
       schedule: { cron: cron!.replace(/\s+/g, ' '), timezone: timezone! },
       gracePeriodS: gracePeriodS!,
       workingTimeoutS: workingTimeoutS!,
@@ -207,26 +169,6 @@ export function validateAlertInput(
       notifyOnRecovery: notifyOnRecovery!,
     },
   };
-}
-
-/**
- * An alert's condition from what was entered, or null with the reason in `errors` (keyed
- * `condition.op` / `condition.threshold`). The one reading: saving and the modal's Test query
- * both use it.
- */
-export function readCondition(raw: AlertInput['condition'], errors: Record<string, string> = {}): Condition | null {
-  const op = raw?.op;
-  if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
-    errors['condition.op'] = `choose a condition: ${OPERATORS.join(', ')}`;
-    return null;
-  }
-  if (!(NUMERIC_OPERATORS as readonly string[]).includes(op)) return { op: op as 'not null' | 'rows exist' | 'no rows' };
-  const threshold = parseThreshold(raw?.threshold === undefined || raw.threshold === null ? '' : String(raw.threshold));
-  if (typeof threshold === 'string') {
-    errors['condition.threshold'] = threshold;
-    return null;
-  }
-  return { op: op as NumericOperator, threshold };
 }
 
 function checkContent(raw: Record<string, unknown>, allowedHosts: string[], errors: Record<string, string>): Content | undefined {
@@ -294,14 +236,6 @@ function checkContent(raw: Record<string, unknown>, allowedHosts: string[], erro
       errors['content.kind'] = 'choose none, CSV, chart or screenshot';
       return undefined;
   }
-}
-
-/** An optional switch: absent means off; anything but a boolean is reported. */
-function checkFlag(raw: unknown, key: string, errors: Record<string, string>): boolean {
-  if (raw === undefined || raw === null) return false;
-  if (typeof raw === 'boolean') return raw;
-  errors[key] = 'must be true or false';
-  return false;
 }
 
 /** An optional CSS selector: blank (or not text, as before) means none. */

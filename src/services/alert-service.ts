@@ -3,16 +3,20 @@
 // change is checked against owners and admins; front ends only translate.
 import type { Clock } from '../clock.js';
 import { audienceChannels, barredFromSource, mayChange, mayUseSource, mayView, type AccessPolicy } from '../domain/access.js';
-import { evaluateCondition } from '../domain/condition.js';
+import { IANAZone } from 'luxon';
+import { DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
 import { privilegedError, privilegedWarning } from '../datasources/error-rules.js';
 import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
-import type { Alert, Condition, Execution, Recipient, Schedule } from '../domain/types.js';
+import { DEFAULTS, type Alert, type Execution, type QueryResult, type Recipient, type Schedule } from '../domain/types.js';
 import { ForbiddenError, LookoutError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
 import { shardOf } from '../domain/shards.js';
 import type { AlertPatch, Store } from '../store/port.js';
-import type { TestQueryResult } from '../messages/test-query-result.js';
-import { validateAlertInput, type AlertInput } from './alert-input.js';
+import type { TestQueryResult, TestVerdict } from '../messages/test-query-result.js';
+import { LIMITS, validateAlertInput, type AlertInput } from './alert-input.js';
+import { readAlertRules } from './alert-rules-input.js';
+import { orDefault, wholeNumber } from './input-checks.js';
+import { testVerdict } from './test-query-verdict.js';
 import type { ChannelDirectory } from './channel-directory.js';
 
 export interface Actor {
@@ -43,6 +47,8 @@ export interface AlertServiceDeps {
   verifyRecipients?: (actor: Actor, recipients: Recipient[]) => Promise<Record<string, string>>;
   /** Channel membership, for who may see an alert's output; without it, owners and admins only. */
   channels?: ChannelDirectory;
+  /** Series an alert may have (alerts.maxSeries), for Test query as for the runs. */
+  maxSeries?: number;
 }
 
 
@@ -296,10 +302,14 @@ export function createAlertService(deps: AlertServiceDeps) {
       );
     },
 
-    /** Runs SQL once, read-only, and says what it returned (or the database's message). */
+    /**
+     * Runs SQL once, read-only, and says what it returned (or the database's message) and, for an
+     * alert, what the draft's rules would do with it at the next scheduled check: `draft` is the
+     * form as it stands, `alertId` the alert being edited (its series states count).
+     */
     async testQuery(
       actor: Actor,
-      request: { dataSource: string; sql: string; condition?: Condition | null; owners?: readonly string[] },
+      request: { dataSource: string; sql: string; draft?: AlertInput | null; alertId?: string | null; owners?: readonly string[] },
     ): Promise<TestQueryResult> {
       if (!usableDataSources(actor).includes(request.dataSource)) {
         return { ok: false, error: `"${request.dataSource}" is not a data source you may use.` };
@@ -321,7 +331,7 @@ export function createAlertService(deps: AlertServiceDeps) {
           rows: result.rows.slice(0, PREVIEW_ROWS),
           rowCount: result.rows.length,
           truncated: result.truncated,
-          condition: request.condition ? evaluateCondition(request.condition, result) : null,
+          verdict: await verdictFor(actor, request.draft ?? null, request.alertId ?? null, result),
         };
       } catch (err) {
         if (err instanceof LookoutError) return { ok: false, error: err.userMessage };
@@ -329,6 +339,27 @@ export function createAlertService(deps: AlertServiceDeps) {
       }
     },
   };
+
+  /** What an alert draft's rules make of a result; null for a report. */
+  async function verdictFor(actor: Actor, draft: AlertInput | null, alertId: string | null, result: QueryResult): Promise<TestVerdict | null> {
+    if (draft === null || draft.type !== 'alert') return null;
+    const errors: Record<string, string> = {};
+    const rules = readAlertRules(draft, errors);
+    if (rules === null) return { kind: 'unchecked', problems: Object.entries(errors).map(([field, message]) => `${field}: ${message}`) };
+    // An edit starts from the alert's series; one this person may not change counts as new.
+    const stored = alertId === null ? null : await getForChange(actor, alertId, 'edit').catch(() => null);
+    const grace = wholeNumber(0, LIMITS.gracePeriodS, 'seconds').safeParse(orDefault(draft.gracePeriodS, DEFAULTS.gracePeriodS));
+    const zone = draft.schedule?.timezone;
+    return testVerdict({
+      rules,
+      stored,
+      gracePeriodS: grace.success ? grace.data : DEFAULTS.gracePeriodS,
+      timezone: typeof zone === 'string' && IANAZone.isValidZone(zone.trim()) ? zone.trim() : (stored?.schedule.timezone ?? 'UTC'),
+      result,
+      now: clock(),
+      maxSeries: deps.maxSeries ?? DEFAULT_MAX_SERIES,
+    });
+  }
 
   async function change(alert: Alert, patch: AlertPatch): Promise<Alert> {
     const updated = await store.updateAlert(alert.id, patch);

@@ -1,6 +1,7 @@
 // A ValidationError's field keys onto the modal's blocks (response_action: errors): each key to the
 // block that shows it, or to the nearest block the modal shows for the person's current choices.
 import { BLOCK } from '../messages/slack/ids.js';
+import { CONDITION_FIELDS } from './blocks/condition-fields.js';
 import { CONTENT_FIELDS } from './blocks/content-fields.js';
 import { shownBlockFor, type ModalChoices } from './blocks/modal-visibility.js';
 
@@ -20,8 +21,12 @@ const DIRECT: Record<string, string> = {
   type: BLOCK.type,
   dataSource: BLOCK.dataSource,
   sql: BLOCK.sql,
+  'measure.kind': BLOCK.measureKind,
   'condition.op': BLOCK.conditionOp,
   'condition.threshold': BLOCK.conditionThreshold,
+  // The warning takes the critical level's operator: a problem with it is the operator's.
+  'warning.op': BLOCK.conditionOp,
+  ...Object.fromEntries(CONDITION_FIELDS.map((f) => [f.block, f.block])),
   'schedule.preset': BLOCK.schedulePreset,
   'schedule.everyMinutes': BLOCK.scheduleEveryMinutes,
   'schedule.minute': BLOCK.scheduleMinute,
@@ -46,8 +51,8 @@ const DIRECT: Record<string, string> = {
  * messages for one block are joined. Pass the submitted ModalValues as `shown` so errors find
  * the blocks actually on screen; without it, an error for a block shown only for some choices
  * (condition, preset fields, chart, screenshot fields) goes to the always-shown block that
- * makes that choice (type, preset, content kind), since Slack refuses the whole response when
- * one block_id is not in the view.
+ * makes that choice (type, measure, operator, preset, content kind), since Slack refuses the
+ * whole response when one block_id is not in the view.
  */
 export function fieldErrorsToBlockErrors(fieldErrors: Record<string, string>, shown: ErrorRouting = {}): Record<string, string> {
   const out: Record<string, string> = {};
@@ -70,7 +75,8 @@ function preferredBlock(key: string, shown: ErrorRouting): string | null {
   if (direct !== undefined) return direct;
   if (key.startsWith('owners.')) return BLOCK.owners;
   if (key.startsWith('recipients.')) return recipientBlock(key, shown);
-  if (key.startsWith('condition.')) return BLOCK.conditionOp;
+  if (key.startsWith('condition.') || key.startsWith('warning.')) return BLOCK.conditionOp;
+  if (key.startsWith('measure.')) return BLOCK.measureKind;
   if (key.startsWith('schedule.')) return BLOCK.schedulePreset;
   if (key.startsWith('content.')) return BLOCK.contentKind;
   return null;

@@ -19,6 +19,10 @@ export const ACTION = {
   scheduleChanged: 'schedule_changed',
   /** Content kind switch: re-render (chart type, screenshot fields). */
   contentChanged: 'content_changed',
+  /** What an alert checks (value, row count, age, change, new rows): re-render with that kind's fields. */
+  measureChanged: 'measure_changed',
+  /** The condition's operator: re-render, so the threshold is required exactly when the operator compares. */
+  conditionOpChanged: 'condition_op_changed',
   testQuery: 'test_query',
   /** Buttons on messages and Home; each button's value is the alert id. */
   runNow: 'alert_run_now',
@@ -35,13 +39,16 @@ export const ACTION = {
 } as const;
 
 export const BLOCK = {
-  // Modal inputs: block_id = the service's field-error key.
+  // Modal inputs: block_id = the service's field-error key. The content options and the condition's
+  // options (measure.*, warning.threshold, labels, pending and keep-firing) are named by their
+  // tables, src/slack/blocks/content-fields.ts and condition-fields.ts.
   name: 'name',
   description: 'description',
   owners: 'owners',
   type: 'type',
   dataSource: 'dataSource',
   sql: 'sql',
+  measureKind: 'measure.kind',
   conditionOp: 'condition.op',
   conditionThreshold: 'condition.threshold',
   schedulePreset: 'schedule.preset',

@@ -78,27 +78,38 @@ export function renderSlack(doc: MessageDoc, options: SlackRenderOptions): Rende
 }
 
 /**
- * A short document as one section (a modal's Test query result): its parts on lines, the table
- * as text, cut to one section's limit. Headings, pictures, files and buttons are left out.
+ * A short document as one section (a modal's Test query result): its parts on lines, lists as
+ * bullets, the table as text in what room the other lines leave, cut to one section's limit.
+ * Headings, pictures, files and buttons are left out.
  */
 export function renderSection(doc: MessageDoc, blockId: string): KnownBlock {
-  const lines = doc.parts.flatMap((part): string[] => {
+  const text = (part: Part): string | null => {
     switch (part.kind) {
       case 'paragraph':
       case 'note':
-        return [inlines(part.inlines)];
+        return inlines(part.inlines);
       case 'code':
-        return [codeBlock(truncate(part.text, SLACK_LIMITS.sectionText - 200))];
-      case 'table': {
-        const table = textTable(part.table, { maxRows: 5, maxChars: 2400 });
-        return table === null ? [] : [table.mrkdwn];
-      }
+        return codeBlock(truncate(part.text, SLACK_LIMITS.sectionText - 200));
+      case 'list':
+        return part.items.map((item) => `• ${inlines(item)}`).join('\n');
       default:
-        return [];
+        return null;
     }
+  };
+  const used = doc.parts.reduce((n, part) => n + (text(part)?.length ?? 0) + 1, 0);
+  // A table cut by the section's limit would lose its closing fence: it gets the room left.
+  const tableRoom = Math.max(SECTION_TABLE_MIN, Math.min(SECTION_TABLE_MAX, SLACK_LIMITS.sectionText - 100 - used));
+  const lines = doc.parts.flatMap((part): string[] => {
+    if (part.kind !== 'table') return [text(part)].filter((t): t is string => t !== null);
+    const table = textTable(part.table, { maxRows: 5, maxChars: tableRoom });
+    return table === null ? [] : [table.mrkdwn];
   });
   return section(lines.join('\n'), blockId);
 }
+
+/** Characters a section's text table may take: at most, and at least (then the lines are cut instead). */
+const SECTION_TABLE_MAX = 2400;
+const SECTION_TABLE_MIN = 600;
 
 /** Inlines as mrkdwn: text escaped, marks drawn. */
 export function inlines(parts: readonly Inline[]): string {

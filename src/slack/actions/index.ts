@@ -29,5 +29,7 @@ export function register(app: App, deps: HandlerDeps): void {
   app.action(ACTION.schedulePresetChanged, rerender);
   app.action(ACTION.scheduleChanged, rerender);
   app.action(ACTION.contentChanged, rerender);
+  app.action(ACTION.measureChanged, rerender);
+  app.action(ACTION.conditionOpChanged, rerender);
   app.action(ACTION.testQuery, testQuery(deps));
 }

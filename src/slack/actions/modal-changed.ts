@@ -1,5 +1,6 @@
-// Inside the alert modal: a switch of type, schedule preset or content kind, or any schedule
-// field, re-renders the modal (the fields that choice needs, the next-runs preview).
+// Inside the alert modal: a switch of type, what an alert checks, its operator, schedule preset or
+// content kind, or any schedule field, re-renders the modal (the fields that choice needs, the
+// threshold required or not, the next-runs preview).
 import type { HandlerDeps } from '../handler-deps.js';
 import { updateAlertModal } from '../views/update-alert-modal.js';
 import type { ActionArgs } from './button-handler.js';

@@ -1,9 +1,10 @@
 // The create/edit modal for alerts and reports. Pure: the handler passes the values (from an
 // alert, the defaults, or view.state.values on a re-render) and gets a view for views.open /
-// views.update. Switching type, schedule preset or content kind dispatches an action so the
-// handler re-renders with the fields that choice needs.
+// views.update. Switching type, what an alert checks, its operator, schedule preset or content
+// kind dispatches an action so the handler re-renders with the fields that choice needs.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { OPERATORS } from '../../domain/types.js';
+import { isNumericOperator } from '../../domain/condition.js';
+import { MEASURE_KINDS, NUMERIC_OPERATORS, OPERATORS } from '../../domain/types.js';
 import { LIMITS } from '../../services/alert-input.js';
 import { renderSection } from '../../messages/slack/render-slack.js';
 import { testQueryDoc, type TestQueryResult } from '../../messages/test-query-result.js';
@@ -11,7 +12,8 @@ import { ACTION, BLOCK, CALLBACK } from '../../messages/slack/ids.js';
 import { actions, button, context, header, initialText, input, option, plain, section, staticSelect } from '../../messages/slack/kit.js';
 import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { scheduleBlocks, schedulePreviewBlock } from './modal-schedule.js';
-import { CONTENT_FIELDS, type ContentField, type ContentKind, type ContentValue } from './content-fields.js';
+import { comparisonLabel, CONDITION_FIELDS, isMeasureOption, MEASURE_LABELS, thresholdHint } from './condition-fields.js';
+import { CONTENT_FIELDS, type ContentKind, type FieldInput } from './content-fields.js';
 import type { ModalValues } from './modal-values.js';
 import { isShown } from './modal-visibility.js';
 import { bold, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
@@ -94,7 +96,7 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       : []),
     actions(BLOCK.testActions, [button('Test query', ACTION.testQuery, 'test')]),
     ...(modal.testResult ? [renderSection(testQueryDoc(modal.testResult), BLOCK.testResult)] : []),
-    ...(isShown(BLOCK.conditionOp, v) ? conditionBlocks(v) : []),
+    ...(isShown(BLOCK.measureKind, v) ? conditionBlocks(v) : []),
     header('Schedule'),
     ...scheduleBlocks(v, modal.userTimezone),
     schedulePreviewBlock(v, modal.now, modal.preview),
@@ -130,7 +132,13 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       { type: 'plain_text_input', action_id: ACTION.value, placeholder: plain('ana@example.com, ops@example.com', SLACK_LIMITS.placeholder), ...initialText(v.emails, SLACK_LIMITS.plainTextInput) },
       { optional: true, hint: 'Separate addresses with commas or spaces.' },
     ),
-    checkbox(BLOCK.emailFallback, 'Email fallback', 'Email people when their Slack message cannot be delivered', v.emailFallback),
+    checkbox(
+      BLOCK.emailFallback,
+      'Email fallback',
+      'Email the message when Slack cannot deliver it',
+      v.emailFallback,
+      "A person gets it at their Slack profile's address; a channel's message goes to this alert's owners. The owners are told each time.",
+    ),
     ...(isShown(BLOCK.notifyOnRecovery, v) ? [checkbox(BLOCK.notifyOnRecovery, 'Recovery', 'Post "resolved" in the thread when the condition stops holding', v.notifyOnRecovery)] : []),
     header('Limits'),
     numberInput(BLOCK.gracePeriodS, 'Grace period (seconds)', v.gracePeriodS, isAlert
@@ -196,16 +204,46 @@ function dataSourceBlocks(selected: string, names: readonly string[]): KnownBloc
   return [input(BLOCK.dataSource, 'Data source', staticSelect(ACTION.value, options, selected, 'Choose a data source'))];
 }
 
+/**
+ * The Condition section: what the alert checks (a select that re-renders), that kind's options,
+ * the comparison (an operator that re-renders, so the threshold is required exactly when the
+ * operator compares), the warning level, label columns, pending and keep-firing. Which of them
+ * show is modal-visibility.ts's rule.
+ */
 function conditionBlocks(v: ModalValues): KnownBlock[] {
-  const options = OPERATORS.map((op) => option(OPERATOR_LABELS[op] ?? op, op));
+  const kinds: PlainTextOption[] = MEASURE_KINDS.map((k) => ({
+    ...option(MEASURE_LABELS[k].text, k),
+    description: plain(MEASURE_LABELS[k].description, SLACK_LIMITS.optionText),
+  }));
+  const shownFields = CONDITION_FIELDS.filter((f) => isShown(f.block, v));
+  const fieldBlocks = (measureOptions: boolean) =>
+    shownFields.filter((f) => isMeasureOption(f) === measureOptions).map((f) => fieldBlock(f.block, f.input, v.rules[f.block] ?? f.fallback));
+  const operators = v.measureKind === 'value' ? OPERATORS : NUMERIC_OPERATORS;
+  const comparison: KnownBlock[] = isShown(BLOCK.conditionOp, v)
+    ? [
+        input(
+          BLOCK.conditionOp,
+          comparisonLabel(v.measureKind),
+          staticSelect(ACTION.conditionOpChanged, operators.map((op) => option(OPERATOR_LABELS[op] ?? op, op)), v.conditionOp, 'Choose a condition'),
+          {
+            dispatch: true,
+            ...(v.measureKind === 'value' ? { hint: 'Compared with the single value the query returns; "rows exist" / "no rows" look at the row count.' } : {}),
+          },
+        ),
+        input(
+          BLOCK.conditionThreshold,
+          'Threshold (critical level)',
+          { type: 'plain_text_input', action_id: ACTION.value, ...initialText(v.threshold, 100) },
+          { optional: !isNumericOperator(v.conditionOp), hint: thresholdHint(v.measureKind, v.conditionOp) },
+        ),
+      ]
+    : [];
   return [
-    input(BLOCK.conditionOp, 'Send when', staticSelect(ACTION.value, options, v.conditionOp, 'Choose a condition'), {
-      hint: 'Compared with the single value the query returns; "rows exist" / "no rows" look at the row count.',
-    }),
-    input(BLOCK.conditionThreshold, 'Threshold', { type: 'plain_text_input', action_id: ACTION.value, ...initialText(v.threshold, 100) }, {
-      optional: true,
-      hint: 'A number, for > >= < <= == !=.',
-    }),
+    header('Condition'),
+    input(BLOCK.measureKind, 'Check', staticSelect(ACTION.measureChanged, kinds, v.measureKind, 'What to check'), { dispatch: true }),
+    ...fieldBlocks(true),
+    ...comparison,
+    ...fieldBlocks(false),
   ];
 }
 
@@ -213,12 +251,12 @@ function contentBlocks(v: ModalValues): KnownBlock[] {
   const kinds = (Object.keys(CONTENT_LABELS) as ContentKind[]).map((k) => option(CONTENT_LABELS[k], k));
   return [
     input(BLOCK.contentKind, 'Attach', staticSelect(ACTION.contentChanged, kinds, v.contentKind, 'What goes with the message'), { dispatch: true }),
-    ...CONTENT_FIELDS.filter((f) => isShown(f.block, v)).map((f) => contentFieldBlock(f, v.content[f.name] ?? f.fallback)),
+    ...CONTENT_FIELDS.filter((f) => isShown(f.block, v)).map((f) => fieldBlock(f.block, f.input, v.content[f.name] ?? f.fallback)),
   ];
 }
 
-function contentFieldBlock(field: ContentField, value: ContentValue): KnownBlock {
-  const { block, input: spec } = field;
+/** A field drawn from a table (content-fields.ts, condition-fields.ts). */
+function fieldBlock(block: string, spec: FieldInput, value: string | boolean): KnownBlock {
   const hint = spec.hint !== undefined ? { hint: spec.hint } : {};
   switch (spec.kind) {
     case 'checkbox':

@@ -13,7 +13,8 @@ export const CONTENT_KINDS: readonly ContentKind[] = ['none', 'csv', 'chart', 's
 export type ContentValue = string | boolean;
 export type ContentValues = Record<string, ContentValue>;
 
-export type ContentInput =
+/** An input of the modal drawn from a table (content options here, condition options in condition-fields.ts). */
+export type FieldInput =
   | { kind: 'text'; label: string; placeholder?: string; hint?: string; optional?: boolean; max?: number }
   | { kind: 'checkbox'; label: string; text: string; hint?: string }
   | {
@@ -28,7 +29,7 @@ export type ContentInput =
 interface ContentFieldSpec {
   /** The property of the Content object, e.g. `waitForGone`. */
   name: string;
-  input: ContentInput;
+  input: FieldInput;
   /** The content kinds it is shown for (and read back for, and sent to the service for). */
   kinds: readonly ContentKind[];
   /** The value when the alert has none (or another kind). */

@@ -6,7 +6,7 @@ import { describeSchedule } from '../../domain/schedule.js';
 import type { Alert } from '../../domain/types.js';
 import { ACTION, BLOCK } from '../../messages/slack/ids.js';
 import { alertActions } from '../../messages/slack/alert-actions.js';
-import { alertStatus, when } from '../../messages/alert-status.js';
+import { alertStatus, TIMES_NOTE, when } from '../../messages/alert-status.js';
 import { actions, button, context, divider, header, section } from '../../messages/slack/kit.js';
 import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
@@ -14,8 +14,6 @@ import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 export interface HomeInput {
   alerts: Alert[];
   userId: string;
-  /** The reader's timezone (from Slack's users.info). */
-  timezone: string;
   now: Date;
   isAdmin: boolean;
 }
@@ -24,7 +22,7 @@ export interface HomeInput {
 const BLOCKS_PER_ALERT = 3;
 
 export function buildHome(input: HomeInput): HomeView {
-  const { alerts, timezone, now } = input;
+  const { alerts, now } = input;
   const top: KnownBlock[] = [
     header('Lookout'),
     section(
@@ -38,20 +36,22 @@ export function buildHome(input: HomeInput): HomeView {
   if (alerts.length === 0) {
     return { type: 'home', blocks: [...top, section('You have no alerts or reports yet.')] };
   }
-  // Room for the alerts, keeping one block for the "and N more" line when needed.
-  const room = SLACK_LIMITS.viewBlocks - top.length;
+  // Room for the alerts after the times note, keeping one block for the "and N more" line when needed.
+  const room = SLACK_LIMITS.viewBlocks - top.length - 1;
   const fitsAll = alerts.length * BLOCKS_PER_ALERT <= room;
   const shown = fitsAll ? alerts : alerts.slice(0, Math.floor((room - 1) / BLOCKS_PER_ALERT));
-  const blocks = [...top, ...shown.flatMap((a) => alertBlocks(a, timezone, now))];
+  const blocks = [...top, context([TIMES_NOTE]), ...shown.flatMap((a) => alertBlocks(a, now))];
   if (!fitsAll) blocks.push(context([`…and ${alerts.length - shown.length} more — ${code('/alert list')}`]));
   return { type: 'home', blocks };
 }
 
-function alertBlocks(alert: Alert, timezone: string, now: Date): KnownBlock[] {
+/** One alert; every time on it in its schedule's zone, as the schedule line says. */
+function alertBlocks(alert: Alert, now: Date): KnownBlock[] {
+  const zone = alert.schedule.timezone;
   const lines = [
-    `${bold(alert.name)} · ${alert.type} · ${alertStatus(alert, now, timezone)}`,
+    `${bold(alert.name)} · ${alert.type} · ${escapeMrkdwn(alertStatus(alert, now))}`,
     escapeMrkdwn(describeSchedule(alert.schedule)),
-    `Last run: ${when(alert.lastEvaluatedAt, timezone, 'never')} · Next run: ${alert.active ? when(alert.nextRunAt, timezone, 'not scheduled') : 'paused'}`,
+    `Last run: ${when(alert.lastEvaluatedAt, zone, 'never')} · Next run: ${alert.active ? when(alert.nextRunAt, zone, 'not scheduled') : 'paused'}`,
   ];
   return [section(lines.join('\n')), alertActions(alert, ['runNow', 'snooze1h', 'pauseOrResume', 'history', 'edit']), divider()];
 }

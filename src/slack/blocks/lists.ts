@@ -5,24 +5,29 @@ import type { KnownBlock } from '@slack/types';
 import { describeSchedule } from '../../domain/schedule.js';
 import type { Alert } from '../../domain/types.js';
 import { USAGE } from '../commands/parse-alert-command.js';
-import { alertStatus, when } from '../../messages/alert-status.js';
+import { alertStatus, TIMES_NOTE, when } from '../../messages/alert-status.js';
 import { context, header, section } from '../../messages/slack/kit.js';
 import { fitMessageBlocks, SLACK_LIMITS, truncate, type SlackMessage } from '../../messages/slack/limits.js';
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { packLines } from '../../messages/slack/pack-lines.js';
 
-export function buildAlertList(alerts: Alert[], options: { timezone: string; now: Date }): SlackMessage {
-  const { timezone, now } = options;
+/** Each alert on a line; its times are in its own schedule timezone, as its schedule is described. */
+export function buildAlertList(alerts: Alert[], options: { now: Date }): SlackMessage {
+  const { now } = options;
   if (alerts.length === 0) {
     return message('You have no alerts or reports yet.', [section(`You have no alerts or reports yet. Create one with ${code('/alert create')}.`)]);
   }
   const lines = alerts.map(
     (a) =>
-      `• ${bold(a.name)} (${a.type}) — ${alertStatus(a, now, timezone)} — ${escapeMrkdwn(describeSchedule(a.schedule))}` +
-      ` — next: ${a.active ? when(a.nextRunAt, timezone, 'not scheduled') : 'paused'}`,
+      `• ${bold(a.name)} (${a.type}) — ${escapeMrkdwn(alertStatus(a, now))} — ${escapeMrkdwn(describeSchedule(a.schedule))}` +
+      ` — next: ${a.active ? when(a.nextRunAt, a.schedule.timezone, 'not scheduled') : 'paused'}`,
   );
   const noun = alerts.length === 1 ? 'alert or report' : 'alerts and reports';
-  return message(`${alerts.length} ${noun}`, [header(`${alerts.length} ${noun}`), ...packLines(lines, 'more — narrow it down or open Lookout\'s Home tab')]);
+  return message(`${alerts.length} ${noun}`, [
+    header(`${alerts.length} ${noun}`),
+    ...packLines(lines, 'more — narrow it down or open Lookout\'s Home tab'),
+    context([TIMES_NOTE]),
+  ]);
 }
 
 export function buildHelp(): SlackMessage {

@@ -2,15 +2,9 @@
 // view.state.values turns into on every re-render and on submit, and what the service receives.
 // Flat and string-ish on purpose: numbers stay text for the service to validate and report.
 import { presetCron, type SchedulePreset } from '../../domain/schedule.js';
-import {
-  DEFAULTS,
-  type Alert,
-  type AlertType,
-  type Condition,
-  type Recipient,
-  type Schedule,
-} from '../../domain/types.js';
-import { readCondition, type AlertInput } from '../../services/alert-input.js';
+import { DEFAULTS, type Alert, type AlertType, type MeasureKind, type Recipient, type Schedule } from '../../domain/types.js';
+import type { AlertInput } from '../../services/alert-input.js';
+import { defaultRuleValues, ruleValuesOf, rulesInputOf, thresholdText, type RuleValues } from './condition-fields.js';
 import { contentInputOf, contentValuesOf, defaultContentValues, type ContentKind, type ContentValues } from './content-fields.js';
 
 export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
@@ -25,9 +19,14 @@ export interface ModalValues {
   /** A data source name, '' when none is chosen. */
   dataSource: string;
   sql: string;
+  /** What an alert checks. Alerts only. */
+  measureKind: MeasureKind;
   /** An Operator, or '' when none is chosen. Alerts only. */
   conditionOp: string;
+  /** The critical threshold as typed (an age as a duration, e.g. "2 h"). */
   threshold: string;
+  /** The condition's other options (condition-fields.ts), by block: the measure's, warning, labels, pending, keep-firing. */
+  rules: RuleValues;
   schedulePreset: SchedulePresetKind;
   /** every_minutes: one of PRESET_MINUTE_STEPS, as text. */
   everyMinutes: string;
@@ -68,16 +67,19 @@ export const FALLBACK = {
   weekday: '1',
 } as const;
 
-export function defaultModalValues(userId: string, userTimezone: string): ModalValues {
+/** A new alert's form. With exactly one data source to choose from, it is chosen already. */
+export function defaultModalValues(userId: string, userTimezone: string, dataSources: readonly string[] = []): ModalValues {
   return {
     name: '',
     description: '',
     owners: [userId],
     type: 'alert',
-    dataSource: '',
+    dataSource: dataSources.length === 1 ? (dataSources[0] ?? '') : '',
     sql: '',
+    measureKind: 'value',
     conditionOp: '>',
     threshold: '',
+    rules: defaultRuleValues(),
     schedulePreset: 'daily',
     everyMinutes: FALLBACK.everyMinutes,
     minute: FALLBACK.minute,
@@ -112,8 +114,11 @@ export function alertToModalValues(alert: Alert): ModalValues {
     type: alert.type,
     dataSource: alert.dataSource,
     sql: alert.sql,
-    conditionOp: alert.condition?.op ?? base.conditionOp,
-    threshold: alert.condition && 'threshold' in alert.condition ? String(alert.condition.threshold) : '',
+    measureKind: alert.type === 'alert' ? alert.measure.kind : base.measureKind,
+    // A new-rows alert's stored "rows exist" is not a choice: a switch to another kind starts from the default.
+    conditionOp: alert.measure.kind === 'new_rows' ? base.conditionOp : (alert.condition?.op ?? base.conditionOp),
+    threshold: alert.condition && 'threshold' in alert.condition ? thresholdText(alert.condition.threshold, alert.measure.kind) : '',
+    rules: alert.type === 'alert' ? ruleValuesOf(alert) : base.rules,
     timezone: alert.schedule.timezone,
     gracePeriodS: String(alert.gracePeriodS),
     workingTimeoutS: String(alert.workingTimeoutS),
@@ -225,7 +230,7 @@ export function modalValuesToAlertInput(values: ModalValues): AlertInput {
     type: values.type,
     dataSource: values.dataSource === '' ? undefined : values.dataSource,
     sql: values.sql,
-    condition: values.type === 'alert' ? { op: values.conditionOp === '' ? undefined : values.conditionOp, threshold: values.threshold } : null,
+    ...(values.type === 'alert' ? rulesInputOf(values) : { condition: null }),
     schedule: scheduleFromModalValues(values).schedule,
     gracePeriodS: values.gracePeriodS,
     workingTimeoutS: values.workingTimeoutS,
@@ -236,9 +241,4 @@ export function modalValuesToAlertInput(values: ModalValues): AlertInput {
     emailFallback: values.emailFallback,
     notifyOnRecovery: values.notifyOnRecovery,
   };
-}
-
-/** The condition for a test query: null for reports, or while the operator or threshold is unusable. */
-export function conditionFromModalValues(values: ModalValues): Condition | null {
-  return values.type === 'alert' ? readCondition({ op: values.conditionOp, threshold: values.threshold }) : null;
 }

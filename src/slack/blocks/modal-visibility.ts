@@ -1,32 +1,51 @@
-// Which of the modal's blocks are on screen for the person's choices (type, schedule preset,
-// content kind), said once: alert-modal.ts draws by it, and field-errors.ts sends an error for a
-// hidden block to the block that makes the choice instead (Slack refuses the whole errors answer
-// when one block_id is not in the view). The content options' rules come from content-fields.ts.
+// Which of the modal's blocks are on screen for the person's choices (type, what the alert
+// checks and its operator, schedule preset, content kind), said once: alert-modal.ts draws by it,
+// and field-errors.ts sends an error for a hidden block to the block that makes the choice
+// instead (Slack refuses the whole errors answer when one block_id is not in the view). The
+// content and condition options' rules come from content-fields.ts and condition-fields.ts.
 import { BLOCK } from '../../messages/slack/ids.js';
+import { CONDITION_FIELDS, conditionFieldShown, measureCompares } from './condition-fields.js';
 import { CONTENT_FIELDS } from './content-fields.js';
 
 /** The choices that show or hide blocks; undefined when not known. ModalValues fits. */
 export interface ModalChoices {
   type?: string;
+  /** What an alert checks: value, row_count, freshness, change, new_rows. */
+  measureKind?: string;
+  conditionOp?: string;
   schedulePreset?: string;
   contentKind?: string;
 }
 
 interface Rule {
   shownWhen: (choices: ModalChoices) => boolean;
-  /** The always-shown block that makes the choice. */
+  /** The block that makes the choice (itself shown, or routed on by its own rule). */
   instead: string;
 }
 
 /** Whether `value` is one of `options`; an unknown choice shows nothing that depends on it. */
 const isOr = (value: string | undefined, ...options: readonly string[]): boolean => value !== undefined && options.includes(value);
 
-const alertOnly: Rule = { shownWhen: (c) => isOr(c.type, 'alert'), instead: BLOCK.type };
+const isAlert = (c: ModalChoices): boolean => isOr(c.type, 'alert');
+const alertOnly: Rule = { shownWhen: isAlert, instead: BLOCK.type };
+/** The comparison: every measure but new rows. */
+const compared: Rule = { shownWhen: (c) => isAlert(c) && measureCompares(c.measureKind), instead: BLOCK.measureKind };
 const preset = (...presets: string[]): Rule => ({ shownWhen: (c) => isOr(c.schedulePreset, ...presets), instead: BLOCK.schedulePreset });
 
 const RULES: Record<string, Rule> = {
-  [BLOCK.conditionOp]: alertOnly,
-  [BLOCK.conditionThreshold]: alertOnly,
+  [BLOCK.measureKind]: alertOnly,
+  [BLOCK.conditionOp]: compared,
+  [BLOCK.conditionThreshold]: compared,
+  ...Object.fromEntries(
+    CONDITION_FIELDS.map((f): [string, Rule] => [
+      f.block,
+      {
+        shownWhen: (c) => isAlert(c) && conditionFieldShown(f, c.measureKind, c.conditionOp),
+        // A warning the operator rules out: the operator; an option of another measure: the measure select.
+        instead: f.operators !== undefined ? BLOCK.conditionOp : BLOCK.measureKind,
+      },
+    ]),
+  ),
   [BLOCK.notifyOnRecovery]: { ...alertOnly, instead: BLOCK.emailFallback },
   [BLOCK.scheduleEveryMinutes]: preset('every_minutes'),
   [BLOCK.scheduleMinute]: preset('hourly'),
@@ -44,8 +63,11 @@ export function isShown(block: string, choices: ModalChoices): boolean {
   return rule === undefined || rule.shownWhen(choices);
 }
 
-/** `block` when it is shown, else the always-shown block that makes the choice hiding it. */
+/**
+ * `block` when it is shown, else the nearest block that makes the choice hiding it and is shown
+ * itself (a warning under ==: the operator; the operator of a report: the type).
+ */
 export function shownBlockFor(block: string, choices: ModalChoices): string {
   const rule = RULES[block];
-  return rule === undefined || rule.shownWhen(choices) ? block : rule.instead;
+  return rule === undefined || rule.shownWhen(choices) ? block : shownBlockFor(rule.instead, choices);
 }

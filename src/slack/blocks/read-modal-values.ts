@@ -3,16 +3,18 @@
 import type { ViewOutput } from '@slack/bolt';
 import { PRESET_MINUTE_STEPS } from '../../domain/schedule.js';
 import { ACTION, BLOCK } from '../../messages/slack/ids.js';
-import type { AlertType } from '../../domain/types.js';
-import { CONTENT_FIELDS, CONTENT_KINDS, type ContentField, type ContentValue } from './content-fields.js';
+import { MEASURE_KINDS, type AlertType } from '../../domain/types.js';
+import { CONDITION_FIELDS } from './condition-fields.js';
+import { CONTENT_FIELDS, CONTENT_KINDS, type FieldInput } from './content-fields.js';
 import { defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
 
 /** `view.state.values` of a view_submission or block_actions payload. */
 export type ViewStateValues = ViewOutput['state']['values'];
 
 /**
- * The form as the person left it. Blocks the current type, preset or content kind hides are
- * absent from the state: their fields get neutral defaults. Unknown option values are ignored.
+ * The form as the person left it. Blocks the current type, measure, operator, preset or content
+ * kind hides are absent from the state: their fields get neutral defaults. Unknown option values
+ * are ignored.
  */
 export function readModalValues(stateValues: ViewStateValues): ModalValues {
   const d = defaultModalValues('', '');
@@ -27,7 +29,7 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     has(block) ? (get(block)?.selected_options ?? []).length > 0 : fallback;
 
   // A hidden option reads as its fallback: only the chosen kind's options go to the service.
-  const readContentField = (f: ContentField): ContentValue => {
+  const readField = (f: { block: string; input: FieldInput; fallback: string | boolean }): string | boolean => {
     switch (f.input.kind) {
       case 'text':
         return text(f.block, String(f.fallback));
@@ -45,8 +47,10 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     type: oneOf<AlertType>(['alert', 'report'], selected(BLOCK.type, ACTION.typeChanged), d.type),
     dataSource: selected(BLOCK.dataSource) ?? '',
     sql: text(BLOCK.sql, d.sql),
-    conditionOp: has(BLOCK.conditionOp) ? (selected(BLOCK.conditionOp) ?? '') : d.conditionOp,
+    measureKind: oneOf(MEASURE_KINDS, selected(BLOCK.measureKind, ACTION.measureChanged), d.measureKind),
+    conditionOp: has(BLOCK.conditionOp) ? (selected(BLOCK.conditionOp, ACTION.conditionOpChanged) ?? '') : d.conditionOp,
     threshold: text(BLOCK.conditionThreshold, d.threshold),
+    rules: Object.fromEntries(CONDITION_FIELDS.map((f) => [f.block, readField(f)])),
     schedulePreset: oneOf(SCHEDULE_PRESET_KINDS, selected(BLOCK.schedulePreset, ACTION.schedulePresetChanged), d.schedulePreset),
     everyMinutes: oneOf(PRESET_MINUTE_STEPS.map(String), selected(BLOCK.scheduleEveryMinutes, ACTION.scheduleChanged), FALLBACK.everyMinutes),
     minute: selected(BLOCK.scheduleMinute, ACTION.scheduleChanged) ?? FALLBACK.minute,
@@ -59,7 +63,7 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     workingTimeoutS: text(BLOCK.workingTimeoutS, ''),
     logRetentionDays: text(BLOCK.logRetentionDays, ''),
     contentKind: oneOf(CONTENT_KINDS, selected(BLOCK.contentKind, ACTION.contentChanged), d.contentKind),
-    content: Object.fromEntries(CONTENT_FIELDS.map((f) => [f.name, readContentField(f)])),
+    content: Object.fromEntries(CONTENT_FIELDS.map((f) => [f.name, readField(f)])),
     messageTemplate: text(BLOCK.messageTemplate, ''),
     channels: get(BLOCK.recipientChannels)?.selected_conversations ?? [],
     users: get(BLOCK.recipientUsers)?.selected_users ?? [],

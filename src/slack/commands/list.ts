@@ -4,6 +4,6 @@ import { buildAlertList } from '../blocks/lists.js';
 import type { CommandContext } from './command-context.js';
 
 export async function listCommand(ctx: CommandContext, all: boolean): Promise<void> {
-  const [alerts, timezone] = await Promise.all([ctx.deps.service.list(ctx.actor, { all }), ctx.timezone()]);
-  await ctx.reply(buildAlertList(alerts, { timezone, now: ctx.deps.clock() }));
+  const alerts = await ctx.deps.service.list(ctx.actor, { all });
+  await ctx.reply(buildAlertList(alerts, { now: ctx.deps.clock() }));
 }

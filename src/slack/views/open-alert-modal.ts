@@ -13,7 +13,7 @@ const TZ_TIMEOUT_MS = 1000;
 
 export async function openCreateModal(client: WebClient, deps: HandlerDeps, triggerId: string, actor: Actor, name: string | null): Promise<void> {
   const userTimezone = await deps.timezoneOf(actor.userId, TZ_TIMEOUT_MS);
-  const values = { ...defaultModalValues(actor.userId, userTimezone), name: name ?? '' };
+  const values = { ...defaultModalValues(actor.userId, userTimezone, deps.service.usableDataSources(actor)), name: name ?? '' };
   await open(client, deps, triggerId, { mode: 'create', alertId: null, values, actor, userTimezone });
 }
 

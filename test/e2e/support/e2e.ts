@@ -40,6 +40,14 @@ export interface AlertFields {
   /** Default 'sample'. */
   dataSource?: string;
   owners?: string[];
+  /** What the alert checks; a switch re-renders the modal first (as the select dispatches). */
+  measure?: 'value' | 'row_count' | 'freshness' | 'change' | 'new_rows';
+  labels?: string;
+  warning?: string;
+  pendingTicks?: string;
+  keepFiringTicks?: string;
+  /** Other condition options by block (condition-fields.ts), e.g. `{ 'measure.floor': '100' }`; checkboxes as true/false. */
+  rules?: Record<string, string | boolean>;
 }
 
 export interface E2e {
@@ -145,15 +153,17 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
     },
     async fill(user, view, fields) {
       let current = view;
-      if (fields.preset !== undefined) {
+      // A switch re-renders the modal with the fields that choice needs.
+      const choose = async (action_id: string, value: string): Promise<void> => {
         const hash = sim.view(view.id)?.hash;
-        await sim.blockAction({ user, view: view.id, action_id: ACTION.schedulePresetChanged, value: fields.preset });
-        // The modal re-renders with the fields this preset needs.
+        await sim.blockAction({ user, view: view.id, action_id, value });
         current = await sim.waitUntil(() => {
           const now = sim.view(view.id);
           return now !== undefined && now.hash !== hash ? now : undefined;
         });
-      }
+      };
+      if (fields.preset !== undefined) await choose(ACTION.schedulePresetChanged, fields.preset);
+      if (fields.measure !== undefined) await choose(ACTION.measureChanged, fields.measure);
       setState(current, modalValues(fields));
       return sim.view(current.id) ?? current;
     },
@@ -203,8 +213,13 @@ export function modalValues(fields: Partial<AlertFields>): SimpleValues {
   if (fields.sql !== undefined || fields.name !== undefined || fields.dataSource !== undefined) set(BLOCK.dataSource, ACTION.value, fields.dataSource ?? 'sample');
   if (fields.owners !== undefined) set(BLOCK.owners, ACTION.value, fields.owners);
   if (fields.sql !== undefined) set(BLOCK.sql, ACTION.value, fields.sql);
-  if (fields.op !== undefined) set(BLOCK.conditionOp, ACTION.value, fields.op);
+  if (fields.op !== undefined) set(BLOCK.conditionOp, ACTION.conditionOpChanged, fields.op);
   if (fields.threshold !== undefined) set(BLOCK.conditionThreshold, ACTION.value, fields.threshold);
+  if (fields.measure !== undefined) set(BLOCK.measureKind, ACTION.measureChanged, fields.measure);
+  const rules = { ...fields.rules, labels: fields.labels, 'warning.threshold': fields.warning, pendingTicks: fields.pendingTicks, keepFiringTicks: fields.keepFiringTicks };
+  for (const [block, value] of Object.entries(rules)) {
+    if (value !== undefined) set(block, ACTION.value, typeof value === 'boolean' ? (value ? ['on'] : []) : value);
+  }
   if (fields.everyMinutes !== undefined) set(BLOCK.scheduleEveryMinutes, ACTION.scheduleChanged, fields.everyMinutes);
   if (fields.cron !== undefined) set(BLOCK.scheduleCron, ACTION.scheduleChanged, fields.cron);
   if (fields.timezone !== undefined) set(BLOCK.scheduleTimezone, ACTION.scheduleChanged, fields.timezone);

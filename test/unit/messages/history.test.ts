@@ -1,6 +1,6 @@
 // An alert's recent runs, as /alert history and the History button show them.
 import { describe, expect, it } from '@jest/globals';
-import type { Alert, Execution } from '../../../src/domain/types.js';
+import type { Alert, Execution, SeriesOutcome } from '../../../src/domain/types.js';
 import { historyDoc } from '../../../src/messages/history.js';
 import { blocksSize, SLACK_LIMITS, type SlackMessage } from '../../../src/messages/slack/limits.js';
 import { renderSlack } from '../../../src/messages/slack/render-slack.js';
@@ -47,9 +47,46 @@ describe('buildHistory', () => {
     expect(json).toContain('delivered 1/1; picture uploaded');
   });
 
+  it('lists what the series of a run did, with their values and levels, the first five', () => {
+    const outcome = (region: string, event: SeriesOutcome['event'], level: SeriesOutcome['level'], value: string | null): SeriesOutcome => ({
+      key: region,
+      labels: { region },
+      event,
+      status: event === 'resolved' || event === 'normal' ? 'normal' : event === 'pending' ? 'pending' : 'firing',
+      level,
+      value,
+      reason: '',
+    });
+    const alert = makeAlert({ labels: ['region'], warning: { op: '<', threshold: 5 } });
+    const run = makeExecution({
+      value: '2 of 4 series firing',
+      series: [outcome('eu', 'fired', 'critical', '7.2'), outcome('us', 'resolved', null, '3.1'), outcome('ap', 'normal', null, '1'), outcome('sa', 'pending', 'warning', '4'), outcome('af', 'grace', 'critical', '9')],
+    });
+    const json = walk(buildHistory(alert, [run], 'UTC').blocks).json;
+    expect(json).toContain('value *2 of 4 series firing* — series: region=eu fired critical (7.2), region=us resolved (3.1), region=sa pending warning (4) — delivered 1/1');
+    // Six that changed: five named.
+    const six = makeExecution({ series: ['a', 'b', 'c', 'd', 'e', 'f'].map((r) => outcome(r, 'escalated', 'critical', '9')) });
+    expect(walk(buildHistory(alert, [six], 'UTC').blocks).json).toContain('region=e escalated critical (9), +1 more');
+    // An unlabelled alert without a warning level: the event and the value.
+    const single = makeExecution({ series: [{ ...outcome('', 'pending', 'critical', '20'), labels: {} }] });
+    expect(walk(buildHistory(makeAlert({ pendingTicks: 3 }), [single], 'UTC').blocks).json).toContain('— series: pending (20)');
+  });
+
+  it('a run of an alert without series reads as it always did', () => {
+    const json = walk(buildHistory(makeAlert(), [makeExecution({ series: [] })], 'UTC').blocks).json;
+    expect(json).toContain('✅ sent — value *0* — delivered 1/1');
+    expect(json).not.toContain('series');
+  });
+
   it('says when there are no runs, and stays small with many long ones', () => {
     expect(walk(buildHistory(makeAlert(), [], 'UTC').blocks).json).toContain('No runs yet.');
-    const many = Array.from({ length: 50 }, (_, i) => makeExecution({ id: `e${i}`, reason: 'r'.repeat(2000) }));
+    const many = Array.from({ length: 50 }, (_, i) =>
+      makeExecution({
+        id: `e${i}`,
+        reason: 'r'.repeat(2000),
+        series: Array.from({ length: 100 }, (_, j) => ({ key: `${j}`, labels: { region: 'x'.repeat(300) }, event: 'fired' as const, status: 'firing' as const, level: 'critical' as const, value: 'v'.repeat(300), reason: '' })),
+      }),
+    );
     expectWithinLimits(buildHistory(makeAlert(), many, 'UTC'));
   });
 });

@@ -12,7 +12,8 @@ import {
   type AlertModalInput,
   type ModalValues,
 } from '../../../../src/slack/blocks/alert-modal.js';
-import { conditionFromModalValues, presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
+import { presetFromCron } from '../../../../src/slack/blocks/modal-values.js';
+import { CONDITION_FIELDS } from '../../../../src/slack/blocks/condition-fields.js';
 import { CONTENT_FIELDS, contentBlock } from '../../../../src/slack/blocks/content-fields.js';
 import { SLACK_LIMITS } from '../../../../src/messages/slack/limits.js';
 import { ACTION, BLOCK, CALLBACK } from '../../../../src/messages/slack/ids.js';
@@ -103,8 +104,31 @@ const CASES: [string, Alert][] = [
   ],
 ];
 
+/** Alerts of issue 3/6: every measure, with labels, levels, pending and keep-firing. */
+const RULE_CASES: [string, Alert][] = [
+  [
+    'value by region and tier, warning and critical, pending 3, keep firing 2',
+    makeAlert({ labels: ['region', 'tier'], condition: { op: '>=', threshold: 95 }, warning: { op: '>=', threshold: 80 }, pendingTicks: 3, keepFiringTicks: 2 }),
+  ],
+  ['row count with a warning above a "<" critical', makeAlert({ measure: { kind: 'row_count' }, condition: { op: '<', threshold: 10 }, warning: { op: '<', threshold: 20 } })],
+  ['row count by region, "=="', makeAlert({ measure: { kind: 'row_count' }, labels: ['region'], condition: { op: '==', threshold: 0 } })],
+  [
+    'freshness of a column, two days critical, 90 minutes warning',
+    makeAlert({ measure: { kind: 'freshness', column: 'loaded_at' }, labels: ['source'], condition: { op: '>', threshold: 172_800 }, warning: { op: '>', threshold: 5400 } }),
+  ],
+  ['freshness of the single value, 45 seconds', makeAlert({ measure: { kind: 'freshness', column: null }, condition: { op: '>=', threshold: 45 } })],
+  ['change: a 30 % drop, floor 100', makeAlert({ measure: { kind: 'change', mode: 'percent', direction: 'down', floor: 100 }, condition: { op: '>=', threshold: 30 } })],
+  [
+    'change: 50 either way, no floor, a warning at 20, by region',
+    makeAlert({ measure: { kind: 'change', mode: 'absolute', direction: 'either', floor: null }, labels: ['region'], condition: { op: '>', threshold: 50 }, warning: { op: '>', threshold: 20 }, keepFiringTicks: 1 }),
+  ],
+  ['change: a rise, floor 0.5', makeAlert({ measure: { kind: 'change', mode: 'absolute', direction: 'up', floor: 0.5 }, condition: { op: '>', threshold: 2.5 } })],
+  ['new rows with every option', makeAlert({ measure: { kind: 'new_rows', keyColumn: 'order_id', maxPerTick: 50, sendFirstRun: true, retentionDays: 365 }, condition: { op: 'rows exist' } })],
+  ['new rows at their defaults', makeAlert({ measure: { kind: 'new_rows', keyColumn: 'id', maxPerTick: 20, sendFirstRun: false, retentionDays: 30 }, condition: { op: 'rows exist' } })],
+];
+
 describe('buildAlertModal round trip', () => {
-  it.each(CASES)('%s: alert → modal → state → values → AlertInput → the same spec', (_, alert) => {
+  it.each([...CASES, ...RULE_CASES])('%s: alert → modal → state → values → AlertInput → the same spec', (_, alert) => {
     const values = alertToModalValues(alert);
     const view = render(values);
     const read = readModalValues(viewStateFor(view));
@@ -137,15 +161,6 @@ describe('buildAlertModal round trip', () => {
     }
   });
 
-  it('gives the test query a condition when the form has a usable one', () => {
-    const base = defaultModalValues('U1', 'UTC');
-    expect(conditionFromModalValues({ ...base, conditionOp: '>=', threshold: ' 2.5 ' })).toEqual({ op: '>=', threshold: 2.5 });
-    expect(conditionFromModalValues({ ...base, conditionOp: 'no rows', threshold: '' })).toEqual({ op: 'no rows' });
-    expect(conditionFromModalValues({ ...base, conditionOp: '>', threshold: 'ten' })).toBeNull();
-    expect(conditionFromModalValues({ ...base, conditionOp: '' })).toBeNull();
-    expect(conditionFromModalValues({ ...base, type: 'report', conditionOp: '>', threshold: '1' })).toBeNull();
-  });
-
   it('the typed timezone wins over the selected one', () => {
     const values = { ...defaultModalValues('U1', 'Asia/Seoul'), timezoneOther: ' Asia/Almaty ' };
     expect(modalValuesToAlertInput(values).schedule?.timezone).toBe('Asia/Almaty');
@@ -175,6 +190,15 @@ describe('buildAlertModal round trip', () => {
     expect(read).toMatchObject({ name: '', type: 'alert', schedulePreset: 'daily', contentKind: 'none', notifyOnRecovery: true, channels: [] });
     expect(readModalValues({ [BLOCK.type]: { [ACTION.typeChanged]: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: 'Report' }, value: 'report' } } } }).type).toBe('report');
     expect(readModalValues({ [BLOCK.type]: { [ACTION.typeChanged]: { type: 'radio_buttons', selected_option: { text: { type: 'plain_text', text: '?' }, value: 'bogus' } } } }).type).toBe('alert');
+  });
+
+  it('preselects the data source when there is exactly one to choose', () => {
+    expect(defaultModalValues('U1', 'UTC', ['sample']).dataSource).toBe('sample');
+    expect(defaultModalValues('U1', 'UTC', ['sample', 'warehouse']).dataSource).toBe('');
+    expect(defaultModalValues('U1', 'UTC', []).dataSource).toBe('');
+    const view = buildAlertModal({ mode: 'create', values: defaultModalValues('U1', 'UTC', ['sample']), dataSources: ['sample'], userTimezone: 'UTC', now: NOW });
+    expect(inputBlock(view, BLOCK.dataSource)?.element).toMatchObject({ initial_option: { value: 'sample' } });
+    expect(modalValuesToAlertInput(readModalValues(viewStateFor(view))).dataSource).toBe('sample');
   });
 
   it('the create defaults round-trip and prefill the person as owner and their zone', () => {
@@ -280,10 +304,10 @@ describe('buildAlertModal shape', () => {
 
   it('uses only the id constants', () => {
     const view = render(alertToModalValues(makeAlert({ content: screenshot })), {
-      testResult: { ok: true, columns: ['n'], rows: [[1]], rowCount: 1, truncated: false, condition: null },
+      testResult: { ok: true, columns: ['n'], rows: [[1]], rowCount: 1, truncated: false, verdict: null },
     });
     const { blockIds, actionIds } = walk(view.blocks);
-    const known = new Set<string>([...Object.values(BLOCK), ...CONTENT_FIELDS.map((f) => f.block), ...Object.values(ACTION)]);
+    const known = new Set<string>([...Object.values(BLOCK), ...CONTENT_FIELDS.map((f) => f.block), ...CONDITION_FIELDS.map((f) => f.block), ...Object.values(ACTION)]);
     for (const id of [...blockIds, ...actionIds]) expect([id, known.has(id)]).toEqual([id, true]);
     expect(new Set(blockIds).size).toBe(blockIds.length);
   });
@@ -314,6 +338,79 @@ describe('buildAlertModal shape', () => {
   });
 });
 
+describe('buildAlertModal condition section (issue 3/6)', () => {
+  const base = (patch: Partial<ModalValues> = {}): ModalValues => ({ ...defaultModalValues('U1', 'UTC'), ...patch });
+  const conditionIds = (values: ModalValues): string[] => {
+    const ids = walk(render(values).blocks).blockIds;
+    const condition = new Set<string>([BLOCK.measureKind, BLOCK.conditionOp, BLOCK.conditionThreshold, ...CONDITION_FIELDS.map((f) => f.block)]);
+    return ids.filter((id) => condition.has(id));
+  };
+
+  it.each<[string, Partial<ModalValues>, string[]]>([
+    ['a value', { measureKind: 'value' }, ['measure.kind', 'condition.op', 'condition.threshold', 'warning.threshold', 'labels', 'pendingTicks', 'keepFiringTicks']],
+    ['a row count', { measureKind: 'row_count' }, ['measure.kind', 'condition.op', 'condition.threshold', 'warning.threshold', 'labels', 'pendingTicks', 'keepFiringTicks']],
+    ['an age', { measureKind: 'freshness' }, ['measure.kind', 'measure.column', 'condition.op', 'condition.threshold', 'warning.threshold', 'labels', 'pendingTicks', 'keepFiringTicks']],
+    ['a change', { measureKind: 'change' }, ['measure.kind', 'measure.mode', 'measure.direction', 'measure.floor', 'condition.op', 'condition.threshold', 'warning.threshold', 'labels', 'pendingTicks', 'keepFiringTicks']],
+    ['new rows', { measureKind: 'new_rows' }, ['measure.kind', 'measure.keyColumn', 'measure.maxPerTick', 'measure.sendFirstRun', 'measure.retentionDays']],
+    ['a value with ==: no warning level', { measureKind: 'value', conditionOp: '==' }, ['measure.kind', 'condition.op', 'condition.threshold', 'labels', 'pendingTicks', 'keepFiringTicks']],
+    ['a value with "not null": no warning level', { measureKind: 'value', conditionOp: 'not null' }, ['measure.kind', 'condition.op', 'condition.threshold', 'labels', 'pendingTicks', 'keepFiringTicks']],
+    ['a report: none of it', { type: 'report', measureKind: 'change' }, []],
+  ])('shows only what %s needs', (_, patch, expected) => {
+    expect(conditionIds(base(patch))).toEqual(expected);
+  });
+
+  it('offers the five kinds in words, and re-renders on a switch of kind or operator', () => {
+    const view = render(base());
+    const kind = inputBlock(view, BLOCK.measureKind);
+    expect(kind).toMatchObject({ dispatch_action: true, element: { action_id: ACTION.measureChanged, initial_option: { value: 'value' } } });
+    expect(kind?.element.type === 'static_select' && kind.element.options?.map((o) => [o.value, o.text.text])).toEqual([
+      ['value', 'A value the query returns'],
+      ['row_count', 'Number of rows'],
+      ['freshness', 'Age of the newest timestamp'],
+      ['change', 'Change since the last check'],
+      ['new_rows', 'New rows'],
+    ]);
+    expect(inputBlock(view, BLOCK.conditionOp)).toMatchObject({ dispatch_action: true, element: { action_id: ACTION.conditionOpChanged } });
+  });
+
+  it('requires the threshold exactly when the operator compares with one', () => {
+    for (const op of ['>', '>=', '<', '<=', '==', '!=']) expect([op, inputBlock(render(base({ conditionOp: op })), BLOCK.conditionThreshold)?.optional]).toEqual([op, false]);
+    for (const op of ['not null', 'rows exist', 'no rows', '']) expect([op, inputBlock(render(base({ conditionOp: op })), BLOCK.conditionThreshold)?.optional]).toEqual([op, true]);
+  });
+
+  it('offers only comparisons beyond the single value, and asks for an age as a duration', () => {
+    const ops = (values: ModalValues) => {
+      const element = inputBlock(render(values), BLOCK.conditionOp)?.element;
+      return element?.type === 'static_select' ? element.options?.map((o) => o.value) : null;
+    };
+    expect(ops(base())).toEqual(['>', '>=', '<', '<=', '==', '!=', 'not null', 'rows exist', 'no rows']);
+    for (const measureKind of ['row_count', 'freshness', 'change'] as const) expect(ops(base({ measureKind }))).toEqual(['>', '>=', '<', '<=', '==', '!=']);
+    // A kind that cannot take the operator chosen before: nothing preselected, the person chooses.
+    expect(inputBlock(render(base({ measureKind: 'row_count', conditionOp: 'not null' })), BLOCK.conditionOp)?.element).not.toHaveProperty('initial_option');
+    const age = render(alertToModalValues(makeAlert({ measure: { kind: 'freshness', column: null }, condition: { op: '>', threshold: 7200 } })));
+    expect(inputBlock(age, BLOCK.conditionThreshold)).toMatchObject({ element: { initial_value: '2 h' }, hint: { text: 'An age: 90s, 15 min, 2h or 1d.' } });
+    expect(inputBlock(age, BLOCK.conditionOp)?.label.text).toBe('Send when the age is');
+  });
+
+  it('sends the service only what the chosen kind shows: a change\'s options are dropped for a value', () => {
+    const values = base({ measureKind: 'value', threshold: '5', rules: { ...base().rules, 'measure.mode': 'absolute', 'measure.keyColumn': 'id', labels: 'region', 'warning.threshold': '3' } });
+    expect(modalValuesToAlertInput(values)).toMatchObject({ measure: { kind: 'value' }, condition: { op: '>', threshold: '5' }, warning: { op: '>', threshold: '3' }, labels: 'region' });
+    const newRows = modalValuesToAlertInput({ ...values, measureKind: 'new_rows' });
+    expect(newRows).toMatchObject({ measure: { kind: 'new_rows', keyColumn: 'id', maxPerTick: '20', sendFirstRun: false, retentionDays: '30' }, condition: null, warning: null });
+    expect(newRows).not.toHaveProperty('labels');
+    // Under == the warning is not on screen, so none is sent.
+    expect(modalValuesToAlertInput({ ...values, conditionOp: '==' }).warning).toBeNull();
+  });
+
+  it('says what email fallback does: a person at their Slack address, a channel to the owners', () => {
+    const fallback = inputBlock(render(base()), BLOCK.emailFallback);
+    const text = JSON.stringify(fallback);
+    expect(text).toContain('Email the message when Slack cannot deliver it');
+    expect(text).toContain("a channel's message goes to this alert's owners");
+    expect(text).not.toMatch(/Email people/);
+  });
+});
+
 describe('buildAlertModal limits', () => {
   const huge = (n: number) => 'x'.repeat(n);
   const hugeValues: ModalValues = {
@@ -334,7 +431,7 @@ describe('buildAlertModal limits', () => {
     rows: Array.from({ length: 500 }, () => Array.from({ length: 40 }, () => `<&>${huge(300)}`)),
     rowCount: 500,
     truncated: true,
-    condition: { kind: 'error' as const, reason: huge(5000) },
+    verdict: { kind: 'error' as const, reason: huge(5000) },
   };
 
   it('stays within every limit with huge inputs, a huge result and many data sources', () => {
@@ -364,6 +461,27 @@ describe('buildAlertModal limits', () => {
     expect(walk(view.blocks).blockIds).toContain(BLOCK.sqlTooLong);
   });
 
+  it('stays within 100 blocks for every type, measure, operator, preset and content, with a test result and errors', () => {
+    const testResult = { ...hugeResult, verdict: { kind: 'unchecked' as const, problems: [huge(4000)] } };
+    for (const type of ['alert', 'report'] as const) {
+      for (const measureKind of ['value', 'row_count', 'freshness', 'change', 'new_rows'] as const) {
+        for (const conditionOp of ['>', '==', 'not null']) {
+          for (const schedulePreset of ['weekly', 'custom'] as const) {
+            for (const contentKind of ['none', 'screenshot'] as const) {
+              const values: ModalValues = { ...hugeValues, type, measureKind, conditionOp, schedulePreset, contentKind, rules: Object.fromEntries(CONDITION_FIELDS.map((f) => [f.block, typeof f.fallback === 'boolean' ? true : huge(5000)])) };
+              const view = render(values, { testResult, errors: { name: 'taken' } });
+              expect([type, measureKind, conditionOp, schedulePreset, contentKind, view.blocks.length <= SLACK_LIMITS.viewBlocks]).toEqual([type, measureKind, conditionOp, schedulePreset, contentKind, true]);
+              for (const block of view.blocks as KnownBlock[]) {
+                if (block.type !== 'input' || block.element.type !== 'plain_text_input' || block.element.initial_value === undefined) continue;
+                expect(block.element.initial_value.length).toBeLessThanOrEqual(block.element.max_length ?? SLACK_LIMITS.plainTextInput);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('shows a failed test query with the database\'s message, escaped', () => {
     const view = render(alertToModalValues(makeAlert()), { testResult: { ok: false, error: 'syntax error near "<!channel>"' } });
     const section = (view.blocks as KnownBlock[]).find((b) => b.block_id === BLOCK.testResult);
@@ -372,7 +490,14 @@ describe('buildAlertModal limits', () => {
 
   it('shows what the test query returned and what the condition makes of it', () => {
     const view = render(alertToModalValues(makeAlert()), {
-      testResult: { ok: true, columns: ['count'], rows: [[0]], rowCount: 1, truncated: false, condition: { kind: 'fired', value: '0' } },
+      testResult: {
+        ok: true,
+        columns: ['count'],
+        rows: [[0]],
+        rowCount: 1,
+        truncated: false,
+        verdict: { kind: 'series', outcome: 'send', labelled: false, levelled: false, pendingTicks: 1, keepFiringTicks: 0, series: [{ labels: {}, event: 'fired', level: 'critical', value: '0', reason: '', held: 1, quiet: 0 }] },
+      },
     });
     const section = (view.blocks as KnownBlock[]).find((b) => b.block_id === BLOCK.testResult);
     const text = section?.type === 'section' ? section.text?.text : '';
@@ -397,8 +522,10 @@ describe('fieldErrorsToBlockErrors', () => {
     'name', 'description', 'owners', 'type', 'dataSource', 'sql', 'condition.op', 'condition.threshold', 'schedule.cron',
     'schedule.timezone', 'gracePeriodS', 'workingTimeoutS', 'logRetentionDays', 'content.kind', 'content.url', 'content.linkUrl',
     'content.width', 'content.height', 'content.selector', 'content.chart', 'messageTemplate', 'recipients', 'emailFallback',
-    'notifyOnRecovery', ...CONTENT_FIELDS.map((f) => f.block),
+    'notifyOnRecovery', 'measure.kind', 'warning.op', 'warning.threshold', 'labels', 'pendingTicks', 'keepFiringTicks', ...CONTENT_FIELDS.map((f) => f.block),
   ];
+  /** Keys of the measures' own options (shown for one kind each). */
+  const MEASURE_KEYS = ['measure.column', 'measure.mode', 'measure.direction', 'measure.floor', 'measure.keyColumn', 'measure.maxPerTick', 'measure.sendFirstRun', 'measure.retentionDays'];
   const EXTRA_KEYS = ['owners.1', 'recipients.0.id', 'recipients.1.id', 'recipients.2.address', 'schedule.preset', 'snoozeUntil', 'content.other'];
 
   it('maps every service key to a block in the modal (screenshot content, so all blocks exist)', () => {
@@ -415,13 +542,27 @@ describe('fieldErrorsToBlockErrors', () => {
   });
 
   it('names the input blocks after the service keys, one to one', () => {
-    const keys = SERVICE_KEYS.filter((k) => k !== 'content.chart' && k !== 'content.native');
+    const keys = SERVICE_KEYS.filter((k) => k !== 'content.chart' && k !== 'content.native' && k !== 'warning.op');
     // (screenshot content shows every content option, so each error lands on its own block)
-    const mapped = fieldErrorsToBlockErrors(Object.fromEntries(keys.map((k) => [k, `bad ${k}`])), { type: 'alert', schedulePreset: 'custom', contentKind: 'screenshot' });
+    const mapped = fieldErrorsToBlockErrors(Object.fromEntries(keys.map((k) => [k, `bad ${k}`])), { type: 'alert', measureKind: 'value', conditionOp: '>', schedulePreset: 'custom', contentKind: 'screenshot' });
     expect(mapped).toEqual(Object.fromEntries(keys.map((k) => [k === 'recipients' ? BLOCK.recipientChannels : k, `bad ${k}`])));
     expect(fieldErrorsToBlockErrors({ 'content.chart': 'x', 'content.native': 'y' }, { contentKind: 'chart' })).toEqual({ [contentBlock('chart')]: 'x', [contentBlock('native')]: 'y' });
     // A chart error while the screenshot fields are shown goes to the content select.
     expect(fieldErrorsToBlockErrors({ 'content.chart': 'x' }, { contentKind: 'screenshot' })).toEqual({ [BLOCK.contentKind]: 'x' });
+  });
+
+  it('routes a condition option to its block when its kind is chosen, else to the kind select, the operator or the type', () => {
+    const alert = { type: 'alert', conditionOp: '>' };
+    for (const key of MEASURE_KEYS) {
+      const kind = CONDITION_FIELDS.find((f) => f.block === key)?.kinds[0];
+      expect(fieldErrorsToBlockErrors({ [key]: 'x' }, { ...alert, measureKind: kind })).toEqual({ [key]: 'x' });
+      expect(fieldErrorsToBlockErrors({ [key]: 'x' }, { ...alert, measureKind: kind === 'value' ? 'row_count' : 'value' })).toEqual({ [BLOCK.measureKind]: 'x' });
+    }
+    // The warning takes the critical operator: its problems go there when the warning is hidden.
+    expect(fieldErrorsToBlockErrors({ 'warning.op': 'x' }, { ...alert, measureKind: 'value' })).toEqual({ [BLOCK.conditionOp]: 'x' });
+    expect(fieldErrorsToBlockErrors({ 'warning.threshold': 'x' }, { ...alert, measureKind: 'value', conditionOp: '==' })).toEqual({ [BLOCK.conditionOp]: 'x' });
+    expect(fieldErrorsToBlockErrors({ 'warning.threshold': 'x', labels: 'y', 'condition.op': 'z' }, { ...alert, measureKind: 'new_rows' })).toEqual({ [BLOCK.measureKind]: 'x; y; z' });
+    expect(fieldErrorsToBlockErrors({ 'measure.floor': 'x', 'warning.threshold': 'y' }, { type: 'report', measureKind: 'change' })).toEqual({ [BLOCK.type]: 'x; y' });
   });
 
   it('routes errors to what the modal shows', () => {
@@ -439,15 +580,22 @@ describe('fieldErrorsToBlockErrors', () => {
     expect(fieldErrorsToBlockErrors({ snoozeUntil: 'too far', name: 'taken' })).toEqual({ [BLOCK.name]: 'snoozeUntil: too far; taken' });
   });
 
-  it('stays in step with the modal: for every type, preset and content, every key lands on a shown block', () => {
-    const keys = Object.fromEntries([...SERVICE_KEYS, ...EXTRA_KEYS, 'schedule.time', 'schedule.weekday', 'schedule.minute', 'schedule.everyMinutes'].map((k) => [k, 'x']));
+  it('stays in step with the modal: for every type, measure, operator, preset and content, every key lands on a shown block', () => {
+    const keys = Object.fromEntries(
+      [...SERVICE_KEYS, ...EXTRA_KEYS, ...MEASURE_KEYS, 'schedule.time', 'schedule.weekday', 'schedule.minute', 'schedule.everyMinutes', 'measure.other', 'warning.other'].map((k) => [k, 'x']),
+    );
     for (const type of ['alert', 'report'] as const) {
-      for (const schedulePreset of ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'] as const) {
-        for (const contentKind of ['none', 'csv', 'chart', 'screenshot'] as const) {
-          const values: ModalValues = { ...defaultModalValues('U1', 'UTC'), type, schedulePreset, contentKind };
-          const ids = new Set(walk(render(values).blocks).blockIds);
-          for (const block of Object.keys(fieldErrorsToBlockErrors(keys, values))) {
-            expect([type, schedulePreset, contentKind, block, ids.has(block)]).toEqual([type, schedulePreset, contentKind, block, true]);
+      for (const measureKind of ['value', 'row_count', 'freshness', 'change', 'new_rows'] as const) {
+        for (const conditionOp of ['>', '==', 'not null', '']) {
+          for (const schedulePreset of ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'] as const) {
+            for (const contentKind of ['none', 'csv', 'chart', 'screenshot'] as const) {
+              const values: ModalValues = { ...defaultModalValues('U1', 'UTC'), type, measureKind, conditionOp, schedulePreset, contentKind };
+              const ids = new Set(walk(render(values).blocks).blockIds);
+              for (const block of Object.keys(fieldErrorsToBlockErrors(keys, values))) {
+                const where = [type, measureKind, conditionOp, schedulePreset, contentKind, block];
+                expect([...where, ids.has(block)]).toEqual([...where, true]);
+              }
+            }
           }
         }
       }

@@ -12,22 +12,23 @@ function expectWithinLimits({ blocks }: SlackMessage): void {
 }
 
 describe('buildAlertList', () => {
-  it('lists name, type, state, schedule and next run in the reader\'s zone', () => {
-    const message = buildAlertList([makeAlert(), makeAlert({ id: 'r', name: 'Weekly', type: 'report', condition: null, active: false })], { timezone: 'UTC', now: NOW });
+  it('lists name, type, state, schedule and next run, each alert\'s times in its schedule\'s zone, and says so', () => {
+    const message = buildAlertList([makeAlert(), makeAlert({ id: 'r', name: 'Weekly', type: 'report', condition: null, active: false })], { now: NOW });
     const json = walk(message.blocks).json;
     expect(message.text).toBe('2 alerts and reports');
-    expect(json).toContain('• *Orders stalled* (alert) — ✅ sent — every day at 09:00 (Asia/Seoul) — next: 2026-11-25 00:00 UTC');
+    expect(json).toContain('• *Orders stalled* (alert) — ✅ sent — every day at 09:00 (Asia/Seoul) — next: 2026-11-25 09:00 (Asia/Seoul)');
+    expect(json).toContain("Each alert's times are in its own schedule timezone.");
     expect(json).toContain('• *Weekly* (report) — ⏸️ paused');
     expectWithinLimits(message);
   });
 
   it('says how to start when empty', () => {
-    expect(walk(buildAlertList([], { timezone: 'UTC', now: NOW }).blocks).json).toContain('`/alert create`');
+    expect(walk(buildAlertList([], { now: NOW }).blocks).json).toContain('`/alert create`');
   });
 
   it('stays within message limits with thousands of alerts, saying how many are left out', () => {
     const alerts = Array.from({ length: 3000 }, (_, i) => makeAlert({ id: `a${i}`, name: `Alert number ${i} ${'x'.repeat(60)}` }));
-    const message = buildAlertList(alerts, { timezone: 'UTC', now: NOW });
+    const message = buildAlertList(alerts, { now: NOW });
     expectWithinLimits(message);
     expect(walk(message.blocks).json).toMatch(/…and \d+ more/);
   });
