@@ -191,6 +191,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       dataSources,
       clock,
       admins: config.admins,
+      maxSeries: config.alerts.maxSeries,
       shards: config.scheduler.shards,
       allowedHosts: config.screenshots.allowedHosts,
       // Without a scheduler (one-off use), run now runs here and now.

@@ -46,7 +46,8 @@ const RULES: Record<string, Rule> = {
       },
     ]),
   ),
-  [BLOCK.notifyOnRecovery]: { ...alertOnly, instead: BLOCK.emailFallback },
+  // New rows never fire, so they never resolve either.
+  [BLOCK.notifyOnRecovery]: { shownWhen: (c) => isAlert(c) && c.measureKind !== 'new_rows', instead: BLOCK.emailFallback },
   [BLOCK.scheduleEveryMinutes]: preset('every_minutes'),
   [BLOCK.scheduleMinute]: preset('hourly'),
   [BLOCK.scheduleWeekday]: preset('weekly'),
