@@ -2,8 +2,9 @@
 // database's message) and, for alerts, what the draft's rules make of it at the next scheduled
 // check: the one series in a sentence, or each series on a line (issue 3/6), or for a new-rows
 // alert how many rows and keys came back and what its first run does with them.
+import type { SeriesItem } from '../domain/decide-result.js';
 import { describeLabels } from '../domain/series.js';
-import type { Level, QueryResult, SeriesEvent } from '../domain/types.js';
+import type { Level, QueryResult } from '../domain/types.js';
 import type { Inline, MessageDoc, Part } from './document.js';
 import { resultTable } from './result-table.js';
 import { capitalise, rowsSummary } from './sentences.js';
@@ -11,21 +12,11 @@ import { capitalise, rowsSummary } from './sentences.js';
 /** Series listed one per line before "…and N more series". */
 export const SERIES_SHOWN = 10;
 
-/** What one series would do at the next scheduled check. */
-export interface SeriesVerdict {
-  /** Label column → value; {} for an alert without labels. */
-  labels: Record<string, string>;
-  event: SeriesEvent;
-  level: Level | null;
-  /** The measure as shown: a value, a row count, an age, a change. */
-  value: string | null;
-  /** Why, in a few words: "7.2 > 5", "3 is not > 5", "no rows". */
-  reason: string;
-  /** Consecutive scheduled checks it has held, this one included. */
-  held: number;
+/** What one series would do at the next scheduled check: a series item, with its keep-firing count. */
+export type SeriesVerdict = Omit<SeriesItem, 'key' | 'since'> & {
   /** Consecutive scheduled checks it has not held while firing (keep-firing). */
   quiet: number;
-}
+};
 
 export type TestVerdict =
   /** The draft's rules cannot be read yet: each problem as "field: message". */
