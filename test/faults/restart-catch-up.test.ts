@@ -11,7 +11,6 @@ import type { Alert, Execution } from '../../src/domain/types.js';
 import { createRecordingDelivery } from '../../src/delivery/recording-delivery.js';
 import { silentLogger } from '../../src/logger.js';
 import { startLookout } from '../../src/lookout.js';
-import { pino } from 'pino';
 import { createTestClock } from '../support/clock.js';
 import { eventually } from '../support/eventually.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
@@ -80,15 +79,4 @@ describe('a restart after three minutes down', () => {
       await second.stop();
     }
   }, 60_000);
-});
-
-describe('a stop right after start', () => {
-  it('waits for the start-up dispatch instead of closing the store under it (256 shards, so one is in flight)', async () => {
-    const lines: { msg?: string }[] = [];
-    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg?: string }) });
-    const clock = createTestClock(T0);
-    const lookout = await startLookout({ ...config('quick'), scheduler: { ...config('quick').scheduler, shards: 256 } }, { logger, clock, processEveryMs: 1000, lockLifetimeMs: 2000, heartbeatMs: 1000, delivery: createRecordingDelivery(clock) });
-    await lookout.stop();
-    expect(lines.map((l) => l.msg).filter((m) => m?.includes('dispatch failed'))).toEqual([]);
-  });
 });

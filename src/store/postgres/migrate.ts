@@ -43,6 +43,12 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
   for (const migration of (await listMigrations()).filter((m) => m.version <= upTo)) {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client has no pool listener: a server that goes away between two queries
+    // would otherwise be an unhandled 'error' event that ends the process.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -69,6 +75,7 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
       });
       throw err;
     } finally {
+      client.off('error', onError);
       // A connection that cannot even roll back is dropped, not returned to the pool.
       client.release(broken);
     }

@@ -68,5 +68,6 @@ describe('embedded PGlite', () => {
     } finally {
       await second.stop();
     }
-  });
+    // Two starts of the embedded server: each can take ~30 s on a loaded machine.
+  }, 180_000);
 });
