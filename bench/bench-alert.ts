@@ -2,7 +2,7 @@
 // with a 1 s grace period, so it fires and sends at every tick (the heaviest case).
 import type { NewAlert } from '../src/store/port.js';
 import { shardOf } from '../src/domain/shards.js';
-import { LEGACY_RULES } from '../src/domain/types.js';
+import { LEGACY_RULES, LEGACY_TRIAGE } from '../src/domain/types.js';
 
 export function benchAlert(i: number, fields: { owner: string; channel: string; nextRunAt: Date | null; shards: number; now: Date }): NewAlert {
   const id = crypto.randomUUID();
@@ -16,6 +16,7 @@ export function benchAlert(i: number, fields: { owner: string; channel: string; 
     sql: 'SELECT v FROM t',
     condition: { op: '>', threshold: 0 },
     ...LEGACY_RULES,
+    ...LEGACY_TRIAGE,
     labels: [],
     schedule: { cron: '* * * * *', timezone: 'UTC' },
     gracePeriodS: 1,

@@ -106,10 +106,60 @@ export type CsvOptions = {
   keepFormulas: boolean;
 };
 
-export type Recipient =
+/**
+ * Where an alert's messages go. `levels` routes by level (issue 4/6): a recipient with
+ * ['critical'] gets only critical firing, escalation and their reminders; absent or empty: every
+ * level. Resolved messages go to each recipient that was sent the incident (it has a thread).
+ */
+export type Recipient = (
   | { kind: 'slack_channel'; id: string }
   | { kind: 'slack_user'; id: string }
-  | { kind: 'email'; address: string };
+  | { kind: 'email'; address: string }
+) & { levels?: Level[] };
+
+/**
+ * How a firing alert reminds people while nobody acknowledges it (issue 4/6). `grace`: a repeat
+ * each time the grace period has passed (as before 4/6). `backoff`: a reminder in the thread after
+ * `firstS`, then after an interval multiplied by `factor` each time, at most `capS`.
+ */
+export type ReminderPolicy = { mode: 'grace' } | { mode: 'backoff'; firstS: number; factor: number; capS: number };
+
+/**
+ * A weekly window in which nothing is sent. `days`: 0 = Sunday … 6 = Saturday, the days the
+ * window starts on; `from`/`to`: HH:MM local time; a window with `to` ≤ `from` runs overnight
+ * into the next day (20:00–08:00).
+ */
+export interface QuietWindow {
+  days: number[];
+  from: string;
+  to: string;
+}
+
+export interface QuietHours {
+  /** IANA timezone the windows are read in. */
+  timezone: string;
+  windows: QuietWindow[];
+}
+
+/** Who a firing message mentions at each level: Slack user ids (U…, W…) and user group ids (S…). */
+export interface LevelMentions {
+  warning: string[];
+  critical: string[];
+}
+
+/** Who acknowledged the alert's open incident, when, and in which channel (issue 4/6). */
+export interface Acknowledgement {
+  by: string;
+  at: Date;
+  channel: string;
+}
+
+/** An admin's "mute everything" for maintenance (`/alert mute all 2h`). */
+export interface Mute {
+  until: Date;
+  by: string;
+  at: Date;
+}
 
 /** Everything a person sets on an alert or report. */
 export interface AlertSpec {
@@ -140,6 +190,14 @@ export interface AlertSpec {
   recipients: Recipient[];
   emailFallback: boolean;
   notifyOnRecovery: boolean;
+  /** Repeats by grace period, or reminders that back off (issue 4/6). */
+  reminders: ReminderPolicy;
+  /** Windows in which nothing is sent; null: none. */
+  quietHours: QuietHours | null;
+  /** A result column of emails or Slack user ids: firing rows mention those people; null: none. */
+  mentionColumn: string | null;
+  /** Fixed mentions per level. */
+  mentions: LevelMentions;
 }
 
 export type ExecutionState = 'WORKING' | 'SKIPPED' | 'NOOP' | 'GRACE' | 'SUCCESS' | 'ERROR' | 'UNKNOWN';
@@ -165,6 +223,12 @@ export interface AlertRuntime {
   series: Record<string, SeriesState>;
   /** New-rows alerts: when the first run recorded the keys it saw (it sends nothing unless asked). */
   keysSeededAt: Date | null;
+  /** The open incident's acknowledgement; cleared on resolution and on escalation. */
+  ack: Acknowledgement | null;
+  /** Reminders sent in the open incident, and the scheduled tick of the last (backoff counts from it). */
+  reminded: { sent: number; lastTick: Date | null };
+  /** Since when messages have been held by quiet hours or a mute; null when none is held. */
+  heldSince: Date | null;
 }
 
 export type SeriesStatus = 'normal' | 'pending' | 'firing';
@@ -218,6 +282,13 @@ export interface DeliveryRecord {
   fallback?: string | null;
   /** What showed the chart or screenshot: Slack's own chart block, or the PNG. */
   picture?: 'native' | 'image';
+  /**
+   * An unknown outcome looked up afterwards (services/reconcile): `found`, the message had
+   * arrived (ok and ref set now); `missing`, it had not; `gave_up`, Slack did not answer in time.
+   */
+  reconciled?: 'found' | 'missing' | 'gave_up';
+  /** The message went out inside a storm digest (delivery/slack): `ref` is the digest's ts. */
+  digest?: boolean;
 }
 
 export interface Execution {
@@ -304,6 +375,21 @@ export const LEGACY_RULES = {
   pendingTicks: 1,
   keepFiringTicks: 0,
 } as const satisfies Pick<AlertSpec, 'measure' | 'labels' | 'warning' | 'pendingTicks' | 'keepFiringTicks'>;
+
+/** What an alert made before issue 4/6 has: repeats by grace, no quiet hours, no mentions. */
+export const LEGACY_TRIAGE = {
+  reminders: { mode: 'grace' },
+  quietHours: null,
+  mentionColumn: null,
+  mentions: { warning: [], critical: [] },
+} as const satisfies Pick<AlertSpec, 'reminders' | 'quietHours' | 'mentionColumn' | 'mentions'>;
+
+/** The runtime of an alert that has no open incident (issue 4/6 fields). */
+export const NO_TRIAGE_RUNTIME = {
+  ack: null,
+  reminded: { sent: 0, lastTick: null },
+  heldSince: null,
+} as const satisfies Pick<AlertRuntime, 'ack' | 'reminded' | 'heldSince'>;
 
 /** A cell as Lookout sees it: drivers' numeric types arrive as numbers, dates as ISO text. */
 export type Cell = string | number | boolean | null;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { templateProblem } from '../messages/template.js';
 import { hostAllowed } from '../domain/content.js';
 import { validateSchedule } from '../domain/schedule.js';
-import { CHART_TYPES, DEFAULTS, LEGACY_RULES, type AlertSpec, type ChartType, type Content, type Recipient } from '../domain/types.js';
+import { CHART_TYPES, DEFAULTS, LEGACY_RULES, LEGACY_TRIAGE, type AlertSpec, type ChartType, type Content, type Recipient } from '../domain/types.js';
 import { readAlertRules, RULE_LIMITS, type RulesInput } from './alert-rules-input.js';
 import { checkFlag, DECIMAL, orDefault, strictNumber, wholeNumber } from './input-checks.js';
 
@@ -158,6 +158,7 @@ export function validateAlertInput(
       dataSource: dataSource!,
       sql: sql!,
       ...rules!,
+      ...LEGACY_TRIAGE,
       schedule: { cron: cron!.replace(/\s+/g, ' '), timezone: timezone! },
       gracePeriodS: gracePeriodS!,
       workingTimeoutS: workingTimeoutS!,

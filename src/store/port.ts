@@ -5,7 +5,7 @@
 // - conditional updates (advanceNextRun, takeOver) change a row only if it is as the caller
 //   last saw it, so two instances racing on one alert never both win;
 // - nothing outside the adapter sees a row, a driver type or a driver error (StoreError).
-import type { Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, SeriesOutcome, Trigger } from '../domain/types.js';
+import type { Acknowledgement, Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, Mute, SeriesOutcome, Trigger } from '../domain/types.js';
 
 export interface NewAlert extends AlertSpec {
   /** Chosen by the service (crypto.randomUUID()), since the shard is derived from it. */
@@ -60,6 +60,21 @@ export interface AlertStore {
   advanceNextRuns(moves: NextRunMove[]): Promise<number>;
   /** Saves what a finished tick changed on the alert's runtime projection. */
   saveRuntime(id: string, runtime: Partial<AlertRuntime>): Promise<void>;
+  /**
+   * Sets (or, with null, clears) the acknowledgement of the alert's open incident, only while
+   * that incident is the one the caller saw: the alert's firingSince equals `firingSince`.
+   * False, changing nothing, when the alert is gone or its incident changed (resolved, or a
+   * new one began).
+   */
+  setAcknowledgement(id: string, ack: Acknowledgement | null, firingSince: Date): Promise<boolean>;
+}
+
+/** Settings that hold for every alert (issue 4/6). */
+export interface SettingsStore {
+  /** The admins' mute of everything, or null (an expired mute is returned as stored; callers compare). */
+  getMute(): Promise<Mute | null>;
+  /** Sets or (null) lifts the mute. */
+  setMute(mute: Mute | null): Promise<void>;
 }
 
 export interface NextRunMove {
@@ -138,6 +153,22 @@ export interface ExecutionStore {
   history(alertId: string, limit: number): Promise<Execution[]>;
   /** Deletes executions older than their alert's log retention; returns how many. */
   pruneExecutions(now: Date): Promise<number>;
+  /**
+   * Finished executions with at least one delivery, finished at or after `since`, newest first
+   * (delivery health: `/alert doctor`, App Home).
+   */
+  deliveriesSince(since: Date, limit: number): Promise<Execution[]>;
+  /**
+   * Finished executions started at or after `since` with a delivery whose outcome is unknown
+   * (`unknown` true and no `reconciled` yet), oldest first: what reconciliation looks up.
+   */
+  unknownDeliveries(since: Date, limit: number): Promise<Execution[]>;
+  /**
+   * Replaces the delivery record of `record.recipient` on a finished execution, and sets the
+   * execution's state and reason to `fold` (foldDeliveries of the records after the change).
+   * False when the execution is gone or has no record for that recipient.
+   */
+  reconcileDelivery(executionId: string, record: DeliveryRecord, fold: { state: ExecutionState; reason: string | null }): Promise<boolean>;
 }
 
 /** Which Lookout instances are running, so the shard jobs can be spread over them. */
@@ -175,7 +206,7 @@ export interface KeyStore {
   pruneKeys(alertId: string, before: Date): Promise<number>;
 }
 
-export interface Store extends AlertStore, ExecutionStore, InstanceStore, KeyStore {
+export interface Store extends AlertStore, ExecutionStore, InstanceStore, KeyStore, SettingsStore {
   /** Checks the store answers (health). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // Fixtures of the Store contract (store-contract.ts, series-contract.ts), shared with the
 // adapters' own tests.
 import { randomUUID } from 'node:crypto';
-import { LEGACY_RULES, type Alert } from '../../src/domain/types.js';
+import { LEGACY_RULES, LEGACY_TRIAGE, NO_TRIAGE_RUNTIME, type Alert } from '../../src/domain/types.js';
 import type { NewAlert } from '../../src/store/port.js';
 
 export const T0 = new Date('2026-03-01T09:00:00.000Z');
@@ -25,6 +25,7 @@ export function newAlertFixture(overrides: Partial<NewAlert> = {}): NewAlert {
     sql: 'SELECT count(*) FROM orders WHERE state = $$stuck$$',
     condition: { op: '>', threshold: 0 },
     ...LEGACY_RULES,
+    ...LEGACY_TRIAGE,
     labels: [],
     schedule: { cron: '* * * * *', timezone: 'UTC' },
     gracePeriodS: 3600,
@@ -58,6 +59,7 @@ export function asCreated(spec: NewAlert): Alert {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: {},
+    ...NO_TRIAGE_RUNTIME,
     series: {},
     keysSeededAt: null,
   };

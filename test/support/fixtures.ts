@@ -1,6 +1,6 @@
 // The one place test data is made: alerts as stored, what a person would type for one, the
 // messages a delivery gets, executions. Tests change what they care about through overrides.
-import { LEGACY_RULES, type Alert, type Content, type Execution } from '../../src/domain/types.js';
+import { LEGACY_RULES, LEGACY_TRIAGE, NO_TRIAGE_RUNTIME, type Alert, type Content, type Execution } from '../../src/domain/types.js';
 import type { SeriesItem, SeriesReport } from '../../src/domain/decide-result.js';
 import type { MessageKind, OutgoingMessage } from '../../src/messages/outgoing.js';
 import type { AlertInput } from '../../src/services/alert-input.js';
@@ -20,6 +20,7 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     sql: 'SELECT count(*) FROM orders WHERE created_at > now() - interval 1 hour',
     condition: { op: '<', threshold: 1 },
     ...LEGACY_RULES,
+    ...LEGACY_TRIAGE,
     labels: [],
     schedule: { cron: '0 9 * * *', timezone: 'Asia/Seoul' },
     gracePeriodS: 3600,
@@ -39,6 +40,7 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     threads: {},
     series: {},
     keysSeededAt: null,
+    ...NO_TRIAGE_RUNTIME,
     active: true,
     snoozedUntil: null,
     nextRunAt: new Date('2026-11-25T00:00:00Z'),

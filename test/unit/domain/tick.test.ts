@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decideStart, foldDeliveries, foldRuntime, type RuntimeInput } from '../../../src/domain/tick.js';
-import type { AlertRuntime, DeliveryRecord } from '../../../src/domain/types.js';
+import { NO_TRIAGE_RUNTIME, type AlertRuntime, type DeliveryRecord } from '../../../src/domain/types.js';
 
 const t = (iso: string) => new Date(`2026-11-25T${iso}Z`);
 
@@ -25,6 +25,7 @@ const runtime: AlertRuntime = {
   threads: {},
   series: {},
   keysSeededAt: null,
+  ...NO_TRIAGE_RUNTIME,
 };
 
 const ok = (recipient: string, ref: string | null = null): DeliveryRecord => ({

@@ -28,8 +28,8 @@ function render(values: ModalValues, extra: Partial<AlertModalInput> = {}): Moda
 }
 
 function specOf(alert: Alert): AlertSpec {
-  const { name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery } = alert;
-  return { name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery };
+  const { name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery, reminders, quietHours, mentionColumn, mentions } = alert;
+  return { reminders, quietHours, mentionColumn, mentions, name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery };
 }
 
 function inputBlock(view: ModalView, blockId: string): InputBlock | undefined {
