@@ -54,3 +54,59 @@ export function checkFlag(raw: unknown, key: string, errors: Record<string, stri
   errors[key] = 'must be true or false';
   return false;
 }
+
+/** A form's blank field (or a file's null) as absent, so the field's default applies. */
+export function blankAsAbsent(value: unknown): unknown {
+  return isBlank(value) ? undefined : value;
+}
+
+/** `wholeNumber`, with blank (or absent) meaning `fallback`. */
+export function wholeNumberOr(min: number, max: number, unit: string, fallback: number) {
+  return described(z.preprocess(blankAsAbsent, wholeNumber(min, max, unit).optional()).transform((v) => v ?? fallback), {
+    minimum: min,
+    maximum: max,
+    default: fallback,
+  });
+}
+
+/** A switch: absent (or null) means `fallback`; anything but a boolean is refused. */
+export function flag(fallback = false) {
+  return described(
+    z
+      .boolean({ error: 'must be true or false' })
+      .nullish()
+      .transform((v) => v ?? fallback),
+    { default: fallback },
+  );
+}
+
+/**
+ * What the published JSON Schema says of a field beyond its type, where zod's own output cannot:
+ * bounds that a number-or-text input checks after reading the text, defaults of fields whose
+ * input is transformed (zod drops those), and allowed values checked against another field.
+ * Only schema/alerts.schema.json reads it (alert-schema.ts); validation never does.
+ */
+export const FILE_HINTS = z.registry<Record<string, unknown>>();
+
+/** `schema`, with `hints` recorded for the published JSON Schema. */
+export function described<T extends z.ZodType>(schema: T, hints: Record<string, unknown>): T {
+  FILE_HINTS.add(schema, hints);
+  return schema;
+}
+
+/**
+ * zod's issues as field errors: the first message for each field key (`schedule.cron`,
+ * `recipients.2.id`); a field nobody knows is reported under its own name.
+ */
+export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors[[...path, key].join('.')] ??= 'is not a field Lookout knows; check its spelling';
+    } else {
+      errors[path.join('.')] ??= issue.message;
+    }
+  }
+  return errors;
+}

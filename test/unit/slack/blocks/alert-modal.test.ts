@@ -27,9 +27,10 @@ function render(values: ModalValues, extra: Partial<AlertModalInput> = {}): Moda
   return buildAlertModal({ mode: 'edit', alertId: 'a-1', values, dataSources: ['sample', 'warehouse'], userTimezone: 'Asia/Seoul', now: NOW, ...extra });
 }
 
-function specOf(alert: Alert): AlertSpec {
+/** What the modal's values validate to: the alert's spec, with no key (the modal sends none; the service keeps the alert's). */
+function specOf(alert: Alert): Omit<AlertSpec, 'key'> & { key: null } {
   const { name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery, reminders, quietHours, mentionColumn, mentions } = alert;
-  return { reminders, quietHours, mentionColumn, mentions, name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery };
+  return { key: null, reminders, quietHours, mentionColumn, mentions, name, description, owners, type, dataSource, sql, condition, measure, labels, warning, pendingTicks, keepFiringTicks, schedule, gracePeriodS, workingTimeoutS, logRetentionDays, content, messageTemplate, recipients, emailFallback, notifyOnRecovery };
 }
 
 function inputBlock(view: ModalView, blockId: string): InputBlock | undefined {
