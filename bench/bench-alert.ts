@@ -8,6 +8,7 @@ export function benchAlert(i: number, fields: { owner: string; channel: string; 
   const id = crypto.randomUUID();
   return {
     id,
+    key: `bench-${i}`,
     name: `bench ${i}`,
     description: '',
     owners: [fields.owner],
@@ -28,6 +29,7 @@ export function benchAlert(i: number, fields: { owner: string; channel: string; 
     emailFallback: false,
     notifyOnRecovery: false,
     active: true,
+    managedBy: null,
     nextRunAt: fields.nextRunAt,
     shard: shardOf(id, fields.shards),
     createdBy: fields.owner,

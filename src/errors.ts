@@ -51,6 +51,18 @@ export class ForbiddenError extends LookoutError {
   }
 }
 
+/** A change Slack may not make: the alert is defined in an alert file (issue 5/6). */
+export class ManagedInCodeError extends LookoutError {
+  readonly managedBy: string;
+  constructor(name: string, managedBy: string, action: string) {
+    super(
+      'forbidden',
+      `“${name}” is managed in code: ${managedBy}. To ${action} it, change that file; in Slack you can still pause, snooze, acknowledge and run it.`,
+    );
+    this.managedBy = managedBy;
+  }
+}
+
 /** The person acting or an owner is outside the data source's allowedUsers. */
 export class SourceBarredError extends LookoutError {
   constructor(source: string, people: readonly string[]) {

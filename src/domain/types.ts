@@ -163,6 +163,8 @@ export interface Mute {
 
 /** Everything a person sets on an alert or report. */
 export interface AlertSpec {
+  /** Stable and unique (domain/alert-key.ts): what alert files name an alert by. */
+  key: string;
   name: string;
   description: string;
   owners: string[];
@@ -259,6 +261,11 @@ export interface Alert extends AlertSpec, AlertRuntime {
   /** Next scheduled tick; null while paused. */
   nextRunAt: Date | null;
   shard: number;
+  /**
+   * The alert file that defines it ('team/sales.yml', relative to alertsDir or to where the CLI
+   * ran), or null for an alert made in Slack. Such an alert is changed in its file, not in Slack.
+   */
+  managedBy: string | null;
   createdBy: string;
   createdAt: Date;
   updatedBy: string;

@@ -8,19 +8,32 @@ import { DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
 import { privilegedError, privilegedWarning } from '../datasources/error-rules.js';
 import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
-import { DEFAULTS, type Alert, type Execution, type QueryResult, type Recipient, type Schedule } from '../domain/types.js';
-import { ForbiddenError, LookoutError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
+import { DEFAULTS, type Alert, type AlertSpec, type Execution, type QueryResult, type Recipient, type Schedule } from '../domain/types.js';
+import { keyCandidates, keyFromName } from '../domain/alert-key.js';
+import { differsFrom, type AlertVersion, type ChangeChannel } from '../domain/versions.js';
+import { ConflictError, ForbiddenError, LookoutError, ManagedInCodeError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { shardOf } from '../domain/shards.js';
-import type { AlertPatch, Store } from '../store/port.js';
+import { MAX_VERSIONS_PER_ALERT, type AlertPatch, type Store } from '../store/port.js';
 import type { TestQueryResult, TestVerdict } from '../messages/test-query-result.js';
 import { LIMITS, validateAlertInput, type AlertInput } from './alert-input.js';
 import { readAlertRules } from './alert-rules-input.js';
 import { orDefault, wholeNumber } from './input-checks.js';
 import { testVerdict } from './test-query-verdict.js';
 import type { ChannelDirectory } from './channel-directory.js';
+import { createVersionRecorder } from './alert-versions.js';
 
 export interface Actor {
   userId: string;
+  /** Through what the person acts: Slack unless said (the CLI and alert files say so). */
+  via?: ChangeChannel;
+}
+
+/** How a change made in code places the alert: the file that manages it (null: none). */
+export interface CodeOptions {
+  managedBy?: string | null;
+  /** The version this change restores, recorded with it. */
+  restoredFrom?: number;
 }
 
 /** A person asked to run an alert now: the scheduler queues it, its tick is the time of asking. */
@@ -49,7 +62,12 @@ export interface AlertServiceDeps {
   channels?: ChannelDirectory;
   /** Series an alert may have (alerts.maxSeries), for Test query as for the runs. */
   maxSeries?: number;
+  /** Where a version that could not be recorded is reported. */
+  logger?: Logger;
 }
+
+/** Versions `/alert versions` lists at most. */
+export const VERSIONS_SHOWN = 20;
 
 
 /** A data source as /alert doctor reports it. */
@@ -84,6 +102,7 @@ export function createAlertService(deps: AlertServiceDeps) {
   const { store, clock } = deps;
 
   const policy: AccessPolicy = { admins: deps.admins };
+  const versions = createVersionRecorder({ store, clock, logger: deps.logger });
   const isAdmin = (userId: string) => policy.admins.includes(userId);
 
   function usableDataSources(actor: Actor): string[] {
@@ -156,7 +175,29 @@ export function createAlertService(deps: AlertServiceDeps) {
         throw new ValidationError({ name: `an alert named "${clash.name}" already exists; choose another name` });
       }
     }
-    return { spec: result.spec, warnings };
+    // A key given must be free; none given keeps the alert's own, or is made from the name.
+    const given = result.spec.key;
+    if (given !== null && given !== existing?.key) {
+      const clash = await store.findAlertByKey(given);
+      if (clash !== null && clash.id !== existing?.id) {
+        throw new ValidationError({ key: `the alert “${clash.name}” already has the key "${given}"; choose another key` });
+      }
+    }
+    const key = given ?? existing?.key ?? (await freeKey(result.spec.name));
+    return { spec: { ...result.spec, key } satisfies AlertSpec, warnings, keyGiven: given !== null };
+  }
+
+  /** The name's key, or the first of its numbered variants that no alert has. */
+  async function freeKey(name: string): Promise<string> {
+    for (const candidate of keyCandidates(keyFromName(name))) {
+      if ((await store.findAlertByKey(candidate)) === null) return candidate;
+    }
+    throw new ValidationError({ key: `too many alerts have keys made from this name; give this one a key of its own` });
+  }
+
+  /** Slack may not change an alert defined in a file; the CLI and the files may. */
+  function checkNotManaged(actor: Actor, alert: Alert, action: string): void {
+    if ((actor.via ?? 'slack') === 'slack' && alert.managedBy !== null) throw new ManagedInCodeError(alert.name, alert.managedBy, action);
   }
 
   /**
@@ -186,32 +227,66 @@ export function createAlertService(deps: AlertServiceDeps) {
     usableDataSources,
     getForChange,
 
-    async create(actor: Actor, input: AlertInput): Promise<SavedAlert> {
-      const { spec, warnings } = await validate(actor, input, null);
+    async create(actor: Actor, input: AlertInput, options: CodeOptions = {}): Promise<SavedAlert> {
+      const { spec, warnings, keyGiven } = await validate(actor, input, null);
       const now = clock();
       const id = crypto.randomUUID();
-      const alert = await store.createAlert({
+      const row = {
         ...spec,
         id,
         active: true,
         nextRunAt: nextRunAfter(spec.schedule, now),
         shard: shardOf(id, deps.shards),
+        managedBy: (actor.via ?? 'slack') === 'slack' ? null : (options.managedBy ?? null),
         createdBy: actor.userId,
         createdAt: now,
-      });
+      };
+      let alert: Alert;
+      try {
+        alert = await store.createAlert(row);
+      } catch (err) {
+        if (!(err instanceof ConflictError && err.field === 'key')) throw err;
+        // Taken between the look-up and the insert: a given key is refused, a made one made again.
+        if (keyGiven) throw new ValidationError({ key: `an alert with the key "${spec.key}" already exists; choose another key` });
+        alert = await store.createAlert({ ...row, key: await freeKey(spec.name) });
+      }
+      await versions.record({ before: null, after: alert, by: actor.userId, via: actor.via ?? 'slack' });
       return { ...alert, warnings };
     },
 
-    async update(actor: Actor, ref: string, input: AlertInput): Promise<SavedAlert> {
+    async update(actor: Actor, ref: string, input: AlertInput, options: CodeOptions = {}): Promise<SavedAlert> {
       const alert = await getForChange(actor, ref, 'edit');
+      checkNotManaged(actor, alert, 'edit');
       const { spec, warnings } = await validate(actor, input, alert);
       const patch: AlertPatch = { ...spec, updatedBy: actor.userId, updatedAt: clock() };
+      if ((actor.via ?? 'slack') !== 'slack' && options.managedBy !== undefined) patch.managedBy = options.managedBy;
       const scheduleChanged =
         spec.schedule.cron !== alert.schedule.cron || spec.schedule.timezone !== alert.schedule.timezone;
       if (scheduleChanged && alert.active) patch.nextRunAt = nextRunAfter(spec.schedule, clock());
       const updated = await store.updateAlert(alert.id, patch);
       if (updated === null) throw new NotFoundError(ref);
+      await versions.record({ before: alert, after: updated, by: actor.userId, via: actor.via ?? 'slack', restoredFrom: options.restoredFrom });
       return { ...updated, warnings };
+    },
+
+    /** The alert's versions, newest first (who may see the alert may see them). */
+    async versions(actor: Actor, ref: string, limit = VERSIONS_SHOWN): Promise<{ alert: Alert; versions: AlertVersion[] }> {
+      const alert = await getVisible(actor, ref);
+      return { alert, versions: await store.versions(alert.id, Math.min(Math.max(limit, 1), MAX_VERSIONS_PER_ALERT)) };
+    },
+
+    /**
+     * Makes the alert as it was at `version`, as a new version: the same checks as an edit (who
+     * may change it, the sources the person may use now, names and keys still free).
+     */
+    async restore(actor: Actor, ref: string, version: number): Promise<SavedAlert & { restored: boolean }> {
+      const alert = await getForChange(actor, ref, 'restore');
+      checkNotManaged(actor, alert, 'restore');
+      const old = await store.getVersion(alert.id, version);
+      if (old === null) throw new LookoutError('not_found', `“${alert.name}” has no version ${version}. See \`/alert versions ${alert.name}\`.`);
+      if (!differsFrom(alert, old)) return { ...alert, warnings: [], restored: false };
+      const saved = await this.update(actor, alert.id, old.spec, { restoredFrom: version });
+      return { ...saved, restored: true };
     },
 
     async list(actor: Actor, options: { all?: boolean } = {}): Promise<Alert[]> {
@@ -254,6 +329,7 @@ export function createAlertService(deps: AlertServiceDeps) {
 
     async remove(actor: Actor, ref: string): Promise<Alert> {
       const alert = await getForChange(actor, ref, 'delete');
+      checkNotManaged(actor, alert, 'delete');
       await store.deleteAlert(alert.id);
       return alert;
     },

@@ -6,6 +6,7 @@
 //   last saw it, so two instances racing on one alert never both win;
 // - nothing outside the adapter sees a row, a driver type or a driver error (StoreError).
 import type { Acknowledgement, Alert, AlertRuntime, AlertSpec, DeliveryRecord, Execution, ExecutionState, Mute, SeriesOutcome, Trigger } from '../domain/types.js';
+import type { AlertVersion, NewAlertVersion } from '../domain/versions.js';
 
 export interface NewAlert extends AlertSpec {
   /** Chosen by the service (crypto.randomUUID()), since the shard is derived from it. */
@@ -13,6 +14,8 @@ export interface NewAlert extends AlertSpec {
   active: boolean;
   nextRunAt: Date | null;
   shard: number;
+  /** The alert file that defines it, or null (made in Slack). */
+  managedBy: string | null;
   createdBy: string;
   createdAt: Date;
 }
@@ -23,6 +26,7 @@ export type AlertPatch = Partial<AlertSpec> & {
   snoozedUntil?: Date | null;
   nextRunAt?: Date | null;
   shard?: number;
+  managedBy?: string | null;
   updatedBy: string;
   updatedAt: Date;
 };
@@ -34,15 +38,17 @@ export interface AlertFilter {
 }
 
 export interface AlertStore {
-  /** Inserts an alert; its name must be unique (case-insensitive), else ConflictError. */
+  /** Inserts an alert; its name (case-insensitive) and its key must be unique, else ConflictError. */
   createAlert(alert: NewAlert): Promise<Alert>;
   /** The alert, or null. */
   getAlert(id: string): Promise<Alert | null>;
   /** The alert with this name (case-insensitive), or null. */
   findAlertByName(name: string): Promise<Alert | null>;
+  /** The alert with this key, or null. */
+  findAlertByKey(key: string): Promise<Alert | null>;
   /** Alerts by name, oldest first. */
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
-  /** Applies a person's change; returns the updated alert, or null if it no longer exists. */
+  /** Applies a person's change; returns the updated alert, or null if it no longer exists. A name or key taken: ConflictError. */
   updateAlert(id: string, patch: AlertPatch): Promise<Alert | null>;
   /** Deletes an alert, its executions and its seen keys; false if it did not exist. */
   deleteAlert(id: string): Promise<boolean>;
@@ -206,7 +212,27 @@ export interface KeyStore {
   pruneKeys(alertId: string, before: Date): Promise<number>;
 }
 
-export interface Store extends AlertStore, ExecutionStore, InstanceStore, KeyStore, SettingsStore {
+/** Versions an alert keeps at most; addVersion deletes the oldest beyond it. */
+export const MAX_VERSIONS_PER_ALERT = 200;
+
+/**
+ * The versions of each alert's definition (issue 5/6). Numbered 1, 2, … per alert; deleting the
+ * alert deletes them.
+ */
+export interface VersionStore {
+  /**
+   * Appends a version numbered one more than the alert's newest (1 for its first), then keeps its
+   * newest MAX_VERSIONS_PER_ALERT. Two calls at once get two numbers. Null when the alert does
+   * not exist.
+   */
+  addVersion(version: NewAlertVersion): Promise<AlertVersion | null>;
+  /** The alert's versions, newest first, at most `limit`. */
+  versions(alertId: string, limit: number): Promise<AlertVersion[]>;
+  /** One version of the alert, or null. */
+  getVersion(alertId: string, version: number): Promise<AlertVersion | null>;
+}
+
+export interface Store extends AlertStore, ExecutionStore, InstanceStore, KeyStore, SettingsStore, VersionStore {
   /** Checks the store answers (health). */
   ping(): Promise<void>;
   close(): Promise<void>;

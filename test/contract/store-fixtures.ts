@@ -17,6 +17,7 @@ export function newAlertFixture(overrides: Partial<NewAlert> = {}): NewAlert {
   fixtureSeq += 1;
   return {
     id: randomUUID(),
+    key: `alert-${fixtureSeq}`,
     name: `alert ${fixtureSeq}`,
     description: 'orders stuck in payment',
     owners: ['U1'],
@@ -39,6 +40,7 @@ export function newAlertFixture(overrides: Partial<NewAlert> = {}): NewAlert {
     active: true,
     nextRunAt: T0,
     shard: 0,
+    managedBy: null,
     createdBy: 'U1',
     createdAt: T0,
     ...overrides,

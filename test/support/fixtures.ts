@@ -12,6 +12,7 @@ export const NOW = new Date('2026-11-25T00:00:00Z');
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
   return {
     id: '2f1c7a52-6a38-4bd4-9d8e-1c0a2b3c4d5e',
+    key: 'orders-stalled',
     name: 'Orders stalled',
     description: 'No orders in the last hour',
     owners: ['UOWNER1'],
@@ -45,6 +46,7 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     snoozedUntil: null,
     nextRunAt: new Date('2026-11-25T00:00:00Z'),
     shard: 1,
+    managedBy: null,
     createdBy: 'UOWNER1',
     createdAt: new Date('2026-11-01T00:00:00Z'),
     updatedBy: 'UOWNER1',

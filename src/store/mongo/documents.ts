@@ -3,6 +3,7 @@
 // Ids are UUID strings in `_id` (as in the PostgreSQL adapter), times are BSON dates
 // (milliseconds, like JS Dates), and absent values are stored as null, never left out, so
 // a filter on `null` means "not set" exactly as SQL's IS NULL does.
+import { keyFromName } from '../../domain/alert-key.js';
 import { normalizeContent } from '../../domain/content.js';
 import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
 import type {
@@ -34,6 +35,10 @@ export interface ThreadEntry {
 
 export interface AlertDoc {
   _id: string;
+  /** Absent on documents written before issue 5/6 until the start-up backfill (versions.ts) sets it. */
+  key?: string;
+  /** The alert file that defines it; absent or null: made in Slack. */
+  managedBy?: string | null;
   name: string;
   /** `name` lower-cased: the unique index that makes names unique ignoring case. */
   nameKey: string;
@@ -147,6 +152,8 @@ function fromThreadEntries(entries: ThreadEntry[] | null | undefined): Record<st
 export function toAlert(doc: AlertDoc): Alert {
   return {
     id: doc._id,
+    key: doc.key ?? keyFromName(doc.name),
+    managedBy: doc.managedBy ?? null,
     name: doc.name,
     description: doc.description,
     owners: doc.owners,
@@ -215,6 +222,7 @@ export function toExecution(doc: ExecutionDoc): Execution {
 type FieldMap<T> = { [K in keyof T]-?: (value: Exclude<T[K], undefined>) => Partial<AlertDoc> };
 
 const SPEC_FIELDS: FieldMap<AlertSpec> = {
+  key: (v) => ({ key: v }),
   // The name and its key change together, so the unique index always sees the current name.
   name: (v) => ({ name: v, nameKey: nameKey(v) }),
   description: (v) => ({ description: v }),
@@ -246,6 +254,7 @@ const CONTROL_FIELDS: FieldMap<AlertControl> = {
   snoozedUntil: (v) => ({ snoozedUntil: v }),
   nextRunAt: (v) => ({ nextRunAt: v }),
   shard: (v) => ({ shard: v }),
+  managedBy: (v) => ({ managedBy: v }),
   updatedBy: (v) => ({ updatedBy: v }),
   updatedAt: (v) => ({ updatedAt: v }),
 };
@@ -275,6 +284,8 @@ function fieldsOf<T extends object>(map: FieldMap<T>, values: Partial<T>): Parti
 export function newAlertDoc(alert: NewAlert): AlertDoc {
   return {
     _id: alert.id,
+    key: alert.key,
+    managedBy: alert.managedBy,
     name: alert.name,
     nameKey: nameKey(alert.name),
     description: alert.description,

@@ -58,6 +58,22 @@ export function nameConflict(name: string): ConflictError {
   return new ConflictError('name', `An alert named "${name}" already exists.`);
 }
 
+/** A duplicate key on the alerts' key index (createAlert, a change of key). */
+export function isKeyConflict(err: unknown): boolean {
+  const e = err as { code?: unknown; keyPattern?: unknown; message?: unknown } | null;
+  if (e?.code !== DUPLICATE_KEY) return false;
+  const pattern = e.keyPattern;
+  if (typeof pattern === 'object' && pattern !== null && 'key' in pattern && !('alertId' in pattern)) return true;
+  return typeof e.message === 'string' && e.message.includes('alerts_key_key');
+}
+
+/** A taken name or key as ConflictError, else undefined (the store's own error follows). */
+export function alertConflict(err: unknown, alert: { name?: string; key?: string }): ConflictError | undefined {
+  if (isNameConflict(err) && alert.name !== undefined) return nameConflict(alert.name);
+  if (isKeyConflict(err) && alert.key !== undefined) return new ConflictError('key', `An alert with the key "${alert.key}" already exists.`);
+  return undefined;
+}
+
 /** A single-document insert refused as a duplicate (a tick already claimed). */
 export function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === DUPLICATE_KEY;

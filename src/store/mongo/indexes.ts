@@ -13,6 +13,9 @@ export const ALERT_INDEXES: IndexDescription[] = [
   // lower-cased name in `nameKey` (a collation index would need the same collation on every
   // query to be used, and lower-cases by different rules than lower()).
   { key: { nameKey: 1 }, name: 'alerts_name_key', unique: true },
+  // Keys are unique (issue 5/6). Partial: documents from before keys have none until the
+  // start-up backfill gives them one, and a unique index would take every missing key as null.
+  { key: { key: 1 }, name: 'alerts_key_key', unique: true, partialFilterExpression: { key: { $type: 'string' } } },
   // The dispatch job's query: a shard's active alerts whose next run has come. Paused alerts
   // (next run null, inactive) stay out of it.
   { key: { shard: 1, nextRunAt: 1 }, name: 'alerts_due', partialFilterExpression: { active: true } },
@@ -44,6 +47,15 @@ export const ALERT_KEY_INDEXES: IndexDescription[] = [
   { key: { alertId: 1, seenAt: 1, key: 1 }, name: 'alert_keys_seen' },
 ];
 
+/** Versions of alerts' definitions (AlertVersionDoc, issue 5/6). */
+export const ALERT_VERSIONS = 'alertVersions';
+
+export const ALERT_VERSION_INDEXES: IndexDescription[] = [
+  // A number once per alert (two versions numbered at once: the second retries), and an alert's
+  // versions newest first by walking it backwards.
+  { key: { alertId: 1, version: 1 }, name: 'alert_versions_key', unique: true },
+];
+
 /** Agenda's jobs, in the same database (@agendajs/mongo-backend's default collection). */
 export const AGENDA_JOBS = 'agendaJobs';
 
@@ -59,5 +71,6 @@ export async function ensureIndexes(db: Db): Promise<void> {
   await db.collection(ALERTS).createIndexes(ALERT_INDEXES);
   await db.collection(EXECUTIONS).createIndexes(EXECUTION_INDEXES);
   await db.collection(ALERT_KEYS).createIndexes(ALERT_KEY_INDEXES);
+  await db.collection(ALERT_VERSIONS).createIndexes(ALERT_VERSION_INDEXES);
   await db.collection(AGENDA_JOBS).createIndexes(AGENDA_JOB_INDEXES);
 }

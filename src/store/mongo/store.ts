@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import { systemClock, type Clock } from '../../clock.js';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import type { AlertVersion, NewAlertVersion } from '../../domain/versions.js';
 import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
 import { chunks, seenOf } from '../keys.js';
@@ -22,10 +23,23 @@ import {
   type NextRunMove,
   type Store,
   MAX_KEYS_PER_ALERT,
+  MAX_VERSIONS_PER_ALERT,
 } from '../port.js';
 import { type AlertDoc, type AlertKeyDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
-import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './driver-errors.js';
-import { ALERT_KEYS, ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
+import { alertConflict, duplicatePositions, isDuplicateKey, storeError } from './driver-errors.js';
+import { ALERT_KEYS, ALERT_VERSIONS, ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
+import {
+  type AlertVersionDoc,
+  backfillKey,
+  KEYLESS_ALERTS,
+  newestVersionQuery,
+  newVersionDoc,
+  oldVersionsFilter,
+  toVersion,
+  versionFilter,
+  versionsOfAlertFilter,
+  versionsQuery,
+} from './versions.js';
 import {
   type FindQuery,
   type RetentionGroup,
@@ -105,6 +119,7 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
     await client.connect();
     const db = client.db(options.dbName);
     await ensureIndexes(db);
+    await backfillKeys(db);
     return new MongoStore(client, db, options.clock ?? systemClock, options.maxKeysPerAlert ?? MAX_KEYS_PER_ALERT);
   } catch (err) {
     await client.close().catch(() => undefined);
@@ -112,10 +127,36 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Stor
   }
 }
 
+/**
+ * Gives each alert stored before keys its key (migration 005 on PostgreSQL). Every instance may
+ * run it at every start: only documents still without a key are written, and a key another
+ * instance took meanwhile fails on the unique index and is tried again at the next start (the
+ * alert reads with its name's key until then).
+ */
+async function backfillKeys(db: Db): Promise<void> {
+  const alerts = db.collection<AlertDoc>(ALERTS);
+  const keyless = await alerts.find(KEYLESS_ALERTS).sort({ createdAt: 1, _id: 1 }).project<{ _id: string; name: string }>({ name: 1 }).toArray();
+  if (keyless.length === 0) return;
+  const taken = new Set((await alerts.find({ key: { $type: 'string' } }).project<{ key: string }>({ key: 1 }).toArray()).map((d) => d.key));
+  for (const doc of keyless) {
+    const key = backfillKey(doc.name, taken);
+    taken.add(key);
+    await alerts.updateOne({ _id: doc._id, ...KEYLESS_ALERTS }, { $set: { key } }).catch((err: unknown) => {
+      if (!isDuplicateKey(err)) throw err;
+    });
+  }
+}
+
+/** Tries for a version number when others are numbered at the same moment. */
+const VERSION_TRIES = 5;
+
 /** 0 means "no limit" to MongoDB but "nothing" to the port (SQL's LIMIT 0). */
 function nothingWanted(limit: number | undefined): boolean {
   return limit !== undefined && limit <= 0;
 }
+
+/** Another version took the number: try the next. */
+class VersionClash extends Error {}
 
 class MongoStore implements Store {
   private closed = false;
@@ -123,6 +164,7 @@ class MongoStore implements Store {
   private readonly executions: Collection<ExecutionDoc>;
   private readonly instances: Collection<InstanceDoc>;
   private readonly alertKeys: Collection<AlertKeyDoc>;
+  private readonly alertVersions: Collection<AlertVersionDoc>;
 
   constructor(
     private readonly client: MongoClient,
@@ -134,6 +176,7 @@ class MongoStore implements Store {
     this.executions = db.collection<ExecutionDoc>(EXECUTIONS);
     this.instances = db.collection<InstanceDoc>(INSTANCES);
     this.alertKeys = db.collection<AlertKeyDoc>(ALERT_KEYS);
+    this.alertVersions = db.collection<AlertVersionDoc>(ALERT_VERSIONS);
   }
 
   private async run<T>(action: string, op: () => Promise<T>, translate?: (err: unknown) => Error | undefined): Promise<T> {
@@ -161,7 +204,7 @@ class MongoStore implements Store {
     }
   }
 
-  private findMany<T extends AlertDoc | ExecutionDoc | InstanceDoc | AlertKeyDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
+  private findMany<T extends AlertDoc | ExecutionDoc | InstanceDoc | AlertKeyDoc | AlertVersionDoc>(collection: Collection<T>, query: FindQuery<T>): Promise<T[]> {
     const cursor = collection.find(query.filter).sort(query.sort);
     if (query.skip !== undefined) cursor.skip(query.skip);
     if (query.limit !== undefined) cursor.limit(query.limit);
@@ -175,7 +218,7 @@ class MongoStore implements Store {
     await this.run(
       'save the alert',
       () => this.alerts.insertOne(doc),
-      (err) => (isNameConflict(err) ? nameConflict(alert.name) : undefined),
+      (err) => alertConflict(err, alert),
     );
     return toAlert(doc);
   }
@@ -190,6 +233,11 @@ class MongoStore implements Store {
     return doc ? toAlert(doc) : null;
   }
 
+  async findAlertByKey(key: string): Promise<Alert | null> {
+    const doc = await this.run('find the alert', () => this.alerts.findOne({ key }));
+    return doc ? toAlert(doc) : null;
+  }
+
   async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
     if (nothingWanted(filter.limit)) return [];
     const docs = await this.run('list alerts', () => this.findMany(this.alerts, listAlertsQuery(filter)));
@@ -200,19 +248,21 @@ class MongoStore implements Store {
     const doc = await this.run(
       'save the change',
       () => this.alerts.findOneAndUpdate(alertByIdFilter(id), alertPatchUpdate(patch), { returnDocument: 'after' }),
-      (err) => (isNameConflict(err) && patch.name !== undefined ? nameConflict(patch.name) : undefined),
+      (err) => alertConflict(err, patch),
     );
     return doc ? toAlert(doc) : null;
   }
 
   async deleteAlert(id: string): Promise<boolean> {
-    // Three writes, where PostgreSQL cascades: the alert first, so no new claim is made and no
-    // key recorded for it, then its executions and its seen keys. A crash in between leaves
-    // executions or keys no alert points to; nothing reads them (stale look-ups join through the
-    // alert, keys are read by alert id), and the daily prune removes them.
+    // Four writes, where PostgreSQL cascades: the alert first, so no new claim is made and no
+    // key recorded for it, then its executions, its seen keys and its versions. A crash in
+    // between leaves executions, keys or versions no alert points to; nothing reads them (stale
+    // look-ups join through the alert, keys and versions are read by alert id; addVersion finds
+    // no alert), and the daily prune removes executions and keys.
     const deleted = await this.run('delete the alert', () => this.alerts.deleteOne(alertByIdFilter(id)));
     await this.runAfterWrite("delete the alert's history", () => this.executions.deleteMany(executionsOfAlertFilter(id)));
     await this.runAfterWrite("delete the alert's seen keys", () => this.alertKeys.deleteMany(keysOfAlertFilter(id)));
+    await this.runAfterWrite("delete the alert's versions", () => this.alertVersions.deleteMany(versionsOfAlertFilter(id)));
     return deleted.deletedCount === 1;
   }
 
@@ -242,6 +292,38 @@ class MongoStore implements Store {
     const update = runtimeUpdate(runtime);
     if (update === null) return;
     await this.run('save the run state', () => this.alerts.updateOne(alertByIdFilter(id), update));
+  }
+
+  // --- VersionStore (versions.ts) ---
+
+  async addVersion(version: NewAlertVersion): Promise<AlertVersion | null> {
+    // Two writes where PostgreSQL has one statement: the version (numbered after the newest; a
+    // number taken at the same moment fails on the unique index and the next is tried), then the
+    // oldest beyond the bound. A crash in between leaves one version too many until the next.
+    for (let attempt = 1; ; attempt += 1) {
+      if ((await this.run('read the alert', () => this.alerts.countDocuments(alertByIdFilter(version.alertId), { limit: 1 }))) === 0) return null;
+      const [newest] = await this.run('read the versions', () => this.findMany(this.alertVersions, newestVersionQuery(version.alertId)));
+      const doc = newVersionDoc(version, (newest?.version ?? 0) + 1);
+      try {
+        await this.run('save the version', () => this.alertVersions.insertOne({ ...doc }), (err) => (isDuplicateKey(err) && attempt < VERSION_TRIES ? new VersionClash() : undefined));
+      } catch (err) {
+        if (err instanceof VersionClash) continue;
+        throw err;
+      }
+      await this.runAfterWrite('forget old versions', () => this.alertVersions.deleteMany(oldVersionsFilter(version.alertId, doc.version, MAX_VERSIONS_PER_ALERT)));
+      return toVersion(doc);
+    }
+  }
+
+  async versions(alertId: string, limit: number): Promise<AlertVersion[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('read the versions', () => this.findMany(this.alertVersions, versionsQuery(alertId, limit)));
+    return docs.map(toVersion);
+  }
+
+  async getVersion(alertId: string, version: number): Promise<AlertVersion | null> {
+    const doc = await this.run('read the version', () => this.alertVersions.findOne(versionFilter(alertId, version)));
+    return doc ? toVersion(doc) : null;
   }
 
   // --- ExecutionStore ---

@@ -20,6 +20,8 @@ import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
 
 export interface AlertRow {
   id: string;
+  key: string;
+  managed_by: string | null;
   name: string;
   description: string;
   owners: string[];
@@ -85,6 +87,8 @@ export interface ExecutionRow {
 export function toAlert(row: AlertRow): Alert {
   return {
     id: row.id,
+    key: row.key,
+    managedBy: row.managed_by,
     name: row.name,
     description: row.description,
     owners: row.owners,
@@ -158,6 +162,7 @@ type ColumnMap<T> = { [K in keyof T]-?: (value: Exclude<T[K], undefined>) => Ass
 const json = (value: unknown): string => JSON.stringify(value);
 
 const SPEC_COLUMNS: ColumnMap<AlertSpec> = {
+  key: (v) => [['key', v]],
   name: (v) => [['name', v]],
   description: (v) => [['description', v]],
   owners: (v) => [['owners', v]],
@@ -192,6 +197,7 @@ const CONTROL_COLUMNS: ColumnMap<AlertControl> = {
   snoozedUntil: (v) => [['snoozed_until', v]],
   nextRunAt: (v) => [['next_run_at', v]],
   shard: (v) => [['shard', v]],
+  managedBy: (v) => [['managed_by', v]],
   updatedBy: (v) => [['updated_by', v]],
   updatedAt: (v) => [['updated_at', v]],
 };
@@ -225,6 +231,7 @@ export function newAlertAssignments(alert: NewAlert): Assignment[] {
     ['active', alert.active],
     ['next_run_at', alert.nextRunAt],
     ['shard', alert.shard],
+    ['managed_by', alert.managedBy],
     ['created_by', alert.createdBy],
     ['created_at', alert.createdAt],
     // A new alert was last changed by whoever created it.

@@ -6,6 +6,7 @@
 // `WHERE state = 'WORKING' ...` for finishing and taking over.
 import pg from 'pg';
 import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import type { AlertVersion, NewAlertVersion } from '../../domain/versions.js';
 import { ConflictError, StoreError } from '../../errors.js';
 import { chunks, seenOf } from '../keys.js';
 import {
@@ -18,8 +19,10 @@ import {
   type NextRunMove,
   type Store,
   MAX_KEYS_PER_ALERT,
+  MAX_VERSIONS_PER_ALERT,
 } from '../port.js';
 import { isUnreachable } from './unreachable.js';
+import { ADD_VERSION, addVersionParams, GET_VERSION, isVersionClash, LIST_VERSIONS, toVersion, type VersionRow } from './versions.js';
 import { migrate } from './migrate.js';
 import {
   type AlertRow,
@@ -102,6 +105,22 @@ function nameConflict(name: string): ConflictError {
   return new ConflictError('name', `An alert named "${name}" already exists.`);
 }
 
+/** A taken name or key as ConflictError, else undefined (the store's own error follows). */
+function alertConflict(err: unknown, alert: { name?: string; key?: string }): ConflictError | undefined {
+  if (isNameConflict(err) && alert.name !== undefined) return nameConflict(alert.name);
+  const e = err as { code?: unknown; constraint?: unknown };
+  if (e.code === UNIQUE_VIOLATION && e.constraint === 'alerts_key_key' && alert.key !== undefined) {
+    return new ConflictError('key', `An alert with the key "${alert.key}" already exists.`);
+  }
+  return undefined;
+}
+
+/** Tries for a version number when others are numbered at the same moment. */
+const VERSION_TRIES = 5;
+
+/** Another version took the number: try the next. */
+class VersionClash extends Error {}
+
 /** `"col" = $n, ...` starting at $first, for UPDATE. Column names come from rows.ts, never input. */
 function setList(assignments: Assignment[], first: number): string {
   return assignments.map(([column], i) => `"${column}" = $${first + i}`).join(', ');
@@ -147,7 +166,7 @@ class PostgresStore implements Store {
       'save the alert',
       `INSERT INTO alerts (${columns}) VALUES (${params}) RETURNING *`,
       assignments.map(([, value]) => value),
-      (err) => (isNameConflict(err) ? nameConflict(alert.name) : undefined),
+      (err) => alertConflict(err, alert),
     );
     return toAlert(firstRow(result));
   }
@@ -161,6 +180,11 @@ class PostgresStore implements Store {
     const result = await this.query<AlertRow>('find the alert', 'SELECT * FROM alerts WHERE lower(name) = lower($1)', [
       name,
     ]);
+    return result.rows[0] ? toAlert(result.rows[0]) : null;
+  }
+
+  async findAlertByKey(key: string): Promise<Alert | null> {
+    const result = await this.query<AlertRow>('find the alert', 'SELECT * FROM alerts WHERE key = $1', [key]);
     return result.rows[0] ? toAlert(result.rows[0]) : null;
   }
 
@@ -183,7 +207,7 @@ class PostgresStore implements Store {
       'save the change',
       `UPDATE alerts SET ${setList(assignments, 2)} WHERE id = $1 RETURNING *`,
       [id, ...assignments.map(([, value]) => value)],
-      (err) => (isNameConflict(err) && patch.name !== undefined ? nameConflict(patch.name) : undefined),
+      (err) => alertConflict(err, patch),
     );
     return result.rows[0] ? toAlert(result.rows[0]) : null;
   }
@@ -235,6 +259,31 @@ class PostgresStore implements Store {
       id,
       ...assignments.map(([, value]) => value),
     ]);
+  }
+
+  // --- VersionStore (versions.ts) ---
+
+  async addVersion(version: NewAlertVersion): Promise<AlertVersion | null> {
+    const params = addVersionParams(version, MAX_VERSIONS_PER_ALERT);
+    for (let attempt = 1; ; attempt += 1) {
+      const clash = (err: unknown) => (isVersionClash(err) && attempt < VERSION_TRIES ? new VersionClash() : undefined);
+      try {
+        const result = await this.query<VersionRow>('save the version', ADD_VERSION, params, clash);
+        return result.rows[0] ? toVersion(result.rows[0]) : null;
+      } catch (err) {
+        if (!(err instanceof VersionClash)) throw err;
+      }
+    }
+  }
+
+  async versions(alertId: string, limit: number): Promise<AlertVersion[]> {
+    const result = await this.query<VersionRow>('read the versions', LIST_VERSIONS, [alertId, Math.max(0, limit)]);
+    return result.rows.map(toVersion);
+  }
+
+  async getVersion(alertId: string, version: number): Promise<AlertVersion | null> {
+    const result = await this.query<VersionRow>('read the version', GET_VERSION, [alertId, version]);
+    return result.rows[0] ? toVersion(result.rows[0]) : null;
   }
 
   // --- ExecutionStore ---

@@ -45,7 +45,7 @@ runStoreContract('PostgreSQL', {
   create: (options) => createPostgresStore({ connectionString: urlOf(database), ...options }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alert_keys, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alert_versions, alerts');
   },
 });
 
@@ -54,7 +54,7 @@ runStoreContract('PostgreSQL, prepared statements', {
   create: (options) => createPostgresStore({ connectionString: urlOf(database), prepare: true, ...options }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alert_keys, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alert_versions, alerts');
   },
 });
 
