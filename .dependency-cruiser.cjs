@@ -8,7 +8,7 @@
 //   5 services     what Slack and the scheduler call; owns the ports it uses (delivery, channels)
 //   6 scheduler, delivery
 //   7 slack        the Bolt app: thin handlers
-//   8 wiring       lookout, main, outbound, http, health, metrics, startup-summary
+//   8 wiring       lookout, main, outbound, http, health, metrics, startup-summary, cli (the command line)
 /** @type {import('dependency-cruiser').IConfiguration} */
 const LAYERS = [
   ['foundation', '^src/(errors|logger|clock)\\.ts$'],
@@ -19,7 +19,7 @@ const LAYERS = [
   ['services', '^src/services/'],
   ['outside', '^src/(scheduler|delivery)/'],
   ['slack', '^src/slack/'],
-  ['wiring', '^src/(lookout|main|outbound|http|health|metrics|startup-summary)\\.ts$'],
+  ['wiring', '^src/((lookout|main|outbound|http|health|metrics|startup-summary)\\.ts$|cli/)'],
 ];
 
 /** Layer i may not import layers above it. */

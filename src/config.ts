@@ -129,6 +129,10 @@ const fileSchema = z
       })
       .strict()
       .default({ maxSeries: 100 }),
+    /** A directory of alert files Lookout applies at start and when they change (issue 5/6). */
+    alertsDir: z.string().min(1).optional(),
+    /** The admin (Slack user id) the CLI and alertsDir act as; every change they make records it. */
+    alertsActor: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U…)').optional(),
   })
   .strict();
 
@@ -170,6 +174,10 @@ const envSchema = z.object({
   /** Port for /healthz and /metrics; unset: no HTTP server. 0: one the OS picks (tests). */
   HTTP_PORT: z.string().regex(/^\d{1,5}$/, 'must be a port number in decimal digits').transform(Number).pipe(z.number().int().min(0).max(65535)).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Overrides alertsDir of the config file. */
+  ALERTS_DIR: z.string().min(1).optional(),
+  /** Overrides alertsActor of the config file. */
+  ALERTS_ACTOR: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U…)').optional(),
 });
 
 export interface Config {
@@ -187,6 +195,11 @@ export interface Config {
   email: { smtpUrl: string; from: string } | null;
   content: { csvMaxRows: number };
   alerts: { maxSeries: number };
+  /**
+   * Alerts as code (issue 5/6): the directory of alert files Lookout applies (absolute; null: none)
+   * and the admin the CLI and that directory act as (null: the CLI needs --as; no directory).
+   */
+  code: { alertsDir: string | null; actor: string | null };
   scheduler: { shards: number; concurrency: number; instance: string };
   /** Null when HTTP_PORT is not set. */
   http: { port: number } | null;
@@ -267,6 +280,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     ...new Set([...file.admins, ...e.ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean)]),
   ];
 
+  const alertsDir = e.ALERTS_DIR ?? file.alertsDir;
+  const actor = e.ALERTS_ACTOR ?? file.alertsActor ?? null;
+  if (actor !== null && !admins.includes(actor)) {
+    throw new ConfigError(e.ALERTS_ACTOR ? 'ALERTS_ACTOR' : 'alertsActor', `${actor} must be one of the admins (admins or ADMIN_USER_IDS): alerts as code act as an admin`);
+  }
+  if (alertsDir !== undefined && actor === null) {
+    throw new ConfigError(e.ALERTS_DIR ? 'ALERTS_DIR' : 'alertsDir', 'needs alertsActor (or ALERTS_ACTOR): the admin the alert files act as, recorded on every change they make');
+  }
+
   return {
     store: e.DATABASE_URL
       ? { kind: 'postgres', url: e.DATABASE_URL }
@@ -279,6 +301,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
     content: { csvMaxRows: e.CSV_MAX_ROWS },
     alerts: file.alerts,
+    code: { alertsDir: alertsDir === undefined ? null : resolve(cwd, alertsDir), actor },
     scheduler: {
       shards: e.SHARDS,
       concurrency: e.EVAL_CONCURRENCY,
@@ -307,6 +330,7 @@ export function makeConfig(parts: Pick<Config, 'store' | 'dataSources' | 'schedu
     logLevel: 'silent',
     content: { csvMaxRows: 10_000 },
     alerts: { maxSeries: 100 },
+    code: { alertsDir: null, actor: null },
     http: null,
     ...parts,
     screenshots: {

@@ -109,6 +109,9 @@ const ALERT_FIELDS = {
   notifyOnRecovery: flag(true),
 };
 
+/** The fields an alert file may give. */
+export const ALERT_FIELD_NAMES: ReadonlySet<string> = new Set(Object.keys(ALERT_FIELDS));
+
 const alertObject = z.strictObject(ALERT_FIELDS, { error: 'an alert is a mapping of its fields (name, type, dataSource, sql, …)' });
 type AlertValues = z.output<typeof alertObject>;
 

@@ -66,6 +66,19 @@ export interface AlertServiceDeps {
   logger?: Logger;
 }
 
+/** An alert that passed every check, ready to save: its spec, and what the person should know. */
+export interface PreparedAlert {
+  spec: AlertSpec;
+  warnings: string[];
+  /** The key was given (a taken one is refused), not made from the name (a taken one is made again). */
+  keyGiven: boolean;
+}
+
+export interface PrepareOptions {
+  /** Alerts about to be deleted in the same apply: their names and keys count as free. */
+  freeing?: ReadonlySet<string>;
+}
+
 /** Versions `/alert versions` lists at most. */
 export const VERSIONS_SHOWN = 20;
 
@@ -149,7 +162,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     if (people.length > 0) throw new SourceBarredError(alert.dataSource, people);
   }
 
-  async function validate(actor: Actor, input: AlertInput, existing: Alert | null) {
+  async function validate(actor: Actor, input: AlertInput, existing: Alert | null, options: PrepareOptions = {}): Promise<PreparedAlert> {
     // Only sources this person may use, even for an alert that already uses another: an editor
     // outside a source's allowedUsers must not rewrite its SQL.
     const result = validateAlertInput(input, { dataSources: usableDataSources(actor), allowedHosts: deps.allowedHosts, actor: actor.userId });
@@ -171,7 +184,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     const warnings = dryRun?.kind === 'inconclusive' ? [dryRun.message] : [];
     if (existing === null || existing.name.toLowerCase() !== result.spec.name.toLowerCase()) {
       const clash = await store.findAlertByName(result.spec.name);
-      if (clash !== null && clash.id !== existing?.id) {
+      if (clash !== null && clash.id !== existing?.id && !options.freeing?.has(clash.id)) {
         throw new ValidationError({ name: `an alert named "${clash.name}" already exists; choose another name` });
       }
     }
@@ -179,7 +192,7 @@ export function createAlertService(deps: AlertServiceDeps) {
     const given = result.spec.key;
     if (given !== null && given !== existing?.key) {
       const clash = await store.findAlertByKey(given);
-      if (clash !== null && clash.id !== existing?.id) {
+      if (clash !== null && clash.id !== existing?.id && !options.freeing?.has(clash.id)) {
         throw new ValidationError({ key: `the alert “${clash.name}” already has the key "${given}"; choose another key` });
       }
     }
@@ -228,45 +241,26 @@ export function createAlertService(deps: AlertServiceDeps) {
     getForChange,
 
     async create(actor: Actor, input: AlertInput, options: CodeOptions = {}): Promise<SavedAlert> {
-      const { spec, warnings, keyGiven } = await validate(actor, input, null);
-      const now = clock();
-      const id = crypto.randomUUID();
-      const row = {
-        ...spec,
-        id,
-        active: true,
-        nextRunAt: nextRunAfter(spec.schedule, now),
-        shard: shardOf(id, deps.shards),
-        managedBy: (actor.via ?? 'slack') === 'slack' ? null : (options.managedBy ?? null),
-        createdBy: actor.userId,
-        createdAt: now,
-      };
-      let alert: Alert;
-      try {
-        alert = await store.createAlert(row);
-      } catch (err) {
-        if (!(err instanceof ConflictError && err.field === 'key')) throw err;
-        // Taken between the look-up and the insert: a given key is refused, a made one made again.
-        if (keyGiven) throw new ValidationError({ key: `an alert with the key "${spec.key}" already exists; choose another key` });
-        alert = await store.createAlert({ ...row, key: await freeKey(spec.name) });
-      }
-      await versions.record({ before: null, after: alert, by: actor.userId, via: actor.via ?? 'slack' });
-      return { ...alert, warnings };
+      return saveNew(actor, await validate(actor, input, null), options);
     },
 
     async update(actor: Actor, ref: string, input: AlertInput, options: CodeOptions = {}): Promise<SavedAlert> {
       const alert = await getForChange(actor, ref, 'edit');
       checkNotManaged(actor, alert, 'edit');
-      const { spec, warnings } = await validate(actor, input, alert);
-      const patch: AlertPatch = { ...spec, updatedBy: actor.userId, updatedAt: clock() };
-      if ((actor.via ?? 'slack') !== 'slack' && options.managedBy !== undefined) patch.managedBy = options.managedBy;
-      const scheduleChanged =
-        spec.schedule.cron !== alert.schedule.cron || spec.schedule.timezone !== alert.schedule.timezone;
-      if (scheduleChanged && alert.active) patch.nextRunAt = nextRunAfter(spec.schedule, clock());
-      const updated = await store.updateAlert(alert.id, patch);
-      if (updated === null) throw new NotFoundError(ref);
-      await versions.record({ before: alert, after: updated, by: actor.userId, via: actor.via ?? 'slack', restoredFrom: options.restoredFrom });
-      return { ...updated, warnings };
+      return saveChange(actor, alert, await validate(actor, input, alert), options);
+    },
+
+    /**
+     * Every check create or update makes (`existing` is the alert an update would change), saving
+     * nothing: alert files are checked whole before any of their alerts is saved.
+     */
+    prepare(actor: Actor, input: AlertInput, existing: Alert | null, options: PrepareOptions = {}): Promise<PreparedAlert> {
+      return validate(actor, input, existing, options);
+    },
+
+    /** Saves what prepare accepted, as create or update would (`existing` as given to prepare). */
+    save(actor: Actor, prepared: PreparedAlert, existing: Alert | null, options: CodeOptions = {}): Promise<SavedAlert> {
+      return existing === null ? saveNew(actor, prepared, options) : saveChange(actor, existing, prepared, options);
     },
 
     /** The alert's versions, newest first (who may see the alert may see them). */
@@ -435,6 +429,43 @@ export function createAlertService(deps: AlertServiceDeps) {
       now: clock(),
       maxSeries: deps.maxSeries ?? DEFAULT_MAX_SERIES,
     });
+  }
+
+  async function saveNew(actor: Actor, { spec, warnings, keyGiven }: PreparedAlert, options: CodeOptions): Promise<SavedAlert> {
+    const now = clock();
+    const id = crypto.randomUUID();
+    const row = {
+      ...spec,
+      id,
+      active: true,
+      nextRunAt: nextRunAfter(spec.schedule, now),
+      shard: shardOf(id, deps.shards),
+      managedBy: (actor.via ?? 'slack') === 'slack' ? null : (options.managedBy ?? null),
+      createdBy: actor.userId,
+      createdAt: now,
+    };
+    let alert: Alert;
+    try {
+      alert = await store.createAlert(row);
+    } catch (err) {
+      if (!(err instanceof ConflictError && err.field === 'key')) throw err;
+      // Taken between the look-up and the insert: a given key is refused, a made one made again.
+      if (keyGiven) throw new ValidationError({ key: `an alert with the key "${spec.key}" already exists; choose another key` });
+      alert = await store.createAlert({ ...row, key: await freeKey(spec.name) });
+    }
+    await versions.record({ before: null, after: alert, by: actor.userId, via: actor.via ?? 'slack' });
+    return { ...alert, warnings };
+  }
+
+  async function saveChange(actor: Actor, alert: Alert, { spec, warnings }: PreparedAlert, options: CodeOptions): Promise<SavedAlert> {
+    const patch: AlertPatch = { ...spec, updatedBy: actor.userId, updatedAt: clock() };
+    if ((actor.via ?? 'slack') !== 'slack' && options.managedBy !== undefined) patch.managedBy = options.managedBy;
+    const scheduleChanged = spec.schedule.cron !== alert.schedule.cron || spec.schedule.timezone !== alert.schedule.timezone;
+    if (scheduleChanged && alert.active) patch.nextRunAt = nextRunAfter(spec.schedule, clock());
+    const updated = await store.updateAlert(alert.id, patch);
+    if (updated === null) throw new NotFoundError(alert.name);
+    await versions.record({ before: alert, after: updated, by: actor.userId, via: actor.via ?? 'slack', restoredFrom: options.restoredFrom });
+    return { ...updated, warnings };
   }
 
   async function change(alert: Alert, patch: AlertPatch): Promise<Alert> {

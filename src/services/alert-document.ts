@@ -1,0 +1,55 @@
+// An alert as an alert file holds it (issue 5/6), and alert files as text: what `lookout alerts
+// export` and `/alert export` write, and what `apply` takes back unchanged. A document lists the
+// spec's fields in the order of SPEC_FIELDS and leaves out each one whose value is what the schema
+// gives when it is left out (so a file says what differs from the defaults, and a report has no
+// rules); reading the document back gives the same spec.
+import { stringify } from 'yaml';
+import { sameData, SPEC_FIELDS } from '../domain/versions.js';
+import type { AlertSpec } from '../domain/types.js';
+import { alertSchema, ALERT_FIELD_NAMES } from './alert-schema.js';
+
+/** One alert's entry in a file: field → value, JSON-like. */
+export type AlertDocument = Record<string, unknown>;
+
+/** Never left out, even when equal to a default: they say which alert this is and what it runs. */
+const ALWAYS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'dataSource', 'sql', 'schedule', 'recipients']);
+
+export function alertToDocument(spec: AlertSpec): AlertDocument {
+  const known = SPEC_FIELDS.filter((field) => ALERT_FIELD_NAMES.has(field));
+  const stored: AlertDocument = Object.fromEntries(known.map((field) => [field, plain(spec[field])]));
+  // Values as the schema gives them back: their keys in the schema's order (a store may keep
+  // another: jsonb sorts them), so one alert is always written the same way.
+  const canonical = alertSchema.safeParse(stored);
+  const full: AlertDocument = canonical.success
+    ? Object.fromEntries(known.map((field) => [field, field === 'key' ? spec.key : plain(canonical.data[field as keyof typeof canonical.data])]))
+    : stored;
+  // Each field whose absence reads as the same value goes; the others stay, in order.
+  const doc: AlertDocument = { ...full };
+  for (const field of known) {
+    if (ALWAYS.has(field)) continue;
+    const { [field]: _left, ...without } = doc;
+    const read = alertSchema.safeParse(without);
+    if (read.success && sameData(read.data[field as keyof typeof read.data], spec[field])) delete doc[field];
+  }
+  // Leaving out one field may change how another reads; then the file says everything.
+  return readsAs(doc, spec) ? doc : readsAs(full, spec) ? full : stored;
+}
+
+/** Whether the document reads back as this spec (owners as written; a key is always written). */
+function readsAs(doc: AlertDocument, spec: AlertSpec): boolean {
+  const read = alertSchema.safeParse(doc);
+  if (!read.success) return false;
+  return SPEC_FIELDS.every((field) => !ALERT_FIELD_NAMES.has(field) || sameData(read.data[field as keyof typeof read.data], spec[field]));
+}
+
+/** An alert file's text: a comment saying what it is, then `alerts:` with each document. */
+export function alertsFileText(docs: AlertDocument[], header: string[] = []): string {
+  const comments = header.map((line) => `# ${line}`.trimEnd()).join('\n');
+  const body = stringify({ alerts: docs }, { lineWidth: 0 });
+  return comments === '' ? body : `${comments}\n${body}`;
+}
+
+/** JSON-like data: what YAML writes and reads back the same (no undefined, no class instances). */
+function plain(value: unknown): unknown {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
+}
