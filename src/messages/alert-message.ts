@@ -3,7 +3,8 @@
 // MessageDoc; Slack and email draw the same parts.
 import { wantsNativeChart } from '../domain/content.js';
 import type { SeriesReport } from '../domain/decide-result.js';
-import type { MessageDoc, Part } from './document.js';
+import { acknowledgedParts } from './acknowledgement.js';
+import type { Incident, MessageDoc, Part } from './document.js';
 import { changeLine, changesSummary, firingNowLine, LEVEL_EMOJI, pendingLine, SERIES_SHOWN, toneOf, updateWords, worstLevel } from './series-lines.js';
 import type { AlertButton } from './slack/alert-actions.js';
 import { nativeChart } from './native-chart.js';
@@ -16,6 +17,21 @@ import { formatInZone } from './time.js';
 type ContentMessage = FiringMessage | RepeatMessage | ReportMessage;
 
 const ALERT_BUTTONS: AlertButton[] = ['runNow', 'snooze1h', 'snooze1d', 'snoozeUntil', 'pauseOrResume', 'history'];
+const FIRING_BUTTONS: AlertButton[] = ['acknowledge', ...ALERT_BUTTONS];
+
+/**
+ * The incident a firing or repeat message is about: it began at the alert's firingSince, or, for
+ * the first message of an incident (the tick that sets firingSince), at this tick.
+ */
+function incidentOf(msg: FiringMessage | RepeatMessage): Incident {
+  return { since: msg.alert.firingSince ?? msg.scheduledAt, ack: msg.alert.ack };
+}
+
+/** Who acknowledged, and the buttons with Acknowledge (or Unacknowledge) first. */
+function firingActions(msg: FiringMessage | RepeatMessage): Part[] {
+  const incident = incidentOf(msg);
+  return [...acknowledgedParts(msg.alert, incident.ack), { kind: 'actions', alert: msg.alert, buttons: FIRING_BUTTONS, incident }];
+}
 
 export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
   if (msg.series !== null) return seriesFiringDoc(msg, msg.series);
@@ -31,7 +47,7 @@ export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
       ...about(msg),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       ...contentParts(msg),
-      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
+      ...firingActions(msg),
     ],
   };
 }
@@ -58,7 +74,7 @@ function seriesFiringDoc(msg: FiringMessage | RepeatMessage, report: SeriesRepor
       ...(waiting !== null ? [{ kind: 'paragraph', inlines: waiting } satisfies Part] : []),
       ...(condition !== null ? [{ kind: 'note', inlines: [`Condition: ${condition}`] } satisfies Part] : []),
       ...contentParts(msg),
-      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
+      ...firingActions(msg),
     ],
   };
 }

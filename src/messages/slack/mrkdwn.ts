@@ -26,6 +26,17 @@ export function channel(id: string): string {
   return CHANNEL_ID.test(id) ? `<#${id}>` : escapeMrkdwn(id);
 }
 
+/**
+ * `<!date^…>`: Slack shows the moment in each reader's own timezone ("today at 10:42");
+ * clients that cannot, and notifications, show `fallback`.
+ * https://docs.slack.dev/messaging/formatting-message-text#date-formatting
+ */
+export function slackDate(date: Date, fallback: string): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  if (!Number.isFinite(seconds)) return escapeMrkdwn(fallback);
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${escapeMrkdwn(fallback).replace(/[|>]/g, ' ')}>`;
+}
+
 // A backtick inside inline code would end it early; U+02CB looks the same and does not.
 const LOOKALIKE_BACKTICK = 'ˋ';
 
