@@ -5,15 +5,19 @@ import { z } from 'zod';
 import { templateProblem } from '../messages/template.js';
 import { hostAllowed } from '../domain/content.js';
 import { validateSchedule } from '../domain/schedule.js';
-import { CHART_TYPES, DEFAULTS, LEGACY_RULES, LEGACY_TRIAGE, type AlertSpec, type ChartType, type Content, type Recipient } from '../domain/types.js';
+import { IANAZone } from 'luxon';
+import { CHART_TYPES, DEFAULTS, LEGACY_RULES, LEGACY_TRIAGE, MEASURE_KINDS, type AlertSpec, type ChartType, type Content, type MeasureKind, type Recipient } from '../domain/types.js';
 import { readAlertRules, RULE_LIMITS, type RulesInput } from './alert-rules-input.js';
-import { checkFlag, DECIMAL, orDefault, strictNumber, wholeNumber } from './input-checks.js';
+import { checkFlag, DECIMAL, isBlank, orDefault, strictNumber, wholeNumber } from './input-checks.js';
+import { checkRecipientLevels, mergeRecipientLevels, readTriage, TRIAGE_LIMITS, type TriageContext, type TriageInput } from './triage-input.js';
 
 /**
  * What a front end submits; loose on purpose, tightened by validateAlertInput. The rules
- * (condition, measure, labels, warning, pendingTicks, keepFiringTicks) are RulesInput's.
+ * (condition, measure, labels, warning, pendingTicks, keepFiringTicks) are RulesInput's; the
+ * triage settings (reminders, quiet hours, mentions) TriageInput's. A recipient may carry the
+ * `levels` it gets.
  */
-export interface AlertInput extends RulesInput {
+export interface AlertInput extends RulesInput, TriageInput {
   name?: unknown;
   description?: unknown;
   owners?: unknown;
@@ -48,6 +52,7 @@ export const LIMITS = {
   /** CSS selectors (element, wait for, wait until gone). */
   selectorLength: 500,
   ...RULE_LIMITS,
+  ...TRIAGE_LIMITS,
 } as const;
 
 export interface InputContext {
@@ -68,10 +73,13 @@ const text = (max: number, what: string) =>
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id');
 
+/** The levels a recipient gets (issue 4/6); absent: every level. */
+const levels = z.array(z.enum(['warning', 'critical'], { error: 'choose warning or critical' })).min(1, 'choose at least one level').optional();
+
 const recipientSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('slack_channel'), id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a Slack channel id') }),
-  z.object({ kind: z.literal('slack_user'), id: slackUser }),
-  z.object({ kind: z.literal('email'), address: z.email('is not an email address') }),
+  z.object({ kind: z.literal('slack_channel'), id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a Slack channel id'), levels }),
+  z.object({ kind: z.literal('slack_user'), id: slackUser, levels }),
+  z.object({ kind: z.literal('email'), address: z.email('is not an email address'), levels }),
 ]);
 
 function fieldPath(path: PropertyKey[]): string {
@@ -146,6 +154,18 @@ export function validateAlertInput(
   );
   const emailFallback = check('emailFallback', z.boolean(), input.emailFallback ?? false);
   const notifyOnRecovery = check('notifyOnRecovery', z.boolean(), input.notifyOnRecovery ?? true);
+  // Triage is an alert's: a report sends every time, to everyone, and keeps none of it.
+  const triageContext: TriageContext | null =
+    type === 'report'
+      ? null
+      : {
+          measureKind: rules?.measure.kind ?? measureKindOf(input),
+          // When the rules have errors of their own, a warning was meant if its threshold was typed.
+          hasWarning: rules != null ? rules.warning !== null : !isBlank(input.warning?.threshold),
+          scheduleTimezone: typeof timezone === 'string' && IANAZone.isValidZone(timezone) ? timezone : undefined,
+        };
+  const triage = triageContext === null ? LEGACY_TRIAGE : readTriage(input, triageContext, errors);
+  if (recipients !== undefined && type !== undefined) checkRecipientLevels(recipients, triageContext, errors);
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
@@ -158,7 +178,7 @@ export function validateAlertInput(
       dataSource: dataSource!,
       sql: sql!,
       ...rules!,
-      ...LEGACY_TRIAGE,
+      ...triage!,
       schedule: { cron: cron!.replace(/\s+/g, ' '), timezone: timezone! },
       gracePeriodS: gracePeriodS!,
       workingTimeoutS: workingTimeoutS!,
@@ -264,12 +284,13 @@ function checkUrl(raw: unknown, allowedHosts: string[] | null): URL | string {
   return url;
 }
 
+/** One entry per recipient; one listed for several levels gets them all (mergeRecipientLevels). */
 function dedupeRecipients(recipients: Recipient[]): Recipient[] {
-  const seen = new Set<string>();
-  return recipients.filter((r) => {
-    const key = r.kind === 'email' ? `email:${r.address.toLowerCase()}` : `${r.kind}:${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return mergeRecipientLevels(recipients, (r) => (r.kind === 'email' ? `email:${r.address.toLowerCase()}` : `${r.kind}:${r.id}`));
+}
+
+/** What the input says it measures, when its rules could not be read. */
+function measureKindOf(input: AlertInput): MeasureKind {
+  const kind = input.measure?.kind;
+  return typeof kind === 'string' && (MEASURE_KINDS as readonly string[]).includes(kind) ? (kind as MeasureKind) : 'value';
 }
