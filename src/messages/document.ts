@@ -17,6 +17,8 @@ export type Inline =
   | { code: string }
   | { link: string; label: string }
   | { user: string }
+  /** A Slack user group (S…): Slack notifies its members. */
+  | { group: string }
   | { channel: string };
 
 export type Part =
@@ -61,6 +63,7 @@ export function plainInlines(inlines: readonly Inline[]): string {
       if ('code' in i) return i.code;
       if ('link' in i) return i.label;
       if ('user' in i) return i.user;
+      if ('group' in i) return i.group;
       return i.channel;
     })
     .join('');

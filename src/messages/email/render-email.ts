@@ -123,6 +123,7 @@ function inlinesHtml(inlines: readonly Inline[]): string {
       if ('code' in i) return `<code style="${STYLE.code}">${escapeHtml(i.code)}</code>`;
       if ('link' in i) return /^https?:\/\//i.test(i.link) ? `<a href="${escapeHtml(i.link)}">${escapeHtml(i.label)}</a>` : escapeHtml(`${i.label}: ${i.link}`);
       if ('user' in i) return escapeHtml(`@${i.user}`);
+      if ('group' in i) return escapeHtml(`@${i.group}`);
       return escapeHtml(`#${i.channel}`);
     })
     .join('');
@@ -136,6 +137,7 @@ function inlinesText(inlines: readonly Inline[]): string {
       if ('code' in i) return i.code;
       if ('link' in i) return `${i.label}: ${i.link}`;
       if ('user' in i) return `@${i.user}`;
+      if ('group' in i) return `@${i.group}`;
       return `#${i.channel}`;
     })
     .join('');

@@ -10,7 +10,7 @@ import { rowsSummary } from '../sentences.js';
 import { alertActions } from './alert-actions.js';
 import { context, header, section } from './kit.js';
 import { blocksSize, fitMessageBlocks, SLACK_LIMITS, truncate, type SlackBlock, type SlackMessage } from './limits.js';
-import { bold, channel, code, codeBlock, escapeMrkdwn, link, user } from './mrkdwn.js';
+import { bold, channel, code, codeBlock, escapeMrkdwn, link, user, userGroup } from './mrkdwn.js';
 import { packLines } from './pack-lines.js';
 import { textTable } from './text-table.js';
 
@@ -120,6 +120,7 @@ export function inlines(parts: readonly Inline[]): string {
       if ('code' in i) return code(i.code);
       if ('link' in i) return link(i.link, i.label);
       if ('user' in i) return user(i.user);
+      if ('group' in i) return userGroup(i.group);
       return channel(i.channel);
     })
     .join('');
