@@ -7,7 +7,7 @@ import type { ContentRenderer } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
 import type { Delivery } from './delivery-port.js';
 import { deadlineAfter, msLeft, recordBy, type Deadline } from '../domain/deadline.js';
-import { decideOnResult, DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
+import { decideOnResult, DEFAULT_MAX_SERIES, type ResultDecision } from '../domain/decide-result.js';
 import { decideStart } from '../domain/tick.js';
 import { decideTriage, triageGrace } from '../domain/triage.js';
 import type { Alert, Execution, Mute, Trigger } from '../domain/types.js';
@@ -43,8 +43,6 @@ export interface TickRunnerDeps {
   people?: PeopleDirectory;
 }
 
-/** How long the admins' mute is read from memory: every tick would otherwise ask the store for it. */
-export const MUTE_CACHE_MS = 5_000;
 
 export interface TickRequest {
   alertId: string;
@@ -71,18 +69,22 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const send = createSendStep(deps);
   const newRows = createNewRowsStep({ store, send, clock, logger: deps.logger });
   const record = createExecutionRecorder({ ...deps, notices: createOwnerNotices(deps) });
-  let muteRead: { mute: Mute | null; at: number } | null = null;
+  let lastMute: Mute | null = null;
 
-  /** The admins' mute, read at most every MUTE_CACHE_MS; a store that cannot answer keeps the last one known. */
-  async function currentMute(): Promise<Mute | null> {
-    const now = clock().getTime();
-    if (muteRead !== null && now - muteRead.at < MUTE_CACHE_MS && now >= muteRead.at) return muteRead.mute;
+  /**
+   * The admins' mute, read only by a tick that could send (most ticks of a quiet alert send
+   * nothing and pay nothing), fresh each time so a mute holds from the next tick on every
+   * instance. A store that cannot answer keeps the last mute this instance read.
+   */
+  async function muteFor(alert: Alert, decision: Exclude<ResultDecision, { kind: 'error' }>): Promise<Mute | null> {
+    const couldSend = decision.kind !== 'noop' || decision.recovered || alert.heldSince !== null;
+    if (!couldSend) return null;
     try {
-      muteRead = { mute: await store.getMute(), at: now };
+      lastMute = await store.getMute();
     } catch (err) {
-      deps.logger.warn({ err }, 'could not read the mute; using the last one known');
+      deps.logger.warn({ err }, 'could not read the mute; using the last one read');
     }
-    return muteRead?.mute ?? null;
+    return lastMute;
   }
 
   async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
@@ -153,7 +155,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       const outcome = { ...base, state: 'ERROR' as const, reason: decision.reason, finishedAt: clock() };
       return record(alert, execution, deadline, { outcome, decision, failedStep: 'condition' });
     }
-    const triage = decideTriage({ alert, decision, trigger: execution.trigger, scheduledAt: execution.scheduledAt, mute: await currentMute() });
+    const triage = decideTriage({ alert, decision, trigger: execution.trigger, scheduledAt: execution.scheduledAt, mute: await muteFor(alert, decision) });
     const { action } = triage;
     const kept = { runtime: triage.runtime, incident: triage.incident };
     /** Triage's runtime, with what it keeps only when a message reached someone. */
