@@ -139,6 +139,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       delivery: outbound.delivery,
       content: outbound.content,
       ownerEmail: outbound.ownerEmail,
+      ...(outbound.slack ? { people: outbound.slack.users } : {}),
       admins: config.admins,
       maxSeries: config.alerts.maxSeries,
       clock,

@@ -13,6 +13,7 @@ import { resultTable } from './result-table.js';
 import { capitalise, conditionWords, OPEN_DASHBOARD, provenance, valueLine } from './sentences.js';
 import { renderMessageTemplate } from './template.js';
 import { formatInZone } from './time.js';
+import { mentionParts, promptPart } from './triage-lines.js';
 
 type ContentMessage = FiringMessage | RepeatMessage | ReportMessage;
 
@@ -41,9 +42,10 @@ export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
   const value = msg.value !== null ? `: ${msg.value}` : '';
   const line = valueLine(alert, msg.value, 'Value');
   return {
-    summary: `🔴 ${alert.name} is ${still}${value}${condition !== null ? ` (${condition})` : ''}`,
+    summary: `${reminderLead(msg)}🔴 ${alert.name} is ${still}${value}${condition !== null ? ` (${condition})` : ''}`,
     parts: [
       { kind: 'heading', text: msg.kind === 'repeat' ? `🔴 ${alert.name} — still firing` : `🔴 ${alert.name}` },
+      ...triageParts(msg),
       ...about(msg),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       ...contentParts(msg),
@@ -65,9 +67,10 @@ function seriesFiringDoc(msg: FiringMessage | RepeatMessage, report: SeriesRepor
   const firingNow = firingNowLine(report, alert);
   const waiting = pendingLine(report, alert);
   return {
-    summary: `${emoji} ${alert.name}: ${changesSummary(report, alert)}`,
+    summary: `${reminderLead(msg)}${emoji} ${alert.name}: ${changesSummary(report, alert)}`,
     parts: [
       { kind: 'heading', text: `${emoji} ${alert.name}${msg.kind === 'repeat' ? ` — ${updateWords(report, alert)}` : ''}`, tone: toneOf(level) },
+      ...triageParts(msg),
       ...about(msg),
       { kind: 'list', items: lines, more: 'more series' },
       ...(firingNow !== null ? [{ kind: 'paragraph', inlines: firingNow } satisfies Part] : []),
@@ -101,11 +104,25 @@ export function resolvedDoc(msg: ResolvedMessage): MessageDoc {
     summary: `✅ ${alert.name} resolved${listed ? ` (${resolved.length} ${resolved.length === 1 ? 'series' : 'series'})` : ''}`,
     parts: [
       { kind: 'paragraph', inlines: ['✅ ', { bold: alert.name }, ' resolved.'] },
+      ...nonNull(promptPart(alert, msg.prompt, true)),
       ...(listed ? [{ kind: 'list', items: resolved.slice(0, SERIES_SHOWN).map((c) => changeLine(c, alert)), more: 'more series' } satisfies Part] : []),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       { kind: 'note', inlines: [`Evaluated ${formatInZone(msg.evaluatedAt, alert.schedule.timezone)}`] },
     ],
   };
+}
+
+/** Why the message comes now (a reminder, after quiet hours) and who it calls. */
+function triageParts(msg: FiringMessage | RepeatMessage): Part[] {
+  return [...nonNull(promptPart(msg.alert, msg.prompt)), ...mentionParts(msg.mentions)];
+}
+
+function reminderLead(msg: FiringMessage | RepeatMessage): string {
+  return msg.prompt === 'reminder' ? 'Reminder: ' : '';
+}
+
+function nonNull(part: Part | null): Part[] {
+  return part === null ? [] : [part];
 }
 
 /** The template when there is one, else the description; nothing when both are empty. */

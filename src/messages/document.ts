@@ -20,10 +20,11 @@ export type Inline =
   | { code: string }
   | { link: string; label: string }
   | { user: string }
+  /** A Slack user group (S…): Slack notifies its members. */
+  | { group: string }
   | { channel: string }
   /** A moment: Slack shows it in each reader's own timezone; elsewhere it reads in `zone`. */
   | { time: Date; zone: string };
-
 
 export type Part =
   /** The title line (Slack header; email h2, coloured by its tone: Slack shows the tone by its emoji). */
@@ -68,6 +69,7 @@ export function plainInlines(inlines: readonly Inline[]): string {
       if ('link' in i) return i.label;
       if ('user' in i) return i.user;
       if ('time' in i) return formatInZone(i.time, i.zone);
+      if ('group' in i) return i.group;
       return i.channel;
     })
     .join('');

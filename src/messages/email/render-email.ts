@@ -125,6 +125,7 @@ function inlinesHtml(inlines: readonly Inline[]): string {
       if ('link' in i) return /^https?:\/\//i.test(i.link) ? `<a href="${escapeHtml(i.link)}">${escapeHtml(i.label)}</a>` : escapeHtml(`${i.label}: ${i.link}`);
       if ('user' in i) return escapeHtml(`@${i.user}`);
       if ('time' in i) return escapeHtml(formatInZone(i.time, i.zone));
+      if ('group' in i) return escapeHtml(`@${i.group}`);
       return escapeHtml(`#${i.channel}`);
     })
     .join('');
@@ -139,6 +140,7 @@ function inlinesText(inlines: readonly Inline[]): string {
       if ('link' in i) return `${i.label}: ${i.link}`;
       if ('user' in i) return `@${i.user}`;
       if ('time' in i) return formatInZone(i.time, i.zone);
+      if ('group' in i) return `@${i.group}`;
       return `#${i.channel}`;
     })
     .join('');

@@ -21,6 +21,13 @@ export function user(id: string): string {
   return USER_ID.test(id) ? `<@${id}>` : escapeMrkdwn(id);
 }
 
+const GROUP_ID = /^S[A-Z0-9]+$/;
+
+/** `<!subteam^S…>`, which Slack shows as the group's handle and notifies its members by. */
+export function userGroup(id: string): string {
+  return GROUP_ID.test(id) ? `<!subteam^${id}>` : escapeMrkdwn(id);
+}
+
 /** `<#C…>`, which Slack shows as the channel's name. */
 export function channel(id: string): string {
   return CHANNEL_ID.test(id) ? `<#${id}>` : escapeMrkdwn(id);

@@ -10,7 +10,7 @@ import { rowsSummary } from '../sentences.js';
 import { alertActions } from './alert-actions.js';
 import { context, header, section } from './kit.js';
 import { blocksSize, fitMessageBlocks, SLACK_LIMITS, truncate, type SlackBlock, type SlackMessage } from './limits.js';
-import { bold, channel, code, codeBlock, escapeMrkdwn, link, slackDate, user } from './mrkdwn.js';
+import { bold, channel, code, codeBlock, escapeMrkdwn, link, slackDate, user, userGroup } from './mrkdwn.js';
 import { formatInZone } from '../time.js';
 import { packLines } from './pack-lines.js';
 import { textTable } from './text-table.js';
@@ -122,6 +122,7 @@ export function inlines(parts: readonly Inline[]): string {
       if ('link' in i) return link(i.link, i.label);
       if ('user' in i) return user(i.user);
       if ('time' in i) return slackDate(i.time, formatInZone(i.time, i.zone));
+      if ('group' in i) return userGroup(i.group);
       return channel(i.channel);
     })
     .join('');
