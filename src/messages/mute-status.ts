@@ -12,7 +12,7 @@ export function mutedLine(mute: Mute, zone: string): Inline[] {
   return [
     '🔕 Everything is muted until ',
     { time: mute.until, zone },
-    '. Alerts keep running and are recorded; what they would send is held until then. ',
+    '. Alerts keep running and are recorded; what they would send is held, and summed up once the mute ends (Run now still answers). ',
     { code: '/alert unmute all' },
     ' ends it sooner.',
   ];

@@ -93,7 +93,7 @@ function readReminders(raw: TriageInput['reminders'], context: TriageContext, er
   if (firstS !== undefined && firstS < first.min) errors['reminders.first'] = `must be at least ${describeDuration(first.min)}`;
   else if (firstS !== undefined && firstS > cap.max) errors['reminders.first'] = `must be at most ${describeDuration(cap.max)}`;
   if (capS !== undefined && capS > cap.max) errors['reminders.cap'] = `must be at most ${describeDuration(cap.max)}`;
-  else if (capS !== undefined && firstS !== undefined && capS < firstS) errors['reminders.cap'] = `must be at least the first wait (${describeDuration(firstS)})`;
+  else if (capS !== undefined && firstS !== undefined && errors['reminders.first'] === undefined && capS < firstS) errors['reminders.cap'] = `must be at least the first wait (${describeDuration(firstS)})`;
   if (firstS === undefined || capS === undefined || factorValue === undefined || errors['reminders.first'] !== undefined || errors['reminders.cap'] !== undefined) return undefined;
   return { mode: 'backoff', firstS, factor: factorValue, capS };
 }
