@@ -20,6 +20,7 @@ import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
 import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
+import { createTriageService, type TriageService } from './services/triage-service.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackMembership } from './slack/channel-membership.js';
 import { createMongoStore } from './store/mongo/store.js';
@@ -49,6 +50,8 @@ export interface Lookout {
   dataSources: DataSourceCatalog;
   runner: TickRunner;
   service: AlertService;
+  /** Acknowledgements and the admins' mute. */
+  triage: TriageService;
   /** The Slack app, when Slack tokens are configured. */
   slack: SlackApp | null;
   /** The database URL Agenda and the store use (the embedded one's, by default; MONGODB_URL on MongoDB). */
@@ -136,6 +139,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       delivery: outbound.delivery,
       content: outbound.content,
       ownerEmail: outbound.ownerEmail,
+      ...(outbound.slack ? { people: outbound.slack.users } : {}),
       admins: config.admins,
       maxSeries: config.alerts.maxSeries,
       clock,
@@ -199,6 +203,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       verifyRecipients: membership?.verifyRecipients,
       channels: membership?.channels,
     });
+    const triage = createTriageService({ store, clock, admins: config.admins, channels: membership?.channels });
 
     if (config.slack && outbound.slack) {
       slack = createSlackApp({
@@ -206,6 +211,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         appToken: config.slack.appToken,
         apiUrl: config.slack.apiUrl,
         service,
+        triage,
         clock,
         logger: logger.child({ module: 'slack' }),
         doctor: outbound.doctor,
@@ -240,6 +246,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       dataSources,
       runner,
       service,
+      triage,
       slack,
       databaseUrl,
       metrics,

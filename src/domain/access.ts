@@ -8,6 +8,9 @@
 //   A refusal to see reads exactly like "no such alert", so it does not reveal that one exists.
 // - Use a data source: everyone when its allowedUsers is empty, else those listed and admins.
 //   An alert runs on a source only while the person acting and every owner may use it.
+// - Acknowledge a firing message (or take the acknowledgement back): in a channel, its members;
+//   in a direct message, the person the alert messages. Not owners or admins as such: an
+//   acknowledgement tells the people reading that message that someone there is on it.
 import type { Alert } from './types.js';
 
 export interface AccessPolicy {
@@ -50,4 +53,17 @@ export function mayUseSource(userId: string, allowedUsers: readonly string[], po
 /** Of `people`, those who may not use a source with these allowedUsers (in order, once each). */
 export function barredFromSource(people: readonly string[], allowedUsers: readonly string[], policy: AccessPolicy): string[] {
   return [...new Set(people)].filter((userId) => !mayUseSource(userId, allowedUsers, policy));
+}
+
+/** Where an Acknowledge button was pressed: a channel (is the person in it?) or a direct message. */
+export type AckPlace = { kind: 'channel'; member: boolean } | { kind: 'dm' };
+
+/**
+ * Whether `userId` may acknowledge the alert's incident where they pressed (or take it back). A
+ * direct message has one reader, but the alert must still message that person: one whose DMs were
+ * removed from the alert no longer answers for it.
+ */
+export function mayAcknowledge(userId: string, alert: Pick<Alert, 'recipients'>, place: AckPlace): boolean {
+  if (place.kind === 'channel') return place.member;
+  return alert.recipients.some((r) => r.kind === 'slack_user' && r.id === userId);
 }

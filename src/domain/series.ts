@@ -66,3 +66,11 @@ export function splitSeries(result: QueryResult, labels: readonly string[], maxS
   }
   return { ok: true, series: [...byKey.values()] };
 }
+
+/** The rows of a result that belong to these series (by key), label columns kept: whose data a message is about. */
+export function rowsOfSeries(result: QueryResult, labels: readonly string[], keys: ReadonlySet<string>): Cell[][] {
+  if (labels.length === 0) return keys.has('') ? result.rows : [];
+  const indexes = labels.map((name) => result.columns.indexOf(name));
+  if (indexes.some((i) => i < 0)) return [];
+  return result.rows.filter((row) => keys.has(seriesKey(Object.fromEntries(labels.map((name, n) => [name, labelText(row[indexes[n] ?? -1])])))));
+}

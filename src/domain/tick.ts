@@ -80,6 +80,11 @@ export interface RuntimeInput {
   deliveries: DeliveryRecord[];
   /** The tick's series plan; absent when the run got no result to decide on (an error). */
   series?: Pick<SeriesPlan, 'states' | 'sentKeys'>;
+  /**
+   * Triage's word on the incident (domain/triage.ts): 'keep' open though it resolved (the
+   * resolution was held for the summary), 'close' now (the summary after a hold said resolved).
+   */
+  incident?: 'keep' | 'close' | null;
 }
 
 export interface RuntimeChange {
@@ -116,9 +121,13 @@ export function foldRuntime(input: RuntimeInput): RuntimeChange {
     change.threads =
       runtime.firingSince === null ? threadsOf(input.deliveries) : { ...threadsOf(input.deliveries), ...runtime.threads };
   }
-  if (input.conditionFalse && runtime.firingSince !== null) {
+  const closes = input.incident === 'close' || (input.conditionFalse && input.incident !== 'keep');
+  if (closes && runtime.firingSince !== null) {
+    // The incident is over: its threads, acknowledgement and reminders with it.
     change.firingSince = null;
     change.threads = {};
+    change.ack = null;
+    change.reminded = { sent: 0, lastTick: null };
   }
   if (input.series !== undefined) change.series = seriesAfter(input.series, delivered && input.sent === 'firing' && input.trigger !== 'run_now', input.scheduledAt);
   return { runtime: change, notifyOwners };

@@ -3,7 +3,8 @@
 // MessageDoc; Slack and email draw the same parts.
 import { wantsNativeChart } from '../domain/content.js';
 import type { SeriesReport } from '../domain/decide-result.js';
-import type { MessageDoc, Part } from './document.js';
+import { acknowledgedParts } from './acknowledgement.js';
+import type { Incident, MessageDoc, Part } from './document.js';
 import { changeLine, changesSummary, firingNowLine, LEVEL_EMOJI, pendingLine, SERIES_SHOWN, toneOf, updateWords, worstLevel } from './series-lines.js';
 import type { AlertButton } from './slack/alert-actions.js';
 import { nativeChart } from './native-chart.js';
@@ -12,10 +13,26 @@ import { resultTable } from './result-table.js';
 import { capitalise, conditionWords, OPEN_DASHBOARD, provenance, valueLine } from './sentences.js';
 import { renderMessageTemplate } from './template.js';
 import { formatInZone } from './time.js';
+import { mentionParts, promptPart } from './triage-lines.js';
 
 type ContentMessage = FiringMessage | RepeatMessage | ReportMessage;
 
 const ALERT_BUTTONS: AlertButton[] = ['runNow', 'snooze1h', 'snooze1d', 'snoozeUntil', 'pauseOrResume', 'history'];
+const FIRING_BUTTONS: AlertButton[] = ['acknowledge', ...ALERT_BUTTONS];
+
+/**
+ * The incident a firing or repeat message is about: it began at the alert's firingSince, or, for
+ * the first message of an incident (the tick that sets firingSince), at this tick.
+ */
+function incidentOf(msg: FiringMessage | RepeatMessage): Incident {
+  return { since: msg.alert.firingSince ?? msg.scheduledAt, ack: msg.alert.ack };
+}
+
+/** Who acknowledged, and the buttons with Acknowledge (or Unacknowledge) first. */
+function firingActions(msg: FiringMessage | RepeatMessage): Part[] {
+  const incident = incidentOf(msg);
+  return [...acknowledgedParts(msg.alert, incident.ack), { kind: 'actions', alert: msg.alert, buttons: FIRING_BUTTONS, incident }];
+}
 
 export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
   if (msg.series !== null) return seriesFiringDoc(msg, msg.series);
@@ -25,13 +42,14 @@ export function firingDoc(msg: FiringMessage | RepeatMessage): MessageDoc {
   const value = msg.value !== null ? `: ${msg.value}` : '';
   const line = valueLine(alert, msg.value, 'Value');
   return {
-    summary: `🔴 ${alert.name} is ${still}${value}${condition !== null ? ` (${condition})` : ''}`,
+    summary: `${reminderLead(msg)}🔴 ${alert.name} is ${still}${value}${condition !== null ? ` (${condition})` : ''}`,
     parts: [
       { kind: 'heading', text: msg.kind === 'repeat' ? `🔴 ${alert.name} — still firing` : `🔴 ${alert.name}` },
+      ...triageParts(msg),
       ...about(msg),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       ...contentParts(msg),
-      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
+      ...firingActions(msg),
     ],
   };
 }
@@ -49,16 +67,17 @@ function seriesFiringDoc(msg: FiringMessage | RepeatMessage, report: SeriesRepor
   const firingNow = firingNowLine(report, alert);
   const waiting = pendingLine(report, alert);
   return {
-    summary: `${emoji} ${alert.name}: ${changesSummary(report, alert)}`,
+    summary: `${reminderLead(msg)}${emoji} ${alert.name}: ${changesSummary(report, alert)}`,
     parts: [
       { kind: 'heading', text: `${emoji} ${alert.name}${msg.kind === 'repeat' ? ` — ${updateWords(report, alert)}` : ''}`, tone: toneOf(level) },
+      ...triageParts(msg),
       ...about(msg),
       { kind: 'list', items: lines, more: 'more series' },
       ...(firingNow !== null ? [{ kind: 'paragraph', inlines: firingNow } satisfies Part] : []),
       ...(waiting !== null ? [{ kind: 'paragraph', inlines: waiting } satisfies Part] : []),
       ...(condition !== null ? [{ kind: 'note', inlines: [`Condition: ${condition}`] } satisfies Part] : []),
       ...contentParts(msg),
-      { kind: 'actions', alert, buttons: ALERT_BUTTONS },
+      ...firingActions(msg),
     ],
   };
 }
@@ -85,11 +104,25 @@ export function resolvedDoc(msg: ResolvedMessage): MessageDoc {
     summary: `✅ ${alert.name} resolved${listed ? ` (${resolved.length} ${resolved.length === 1 ? 'series' : 'series'})` : ''}`,
     parts: [
       { kind: 'paragraph', inlines: ['✅ ', { bold: alert.name }, ' resolved.'] },
+      ...nonNull(promptPart(alert, msg.prompt, true)),
       ...(listed ? [{ kind: 'list', items: resolved.slice(0, SERIES_SHOWN).map((c) => changeLine(c, alert)), more: 'more series' } satisfies Part] : []),
       ...(line !== null ? [{ kind: 'paragraph', inlines: line } satisfies Part] : []),
       { kind: 'note', inlines: [`Evaluated ${formatInZone(msg.evaluatedAt, alert.schedule.timezone)}`] },
     ],
   };
+}
+
+/** Why the message comes now (a reminder, after quiet hours) and who it calls. */
+function triageParts(msg: FiringMessage | RepeatMessage): Part[] {
+  return [...nonNull(promptPart(msg.alert, msg.prompt)), ...mentionParts(msg.mentions)];
+}
+
+function reminderLead(msg: FiringMessage | RepeatMessage): string {
+  return msg.prompt === 'reminder' ? 'Reminder: ' : '';
+}
+
+function nonNull(part: Part | null): Part[] {
+  return part === null ? [] : [part];
 }
 
 /** The template when there is one, else the description; nothing when both are empty. */

@@ -3,9 +3,12 @@
 // each sentence is written once (in the builders beside this file) and said alike everywhere.
 import type { Attachment } from '../content/port.js';
 import type { Alert } from '../domain/types.js';
-import type { AlertButton } from './slack/alert-actions.js';
+import type { AlertButton, Incident } from './slack/alert-actions.js';
+
+export type { Incident };
 import type { NativeChart } from './native-chart.js';
 import type { ResultTable } from './result-table.js';
+import { formatInZone } from './time.js';
 
 /** How serious a message is: its heading's colour where colour can be shown. */
 export type Tone = 'critical' | 'warning' | 'resolved' | 'new';
@@ -17,14 +20,18 @@ export type Inline =
   | { code: string }
   | { link: string; label: string }
   | { user: string }
-  | { channel: string };
+  /** A Slack user group (S…): Slack notifies its members. */
+  | { group: string }
+  | { channel: string }
+  /** A moment: Slack shows it in each reader's own timezone; elsewhere it reads in `zone`. */
+  | { time: Date; zone: string };
 
 export type Part =
   /** The title line (Slack header; email h2, coloured by its tone: Slack shows the tone by its emoji). */
   | { kind: 'heading'; text: string; tone?: Tone }
   | { kind: 'paragraph'; inlines: Inline[] }
-  /** Small print: where the data came from, when, why you got this. */
-  | { kind: 'note'; inlines: Inline[] }
+  /** Small print: where the data came from, when, why you got this. `id` names it where a renderer can (Slack's block_id). */
+  | { kind: 'note'; inlines: Inline[]; id?: string }
   /** A block of literal text (an error message). */
   | { kind: 'code'; text: string }
   /** The alert's own message template, already rendered for each format. */
@@ -41,7 +48,7 @@ export type Part =
   /** Items, one line each; a renderer that must stop early ends with "…and N <more>". */
   | { kind: 'list'; items: Inline[][]; more: string }
   /** What people can do about the alert: Slack's buttons; email says the commands. */
-  | { kind: 'actions'; alert: Pick<Alert, 'id' | 'name' | 'active'>; buttons: AlertButton[] };
+  | { kind: 'actions'; alert: Pick<Alert, 'id' | 'name' | 'active'>; buttons: AlertButton[]; incident?: Incident };
 
 export interface MessageDoc {
   /**
@@ -60,8 +67,11 @@ export function plainInlines(inlines: readonly Inline[]): string {
       if ('bold' in i) return i.bold;
       if ('code' in i) return i.code;
       if ('link' in i) return i.label;
-      if ('user' in i) return i.user;
-      return i.channel;
+      // A mention reads @someone, a channel #somewhere, wherever it is drawn.
+      if ('user' in i) return `@${i.user}`;
+      if ('time' in i) return formatInZone(i.time, i.zone);
+      if ('group' in i) return `@${i.group}`;
+      return `#${i.channel}`;
     })
     .join('');
 }

@@ -1,9 +1,10 @@
 // The first message of an incident, rewritten in place (Slack's chat.update) to show where the
 // alert stands now: still firing since when with the last value (and, with series, which fire
-// now at which level), or resolved and when.
+// now at which level), or resolved and when; who acknowledged it, and the button that does.
 import type { Alert } from '../domain/types.js';
 import type { SeriesReport } from '../domain/decide-result.js';
-import type { MessageDoc, Part } from './document.js';
+import { acknowledgedParts } from './acknowledgement.js';
+import type { Incident, MessageDoc, Part } from './document.js';
 import { firingNowLine, LEVEL_EMOJI, toneOf, worstLevel } from './series-lines.js';
 import { conditionWords } from './sentences.js';
 import { formatInZone } from './time.js';
@@ -12,6 +13,8 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
   const zone = alert.schedule.timezone;
   const condition = conditionWords(alert);
   const conditionPart = condition !== null ? ` — condition: ${condition}` : '';
+  const incident: Incident = { since: alert.firingSince ?? at, ack: alert.ack };
+  const firingButtons = { kind: 'actions', alert, buttons: ['acknowledge', 'runNow', 'snooze1h', 'snooze1d', 'pauseOrResume', 'history'], incident } satisfies Part;
   if (state === 'firing' && series !== null) {
     // An alert with series or levels: the series firing now, each with its level and value.
     const level = worstLevel(series.firing);
@@ -24,8 +27,9 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
         { kind: 'heading', text: `${LEVEL_EMOJI[level]} ${alert.name}`, tone: toneOf(level) },
         { kind: 'paragraph', inlines: [{ bold: 'Firing' }, ` since ${formatInZone(alert.firingSince ?? at, zone)}`, ...single, conditionPart] },
         ...(firingNow !== null ? [{ kind: 'paragraph', inlines: firingNow } satisfies Part] : []),
+        ...acknowledgedParts(alert, alert.ack),
         { kind: 'note', inlines: [`Updated ${formatInZone(at, zone)}`] },
-        { kind: 'actions', alert, buttons: ['runNow', 'snooze1h', 'snooze1d', 'pauseOrResume', 'history'] },
+        firingButtons,
       ],
     };
   }
@@ -38,8 +42,9 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
           kind: 'paragraph',
           inlines: [{ bold: 'Firing' }, ` since ${formatInZone(alert.firingSince ?? at, zone)}`, ...(lastValue !== null ? [' — last value ', { bold: lastValue }] : []), conditionPart],
         },
+        ...acknowledgedParts(alert, alert.ack),
         { kind: 'note', inlines: [`Updated ${formatInZone(at, zone)}`] },
-        { kind: 'actions', alert, buttons: ['runNow', 'snooze1h', 'snooze1d', 'pauseOrResume', 'history'] },
+        firingButtons,
       ],
     };
   }
@@ -48,6 +53,8 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
     parts: [
       { kind: 'heading', text: `✅ ${alert.name}` },
       { kind: 'paragraph', inlines: [{ bold: 'Resolved' }, ` at ${formatInZone(at, zone)}`, ...(lastValue !== null ? [' — value now ', { bold: lastValue }] : []), conditionPart] },
+      // Who took it while it fired stays on record.
+      ...acknowledgedParts(alert, alert.ack),
       { kind: 'actions', alert, buttons: ['runNow', 'pauseOrResume', 'history'] },
     ],
   };

@@ -3,6 +3,7 @@
 // and email renderers draw. The working time a delivery has is its own argument, not a field.
 import type { Attachment } from '../content/port.js';
 import type { SeriesReport } from '../domain/decide-result.js';
+import type { MessagePrompt } from '../domain/triage.js';
 import type { Alert, Cell, QueryResult } from '../domain/types.js';
 
 /** The step of an execution that failed, for owner notices. */
@@ -26,8 +27,25 @@ export interface ResultContent {
   contentNotes: string[];
 }
 
+/** Who a firing message mentions (issue 4/6): fixed per level, and people named in the firing rows. */
+export interface Mentions {
+  /** Slack user ids (U…, W…). */
+  users: string[];
+  /** Slack user group ids (S…). */
+  groups: string[];
+  /** Addresses in the mention column Slack does not know, listed once so someone can fix them. */
+  unknown: string[];
+}
+
+/** What triage adds to a message (issue 4/6): why it is sent now, and who it calls. */
+export interface TriageFacts {
+  /** A reminder, or the summary after quiet hours or a mute; absent: a plain result message. */
+  prompt?: MessagePrompt | null;
+  mentions?: Mentions | null;
+}
+
 /** An alert's condition holds: the first message of an incident to this recipient. */
-export interface FiringMessage extends MessageContext, ResultContent {
+export interface FiringMessage extends MessageContext, ResultContent, TriageFacts {
   kind: 'firing';
   value: string | null;
   /** Which series fired, changed level or resolved (alerts with series or levels); null: one value, as before series. */
@@ -35,7 +53,7 @@ export interface FiringMessage extends MessageContext, ResultContent {
 }
 
 /** The condition still holds: a reply in the first message's thread (`threadRef`). */
-export interface RepeatMessage extends MessageContext, ResultContent {
+export interface RepeatMessage extends MessageContext, ResultContent, TriageFacts {
   kind: 'repeat';
   value: string | null;
   threadRef: string;
@@ -43,7 +61,7 @@ export interface RepeatMessage extends MessageContext, ResultContent {
 }
 
 /** An alert that was firing no longer is; in the incident's thread when there is one. */
-export interface ResolvedMessage extends MessageContext {
+export interface ResolvedMessage extends MessageContext, Pick<TriageFacts, 'prompt'> {
   kind: 'resolved';
   value: string | null;
   threadRef: string | null;

@@ -5,7 +5,8 @@
 // rules); reading the document back gives the same spec.
 import { stringify } from 'yaml';
 import { sameData, SPEC_FIELDS } from '../domain/versions.js';
-import type { AlertSpec } from '../domain/types.js';
+import type { AlertSpec, LevelMentions, ReminderPolicy } from '../domain/types.js';
+import type { AlertInput } from './alert-input.js';
 import { alertSchema, ALERT_FIELD_NAMES } from './alert-schema.js';
 
 /** One alert's entry in a file: field → value, JSON-like. */
@@ -16,13 +17,15 @@ const ALWAYS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'dataSource'
 
 export function alertToDocument(spec: AlertSpec): AlertDocument {
   const known = SPEC_FIELDS.filter((field) => ALERT_FIELD_NAMES.has(field));
-  const stored: AlertDocument = Object.fromEntries(known.map((field) => [field, plain(spec[field])]));
+  const asInput = (from: AlertSpec): AlertDocument => {
+    const input = specToInput(from) as Record<string, unknown>;
+    return Object.fromEntries(known.map((field) => [field, plain(input[field])]));
+  };
+  const stored = asInput(spec);
   // Values as the schema gives them back: their keys in the schema's order (a store may keep
   // another: jsonb sorts them), so one alert is always written the same way.
   const canonical = alertSchema.safeParse(stored);
-  const full: AlertDocument = canonical.success
-    ? Object.fromEntries(known.map((field) => [field, field === 'key' ? spec.key : plain(canonical.data[field as keyof typeof canonical.data])]))
-    : stored;
+  const full: AlertDocument = canonical.success ? asInput({ ...canonical.data, key: spec.key }) : stored;
   // Each field whose absence reads as the same value goes; the others stay, in order.
   const doc: AlertDocument = { ...full };
   for (const field of known) {
@@ -47,6 +50,24 @@ export function alertsFileText(docs: AlertDocument[], header: string[] = []): st
   const comments = header.map((line) => `# ${line}`.trimEnd()).join('\n');
   const body = stringify({ alerts: docs }, { lineWidth: 0 });
   return comments === '' ? body : `${comments}\n${body}`;
+}
+
+/**
+ * A stored spec as a person (or a file) gives it: the same fields, except where the input takes
+ * another shape — reminders' durations by name, mentions as people and user groups per level.
+ * The schema reads it back as the same spec.
+ */
+export function specToInput(spec: AlertSpec): AlertInput {
+  return { ...spec, reminders: remindersInput(spec.reminders), mentions: mentionsInput(spec.mentions) };
+}
+
+function remindersInput(policy: ReminderPolicy): AlertInput['reminders'] {
+  return policy.mode === 'grace' ? { mode: 'grace' } : { mode: 'backoff', first: policy.firstS, factor: policy.factor, cap: policy.capS };
+}
+
+function mentionsInput(mentions: LevelMentions): AlertInput['mentions'] {
+  const split = (ids: string[]) => ({ users: ids.filter((id) => !id.startsWith('S')), groups: ids.filter((id) => id.startsWith('S')) });
+  return { warning: split(mentions.warning), critical: split(mentions.critical) };
 }
 
 /** JSON-like data: what YAML writes and reads back the same (no undefined, no class instances). */

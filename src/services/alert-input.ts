@@ -6,6 +6,7 @@
 import { hostAllowed } from '../domain/content.js';
 import type { AlertSpec } from '../domain/types.js';
 import type { RulesInput } from './alert-rules-input.js';
+import type { TriageInput } from './triage-input.js';
 import { alertSchema, type AlertDraft } from './alert-schema.js';
 import { issuesToFieldErrors } from './input-checks.js';
 
@@ -13,9 +14,11 @@ export { LIMITS } from './alert-schema.js';
 
 /**
  * What a front end submits; loose on purpose, tightened by validateAlertInput. The rules
- * (condition, measure, labels, warning, pendingTicks, keepFiringTicks) are RulesInput's.
+ * (condition, measure, labels, warning, pendingTicks, keepFiringTicks) are RulesInput's; the
+ * triage settings (reminders, quiet hours, mentions) TriageInput's. A recipient may carry the
+ * `levels` it gets.
  */
-export interface AlertInput extends RulesInput {
+export interface AlertInput extends RulesInput, TriageInput {
   /** Left out: the name's (domain/alert-key.ts) for a new alert, the alert's own for an edit. */
   key?: unknown;
   name?: unknown;

@@ -8,11 +8,13 @@
 import { z } from 'zod';
 import { KEY_PATTERN, KEY_RULE } from '../domain/alert-key.js';
 import { validateSchedule } from '../domain/schedule.js';
-import { DEFAULTS, LEGACY_RULES, LEGACY_TRIAGE, type AlertSpec, type Recipient } from '../domain/types.js';
+import { DEFAULTS, LEGACY_RULES, LEGACY_TRIAGE, type AlertSpec } from '../domain/types.js';
 import { templateProblem } from '../messages/template.js';
 import { checkRules, failedFields, reportTo, RULE_FIELDS, RULE_KEYS, RULE_LIMITS } from './alert-rules-input.js';
 import { CONTENT_LIMITS, contentSchema } from './content-input.js';
 import { blankAsAbsent, described, flag, FILE_HINTS, wholeNumberOr } from './input-checks.js';
+import { TRIAGE_FIELDS, TRIAGE_KEYS, triageContext } from './triage-fields.js';
+import { checkRecipientLevels, mergeRecipientLevels, readTriage, TRIAGE_LIMITS } from './triage-input.js';
 
 export const LIMITS = {
   nameLength: 80,
@@ -26,6 +28,7 @@ export const LIMITS = {
   logRetentionDays: { min: 1, max: 3650 },
   ...CONTENT_LIMITS,
   ...RULE_LIMITS,
+  ...TRIAGE_LIMITS,
 } as const;
 
 const text = (max: number, what: string) =>
@@ -37,12 +40,15 @@ const text = (max: number, what: string) =>
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack user id');
 
+/** The levels a recipient gets (issue 4/6); absent: every level. */
+const levels = z.array(z.enum(['warning', 'critical'], { error: 'choose warning or critical' })).min(1, 'choose at least one level').optional();
+
 const recipientSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('slack_channel'), id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a Slack channel id') }),
-    z.strictObject({ kind: z.literal('slack_user'), id: slackUser }),
-    z.strictObject({ kind: z.literal('email'), address: z.email('is not an email address') }),
+    z.strictObject({ kind: z.literal('slack_channel'), id: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a Slack channel id'), levels }),
+    z.strictObject({ kind: z.literal('slack_user'), id: slackUser, levels }),
+    z.strictObject({ kind: z.literal('email'), address: z.email('is not an email address'), levels }),
   ],
   { error: 'choose slack_channel, slack_user or email' },
 );
@@ -103,10 +109,10 @@ const ALERT_FIELDS = {
   recipients: z
     .array(recipientSchema, { error: 'add at least one channel, person or email address' })
     .min(1, 'add at least one channel, person or email address')
-    .max(LIMITS.recipients, `at most ${LIMITS.recipients} recipients`)
-    .transform(dedupeRecipients),
+    .max(LIMITS.recipients, `at most ${LIMITS.recipients} recipients`),
   emailFallback: flag(false),
   notifyOnRecovery: flag(true),
+  ...TRIAGE_FIELDS,
 };
 
 /** The fields an alert file may give. */
@@ -118,23 +124,31 @@ type AlertValues = z.output<typeof alertObject>;
 /** What the schema makes of valid input: the spec, and whether the key was given or is the name's to derive. */
 export type AlertDraft = Omit<AlertSpec, 'key'> & { key: string | null };
 
+/** What a report drops whatever was sent: it sends every time, to everyone (no rules, no triage). */
+const NOT_FOR_REPORTS: ReadonlySet<string> = new Set([...RULE_KEYS, ...TRIAGE_KEYS]);
+
 /**
- * The alert as a person gives it. A report has no rules: whatever is sent for them is dropped
- * (the modal hides them; a file need not list them). Fields are read on their own first, then
- * together (the rules, the schedule); both steps report, so every problem shows at once.
+ * The alert as a person gives it. A report has no rules and no triage: whatever is sent for them
+ * is dropped (the modal hides them; a file need not list them). Fields are read on their own
+ * first, then together (the rules, triage, the recipients' levels, the schedule); both steps
+ * report, so every problem shows at once.
  */
 export const alertSchema = z
-  .preprocess(
-    (raw) => (isObject(raw) && raw.type === 'report' ? Object.fromEntries(Object.entries(raw).filter(([k]) => !(RULE_KEYS as readonly string[]).includes(k))) : raw),
-    alertObject,
-  )
+  .preprocess((raw) => (isObject(raw) && raw.type === 'report' ? Object.fromEntries(Object.entries(raw).filter(([k]) => !NOT_FOR_REPORTS.has(k))) : raw), alertObject)
   .superRefine(
     (values, ctx) => {
       const failed = failedFields(ctx.issues);
-      if (values.type === 'alert' && !failed.has('type')) checkRules(values, failed, reportTo(ctx.issues, values));
-      if (!failed.has('schedule')) {
-        for (const [key, message] of Object.entries(validateSchedule(values.schedule))) reportTo(ctx.issues, values)(key, message);
-      }
+      const report = reportTo(ctx.issues, values);
+      const isReport = values.type === 'report' && !failed.has('type');
+      const rules = values.type === 'alert' && !failed.has('type') ? checkRules(values, failed, report) : null;
+      // Triage is an alert's (and, while the type is unreadable, read as one).
+      const context = isReport ? null : triageContext(values, rules);
+      const errors: Record<string, string> = {};
+      if (context !== null) readTriage(values, context, errors);
+      if (!failed.has('recipients') && !failed.has('type')) checkRecipientLevels(values.recipients, context, errors);
+      if (!failed.has('schedule')) Object.assign(errors, validateSchedule(values.schedule));
+      // A field whose own reading failed keeps that error alone.
+      for (const [key, message] of Object.entries(errors)) if (!failed.has(key.split('.')[0] ?? key)) report(key, message);
     },
     { when: () => true },
   )
@@ -142,7 +156,8 @@ export const alertSchema = z
 
 function toDraft(values: AlertValues): AlertDraft {
   const rules = values.type === 'alert' ? checkRules(values, new Set(), () => undefined) : { condition: null, ...LEGACY_RULES, labels: [] };
-  if (rules === null) throw new Error('checkRules refused rules its superRefine accepted');
+  const triage = values.type === 'alert' && rules !== null ? readTriage(values, triageContext(values, rules), {}) : LEGACY_TRIAGE;
+  if (rules === null || triage === null) throw new Error('the rules or triage refused what their superRefine accepted');
   return {
     key: values.key ?? null,
     name: values.name,
@@ -152,14 +167,14 @@ function toDraft(values: AlertValues): AlertDraft {
     dataSource: values.dataSource,
     sql: values.sql,
     ...rules,
-    ...LEGACY_TRIAGE,
+    ...triage,
     schedule: values.schedule,
     gracePeriodS: values.gracePeriodS,
     workingTimeoutS: values.workingTimeoutS,
     logRetentionDays: values.logRetentionDays,
     content: values.content,
     messageTemplate: values.messageTemplate,
-    recipients: values.recipients,
+    recipients: mergeRecipientLevels(values.recipients, (r) => (r.kind === 'email' ? `email:${r.address.toLowerCase()}` : `${r.kind}:${r.id}`)),
     emailFallback: values.emailFallback,
     notifyOnRecovery: values.notifyOnRecovery,
   };
@@ -204,6 +219,10 @@ const FIELD_DOCS: Record<keyof typeof ALERT_FIELDS, string> = {
   recipients: 'Slack channels (the bot must be a member), Slack users (DM) and email addresses.',
   emailFallback: 'When Slack fails, send by email to the owners.',
   notifyOnRecovery: 'Alerts: say "resolved" when a firing series recovers.',
+  reminders: 'Alerts: while firing and not acknowledged, repeat every grace period (grace) or remind with backoff (first, factor, cap).',
+  quietHours: 'Alerts: weekly windows in which nothing is sent ("Mon-Fri 20:00-08:00"), in timezone (default: the schedule\'s).',
+  mentionColumn: 'Alerts: a result column of emails or Slack user ids; the firing rows mention those people.',
+  mentions: 'Alerts: who is mentioned at each level: users (ids) and groups (user group ids).',
 };
 
 /**
@@ -234,16 +253,6 @@ export function alertsJsonSchema(): Record<string, unknown> {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function dedupeRecipients(recipients: Recipient[]): Recipient[] {
-  const seen = new Set<string>();
-  return recipients.filter((r) => {
-    const key = r.kind === 'email' ? `email:${r.address.toLowerCase()}` : `${r.kind}:${r.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Where the published JSON Schema lives, relative to the repository root. */

@@ -20,6 +20,7 @@ import { LIMITS, validateAlertInput, type AlertInput } from './alert-input.js';
 import { readAlertRules } from './alert-rules-input.js';
 import { orDefault, wholeNumber } from './input-checks.js';
 import { testVerdict } from './test-query-verdict.js';
+import { specToInput } from './alert-document.js';
 import type { ChannelDirectory } from './channel-directory.js';
 import { createVersionRecorder } from './alert-versions.js';
 
@@ -279,7 +280,7 @@ export function createAlertService(deps: AlertServiceDeps) {
       const old = await store.getVersion(alert.id, version);
       if (old === null) throw new LookoutError('not_found', `“${alert.name}” has no version ${version}. See \`/alert versions ${alert.name}\`.`);
       if (!differsFrom(alert, old)) return { ...alert, warnings: [], restored: false };
-      const saved = await this.update(actor, alert.id, old.spec, { restoredFrom: version });
+      const saved = await this.update(actor, alert.id, specToInput(old.spec), { restoredFrom: version });
       return { ...saved, restored: true };
     },
 

@@ -54,8 +54,10 @@ export interface Ending {
   /** The step that failed, for an error notice. */
   failedStep?: FailedStep | null;
   captureMs?: number | null;
-  /** More of the alert's runtime to store with the execution (a new-rows alert's keysSeededAt). */
+  /** More of the alert's runtime to store with the execution (a new-rows alert's keysSeededAt, triage's fields). */
   runtime?: Partial<AlertRuntime>;
+  /** Triage keeps the incident open (a held resolution) or closes it (the summary said resolved). */
+  incident?: 'keep' | 'close' | null;
 }
 
 export type RecordExecution = (alert: Alert, execution: Execution, deadline: Deadline, ending: Ending) => Promise<ExecutionSummary>;
@@ -64,7 +66,7 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
   const { store, clock, logger } = deps;
   const stored = patientStore({ clock, logger });
 
-  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null, runtime = {} }) => {
+  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null, runtime = {}, incident = null }) => {
     const deliveries = outcome.deliveries ?? [];
     const change = foldRuntime({
       runtime: alert,
@@ -77,6 +79,7 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
       conditionFalse: decision?.kind === 'noop' && decision.recovered,
       conditionTrue: decision?.kind === 'grace' || (decision?.kind === 'send' && decision.message === 'firing'),
       deliveries,
+      incident,
       ...(decision !== null && decision.kind !== 'error' ? { series: decision.series } : {}),
     });
     const ownersNotified = await deps.notices(alert, execution, {

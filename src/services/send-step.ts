@@ -7,9 +7,14 @@ import type { Delivery } from './delivery-port.js';
 import { recordBy, type Deadline } from '../domain/deadline.js';
 import { foldDeliveries, type DeliveryFold } from '../domain/tick.js';
 import type { SeriesReport } from '../domain/decide-result.js';
-import { recipientKey, type Alert, type Cell, type DeliveryRecord, type Execution, type QueryResult, type Recipient } from '../domain/types.js';
+import { routedTo } from '../domain/routing.js';
+import { rowsOfSeries } from '../domain/series.js';
+import type { MessagePrompt } from '../domain/triage.js';
+import { recipientKey, type Alert, type Cell, type DeliveryRecord, type Execution, type Level, type QueryResult, type Recipient } from '../domain/types.js';
 import type { Logger } from '../logger.js';
-import type { MessageContext, NewRowsMessage, OutgoingMessage } from '../messages/outgoing.js';
+import type { Mentions, MessageContext, NewRowsMessage, OutgoingMessage } from '../messages/outgoing.js';
+import { mentionsFor } from './mentions.js';
+import type { PeopleDirectory } from './people-port.js';
 import type { Store } from '../store/port.js';
 import { patientStore } from '../store/retry.js';
 
@@ -20,6 +25,8 @@ export interface SendStepDeps {
   content?: ContentRenderer;
   clock: Clock;
   logger: Logger;
+  /** Who an email in an alert's mention column is in Slack; without it addresses are listed as unknown. */
+  people?: PeopleDirectory;
 }
 
 /** What the decision says to send, and the query result it shows. */
@@ -30,6 +37,8 @@ export type ToSend =
       result: QueryResult;
       /** The series that changed and fire now (alerts with series or levels); null for one value. */
       series: SeriesReport | null;
+      /** Why it goes now when it is not a plain result: a reminder, the summary after a hold. */
+      prompt?: MessagePrompt | null;
     }
   /** A new-rows alert's rows (at most its maxPerTick) and how many more were new. */
   | { kind: 'new_rows'; columns: string[]; rows: Cell[][]; more: number };
@@ -50,6 +59,11 @@ export function createSendStep(deps: SendStepDeps): SendStep {
   return async (alert, execution, what, signal, deadline) => {
     if (what.kind === 'new_rows') return sendNewRows(alert, execution, what, signal, deadline);
     const { kind, value, result, series } = what;
+    const prompt = what.prompt ?? null;
+    const level = levelOf(series);
+    const recipients = routedTo(alert.recipients, kind, level, alert.threads);
+    // Routing by level may leave nobody: nothing is made or sent, and history says why.
+    if (recipients.length === 0) return { deliveries: [], deliveryMs: 0, captureMs: null, state: 'SUCCESS', reason: `no recipient takes ${level} messages` };
     // Files are made once for every recipient, before anything is sent: a recovery carries none.
     const content =
       kind !== 'resolved' && deps.content !== undefined
@@ -60,27 +74,35 @@ export function createSendStep(deps: SendStepDeps): SendStep {
     await stored('mark the send', recordBy(deadline, clock()), () => store.markSending(execution.id, clock()));
     const context = messageContext(alert, execution, clock());
     const shown = { result, attachments: content.attachments, contentNotes: content.notes };
+    const mentions = kind === 'firing' ? await firingMentions(alert, result, series, level, signal) : null;
     const messageFor = (recipient: Recipient): OutgoingMessage => {
       const threadRef = alert.threads[recipientKey(recipient)] ?? null;
       switch (kind) {
         case 'report':
           return { ...context, ...shown, kind: 'report' };
         case 'resolved':
-          return { ...context, kind: 'resolved', value, threadRef, series };
+          return { ...context, kind: 'resolved', value, threadRef, series, prompt };
         case 'firing':
           // While an incident lasts, a recipient that has its first message gets a reply in its thread.
-          return threadRef === null ? { ...context, ...shown, kind: 'firing', value, series } : { ...context, ...shown, kind: 'repeat', value, threadRef, series };
+          return threadRef === null
+            ? { ...context, ...shown, kind: 'firing', value, series, prompt, mentions }
+            : { ...context, ...shown, kind: 'repeat', value, threadRef, series, prompt, mentions };
       }
     };
-    const deliveries = await Promise.all(
-      alert.recipients.map((recipient) => deliverOne(deps, recipient, messageFor(recipient), signal, deadline)),
-    );
+    const deliveries = await Promise.all(recipients.map((recipient) => deliverOne(deps, recipient, messageFor(recipient), signal, deadline)));
     const deliveryMs = elapsed();
     const fold = foldDeliveries(deliveries);
     // The execution records content that could not be made, next to how delivery went.
     const reason = [fold.reason, ...content.notes].filter((r) => r !== null).join('; ') || null;
     return { deliveries, deliveryMs, captureMs: content.captureMs, state: fold.state, reason };
   };
+
+  /** The fixed mentions of the level, and the people in the mention column of the firing series' rows. */
+  async function firingMentions(alert: Alert, result: QueryResult, series: SeriesReport | null, level: Level, signal: AbortSignal): Promise<Mentions | null> {
+    const keys = new Set(series === null ? [''] : series.firing.map((s) => s.key));
+    const rows = alert.mentionColumn === null ? [] : rowsOfSeries(result, alert.labels, keys);
+    return mentionsFor({ fixed: alert.mentions, level, column: alert.mentionColumn, result: { columns: result.columns, rows } }, deps.people, signal, logger);
+  }
 
   /**
    * New rows: in Slack one message a row, in order, then one counting those left out (a channel
@@ -109,6 +131,13 @@ export function createSendStep(deps: SendStepDeps): SendStep {
     const fold = foldDeliveries(deliveries);
     return { deliveries, deliveryMs: elapsed(), captureMs: null, state: fold.state, reason: fold.reason };
   }
+}
+
+/** The level a message is about: the worst firing (or changing) series'; critical for one value. */
+function levelOf(series: SeriesReport | null): Level {
+  if (series === null) return 'critical';
+  const items = series.firing.length > 0 ? series.firing : series.changes;
+  return items.length > 0 && items.every((i) => i.level === 'warning') ? 'warning' : 'critical';
 }
 
 /** What every message of this execution names: the alert, the execution, its tick and when it ran. */

@@ -7,9 +7,10 @@ import type { ContentRenderer } from '../content/port.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
 import type { Delivery } from './delivery-port.js';
 import { deadlineAfter, msLeft, recordBy, type Deadline } from '../domain/deadline.js';
-import { decideOnResult, DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
+import { decideOnResult, DEFAULT_MAX_SERIES, type ResultDecision } from '../domain/decide-result.js';
 import { decideStart } from '../domain/tick.js';
-import type { Alert, Execution, Trigger } from '../domain/types.js';
+import { decideTriage, triageGrace } from '../domain/triage.js';
+import type { Alert, Execution, Mute, Trigger } from '../domain/types.js';
 import type { Logger } from '../logger.js';
 import type { RunningExecution, Store } from '../store/port.js';
 import { patientStore } from '../store/retry.js';
@@ -17,6 +18,7 @@ import { createOwnerNotices } from './notify-owners.js';
 import { createExecutionRecorder, type ExecutionSummary, type TickObserver } from './record-execution.js';
 import { createQueryStep } from './run-query.js';
 import { createNewRowsStep } from './new-rows-step.js';
+import type { PeopleDirectory } from './people-port.js';
 import { createSendStep } from './send-step.js';
 
 export type { ExecutionSummary, TickObserver } from './record-execution.js';
@@ -37,7 +39,10 @@ export interface TickRunnerDeps {
   ownerEmail?: (userId: string, signal: AbortSignal) => Promise<string | null>;
   /** Series an alert may have (alerts.maxSeries); past it a run is an ERROR. */
   maxSeries?: number;
+  /** Who the emails in an alert's mention column are in Slack. */
+  people?: PeopleDirectory;
 }
+
 
 export interface TickRequest {
   alertId: string;
@@ -64,6 +69,23 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const send = createSendStep(deps);
   const newRows = createNewRowsStep({ store, send, clock, logger: deps.logger });
   const record = createExecutionRecorder({ ...deps, notices: createOwnerNotices(deps) });
+  let lastMute: Mute | null = null;
+
+  /**
+   * The admins' mute, read only by a tick that could send (most ticks of a quiet alert send
+   * nothing and pay nothing), fresh each time so a mute holds from the next tick on every
+   * instance. A store that cannot answer keeps the last mute this instance read.
+   */
+  async function muteFor(alert: Alert, decision: Exclude<ResultDecision, { kind: 'error' }>): Promise<Mute | null> {
+    const couldSend = decision.kind !== 'noop' || decision.recovered || alert.heldSince !== null;
+    if (!couldSend) return null;
+    try {
+      lastMute = await store.getMute();
+    } catch (err) {
+      deps.logger.warn({ err }, 'could not read the mute; using the last one read');
+    }
+    return lastMute;
+  }
 
   async function claim(request: TickRequest): Promise<{ alert: Alert; execution: Execution } | null> {
     const alert = await store.getAlert(request.alertId);
@@ -125,24 +147,54 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         runtime: rows.runtime,
       });
     }
-    const decision = decideOnResult({ alert, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result, now: clock(), maxSeries: deps.maxSeries ?? DEFAULT_MAX_SERIES });
+    // With an acknowledgement or backoff reminders, repeats come from triage, not the grace period.
+    const rules = { ...alert, gracePeriodS: triageGrace(alert) };
+    const decision = decideOnResult({ alert: rules, scheduledAt: execution.scheduledAt, trigger: execution.trigger, result, now: clock(), maxSeries: deps.maxSeries ?? DEFAULT_MAX_SERIES });
     const base = { queryMs, rowCount: result.rows.length };
+    if (decision.kind === 'error') {
+      const outcome = { ...base, state: 'ERROR' as const, reason: decision.reason, finishedAt: clock() };
+      return record(alert, execution, deadline, { outcome, decision, failedStep: 'condition' });
+    }
+    const triage = decideTriage({ alert, decision, trigger: execution.trigger, scheduledAt: execution.scheduledAt, mute: await muteFor(alert, decision) });
+    const { action } = triage;
+    const kept = { runtime: triage.runtime, incident: triage.incident };
+    /** Triage's runtime, with what it keeps only when a message reached someone. */
+    const afterSend = (deliveries: { ok: boolean }[]) => ({ ...kept, runtime: { ...triage.runtime, ...(deliveries.some((d) => d.ok) ? triage.onSent : {}) } });
+    if (action.kind === 'hold' || action.kind === 'quiet') {
+      const state = action.kind === 'quiet' && decision.kind === 'grace' ? ('GRACE' as const) : ('NOOP' as const);
+      const outcome = { ...base, state, reason: action.reason, value: decision.value, finishedAt: clock() };
+      return record(alert, execution, deadline, { outcome, decision, ...kept });
+    }
+    if (action.kind === 'send') {
+      // A reminder or a summary names every series firing now; their grace counts from this tick.
+      const firingKeys = Object.entries(decision.series.states).filter(([, s]) => s.status === 'firing').map(([key]) => key);
+      const sending = { ...decision, series: { ...decision.series, sentKeys: firingKeys } };
+      const sent = await send(alert, execution, { kind: action.message, value: decision.value, result, series: decision.series.report, prompt: action.prompt }, signal, deadline);
+      const reason = action.prompt === 'reminder' ? 'reminder' : 'summary after quiet hours';
+      const outcome = {
+        ...base,
+        deliveries: sent.deliveries,
+        deliveryMs: sent.deliveryMs,
+        state: action.message === 'resolved' ? ('NOOP' as const) : sent.state,
+        reason: [reason, sent.reason].filter((r) => r !== null).join('; '),
+        value: decision.value,
+        finishedAt: clock(),
+      };
+      return record(alert, execution, deadline, { outcome, decision: sending, sent: action.message, failedStep: 'delivery', captureMs: sent.captureMs, ...afterSend(sent.deliveries) });
+    }
+    const prompt = action.prompt;
     switch (decision.kind) {
-      case 'error': {
-        const outcome = { ...base, state: 'ERROR' as const, reason: decision.reason, finishedAt: clock() };
-        return record(alert, execution, deadline, { outcome, decision, failedStep: 'condition' });
-      }
       case 'grace': {
         const outcome = { ...base, state: 'GRACE' as const, reason: decision.reason, value: decision.value, finishedAt: clock() };
-        return record(alert, execution, deadline, { outcome, decision });
+        return record(alert, execution, deadline, { outcome, decision, ...kept });
       }
       case 'noop': {
         if (!(decision.recovered && alert.notifyOnRecovery)) {
           const outcome = { ...base, state: 'NOOP' as const, reason: decision.reason, value: decision.value, finishedAt: clock() };
-          return record(alert, execution, deadline, { outcome, decision });
+          return record(alert, execution, deadline, { outcome, decision, ...kept });
         }
         // A recovery's state stays NOOP however its "resolved" messages went.
-        const sent = await send(alert, execution, { kind: 'resolved', value: decision.value, result, series: decision.series.report }, signal, deadline);
+        const sent = await send(alert, execution, { kind: 'resolved', value: decision.value, result, series: decision.series.report, prompt }, signal, deadline);
         const outcome = {
           ...base,
           deliveries: sent.deliveries,
@@ -152,10 +204,10 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           value: decision.value,
           finishedAt: clock(),
         };
-        return record(alert, execution, deadline, { outcome, decision, sent: 'resolved' });
+        return record(alert, execution, deadline, { outcome, decision, sent: 'resolved', ...afterSend(sent.deliveries) });
       }
       case 'send': {
-        const sent = await send(alert, execution, { kind: decision.message, value: decision.value, result, series: decision.series.report }, signal, deadline);
+        const sent = await send(alert, execution, { kind: decision.message, value: decision.value, result, series: decision.series.report, prompt }, signal, deadline);
         const outcome = {
           ...base,
           deliveries: sent.deliveries,
@@ -165,7 +217,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           value: decision.value,
           finishedAt: clock(),
         };
-        return record(alert, execution, deadline, { outcome, decision, sent: decision.message, failedStep: 'delivery', captureMs: sent.captureMs });
+        return record(alert, execution, deadline, { outcome, decision, sent: decision.message, failedStep: 'delivery', captureMs: sent.captureMs, ...afterSend(sent.deliveries) });
       }
     }
   }

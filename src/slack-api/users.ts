@@ -31,7 +31,18 @@ export interface SlackUsers {
   emailOf(userId: string, signal: AbortSignal): Promise<string | null>;
   /** The person's IANA zone; UTC when Slack does not say within the signal. Never throws. */
   timezoneOf(userId: string, signal: AbortSignal): Promise<string>;
+  /**
+   * The Slack user with this email (users.lookupByEmail, issue 4/6 mentions), kept like
+   * users.info answers; `unknown` when Slack knows no such person. Never throws.
+   */
+  userIdByEmail(email: string, signal: AbortSignal): Promise<EmailLookup>;
 }
+
+/** Who an address belongs to in Slack: a user id, nobody, or nothing Slack could tell now. */
+export type EmailLookup = { id: string } | { unknown: true } | { error: string };
+
+/** Addresses remembered at most: a column of ever-new addresses must not grow the cache without end. */
+export const EMAIL_CACHE_MAX = 10_000;
 
 export interface SlackUsersOptions {
   client: WebClient;
@@ -88,8 +99,30 @@ export function createSlackUsers(options: SlackUsersOptions): SlackUsers {
     return answer;
   }
 
+  const byEmail = new Map<string, { answer: EmailLookup; until: number }>();
+
+  async function userIdByEmail(email: string, signal: AbortSignal): Promise<EmailLookup> {
+    const key = email.trim().toLowerCase();
+    const now = clock().getTime();
+    const cached = byEmail.get(key);
+    if (cached !== undefined && cached.until > now) return cached.answer;
+    const result = await callSlack('users.lookupByEmail', () => client.users.lookupByEmail({ email: key }), signal, { sideEffect: false }, logger).catch(
+      (err: unknown) => ({ ok: false as const, failure: { error: err instanceof Error ? err.message : String(err), code: null } }),
+    );
+    let answer: EmailLookup;
+    if (result.ok && typeof result.value.user?.id === 'string') answer = { id: result.value.user.id };
+    else if (!result.ok && result.failure.code === 'users_not_found') answer = { unknown: true };
+    else return { error: result.ok ? 'Slack answered without a user' : result.failure.error };
+    // Oldest first out: a Map keeps insertion order.
+    byEmail.delete(key);
+    if (byEmail.size >= EMAIL_CACHE_MAX) byEmail.delete(byEmail.keys().next().value as string);
+    byEmail.set(key, { answer, until: now + ttlMs });
+    return answer;
+  }
+
   return {
     lookup,
+    userIdByEmail,
     async emailOf(userId, signal) {
       const answer = await lookup(userId, signal);
       if ('found' in answer) {

@@ -12,6 +12,7 @@ import { slackLogger } from '../slack-api/slack-logger.js';
 import type { SlackUsers } from '../slack-api/users.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { AlertService } from '../services/alert-service.js';
+import type { TriageService } from '../services/triage-service.js';
 import { register as registerActions } from './actions/index.js';
 import { register as registerCommands } from './commands/index.js';
 import type { DoctorChecks } from './diagnose.js';
@@ -26,6 +27,7 @@ export interface SlackAppDeps {
   /** Slack's Web API base (ends with `/api/`); the simulator's in tests. */
   apiUrl?: string;
   service: AlertService;
+  triage: TriageService;
   clock: Clock;
   logger: Logger;
   doctor?: DoctorChecks;
@@ -67,6 +69,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
 
   const handlerDeps: HandlerDeps = {
     service: deps.service,
+    triage: deps.triage,
     clock: deps.clock,
     logger,
     doctor: deps.doctor ?? {},

@@ -4,13 +4,19 @@ import { BLOCK } from '../messages/slack/ids.js';
 import { CONDITION_FIELDS } from './blocks/condition-fields.js';
 import { CONTENT_FIELDS } from './blocks/content-fields.js';
 import { shownBlockFor, type ModalChoices } from './blocks/modal-visibility.js';
+import { ROUTE_BLOCKS, splitAddresses, type RouteValues } from './blocks/triage-fields.js';
 
 /** What the modal shows, when it matters for where an error goes (ModalValues fits). */
 export interface ErrorRouting extends ModalChoices {
   timezoneOther?: string;
-  /** The recipients in the order modalValuesToAlertInput() lists them: channels, users, emails. */
+  /**
+   * The recipients in the order modalValuesToAlertInput() lists them: channels, users, emails of
+   * every level, then those of warning and of critical (when the modal shows them).
+   */
   channels?: readonly string[];
   users?: readonly string[];
+  emails?: string;
+  triage?: ModalChoices['triage'] & { routes?: Record<'warning' | 'critical', RouteValues> };
 }
 
 /** Service keys whose block is always the same. */
@@ -41,6 +47,22 @@ const DIRECT: Record<string, string> = {
   recipients: BLOCK.recipientChannels,
   emailFallback: BLOCK.emailFallback,
   notifyOnRecovery: BLOCK.notifyOnRecovery,
+  // Triage (issue 4/6): the service's keys are the blocks.
+  ...Object.fromEntries(
+    [
+      BLOCK.remindersMode,
+      BLOCK.remindersFirst,
+      BLOCK.remindersFactor,
+      BLOCK.remindersCap,
+      BLOCK.quietTimezone,
+      BLOCK.quietWindows,
+      BLOCK.mentionColumn,
+      BLOCK.mentionWarningUsers,
+      BLOCK.mentionWarningGroups,
+      BLOCK.mentionCriticalUsers,
+      BLOCK.mentionCriticalGroups,
+    ].map((b) => [b, b]),
+  ),
 };
 
 /**
@@ -79,16 +101,37 @@ function preferredBlock(key: string, shown: ErrorRouting): string | null {
   if (key.startsWith('measure.')) return BLOCK.measureKind;
   if (key.startsWith('schedule.')) return BLOCK.schedulePreset;
   if (key.startsWith('content.')) return BLOCK.contentKind;
+  if (key.startsWith('reminders.')) return BLOCK.remindersMode;
+  if (key.startsWith('quietHours.')) return BLOCK.quietWindows;
+  if (key.startsWith('mentions.warning')) return BLOCK.mentionWarningUsers;
+  if (key.startsWith('mentions.')) return BLOCK.mentionCriticalUsers;
   return null;
 }
 
-/** `recipients.<i>[.field]`: the position says which list it came from (channels, users, emails). */
+/**
+ * `recipients.<i>[.field]`: the position says which list it came from — channels, users, emails
+ * of every level, then of warning, then of critical. Without the lists, by field alone.
+ */
 function recipientBlock(key: string, shown: ErrorRouting): string {
   const [, indexText, field] = key.split('.');
-  if (field === 'address') return BLOCK.recipientEmails;
   const index = Number(indexText);
-  if (!Number.isInteger(index) || shown.channels === undefined) return BLOCK.recipientChannels;
-  if (index < shown.channels.length) return BLOCK.recipientChannels;
-  if (index < shown.channels.length + (shown.users?.length ?? 0)) return BLOCK.recipientUsers;
-  return BLOCK.recipientEmails;
+  if (!Number.isInteger(index) || shown.channels === undefined) return field === 'address' ? BLOCK.recipientEmails : BLOCK.recipientChannels;
+  const lists: [string, number][] = [
+    [BLOCK.recipientChannels, shown.channels.length],
+    [BLOCK.recipientUsers, shown.users?.length ?? 0],
+    [BLOCK.recipientEmails, splitAddresses(shown.emails ?? '').length],
+  ];
+  // The level lists count only when the modal sends them (an alert that fires at a level).
+  const routes = shown.triage?.routes;
+  if (routes !== undefined && shownBlockFor(BLOCK.warningChannels, shown) === BLOCK.warningChannels) {
+    for (const level of ['warning', 'critical'] as const) {
+      lists.push([ROUTE_BLOCKS[level].channels, routes[level].channels.length], [ROUTE_BLOCKS[level].users, routes[level].users.length], [ROUTE_BLOCKS[level].emails, splitAddresses(routes[level].emails).length]);
+    }
+  }
+  let start = 0;
+  for (const [block, count] of lists) {
+    if (index < start + count) return block;
+    start += count;
+  }
+  return field === 'address' ? BLOCK.recipientEmails : BLOCK.recipientChannels;
 }

@@ -1,13 +1,16 @@
-// What every Slack listener gets: the service, the clock, a logger, the doctor's checks, the
+// What every Slack listener gets: the services, the clock, a logger, the doctor's checks, the
 // person's timezone and a way to refresh Home tabs. Its own file, so listeners depend on this
 // and not on the app that registers them.
 import type { AlertService } from '../services/alert-service.js';
+import type { TriageService } from '../services/triage-service.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { DoctorChecks } from './diagnose.js';
 
 export interface HandlerDeps {
   service: AlertService;
+  /** Acknowledgements and the admins' mute (issue 4/6). */
+  triage: TriageService;
   clock: Clock;
   logger: Logger;
   doctor: DoctorChecks;

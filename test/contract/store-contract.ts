@@ -8,6 +8,7 @@ import { ConflictError } from '../../src/errors.js';
 import type { ClaimRequest, Store } from '../../src/store/port.js';
 import { describeCodeContract } from './code-contract.js';
 import { describeSeriesContract } from './series-contract.js';
+import { describeTriageContract } from './triage-contract.js';
 import { T0, asCreated, newAlertFixture, plusSeconds } from './store-fixtures.js';
 
 export { newAlertFixture } from './store-fixtures.js';
@@ -580,6 +581,8 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
 
     describeSeriesContract({ store: () => store, hooks, claimed });
     describeCodeContract({ store: () => store });
+
+    describeTriageContract({ store: () => store, claimed });
 
     describe('instances', () => {
       it('lists instances seen since a time, in name order, and forgets one that leaves', async () => {

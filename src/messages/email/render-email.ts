@@ -7,6 +7,7 @@ import type { Inline, MessageDoc, Part } from '../document.js';
 import { escapeHtml } from '../escape.js';
 import type { ResultTable } from '../result-table.js';
 import { capitalise, commandRef, rowsSummary } from '../sentences.js';
+import { formatInZone } from '../time.js';
 
 export interface EmailAttachment {
   filename: string;
@@ -123,6 +124,8 @@ function inlinesHtml(inlines: readonly Inline[]): string {
       if ('code' in i) return `<code style="${STYLE.code}">${escapeHtml(i.code)}</code>`;
       if ('link' in i) return /^https?:\/\//i.test(i.link) ? `<a href="${escapeHtml(i.link)}">${escapeHtml(i.label)}</a>` : escapeHtml(`${i.label}: ${i.link}`);
       if ('user' in i) return escapeHtml(`@${i.user}`);
+      if ('time' in i) return escapeHtml(formatInZone(i.time, i.zone));
+      if ('group' in i) return escapeHtml(`@${i.group}`);
       return escapeHtml(`#${i.channel}`);
     })
     .join('');
@@ -136,6 +139,8 @@ function inlinesText(inlines: readonly Inline[]): string {
       if ('code' in i) return i.code;
       if ('link' in i) return `${i.label}: ${i.link}`;
       if ('user' in i) return `@${i.user}`;
+      if ('time' in i) return formatInZone(i.time, i.zone);
+      if ('group' in i) return `@${i.group}`;
       return `#${i.channel}`;
     })
     .join('');

@@ -1,17 +1,34 @@
 // The buttons people act on an alert with, shared by messages and Home. Every button's value is
-// the alert id; the snooze-until datetimepicker carries none, so the block_id holds the id too.
-import type { ActionsBlock, ActionsBlockElement } from '@slack/types';
-import type { Alert } from '../../domain/types.js';
-import { ACTION, alertActionsBlockId } from './ids.js';
+// the alert id (Acknowledge's adds the incident's start); the snooze-until datetimepicker carries
+// none, so the block_id holds the id too.
+import type { ActionsBlock, ActionsBlockElement, Button } from '@slack/types';
+import type { Acknowledgement, Alert } from '../../domain/types.js';
+import { ACTION, alertActionsBlockId, incidentButtonValue } from './ids.js';
 import { actions, button, plain } from './kit.js';
 
-export type AlertButton = 'runNow' | 'snooze1h' | 'snooze1d' | 'snoozeUntil' | 'pauseOrResume' | 'history' | 'edit';
+/** The incident a firing message belongs to: its Acknowledge button names it. */
+export interface Incident {
+  /** When it began (the alert's firingSince): a press on a later incident's message is refused. */
+  since: Date;
+  ack: Acknowledgement | null;
+}
+
+export type AlertButton = 'acknowledge' | 'runNow' | 'snooze1h' | 'snooze1d' | 'snoozeUntil' | 'pauseOrResume' | 'history' | 'edit';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** One actions block with the given buttons, in the given order. `now` sets the picker's initial time (now + 1 day). */
-export function alertActions(alert: Pick<Alert, 'id' | 'active'>, buttons: readonly AlertButton[], now?: Date): ActionsBlock {
-  const elements: ActionsBlockElement[] = buttons.map((b): ActionsBlockElement => {
+/**
+ * One actions block with the given buttons, in the given order. `now` sets the picker's initial
+ * time (now + 1 day); Acknowledge shows only with the `incident` it acknowledges.
+ */
+export function alertActions(alert: Pick<Alert, 'id' | 'active'>, buttons: readonly AlertButton[], now?: Date, incident?: Incident): ActionsBlock {
+  const elements: ActionsBlockElement[] = buttons.flatMap((b): ActionsBlockElement[] => {
+    if (b === 'acknowledge') return incident === undefined ? [] : [acknowledgeButton(alert.id, incident)];
+    return [element(b)];
+  });
+  return actions(alertActionsBlockId(alert.id), elements);
+
+  function element(b: Exclude<AlertButton, 'acknowledge'>): ActionsBlockElement {
     switch (b) {
       case 'runNow':
         return button('Run now', ACTION.runNow, alert.id, 'primary');
@@ -39,6 +56,11 @@ export function alertActions(alert: Pick<Alert, 'id' | 'active'>, buttons: reado
       case 'edit':
         return button('Edit', ACTION.edit, alert.id);
     }
-  });
-  return actions(alertActionsBlockId(alert.id), elements);
+  }
+}
+
+/** Acknowledge while nobody has, Unacknowledge once someone has; either names the incident. */
+export function acknowledgeButton(alertId: string, incident: Incident): Button {
+  const value = incidentButtonValue(alertId, incident.since);
+  return incident.ack === null ? button('Acknowledge', ACTION.acknowledge, value, 'primary') : button('Unacknowledge', ACTION.unacknowledge, value);
 }

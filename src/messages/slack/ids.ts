@@ -23,6 +23,8 @@ export const ACTION = {
   measureChanged: 'measure_changed',
   /** The condition's operator: re-render, so the threshold is required exactly when the operator compares. */
   conditionOpChanged: 'condition_op_changed',
+  /** Repeat every grace period or remind with backoff: re-render with the backoff fields. */
+  remindersChanged: 'reminders_changed',
   testQuery: 'test_query',
   /** Buttons on messages and Home; each button's value is the alert id. */
   runNow: 'alert_run_now',
@@ -36,6 +38,9 @@ export const ACTION = {
   edit: 'alert_edit',
   /** Home's "New alert" button: open the modal in create mode. */
   create: 'alert_create',
+  /** On a firing message: value = incidentButtonValue(alert id, the incident's start). */
+  acknowledge: 'alert_acknowledge',
+  unacknowledge: 'alert_unacknowledge',
 } as const;
 
 export const BLOCK = {
@@ -69,6 +74,24 @@ export const BLOCK = {
   recipientEmails: 'recipients.emails',
   emailFallback: 'emailFallback',
   notifyOnRecovery: 'notifyOnRecovery',
+  // Triage (issue 4/6): recipients by level, reminders, quiet hours, mentions.
+  warningChannels: 'recipients.warning.channels',
+  warningUsers: 'recipients.warning.users',
+  warningEmails: 'recipients.warning.emails',
+  criticalChannels: 'recipients.critical.channels',
+  criticalUsers: 'recipients.critical.users',
+  criticalEmails: 'recipients.critical.emails',
+  remindersMode: 'reminders.mode',
+  remindersFirst: 'reminders.first',
+  remindersFactor: 'reminders.factor',
+  remindersCap: 'reminders.cap',
+  quietTimezone: 'quietHours.timezone',
+  quietWindows: 'quietHours.windows',
+  mentionColumn: 'mentionColumn',
+  mentionWarningUsers: 'mentions.warning.users',
+  mentionWarningGroups: 'mentions.warning.groups',
+  mentionCriticalUsers: 'mentions.critical.users',
+  mentionCriticalGroups: 'mentions.critical.groups',
   // Modal, not inputs.
   schedulePreview: 'schedule_preview',
   sqlTooLong: 'sql_too_long',
@@ -78,6 +101,10 @@ export const BLOCK = {
   homeCreate: 'home_create',
   /** Prefix of a message's or Home's per-alert actions block: `alert_actions:<alertId>`. */
   alertActions: 'alert_actions',
+  /** Prefix of a message's "Acknowledged by" line: `alert_ack:<alertId>`, found again when it is re-stamped. */
+  ackLine: 'alert_ack',
+  /** The level routing's explanation in the modal. */
+  levelRoutingNote: 'level_routing_note',
 } as const;
 
 /** block_id of the actions block of one alert (unique per alert, so Home can hold many). */
@@ -89,4 +116,24 @@ export function alertActionsBlockId(alertId: string): string {
 export function alertIdFromBlockId(blockId: string): string | null {
   const prefix = `${BLOCK.alertActions}:`;
   return blockId.startsWith(prefix) && blockId.length > prefix.length ? blockId.slice(prefix.length) : null;
+}
+
+/** block_id of the "Acknowledged by" line of one alert's message. */
+export function ackLineBlockId(alertId: string): string {
+  return `${BLOCK.ackLine}:${alertId}`;
+}
+
+/**
+ * The value of an Acknowledge button: the alert id and when the incident it was posted for began,
+ * so a press on a message of an earlier incident cannot acknowledge a later one.
+ */
+export function incidentButtonValue(alertId: string, since: Date): string {
+  return `${alertId}@${since.getTime()}`;
+}
+
+/** The alert id and incident start of an Acknowledge button's value, or null when it is not one. */
+export function parseIncidentButtonValue(value: string): { alertId: string; since: Date } | null {
+  const match = /^(.+)@(\d{1,15})$/.exec(value);
+  if (match?.[1] === undefined || match[2] === undefined) return null;
+  return { alertId: match[1], since: new Date(Number(match[2])) };
 }

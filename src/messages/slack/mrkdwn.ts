@@ -21,9 +21,27 @@ export function user(id: string): string {
   return USER_ID.test(id) ? `<@${id}>` : escapeMrkdwn(id);
 }
 
+const GROUP_ID = /^S[A-Z0-9]+$/;
+
+/** `<!subteam^S…>`, which Slack shows as the group's handle and notifies its members by. */
+export function userGroup(id: string): string {
+  return GROUP_ID.test(id) ? `<!subteam^${id}>` : escapeMrkdwn(id);
+}
+
 /** `<#C…>`, which Slack shows as the channel's name. */
 export function channel(id: string): string {
   return CHANNEL_ID.test(id) ? `<#${id}>` : escapeMrkdwn(id);
+}
+
+/**
+ * `<!date^…>`: Slack shows the moment in each reader's own timezone ("today at 10:42");
+ * clients that cannot, and notifications, show `fallback`.
+ * https://docs.slack.dev/messaging/formatting-message-text#date-formatting
+ */
+export function slackDate(date: Date, fallback: string): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  if (!Number.isFinite(seconds)) return escapeMrkdwn(fallback);
+  return `<!date^${seconds}^{date_short_pretty} at {time}|${escapeMrkdwn(fallback).replace(/[|>]/g, ' ')}>`;
 }
 
 // A backtick inside inline code would end it early; U+02CB looks the same and does not.

@@ -10,7 +10,8 @@ import { rowsSummary } from '../sentences.js';
 import { alertActions } from './alert-actions.js';
 import { context, header, section } from './kit.js';
 import { blocksSize, fitMessageBlocks, SLACK_LIMITS, truncate, type SlackBlock, type SlackMessage } from './limits.js';
-import { bold, channel, code, codeBlock, escapeMrkdwn, link, user } from './mrkdwn.js';
+import { bold, channel, code, codeBlock, escapeMrkdwn, link, slackDate, user, userGroup } from './mrkdwn.js';
+import { formatInZone } from '../time.js';
 import { packLines } from './pack-lines.js';
 import { textTable } from './text-table.js';
 
@@ -46,7 +47,7 @@ export function renderSlack(doc: MessageDoc, options: SlackRenderOptions): Rende
       case 'paragraph':
         return [section(inlines(part.inlines))];
       case 'note':
-        return [context([inlines(part.inlines)])];
+        return [context([inlines(part.inlines)], part.id)];
       case 'code':
         return [section(codeBlock(truncate(part.text, SLACK_LIMITS.sectionText - 20)))];
       case 'template':
@@ -69,7 +70,7 @@ export function renderSlack(doc: MessageDoc, options: SlackRenderOptions): Rende
       case 'list':
         return packLines(part.items.map(inlines), part.more);
       case 'actions':
-        return [alertActions(part.alert, part.buttons, options.now)];
+        return [alertActions(part.alert, part.buttons, options.now, part.incident)];
     }
   });
   const fitted =
@@ -120,6 +121,8 @@ export function inlines(parts: readonly Inline[]): string {
       if ('code' in i) return code(i.code);
       if ('link' in i) return link(i.link, i.label);
       if ('user' in i) return user(i.user);
+      if ('time' in i) return slackDate(i.time, formatInZone(i.time, i.zone));
+      if ('group' in i) return userGroup(i.group);
       return channel(i.channel);
     })
     .join('');

@@ -14,11 +14,22 @@ import { alertIdFromBlockId } from '../../messages/slack/ids.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
+/** The message a button was pressed on: where it is and what it shows. */
+export interface PressedMessage {
+  channel: string;
+  ts: string;
+  blocks: unknown[];
+}
+
 export interface ButtonContext {
   deps: HandlerDeps;
   client: WebClient;
   actor: Actor;
   triggerId: string;
+  /** The element's value as sent (a button's). */
+  value: string | undefined;
+  /** The message pressed on; null on Home or in a modal. */
+  message: PressedMessage | null;
   /** The alert the element belongs to; throws a readable error when it names none. */
   alertId(): string;
   /** A datetimepicker's choice, or null. */
@@ -37,6 +48,8 @@ export function buttonHandler(deps: HandlerDeps, handle: (ctx: ButtonContext) =>
       client,
       actor: { userId: body.user.id },
       triggerId: body.trigger_id,
+      value: element.value,
+      message: pressedMessage(body),
       alertId() {
         const id = element.value ?? alertIdFromBlockId(element.block_id ?? '');
         if (id === null || id === '') throw new LookoutError('not_found', 'This button names no alert; open the Home tab for a fresh list.');
@@ -52,6 +65,14 @@ export function buttonHandler(deps: HandlerDeps, handle: (ctx: ButtonContext) =>
       await reply(problemText(err, deps.logger));
     }
   };
+}
+
+function pressedMessage(body: BlockAction): PressedMessage | null {
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const ts = body.message?.ts ?? body.container?.message_ts;
+  if (typeof channel !== 'string' || typeof ts !== 'string') return null;
+  const blocks: unknown = body.message?.blocks;
+  return { channel, ts, blocks: Array.isArray(blocks) ? blocks : [] };
 }
 
 function replier({ body, client, respond }: ActionArgs, deps: HandlerDeps) {

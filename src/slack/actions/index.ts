@@ -1,8 +1,9 @@
-// Buttons and pickers: on alert messages and Home (value = the alert id), and inside the
-// alert modal (re-render, test query).
+// Buttons and pickers: on alert messages and Home (value = the alert id; Acknowledge's adds its
+// incident), and inside the alert modal (re-render, test query).
 import type { App } from '@slack/bolt';
 import type { HandlerDeps } from '../handler-deps.js';
 import { ACTION } from '../../messages/slack/ids.js';
+import { acknowledge, unacknowledge } from './acknowledge.js';
 import { create } from './create.js';
 import { edit } from './edit.js';
 import { history } from './history.js';
@@ -23,6 +24,8 @@ export function register(app: App, deps: HandlerDeps): void {
   app.action(ACTION.history, history(deps));
   app.action(ACTION.edit, edit(deps));
   app.action(ACTION.create, create(deps));
+  app.action(ACTION.acknowledge, acknowledge(deps));
+  app.action(ACTION.unacknowledge, unacknowledge(deps));
 
   const rerender = modalChanged(deps);
   app.action(ACTION.typeChanged, rerender);
@@ -31,5 +34,6 @@ export function register(app: App, deps: HandlerDeps): void {
   app.action(ACTION.contentChanged, rerender);
   app.action(ACTION.measureChanged, rerender);
   app.action(ACTION.conditionOpChanged, rerender);
+  app.action(ACTION.remindersChanged, rerender);
   app.action(ACTION.testQuery, testQuery(deps));
 }

@@ -1,7 +1,8 @@
 // The create/edit modal for alerts and reports. Pure: the handler passes the values (from an
 // alert, the defaults, or view.state.values on a re-render) and gets a view for views.open /
-// views.update. Switching type, what an alert checks, its operator, schedule preset or content
-// kind dispatches an action so the handler re-renders with the fields that choice needs.
+// views.update. Switching type, what an alert checks, its operator, schedule preset, content
+// kind or reminder mode dispatches an action so the handler re-renders with the fields that
+// choice needs.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { isNumericOperator } from '../../domain/condition.js';
 import { MEASURE_KINDS, NUMERIC_OPERATORS, OPERATORS } from '../../domain/types.js';
@@ -14,7 +15,8 @@ import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { scheduleBlocks, schedulePreviewBlock } from './modal-schedule.js';
 import { comparisonLabel, CONDITION_FIELDS, isMeasureOption, MEASURE_LABELS, thresholdHint } from './condition-fields.js';
 import { CONTENT_FIELDS, type ContentKind, type FieldInput } from './content-fields.js';
-import type { ModalValues } from './modal-values.js';
+import { effectiveTimezone, type ModalValues } from './modal-values.js';
+import { mentionBlocks, reminderBlocks, routingBlocks } from './triage-fields.js';
 import { isShown } from './modal-visibility.js';
 import { bold, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 
@@ -132,6 +134,7 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       { type: 'plain_text_input', action_id: ACTION.value, placeholder: plain('ana@example.com, ops@example.com', SLACK_LIMITS.placeholder), ...initialText(v.emails, SLACK_LIMITS.plainTextInput) },
       { optional: true, hint: 'Separate addresses with commas or spaces.' },
     ),
+    ...routingBlocks(v.triage, v),
     checkbox(
       BLOCK.emailFallback,
       'Email fallback',
@@ -140,6 +143,8 @@ export function buildAlertModal(modal: AlertModalInput): ModalView {
       "A person gets it at their Slack profile's address; a channel's message goes to this alert's owners. The owners are told each time.",
     ),
     ...(isShown(BLOCK.notifyOnRecovery, v) ? [checkbox(BLOCK.notifyOnRecovery, 'Recovery', 'Post "resolved" in the thread when the condition stops holding', v.notifyOnRecovery)] : []),
+    ...reminderBlocks(v.triage, v, { schedule: effectiveTimezone(v), user: modal.userTimezone }),
+    ...mentionBlocks(v.triage, v),
     header('Limits'),
     numberInput(BLOCK.gracePeriodS, 'Grace period (seconds)', v.gracePeriodS, isAlert
       ? 'No repeat notification for this long after one is sent. Empty: 3600.'

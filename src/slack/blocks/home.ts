@@ -1,9 +1,11 @@
-// The App Home tab (views.publish on app_home_opened): how to create an alert, then each alert
-// with its state, schedule, last and next run, and buttons. Slack allows 100 blocks in a view,
+// The App Home tab (views.publish on app_home_opened): how to create an alert, the admins' mute
+// while it lasts, then each alert with its state, schedule, last and next run, and buttons. Slack allows 100 blocks in a view,
 // so a long list shows the first alerts and points to `/alert list`.
 import type { HomeView, KnownBlock } from '@slack/types';
 import { describeSchedule } from '../../domain/schedule.js';
-import type { Alert } from '../../domain/types.js';
+import type { Alert, Mute } from '../../domain/types.js';
+import { muteLine } from '../../messages/mute-status.js';
+import { inlines } from '../../messages/slack/render-slack.js';
 import { ACTION, BLOCK } from '../../messages/slack/ids.js';
 import { alertActions } from '../../messages/slack/alert-actions.js';
 import { alertStatus, TIMES_NOTE, when } from '../../messages/alert-status.js';
@@ -16,6 +18,8 @@ export interface HomeInput {
   userId: string;
   now: Date;
   isAdmin: boolean;
+  /** The admins' mute while it lasts (activeMute), shown on top. */
+  mute?: Mute | null;
 }
 
 /** Blocks one alert takes: its section, its buttons, a divider. */
@@ -30,6 +34,7 @@ export function buildHome(input: HomeInput): HomeView {
         `${code('/alert help')} lists every command.`,
     ),
     actions(BLOCK.homeCreate, [button('New alert or report', ACTION.create, 'create', 'primary')]),
+    ...(input.mute ? [section(inlines(muteLine(input.mute, 'UTC')))] : []),
     ...(input.isAdmin ? [context([`You are a Lookout admin: ${code('/alert list all')} shows everyone's alerts.`])] : []),
     divider(),
   ];

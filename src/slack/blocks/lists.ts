@@ -3,7 +3,9 @@
 // "and N more" before they reach Slack's per-message limits.
 import type { KnownBlock } from '@slack/types';
 import { describeSchedule } from '../../domain/schedule.js';
-import type { Alert } from '../../domain/types.js';
+import type { Alert, Mute } from '../../domain/types.js';
+import { muteLine } from '../../messages/mute-status.js';
+import { inlines } from '../../messages/slack/render-slack.js';
 import { USAGE } from '../commands/parse-alert-command.js';
 import { alertStatus, TIMES_NOTE, when } from '../../messages/alert-status.js';
 import { context, header, section } from '../../messages/slack/kit.js';
@@ -11,11 +13,15 @@ import { fitMessageBlocks, SLACK_LIMITS, truncate, type SlackMessage } from '../
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { packLines } from '../../messages/slack/pack-lines.js';
 
-/** Each alert on a line; its times are in its own schedule timezone, as its schedule is described. */
-export function buildAlertList(alerts: Alert[], options: { now: Date }): SlackMessage {
+/**
+ * Each alert on a line; its times are in its own schedule timezone, as its schedule is described.
+ * The admins' mute, while it lasts, comes first (its time in `zone` where Slack cannot show the reader's).
+ */
+export function buildAlertList(alerts: Alert[], options: { now: Date; mute?: Mute | null; zone?: string }): SlackMessage {
   const { now } = options;
+  const muted = options.mute ? [section(inlines(muteLine(options.mute, options.zone ?? 'UTC')))] : [];
   if (alerts.length === 0) {
-    return message('You have no alerts or reports yet.', [section(`You have no alerts or reports yet. Create one with ${code('/alert create')}.`)]);
+    return message('You have no alerts or reports yet.', [...muted, section(`You have no alerts or reports yet. Create one with ${code('/alert create')}.`)]);
   }
   const lines = alerts.map(
     (a) =>
@@ -25,6 +31,7 @@ export function buildAlertList(alerts: Alert[], options: { now: Date }): SlackMe
   const noun = alerts.length === 1 ? 'alert or report' : 'alerts and reports';
   return message(`${alerts.length} ${noun}`, [
     header(`${alerts.length} ${noun}`),
+    ...muted,
     ...packLines(lines, 'more — narrow it down or open Lookout\'s Home tab'),
     context([TIMES_NOTE]),
   ]);

@@ -6,6 +6,7 @@ import { DEFAULTS, type Alert, type AlertType, type MeasureKind, type Recipient,
 import type { AlertInput } from '../../services/alert-input.js';
 import { defaultRuleValues, ruleValuesOf, rulesInputOf, thresholdText, type RuleValues } from './condition-fields.js';
 import { contentInputOf, contentValuesOf, defaultContentValues, type ContentKind, type ContentValues } from './content-fields.js';
+import { defaultTriageValues, levelOnly, triageInputOf, triageValuesOf, type TriageValues } from './triage-fields.js';
 
 export type SchedulePresetKind = 'every_minutes' | 'hourly' | 'daily' | 'weekly' | 'custom';
 export const SCHEDULE_PRESET_KINDS: readonly SchedulePresetKind[] = ['every_minutes', 'hourly', 'daily', 'weekly', 'custom'];
@@ -49,14 +50,16 @@ export interface ModalValues {
   /** The content options (content-fields.ts), by name: text for inputs and selects, a flag for checkboxes. */
   content: ContentValues;
   messageTemplate: string;
-  /** Slack channel ids. */
+  /** Slack channel ids (every level). */
   channels: string[];
-  /** Slack user ids (DMs). */
+  /** Slack user ids (DMs, every level). */
   users: string[];
-  /** Email addresses as typed: separated by commas, semicolons or whitespace. */
+  /** Email addresses as typed (every level): separated by commas, semicolons or whitespace. */
   emails: string;
   emailFallback: boolean;
   notifyOnRecovery: boolean;
+  /** Recipients by level, reminders, quiet hours, mentions (triage-fields.ts). Alerts only. */
+  triage: TriageValues;
 }
 
 /** Values of fields a person has not seen yet (a hidden preset's or content kind's fields). */
@@ -99,12 +102,15 @@ export function defaultModalValues(userId: string, userTimezone: string, dataSou
     emails: '',
     emailFallback: false,
     notifyOnRecovery: true,
+    // Quiet hours are read in the schedule's zone unless another is chosen.
+    triage: { ...defaultTriageValues(), quietTimezone: userTimezone },
   };
 }
 
 export function alertToModalValues(alert: Alert): ModalValues {
   const base = defaultModalValues(alert.owners[0] ?? alert.createdBy, alert.schedule.timezone);
   const content = alert.content;
+  const everyLevel = alert.recipients.filter((r) => levelOnly(r) === null);
   return {
     ...base,
     ...presetFromCron(alert.schedule.cron),
@@ -126,11 +132,14 @@ export function alertToModalValues(alert: Alert): ModalValues {
     contentKind: content.kind,
     content: contentValuesOf(content),
     messageTemplate: alert.messageTemplate ?? '',
-    channels: alert.recipients.flatMap((r) => (r.kind === 'slack_channel' ? [r.id] : [])),
-    users: alert.recipients.flatMap((r) => (r.kind === 'slack_user' ? [r.id] : [])),
-    emails: alert.recipients.flatMap((r) => (r.kind === 'email' ? [r.address] : [])).join(', '),
+    // Recipients of one level only are shown under that level (triage).
+    channels: everyLevel.flatMap((r) => (r.kind === 'slack_channel' ? [r.id] : [])),
+    users: everyLevel.flatMap((r) => (r.kind === 'slack_user' ? [r.id] : [])),
+    emails: everyLevel.flatMap((r) => (r.kind === 'email' ? [r.address] : [])).join(', '),
     emailFallback: alert.emailFallback,
     notifyOnRecovery: alert.notifyOnRecovery,
+    // A report shows none of it (what a hidden block reads back as).
+    triage: alert.type === 'alert' ? triageValuesOf(alert) : defaultTriageValues(),
   };
 }
 
@@ -215,13 +224,16 @@ export function splitEmails(text: string): string[] {
 /**
  * What the service validates. Empty number fields stay '' (the service applies defaults), a
  * missing data source or operator becomes undefined (the service asks to choose one), and
- * recipients are listed channels, then people, then emails (fieldErrorsToBlockErrors relies on it).
+ * recipients are listed channels, then people, then emails, of every level, then those of
+ * warning and of critical in the same order (fieldErrorsToBlockErrors relies on it).
  */
 export function modalValuesToAlertInput(values: ModalValues): AlertInput {
+  const triage = triageInputOf(values.triage, values);
   const recipients: Recipient[] = [
     ...values.channels.map((id): Recipient => ({ kind: 'slack_channel', id })),
     ...values.users.map((id): Recipient => ({ kind: 'slack_user', id })),
     ...splitEmails(values.emails).map((address): Recipient => ({ kind: 'email', address })),
+    ...triage.recipients,
   ];
   return {
     name: values.name,
@@ -240,5 +252,6 @@ export function modalValuesToAlertInput(values: ModalValues): AlertInput {
     recipients,
     emailFallback: values.emailFallback,
     notifyOnRecovery: values.notifyOnRecovery,
+    ...triage.input,
   };
 }

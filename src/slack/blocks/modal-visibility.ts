@@ -1,5 +1,5 @@
 // Which of the modal's blocks are on screen for the person's choices (type, what the alert
-// checks and its operator, schedule preset, content kind), said once: alert-modal.ts draws by it,
+// checks and its operator, schedule preset, content kind, reminder mode), said once: alert-modal.ts draws by it,
 // and field-errors.ts sends an error for a hidden block to the block that makes the choice
 // instead (Slack refuses the whole errors answer when one block_id is not in the view). The
 // content and condition options' rules come from content-fields.ts and condition-fields.ts.
@@ -15,6 +15,8 @@ export interface ModalChoices {
   conditionOp?: string;
   schedulePreset?: string;
   contentKind?: string;
+  /** How a firing alert reminds: grace or backoff (backoff shows its three fields). */
+  triage?: { reminderMode?: string };
 }
 
 interface Rule {
@@ -31,6 +33,22 @@ const alertOnly: Rule = { shownWhen: isAlert, instead: BLOCK.type };
 /** The comparison: every measure but new rows. */
 const compared: Rule = { shownWhen: (c) => isAlert(c) && measureCompares(c.measureKind), instead: BLOCK.measureKind };
 const preset = (...presets: string[]): Rule => ({ shownWhen: (c) => isOr(c.schedulePreset, ...presets), instead: BLOCK.schedulePreset });
+/** Backoff's fields: only for reminders with backoff. */
+const backoff: Rule = { shownWhen: (c) => compared.shownWhen(c) && c.triage?.reminderMode === 'backoff', instead: BLOCK.remindersMode };
+/** Triage (issue 4/6): levels, reminders and level mentions need an alert that fires at a level (not new rows). */
+const TRIAGE_RULES: Record<string, Rule> = {
+  ...Object.fromEntries(
+    [BLOCK.warningChannels, BLOCK.warningUsers, BLOCK.warningEmails, BLOCK.criticalChannels, BLOCK.criticalUsers, BLOCK.criticalEmails, BLOCK.remindersMode].map((b) => [b, compared]),
+  ),
+  ...Object.fromEntries([BLOCK.mentionWarningUsers, BLOCK.mentionWarningGroups, BLOCK.mentionCriticalUsers, BLOCK.mentionCriticalGroups].map((b) => [b, compared])),
+  [BLOCK.remindersFirst]: backoff,
+  [BLOCK.remindersFactor]: backoff,
+  [BLOCK.remindersCap]: backoff,
+  // New rows are sent too: quiet hours and the column's mentions apply to every alert.
+  [BLOCK.quietWindows]: alertOnly,
+  [BLOCK.quietTimezone]: alertOnly,
+  [BLOCK.mentionColumn]: alertOnly,
+};
 
 const RULES: Record<string, Rule> = {
   [BLOCK.measureKind]: alertOnly,
@@ -56,6 +74,7 @@ const RULES: Record<string, Rule> = {
   ...Object.fromEntries(
     CONTENT_FIELDS.map((f): [string, Rule] => [f.block, { shownWhen: (c) => isOr(c.contentKind, ...f.kinds), instead: BLOCK.contentKind }]),
   ),
+  ...TRIAGE_RULES,
 };
 
 /** Whether the modal shows `block` for these choices (blocks without a rule always show). */

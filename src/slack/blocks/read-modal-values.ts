@@ -7,6 +7,7 @@ import { MEASURE_KINDS, type AlertType } from '../../domain/types.js';
 import { CONDITION_FIELDS } from './condition-fields.js';
 import { CONTENT_FIELDS, CONTENT_KINDS, type FieldInput } from './content-fields.js';
 import { defaultModalValues, FALLBACK, SCHEDULE_PRESET_KINDS, type ModalValues } from './modal-values.js';
+import { readTriageValues } from './triage-fields.js';
 
 /** `view.state.values` of a view_submission or block_actions payload. */
 export type ViewStateValues = ViewOutput['state']['values'];
@@ -70,5 +71,6 @@ export function readModalValues(stateValues: ViewStateValues): ModalValues {
     emails: text(BLOCK.recipientEmails, ''),
     emailFallback: checked(BLOCK.emailFallback, d.emailFallback),
     notifyOnRecovery: checked(BLOCK.notifyOnRecovery, d.notifyOnRecovery),
+    triage: readTriageValues(stateValues),
   };
 }

@@ -11,6 +11,7 @@ import { doctorCommand } from './doctor.js';
 import { editCommand } from './edit.js';
 import { historyCommand } from './history.js';
 import { listCommand } from './list.js';
+import { muteCommand, unmuteCommand } from './mute.js';
 import { parseAlertCommand, type AlertCommand } from './parse-alert-command.js';
 import { problemText } from './problem-text.js';
 
@@ -61,6 +62,10 @@ async function run(ctx: CommandContext, command: AlertCommand): Promise<void> {
       return change({ kind: 'snooze', until: new Date(ctx.deps.clock().getTime() + command.durationMs) }, command.ref);
     case 'unsnooze':
       return change({ kind: 'unsnooze' }, command.ref);
+    case 'mute':
+      return muteCommand(ctx, command.durationMs);
+    case 'unmute':
+      return unmuteCommand(ctx);
     case 'doctor':
       return doctorCommand(ctx);
     case 'help':

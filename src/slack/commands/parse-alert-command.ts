@@ -9,13 +9,15 @@ export type AlertCommand =
   | { kind: 'edit' | 'pause' | 'resume' | 'delete' | 'run' | 'history'; ref: string }
   | { kind: 'snooze'; ref: string; durationMs: number; duration: string }
   | { kind: 'unsnooze'; ref: string }
+  | { kind: 'mute'; durationMs: number; duration: string }
+  | { kind: 'unmute' }
   | { kind: 'help' }
   | { kind: 'doctor' }
   | { kind: 'usage'; message: string };
 
 type RefKind = 'edit' | 'pause' | 'resume' | 'delete' | 'run' | 'history';
 const REF_COMMANDS: readonly RefKind[] = ['edit', 'pause', 'resume', 'delete', 'run', 'history'];
-const SUBCOMMANDS = ['create', 'list', ...REF_COMMANDS, 'snooze', 'help', 'doctor'] as const;
+const SUBCOMMANDS = ['create', 'list', ...REF_COMMANDS, 'snooze', 'mute', 'unmute', 'help', 'doctor'] as const;
 
 /** One line per subcommand: `/alert help` shows these, usage errors quote them. */
 export const USAGE: Record<(typeof SUBCOMMANDS)[number], string> = {
@@ -28,6 +30,8 @@ export const USAGE: Record<(typeof SUBCOMMANDS)[number], string> = {
   run: '/alert run <name or id> — run it now, whatever its schedule',
   history: '/alert history <name or id> — its recent runs',
   snooze: '/alert snooze <name or id> <duration|off> — no runs for 30m, 1h, 2d, 1w, 1h30m…; off ends it',
+  mute: '/alert mute all <duration> — admins: Lookout sends nothing for 30m, 2h, 1d… (at most 7d), e.g. during maintenance',
+  unmute: '/alert unmute all — admins: end the mute now',
   help: '/alert help — this list',
   doctor: '/alert doctor — check Lookout\'s set-up: data sources, channels, permissions',
 };
@@ -69,6 +73,11 @@ export function parseAlertCommand(text: string): AlertCommand {
       return usage(`\`list\` takes only \`all\`, not "${args}".`, 'list');
     case 'snooze':
       return parseSnooze(args);
+    case 'mute':
+      return parseMute(rest);
+    case 'unmute':
+      if (rest.length === 1 && rest[0]?.toLowerCase() === 'all') return { kind: 'unmute' };
+      return usage(args === '' ? '`unmute` needs `all`.' : `\`unmute\` takes only \`all\`, not "${args}".`, 'unmute');
     default: {
       const kind = REF_COMMANDS.find((k) => k === sub);
       if (kind === undefined) {
@@ -97,6 +106,19 @@ function parseSnooze(args: string): AlertCommand {
     return usage(`"${duration}" is not a duration: use minutes, hours, days or weeks like 30m, 1h, 2d, 1w or 1h30m, or \`off\`.`, 'snooze');
   }
   return { kind: 'snooze', ref, durationMs, duration: duration.toLowerCase() };
+}
+
+/** `mute all <duration>`: one alert is snoozed instead, so anything but `all` is pointed there. */
+function parseMute(words: string[]): AlertCommand {
+  const [all, duration, ...extra] = words;
+  if (all?.toLowerCase() !== 'all') {
+    return usage(all === undefined ? '`mute` needs `all` and a duration.' : '`mute` mutes everything; to silence one alert, use `/alert snooze <name> <duration>`.', 'mute');
+  }
+  if (duration === undefined) return usage('`mute all` needs a duration, e.g. `2h`.', 'mute');
+  if (extra.length > 0) return usage(`Unexpected "${extra.join(' ')}" after the duration.`, 'mute');
+  const durationMs = parseDuration(duration);
+  if (durationMs === null) return usage(`"${duration}" is not a duration: use minutes, hours or days like 30m, 2h, 1d or 1h30m.`, 'mute');
+  return { kind: 'mute', durationMs, duration: duration.toLowerCase() };
 }
 
 /** A name or id: quoted ("…" or “…”) or written out as is. */

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import { systemClock, type Clock } from '../../clock.js';
-import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import type { Acknowledgement, Alert, AlertRuntime, DeliveryRecord, Execution, ExecutionState, Mute } from '../../domain/types.js';
 import type { AlertVersion, NewAlertVersion } from '../../domain/versions.js';
 import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
@@ -25,9 +25,6 @@ import {
   MAX_KEYS_PER_ALERT,
   MAX_VERSIONS_PER_ALERT,
 } from '../port.js';
-import { type AlertDoc, type AlertKeyDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
-import { alertConflict, duplicatePositions, isDuplicateKey, storeError } from './driver-errors.js';
-import { ALERT_KEYS, ALERT_VERSIONS, ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
 import {
   type AlertVersionDoc,
   backfillKey,
@@ -41,6 +38,19 @@ import {
   versionsQuery,
 } from './versions.js';
 import {
+  type AlertDoc,
+  type AlertKeyDoc,
+  type ExecutionDoc,
+  type InstanceDoc,
+  type SettingDoc,
+  newAlertDoc,
+  toAlert,
+  toExecution,
+  toMute,
+} from './documents.js';
+import { alertConflict, duplicatePositions, isDuplicateKey, storeError } from './driver-errors.js';
+import { ALERT_KEYS, ALERT_VERSIONS, ALERTS, EXECUTIONS, INSTANCES, SETTINGS, ensureIndexes } from './indexes.js';
+import {
   type FindQuery,
   type RetentionGroup,
   type RunningByAlert,
@@ -51,6 +61,7 @@ import {
   alertByNameFilter,
   alertPatchUpdate,
   claimDoc,
+  deliveriesSinceQuery,
   dueAlertsQuery,
   executionByIdFilter,
   executionsOfAlertFilter,
@@ -67,20 +78,28 @@ import {
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
+  MUTE_KEY,
   orphanedAlertIds,
   orphanedExecutionsFilter,
   orphanedKeysFilter,
   pruneFilter,
   pruneKeysFilter,
+  reconcileDeliveryFilter,
+  reconcileDeliveryUpdate,
   rememberKeysOps,
   retentionGroupsPipeline,
   runningByAlertPipeline,
   runningExecutionQuery,
   runtimeUpdate,
   seenKeysFilter,
+  setAcknowledgementFilter,
+  setAcknowledgementUpdate,
+  setMuteUpdate,
+  settingFilter,
   staleExecutionsPipeline,
   takeOverFilter,
   takeOverUpdate,
+  unknownDeliveriesQuery,
 } from './queries.js';
 
 export interface MongoStoreOptions {
@@ -165,6 +184,7 @@ class MongoStore implements Store {
   private readonly instances: Collection<InstanceDoc>;
   private readonly alertKeys: Collection<AlertKeyDoc>;
   private readonly alertVersions: Collection<AlertVersionDoc>;
+  private readonly settings: Collection<SettingDoc>;
 
   constructor(
     private readonly client: MongoClient,
@@ -177,6 +197,7 @@ class MongoStore implements Store {
     this.instances = db.collection<InstanceDoc>(INSTANCES);
     this.alertKeys = db.collection<AlertKeyDoc>(ALERT_KEYS);
     this.alertVersions = db.collection<AlertVersionDoc>(ALERT_VERSIONS);
+    this.settings = db.collection<SettingDoc>(SETTINGS);
   }
 
   private async run<T>(action: string, op: () => Promise<T>, translate?: (err: unknown) => Error | undefined): Promise<T> {
@@ -324,6 +345,29 @@ class MongoStore implements Store {
   async getVersion(alertId: string, version: number): Promise<AlertVersion | null> {
     const doc = await this.run('read the version', () => this.alertVersions.findOne(versionFilter(alertId, version)));
     return doc ? toVersion(doc) : null;
+  }
+
+  async setAcknowledgement(id: string, ack: Acknowledgement | null, firingSince: Date): Promise<boolean> {
+    // One conditional write on the incident the caller saw (queries.ts); matchedCount, not
+    // modifiedCount: setting the same acknowledgement again still counts, as in SQL.
+    const result = await this.run('save the acknowledgement', () =>
+      this.alerts.updateOne(setAcknowledgementFilter(id, firingSince), setAcknowledgementUpdate(ack)),
+    );
+    return result.matchedCount === 1;
+  }
+
+  // --- SettingsStore ---
+
+  async getMute(): Promise<Mute | null> {
+    return toMute(await this.run('read the mute', () => this.settings.findOne(settingFilter(MUTE_KEY))));
+  }
+
+  async setMute(mute: Mute | null): Promise<void> {
+    if (mute === null) {
+      await this.run('lift the mute', () => this.settings.deleteOne(settingFilter(MUTE_KEY)));
+      return;
+    }
+    await this.run('save the mute', () => this.settings.updateOne(settingFilter(MUTE_KEY), setMuteUpdate(mute), { upsert: true }));
   }
 
   // --- ExecutionStore ---
@@ -486,6 +530,29 @@ class MongoStore implements Store {
     const keyOrphans = orphanedAlertIds(withKeys, keysStillThere.map((a) => a._id));
     if (keyOrphans.length > 0) await this.run('prune old keys', () => this.alertKeys.deleteMany(orphanedKeysFilter(keyOrphans)));
     return deleted;
+  }
+
+  async deliveriesSince(since: Date, limit: number): Promise<Execution[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('read recent deliveries', () => this.findMany(this.executions, deliveriesSinceQuery(since, limit)));
+    return docs.map(toExecution);
+  }
+
+  async unknownDeliveries(since: Date, limit: number): Promise<Execution[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('find deliveries of unknown outcome', () =>
+      this.findMany(this.executions, unknownDeliveriesQuery(since, limit)),
+    );
+    return docs.map(toExecution);
+  }
+
+  async reconcileDelivery(executionId: string, record: DeliveryRecord, fold: { state: ExecutionState; reason: string | null }): Promise<boolean> {
+    // One single-document write: the record and the state it folds to change together.
+    const { update, arrayFilters } = reconcileDeliveryUpdate(record, fold);
+    const result = await this.run('record the delivery looked up', () =>
+      this.executions.updateOne(reconcileDeliveryFilter(executionId, record.recipient), update, { arrayFilters }),
+    );
+    return result.matchedCount === 1;
   }
 
   // --- KeyStore ---

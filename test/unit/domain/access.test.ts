@@ -1,6 +1,6 @@
 // One row per access rule of DESIGN.md ("Access").
 import { describe, expect, it } from '@jest/globals';
-import { barredFromSource, mayChange, mayUseSource, mayView } from '../../../src/domain/access.js';
+import { barredFromSource, mayAcknowledge, mayChange, mayUseSource, mayView, type AckPlace } from '../../../src/domain/access.js';
 import type { Recipient } from '../../../src/domain/types.js';
 
 const policy = { admins: ['UADMIN'] };
@@ -33,6 +33,19 @@ describe('mayView', () => {
     ['a channel member, when the alert also DMs someone', 'UOTHER', [ch('C1'), { kind: 'slack_user', id: 'UCEO' }], [['C1', true]], true],
   ])('%s → %s', (_, user, recipients, memberOf, expected) => {
     expect(mayView(user, alert(recipients), policy, members(memberOf))).toBe(expected);
+  });
+});
+
+describe('mayAcknowledge', () => {
+  it.each<[string, string, Recipient[], AckPlace, boolean]>([
+    ['a member of the channel pressed in', 'UOTHER', [ch('C1')], { kind: 'channel', member: true }, true],
+    ['a non-member, even an owner', 'UOWNER', [ch('C1')], { kind: 'channel', member: false }, false],
+    ['a non-member, even an admin', 'UADMIN', [ch('C1')], { kind: 'channel', member: false }, false],
+    ['a member of a channel the alert no longer posts to', 'UOTHER', [ch('C2')], { kind: 'channel', member: true }, true],
+    ['in a DM, the person the alert messages', 'UDM', [{ kind: 'slack_user', id: 'UDM' }], { kind: 'dm' }, true],
+    ['in a DM, someone the alert no longer messages', 'UDM', [ch('C1')], { kind: 'dm' }, false],
+  ])('%s → %s', (_, user, recipients, place, expected) => {
+    expect(mayAcknowledge(user, alert(recipients), place)).toBe(expected);
   });
 });
 

@@ -129,6 +129,14 @@ describe('foldRuntime (steps 4-6)', () => {
     expect(change.runtime.threads).toEqual({ 'channel:C1': 'C1:1', 'channel:C2': 'C2:5' });
     expect(change.runtime.firingSince).toBeUndefined();
   });
+  it('the end of an incident ends its acknowledgement and reminders; a held resolution keeps it open', () => {
+    const firing = { ...runtime, firingSince: t('09:00:00'), threads: { 'channel:C1': 'C1:1' }, ack: { by: 'UBOB', at: t('09:30:00'), channel: 'C1' }, reminded: { sent: 2, lastTick: t('09:45:00') } };
+    const recovered = { ...base, runtime: firing, sent: null, conditionFalse: true, conditionTrue: false, deliveries: [] };
+    expect(foldRuntime(recovered).runtime).toMatchObject({ firingSince: null, threads: {}, ack: null, reminded: { sent: 0, lastTick: null } });
+    expect(foldRuntime({ ...recovered, incident: 'keep' }).runtime.firingSince).toBeUndefined();
+    const closed = foldRuntime({ ...recovered, conditionFalse: false, sent: 'resolved', incident: 'close' }).runtime;
+    expect(closed).toMatchObject({ firingSince: null, threads: {}, ack: null });
+  });
   it('run now does not move the grace window', () => {
     expect(foldRuntime({ ...base, trigger: 'run_now' }).runtime.lastSentTick).toBeUndefined();
   });

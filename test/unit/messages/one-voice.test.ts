@@ -30,6 +30,7 @@ const variants: [string, OutgoingMessage][] = [
   ['firing with series', makeMessage('firing', { alert: byRegion, value: '1 of 3 series firing', result, series: report })],
   ['repeat with series', makeMessage('repeat', { alert: byRegion, value: '1 of 3 series firing', result, series: { ...report, changes: [escalated, resolvedUs] } })],
   ['resolved with series', makeMessage('resolved', { alert: byRegion, value: '0 of 3 series firing', series: { ...report, changes: [resolvedUs], firing: [], pending: [] } })],
+  ['repeat of an acknowledged incident', makeMessage('repeat', { alert: { ...alert, firingSince: new Date('2026-11-24T23:00:00Z'), ack: { by: 'U0BOB', at: new Date('2026-11-25T01:42:00Z'), channel: 'C0OPS' } }, value: '9', result })],
   ['new rows counted', makeMessage('new_rows', { alert, columns: ['id'], rows: [], more: 37, total: 57 })],
   ['new rows by email', makeMessage('new_rows', { alert, columns: ['id', 'customer'], rows: [[1, 'a'], [2, 'b']], more: 3, total: 5 })],
 ];
@@ -40,7 +41,10 @@ function slackReads(json: string): string {
     .replace(/\\n/g, '\n')
     .replace(/\\"/g, '"')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2')
-    .replace(/<[@#]([A-Z0-9]+)>/g, '$1')
+    // Slack's date shows each reader's zone; clients that cannot, and the email, read the fallback.
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]+)>/g, '$1')
+    .replace(/<([@#])([A-Z0-9]+)>/g, '$1$2')
+    .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
     .replace(/[*`_]/g, '')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -30,7 +30,7 @@ runStoreContract('PGlite', {
   create: (options) => createPostgresStore({ connectionString: embedded.url, ...options }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alert_keys, alert_versions, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alert_versions, alerts, lookout_settings');
   },
 });
 

@@ -52,9 +52,12 @@ describe('a firing message', () => {
     expect(actions?.block_id).toBe(alertActionsBlockId(makeAlert().id));
     expect(alertIdFromBlockId(actions?.block_id ?? '')).toBe(makeAlert().id);
     expect(actions?.elements.map((e) => ('action_id' in e ? e.action_id : ''))).toEqual([
-      ACTION.runNow, ACTION.snooze1h, ACTION.snooze1d, ACTION.snoozeUntil, ACTION.pause, ACTION.history,
+      ACTION.acknowledge, ACTION.runNow, ACTION.snooze1h, ACTION.snooze1d, ACTION.snoozeUntil, ACTION.pause, ACTION.history,
     ]);
-    for (const e of actions?.elements ?? []) if (e.type === 'button') expect(e.value).toBe(makeAlert().id);
+    // Acknowledge names the incident too (this tick starts it); the others the alert.
+    for (const e of actions?.elements ?? []) {
+      if (e.type === 'button') expect(e.value).toBe(e.action_id === ACTION.acknowledge ? `${makeAlert().id}@${NOW.getTime()}` : makeAlert().id);
+    }
     expect(actions?.elements.find((e) => e.type === 'datetimepicker')).toMatchObject({ initial_date_time: NOW.getTime() / 1000 + 24 * 3600 });
     expectWithinLimits({ text, blocks });
   });

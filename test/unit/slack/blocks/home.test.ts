@@ -32,6 +32,13 @@ describe('buildHome', () => {
     expect(walk(view.blocks).actionIds).toEqual([ACTION.create, ACTION.runNow, ACTION.snooze1h, ACTION.pause, ACTION.history, ACTION.edit]);
   });
 
+  it("shows the admins' mute on top while it lasts: until when (each reader's zone) and by whom", () => {
+    const mute = { until: new Date('2026-11-25T02:00:00Z'), by: 'U0ADMIN', at: NOW };
+    const json = walk(buildHome({ alerts: [], userId: 'U1', now: NOW, isAdmin: false, mute }).blocks).json;
+    expect(json).toContain(`🔕 *Everything muted* until <!date^${mute.until.getTime() / 1000}^{date_short_pretty} at {time}|2026-11-25 02:00 UTC> by <@U0ADMIN>`);
+    expect(walk(buildHome({ alerts: [], userId: 'U1', now: NOW, isAdmin: false, mute: null }).blocks).json).not.toContain('muted');
+  });
+
   it('paused and snoozed alerts say so, and offer Resume', () => {
     const paused = makeAlert({ id: 'p', active: false, nextRunAt: null });
     const snoozed = makeAlert({ id: 's', snoozedUntil: new Date('2026-11-26T00:00:00Z') });

@@ -22,6 +22,15 @@ describe('buildAlertList', () => {
     expectWithinLimits(message);
   });
 
+  it("shows the admins' mute first, in the reader's zone where Slack cannot show its own, also with no alerts", () => {
+    const mute = { until: new Date('2026-11-25T02:00:00Z'), by: 'U0ADMIN', at: NOW };
+    const line = `🔕 *Everything muted* until <!date^${mute.until.getTime() / 1000}^{date_short_pretty} at {time}|2026-11-25 11:00 (Asia/Seoul)> by <@U0ADMIN>`;
+    const listed = buildAlertList([makeAlert()], { now: NOW, mute, zone: 'Asia/Seoul' });
+    expect(listed.blocks[1]).toMatchObject({ type: 'section', text: { text: line } });
+    expect(walk(buildAlertList([], { now: NOW, mute, zone: 'Asia/Seoul' }).blocks).json).toContain(line.replace(/"/g, '\\"'));
+    expect(walk(buildAlertList([makeAlert()], { now: NOW, mute: null }).blocks).json).not.toContain('muted');
+  });
+
   it('says how to start when empty', () => {
     expect(walk(buildAlertList([], { now: NOW }).blocks).json).toContain('`/alert create`');
   });

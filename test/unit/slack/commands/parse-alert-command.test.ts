@@ -48,6 +48,27 @@ describe('parseAlertCommand', () => {
     expect(bad.kind === 'usage' && bad.message).toContain('/alert list [all]');
   });
 
+  it('mute all <duration> and unmute all (admins; the service checks who and the 7-day limit)', () => {
+    expect(parseAlertCommand('mute all 2h')).toEqual({ kind: 'mute', durationMs: 2 * HOUR, duration: '2h' });
+    expect(parseAlertCommand('MUTE ALL 30M')).toEqual({ kind: 'mute', durationMs: 30 * MIN, duration: '30m' });
+    expect(parseAlertCommand('mute all 1d')).toEqual({ kind: 'mute', durationMs: DAY, duration: '1d' });
+    expect(parseAlertCommand('mute all 8d')).toEqual({ kind: 'mute', durationMs: 8 * DAY, duration: '8d' });
+    expect(parseAlertCommand('unmute all')).toEqual({ kind: 'unmute' });
+    expect(parseAlertCommand('Unmute All')).toEqual({ kind: 'unmute' });
+  });
+
+  it.each([
+    ['mute', '`mute` needs `all` and a duration. Usage: `/alert mute all <duration>`'],
+    ['mute all', '`mute all` needs a duration, e.g. `2h`. Usage: `/alert mute all <duration>`'],
+    ['mute all soon', '"soon" is not a duration: use minutes, hours or days like 30m, 2h, 1d or 1h30m. Usage: `/alert mute all <duration>`'],
+    ['mute all 2h please', 'Unexpected "please" after the duration. Usage: `/alert mute all <duration>`'],
+    ['mute orders 2h', '`mute` mutes everything; to silence one alert, use `/alert snooze <name> <duration>`. Usage: `/alert mute all <duration>`'],
+    ['unmute', '`unmute` needs `all`. Usage: `/alert unmute all`'],
+    ['unmute orders', '`unmute` takes only `all`, not "orders". Usage: `/alert unmute all`'],
+  ])('%p says what to type', (text, message) => {
+    expect(parseAlertCommand(text)).toEqual({ kind: 'usage', message });
+  });
+
   it('doctor', () => {
     expect(parseAlertCommand('doctor')).toEqual({ kind: 'doctor' });
     expect(parseAlertCommand('doctor now').kind).toBe('usage');

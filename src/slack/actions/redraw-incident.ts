@@ -1,0 +1,52 @@
+// After an acknowledgement changed (or a press found a stale button): the incident's first
+// message in each channel and DM is drawn again as the tick runner draws it on a repeat
+// (firing-status.ts, chat.update), so everyone reading sees who has it; the message pressed, when
+// it is a reply in a thread, keeps its content and only has its button and line re-stamped.
+// A failed update is logged and said to the person who pressed; the acknowledgement stands.
+import type { WebClient } from '@slack/web-api';
+import type { Alert } from '../../domain/types.js';
+import { parseMessageRef } from '../../delivery/slack/slack-delivery.js';
+import { firingStatusDoc } from '../../messages/firing-status.js';
+import { renderSlack } from '../../messages/slack/render-slack.js';
+import { restampAcknowledgement } from '../../messages/slack/restamp-acknowledgement.js';
+import type { Logger } from '../../logger.js';
+import type { FiringStatus } from '../../services/triage-service.js';
+import { summarizeSlackError } from '../../slack-api/slack-errors.js';
+import type { PressedMessage } from './button-handler.js';
+
+/** Redraws the incident's messages; returns Slack's error code for each that could not be updated. */
+export async function redrawIncident(
+  client: WebClient,
+  logger: Logger,
+  alert: Alert,
+  status: FiringStatus,
+  pressed: PressedMessage | null,
+  now: Date,
+): Promise<string[]> {
+  if (alert.firingSince === null) return [];
+  const firsts = Object.values(alert.threads).flatMap((ref) => {
+    const parsed = parseMessageRef(ref);
+    return parsed === null ? [] : [parsed];
+  });
+  const drawn = renderSlack(firingStatusDoc(alert, 'firing', status.value, status.at, status.series), { surface: 'message', now }).message;
+  const updates = firsts.map((first) => ({ channel: first.channel, ts: first.ts, text: drawn.text, blocks: drawn.blocks }));
+  const isFirst = pressed !== null && firsts.some((f) => f.channel === pressed.channel && f.ts === pressed.ts);
+  if (pressed !== null && !isFirst) {
+    const blocks = restampAcknowledgement(pressed.blocks, alert.id, { since: alert.firingSince, ack: alert.ack }, alert.schedule.timezone);
+    if (blocks !== null) updates.push({ channel: pressed.channel, ts: pressed.ts, text: drawn.text, blocks });
+  }
+  const problems = await Promise.all(
+    updates.map(async ({ channel, ts, text, blocks }, i) => {
+      try {
+        // A reply keeps its own notification text: only its blocks change.
+        await client.chat.update({ channel, ts, blocks, ...(i < firsts.length ? { text } : {}) });
+        return null;
+      } catch (err) {
+        const slack = summarizeSlackError(err);
+        logger.warn({ ...slack, alertId: alert.id, channel }, 'could not redraw an incident message');
+        return slack.code;
+      }
+    }),
+  );
+  return problems.filter((p): p is string => p !== null);
+}
