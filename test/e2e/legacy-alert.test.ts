@@ -36,6 +36,14 @@ afterAll(async () => {
   await e2e?.stop();
 }, 60_000);
 
+/** The Acknowledge button (issue 4/6) is new on every firing message: it is left out of the comparison. */
+const NEW_BUTTONS = new Set(['alert_acknowledge', 'alert_unacknowledge']);
+function withoutNewButtons(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => !NEW_BUTTONS.has((v as { action_id?: string } | null)?.action_id ?? '')).map(withoutNewButtons);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutNewButtons(v)]));
+}
+
 /** What people see and what the history says, without the parts that differ from run to run. */
 function observed(): unknown {
   const normal = (value: unknown) =>
@@ -52,7 +60,7 @@ function observed(): unknown {
     blocks: m.blocks,
     versions: m.history.map((v) => ({ text: v.text, blocks: v.blocks })),
   }));
-  return normal({ messages });
+  return withoutNewButtons(normal({ messages }));
 }
 
 describe('an alert stored before series existed', () => {

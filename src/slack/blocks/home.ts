@@ -35,7 +35,9 @@ export function buildHome(input: HomeInput): HomeView {
     ),
     actions(BLOCK.homeCreate, [button('New alert or report', ACTION.create, 'create', 'primary')]),
     ...(input.mute ? [section(inlines(muteLine(input.mute, 'UTC')))] : []),
-    ...(input.isAdmin ? [context([`You are a Lookout admin: ${code('/alert list all')} shows everyone's alerts.`])] : []),
+    ...(input.isAdmin
+      ? [context([`You are a Lookout admin: ${code('/alert list all')} shows everyone's alerts; ${code('/alert mute all 2h')} holds everything Lookout would send, e.g. during maintenance.`])]
+      : []),
     divider(),
   ];
   if (alerts.length === 0) {

@@ -102,8 +102,7 @@ export function defaultModalValues(userId: string, userTimezone: string, dataSou
     emails: '',
     emailFallback: false,
     notifyOnRecovery: true,
-    // Quiet hours are read in the schedule's zone unless another is chosen.
-    triage: { ...defaultTriageValues(), quietTimezone: userTimezone },
+    triage: defaultTriageValues(),
   };
 }
 

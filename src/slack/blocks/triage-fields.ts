@@ -37,7 +37,7 @@ export interface TriageValues {
   reminderFirst: string;
   reminderFactor: string;
   reminderCap: string;
-  /** The quiet hours' zone; '' until chosen (the schedule's is offered first). */
+  /** The quiet hours' zone; '': the schedule's, whatever it is when saved. */
   quietTimezone: string;
   /** Windows as typed: "Mon-Fri 20:00-08:00, Sat-Sun 00:00-24:00". */
   quietWindows: string;
@@ -51,6 +51,9 @@ export interface TriageValues {
 
 /** The backoff a person starts from: first after 1 h, twice the wait each time, at most 24 h. */
 export const REMINDER_DEFAULTS = { first: '1 h', factor: '2', cap: '24 h' } as const;
+
+/** The quiet-hours zone option that means "the schedule's" (a select's value cannot be empty). */
+const SCHEDULE_ZONE = 'schedule';
 
 export function defaultTriageValues(): TriageValues {
   return {
@@ -90,7 +93,8 @@ export function triageValuesOf(alert: Alert): TriageValues {
     ...(reminders.mode === 'backoff'
       ? { reminderMode: 'backoff', reminderFirst: durationText(reminders.firstS), reminderFactor: String(reminders.factor), reminderCap: durationText(reminders.capS) }
       : {}),
-    quietTimezone: alert.quietHours?.timezone ?? alert.schedule.timezone,
+    // Quiet hours in the schedule's zone show as "same as the schedule", so they follow it when it changes.
+    quietTimezone: alert.quietHours === null || alert.quietHours.timezone === alert.schedule.timezone ? '' : alert.quietHours.timezone,
     quietWindows: alert.quietHours === null ? '' : describeQuietWindows(alert.quietHours.windows),
     mentionColumn: alert.mentionColumn ?? '',
     mentionUsers: { warning: mentioned('warning').filter(isUserId), critical: mentioned('critical').filter(isUserId) },
@@ -176,7 +180,7 @@ export function readTriageValues(state: StateValues, fallback: TriageValues = de
     reminderFirst: text(BLOCK.remindersFirst, fallback.reminderFirst),
     reminderFactor: text(BLOCK.remindersFactor, fallback.reminderFactor),
     reminderCap: text(BLOCK.remindersCap, fallback.reminderCap),
-    quietTimezone: get(BLOCK.quietTimezone)?.selected_option?.value ?? fallback.quietTimezone,
+    quietTimezone: quietZone(get(BLOCK.quietTimezone)?.selected_option?.value, fallback.quietTimezone),
     quietWindows: text(BLOCK.quietWindows, fallback.quietWindows),
     mentionColumn: text(BLOCK.mentionColumn, fallback.mentionColumn),
     mentionUsers: {
@@ -189,6 +193,11 @@ export function readTriageValues(state: StateValues, fallback: TriageValues = de
     },
     routes: { warning: route('warning'), critical: route('critical') },
   };
+}
+
+function quietZone(selected: string | undefined, fallback: string): string {
+  if (selected === undefined) return fallback;
+  return selected === SCHEDULE_ZONE ? '' : selected;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,11 +267,12 @@ export function reminderBlocks(t: TriageValues, choices: ModalChoices, zones: { 
       textInput(BLOCK.remindersCap, 'Longest wait between reminders', t.reminderCap, `From the first wait up to 7 d. Empty: ${REMINDER_DEFAULTS.cap}.`),
     );
   }
-  const selected = t.quietTimezone !== '' ? t.quietTimezone : zones.schedule !== '' ? zones.schedule : zones.user;
-  const { pinned, common } = timezoneChoices([selected, zones.schedule, zones.user]);
+  // "Same as the schedule" first: it follows the schedule's zone when that changes.
+  const selected = t.quietTimezone !== '' ? t.quietTimezone : SCHEDULE_ZONE;
+  const { pinned, common } = timezoneChoices([t.quietTimezone, zones.user]);
   const groups = [
-    { label: plain('Schedule and yours', SLACK_LIMITS.optionText), options: pinned.map((z) => option(z, z)) },
-    { label: plain('Common', SLACK_LIMITS.optionText), options: common.map((z) => option(z, z)) },
+    { label: plain('Schedule and yours', SLACK_LIMITS.optionText), options: [option(`Same as the schedule${zones.schedule !== '' ? ` (${zones.schedule})` : ''}`, SCHEDULE_ZONE), ...pinned.map((z) => option(z, z))] },
+    { label: plain('Common', SLACK_LIMITS.optionText), options: common.slice(0, SLACK_LIMITS.selectOptions - pinned.length - 1).map((z) => option(z, z)) },
   ].filter((g) => g.options.length > 0);
   const initialZone = groups.flatMap((g) => g.options).find((o) => o.value === selected);
   blocks.push(

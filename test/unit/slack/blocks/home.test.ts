@@ -29,6 +29,7 @@ describe('buildHome', () => {
     const newYork = makeAlert({ schedule: { cron: '0 9 * * *', timezone: 'America/New_York' } });
     expect(walk(buildHome({ alerts: [newYork], userId: 'U1', now: NOW, isAdmin: false }).blocks).json).toContain('Next run: 2026-11-24 19:00 EST');
     expect(json).toContain('/alert list all');
+    expect(json).toContain('`/alert mute all 2h` holds everything Lookout would send');
     expect(walk(view.blocks).actionIds).toEqual([ACTION.create, ACTION.runNow, ACTION.snooze1h, ACTION.pause, ACTION.history, ACTION.edit]);
   });
 

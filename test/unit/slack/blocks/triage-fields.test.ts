@@ -62,13 +62,19 @@ describe('which triage blocks show', () => {
     expect(ALL_TRIAGE.filter((b) => shown.includes(b))).toEqual([]);
   });
 
-  it("quiet hours' zone starts at the schedule's (the typed one when there is one), listed first", () => {
-    expect(inputBlock(render(alertValues()), BLOCK.quietTimezone)?.element).toMatchObject({ initial_option: { value: 'Europe/Berlin' } });
-    const typed = alertValues({ timezoneOther: 'Asia/Almaty', triage: { ...alertValues().triage, quietTimezone: '' } });
-    const element = inputBlock(render(typed), BLOCK.quietTimezone)?.element;
-    expect(element).toMatchObject({ initial_option: { value: 'Asia/Almaty' } });
-    const first = element?.type === 'static_select' ? element.option_groups?.[0]?.options.map((o) => o.value) : [];
-    expect(first).toEqual(['Asia/Almaty', 'Asia/Seoul']);
+  it("quiet hours' zone starts as the schedule's (the typed one when there is one), which it follows; another zone can be chosen", () => {
+    const firstGroup = (values: ModalValues) => {
+      const element = inputBlock(render(values), BLOCK.quietTimezone)?.element;
+      return { element, first: element?.type === 'static_select' ? element.option_groups?.[0]?.options.map((o) => [o.text.text, o.value]) : [] };
+    };
+    const plain = firstGroup(alertValues());
+    expect(plain.element).toMatchObject({ initial_option: { value: 'schedule' } });
+    expect(plain.first).toEqual([['Same as the schedule (Europe/Berlin)', 'schedule'], ['Asia/Seoul', 'Asia/Seoul']]);
+    expect(firstGroup(alertValues({ timezoneOther: 'Asia/Almaty' })).first?.[0]).toEqual(['Same as the schedule (Asia/Almaty)', 'schedule']);
+    const chosen = firstGroup(alertValues({ triage: { ...alertValues().triage, quietTimezone: 'America/Lima' } }));
+    expect(chosen.element).toMatchObject({ initial_option: { value: 'America/Lima' } });
+    // Read back: the schedule's is '' (the service takes the schedule's zone when saving).
+    expect(readModalValues(viewStateFor(render(alertValues()))).triage.quietTimezone).toBe('');
   });
 
   it('user groups are typed as IDs, and the hint says why (no picker, no usergroups:read)', () => {
