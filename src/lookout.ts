@@ -19,6 +19,8 @@ import { createEvaluationPool } from './scheduler/evaluation-pool.js';
 import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
 import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
+import { createAlertsAsCode } from './services/alerts-as-code.js';
+import { startAlertsDir, type AlertsDir } from './scheduler/alerts-dir.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createTriageService, type TriageService } from './services/triage-service.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
@@ -42,6 +44,9 @@ export interface LookoutOptions {
   instanceTtlMs?: number;
   /** Start the scheduler (false: the service only, e.g. for a one-off command). */
   schedule?: boolean;
+  /** The alerts directory's quiet time after a change and its poll, shorter in tests. */
+  alertsDirDebounceMs?: number;
+  alertsDirPollMs?: number;
 }
 
 export interface Lookout {
@@ -62,6 +67,8 @@ export interface Lookout {
   health(): Promise<Health>;
   /** The port /healthz and /metrics listen on, when HTTP_PORT is set. */
   httpPort: number | null;
+  /** The alert files of alertsDir, applied at start and when they change; null without alertsDir. */
+  alertsDir: AlertsDir | null;
   /** Graceful: stop taking jobs, let running executions finish, close everything. */
   stop(): Promise<void>;
 }
@@ -202,7 +209,9 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       runNow: scheduler ? scheduler.runNow : async (data) => void (await runNow(data)),
       verifyRecipients: membership?.verifyRecipients,
       channels: membership?.channels,
+      logger: logger.child({ module: 'alerts' }),
     });
+    const code = createAlertsAsCode({ service, store });
     const triage = createTriageService({ store, clock, admins: config.admins, channels: membership?.channels });
 
     if (config.slack && outbound.slack) {
@@ -212,6 +221,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         apiUrl: config.slack.apiUrl,
         service,
         triage,
+        code,
         clock,
         logger: logger.child({ module: 'slack' }),
         doctor: outbound.doctor,
@@ -224,6 +234,22 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     }
     // Every source's user is checked once at start (a source that is down: when it is back).
     void dataSources.checkAll();
+
+    // Provisioned alerts: applied once now (Slack is up, so recipients are checked), then on change.
+    let alertsDir: AlertsDir | null = null;
+    if (config.code.alertsDir !== null && config.code.actor !== null) {
+      alertsDir = await startAlertsDir({
+        dir: config.code.alertsDir,
+        actor: config.code.actor,
+        code,
+        logger: logger.child({ module: 'alerts-dir' }),
+        tellAdmins: (text) => adminNotices.tell(text),
+        debounceMs: options.alertsDirDebounceMs,
+        pollMs: options.alertsDirPollMs,
+      });
+      const started = alertsDir;
+      closers.add(Step.AlertsDir, () => started.stop());
+    }
 
     const slackApp = slack;
     const health = () =>
@@ -252,6 +278,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       metrics,
       health,
       httpPort: http?.port ?? null,
+      alertsDir,
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -266,6 +293,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
 
 /** The order of a graceful stop: lower first. */
 enum Step {
+  AlertsDir,
   Scheduler,
   Evaluations,
   Outbound,

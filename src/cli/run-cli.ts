@@ -128,7 +128,7 @@ async function run(command: Exclude<CliCommand, { kind: 'help' | 'usage' }>, con
       return EXIT.ok;
     }
 
-    const options = { prune: command.prune, directory: read.directory };
+    const options = { prune: command.prune, directory: read.directory, prunedVia: 'cli' as const };
     if (command.kind === 'diff') {
       const plan = await code.plan(actor, read.files, options);
       for (const line of problemLines(plan.problems)) io.out(line);

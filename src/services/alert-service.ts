@@ -10,7 +10,7 @@ import { privilegedError, privilegedWarning } from '../datasources/error-rules.j
 import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
 import { DEFAULTS, type Alert, type AlertSpec, type Execution, type QueryResult, type Recipient, type Schedule } from '../domain/types.js';
 import { keyCandidates, keyFromName } from '../domain/alert-key.js';
-import { differsFrom, type AlertVersion, type ChangeChannel } from '../domain/versions.js';
+import { differsFrom, specOf, type AlertVersion, type ChangeChannel } from '../domain/versions.js';
 import { ConflictError, ForbiddenError, LookoutError, ManagedInCodeError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { shardOf } from '../domain/shards.js';
@@ -20,7 +20,7 @@ import { LIMITS, validateAlertInput, type AlertInput } from './alert-input.js';
 import { readAlertRules } from './alert-rules-input.js';
 import { orDefault, wholeNumber } from './input-checks.js';
 import { testVerdict } from './test-query-verdict.js';
-import { specToInput } from './alert-document.js';
+import { alertToDocument, alertsFileText, specToInput } from './alert-document.js';
 import type { ChannelDirectory } from './channel-directory.js';
 import { createVersionRecorder } from './alert-versions.js';
 
@@ -128,10 +128,10 @@ export function createAlertService(deps: AlertServiceDeps) {
     return barredFromSource(people, deps.dataSources.allowedUsers(source), policy);
   }
 
-  /** Finds an alert by id or (case-insensitive) name, whoever asks (for internal use). */
+  /** Finds an alert by id, (case-insensitive) name or key, whoever asks (for internal use). */
   async function find(ref: string): Promise<Alert | null> {
     const trimmed = ref.trim();
-    return (await store.getAlert(trimmed).catch(() => null)) ?? (await store.findAlertByName(trimmed));
+    return (await store.getAlert(trimmed).catch(() => null)) ?? (await store.findAlertByName(trimmed)) ?? (await store.findAlertByKey(trimmed));
   }
 
   async function canView(actor: Actor, alert: Alert): Promise<boolean> {
@@ -240,6 +240,8 @@ export function createAlertService(deps: AlertServiceDeps) {
     isAdmin,
     usableDataSources,
     getForChange,
+    /** Whether this person may change the alert (its owners and admins). */
+    mayChange: (actor: Actor, alert: Pick<Alert, 'owners'>): boolean => mayChange(actor.userId, alert, policy),
 
     async create(actor: Actor, input: AlertInput, options: CodeOptions = {}): Promise<SavedAlert> {
       return saveNew(actor, await validate(actor, input, null), options);
@@ -256,7 +258,14 @@ export function createAlertService(deps: AlertServiceDeps) {
      * nothing: alert files are checked whole before any of their alerts is saved.
      */
     prepare(actor: Actor, input: AlertInput, existing: Alert | null, options: PrepareOptions = {}): Promise<PreparedAlert> {
+      if (existing !== null && !mayChange(actor.userId, existing, policy)) return Promise.reject(new ForbiddenError('edit'));
       return validate(actor, input, existing, options);
+    },
+
+    /** The alert as an alert file holds it (owners and admins: it shows the SQL, as the edit view does). */
+    async exportAlert(actor: Actor, ref: string): Promise<{ alert: Alert; text: string }> {
+      const alert = await getForChange(actor, ref, 'export');
+      return { alert, text: alertsFileText([alertToDocument(specOf(alert))]) };
     },
 
     /** Saves what prepare accepted, as create or update would (`existing` as given to prepare). */

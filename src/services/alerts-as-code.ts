@@ -9,7 +9,7 @@
 //   files that are gone).
 import pLimit from 'p-limit';
 import { keyFromName } from '../domain/alert-key.js';
-import { changedFields, specOf } from '../domain/versions.js';
+import { changedFields, specOf, type ChangeChannel } from '../domain/versions.js';
 import type { Alert, AlertSpec } from '../domain/types.js';
 import { LookoutError, ValidationError } from '../errors.js';
 import { validateAlertInput, type AlertInput, type InputContext } from './alert-input.js';
@@ -37,10 +37,20 @@ export interface PlanOptions {
   /** Delete alerts of these files' scope that they do not list. */
   prune: boolean;
   /**
+   * The alerts become managed by their file (default). False for a paste in Slack (`/alert
+   * import`): they stay editable there, and an alert managed by a file is refused.
+   */
+  manage?: boolean;
+  /**
    * The scope beyond the files themselves: alerts managed by a file under this directory name
    * ('team/' or '' for all) whose file is not among those read are pruned too (a deleted file).
    */
   directory?: string | null;
+  /**
+   * Of those, only alerts last saved through this channel: the CLI names files from where it
+   * runs and alertsDir from its directory, so a name alone does not say which of them put it there.
+   */
+  prunedVia?: ChangeChannel;
 }
 
 export interface ApplyResult {
@@ -63,9 +73,10 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
     const byKey = new Map(existing.map((a) => [a.key, a]));
     const entries = files.flatMap((file) => file.alerts.map((entry) => ({ file, entry, key: keyOf(entry.raw) })));
     const listed = new Set(entries.flatMap((e) => (e.key === null ? [] : [e.key])));
-    const deletions = options.prune ? pruned(existing, files, listed, options.directory ?? null) : [];
+    const deletions = options.prune ? await pruned(existing, files, listed, options) : [];
     // Alerts about to be deleted free their names for the alerts that replace them.
     const freeing = new Set(deletions.map((d) => d.alert.id));
+    const manage = options.manage ?? true;
     const limit = pLimit(CHECKS_AT_ONCE);
 
     const checked = await Promise.all(
@@ -77,8 +88,8 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
           };
           const current = key === null ? null : (byKey.get(key) ?? null);
           // Managed by another file: refused, with the entry's other problems said too.
-          const elsewhere = current !== null && current.managedBy !== null && current.managedBy !== file.name;
-          if (elsewhere) fieldProblem('key', `the alert “${current.name}” with this key is managed by ${current.managedBy}; change it there, or use another key`);
+          const elsewhere = current !== null && current.managedBy !== null && (current.managedBy !== file.name || !manage);
+          if (elsewhere) fieldProblem('key', `the alert “${current.name}” with this key is managed in code by ${current.managedBy}; change it there${manage ? ', or use another key' : ''}`);
           const input = isObject(entry.raw) ? ({ ...entry.raw, key: key ?? entry.raw.key } as AlertInput) : (entry.raw as AlertInput);
           let prepared: PreparedAlert;
           try {
@@ -95,7 +106,7 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
           warnings.push(...prepared.warnings.map((w) => `${file.name}: ${prepared.spec.name}: ${w}`));
           const base = { file: file.name, index: entry.index, key: prepared.spec.key, name: prepared.spec.name };
           if (current === null) return { kind: 'create', ...base, prepared };
-          const fields = changesOf(current, prepared.spec, file.name);
+          const fields = changesOf(current, prepared.spec, manage ? file.name : null);
           return fields.length === 0 ? { kind: 'unchanged', ...base } : { kind: 'change', ...base, fields, alert: current, prepared };
         }),
       ),
@@ -123,6 +134,29 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
     return { steps, problems, warnings };
   }
 
+  /**
+   * The alerts of the files' scope that they do not list: managed by one of them, or by a file gone
+   * from the directory (last saved through `prunedVia`, when given).
+   */
+  async function pruned(existing: Alert[], files: AlertFile[], listed: ReadonlySet<string>, options: PlanOptions): Promise<Extract<PlanStep, { kind: 'delete' }>[]> {
+    const names = new Set(files.map((f) => f.name));
+    const directory = options.directory ?? null;
+    const out: Extract<PlanStep, { kind: 'delete' }>[] = [];
+    for (const alert of existing) {
+      const managedBy = alert.managedBy;
+      if (managedBy === null || listed.has(alert.key)) continue;
+      const ownFile = names.has(managedBy);
+      if (!ownFile && (directory === null || !managedBy.startsWith(directory))) continue;
+      if (!ownFile && options.prunedVia !== undefined && (await lastVia(alert)) !== options.prunedVia) continue;
+      out.push({ kind: 'delete', key: alert.key, name: alert.name, alert });
+    }
+    return out;
+
+    async function lastVia(alert: Alert): Promise<ChangeChannel | null> {
+      return (await store.versions(alert.id, 1))[0]?.via ?? null;
+    }
+  }
+
   return {
     plan,
 
@@ -134,8 +168,9 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
       const order = { delete: 0, create: 1, change: 2, unchanged: 3 } as const;
       for (const step of [...planned.steps].sort((a, b) => order[a.kind] - order[b.kind])) {
         try {
-          if (step.kind === 'create') await service.save(actor, step.prepared, null, { managedBy: step.file });
-          else if (step.kind === 'change') await service.save(actor, step.prepared, step.alert, { managedBy: step.file });
+          const managedBy = options.manage === false ? null : step.kind === 'delete' ? null : step.file;
+          if (step.kind === 'create') await service.save(actor, step.prepared, null, { managedBy });
+          else if (step.kind === 'change') await service.save(actor, step.prepared, step.alert, { managedBy });
           else if (step.kind === 'delete') await service.remove(actor, step.alert.id);
         } catch (err) {
           return { plan: planned, applied: false, failed: { step, error: err instanceof LookoutError ? err.userMessage : String(err) } };
@@ -188,23 +223,14 @@ function keyOf(raw: unknown): string | null {
   return typeof raw.name === 'string' && raw.name.trim() !== '' ? keyFromName(raw.name.trim()) : null;
 }
 
-/** The alerts of the files' scope that they do not list: managed by one of them, or by a file gone from the directory. */
-function pruned(existing: Alert[], files: AlertFile[], listed: ReadonlySet<string>, directory: string | null): Extract<PlanStep, { kind: 'delete' }>[] {
-  const names = new Set(files.map((f) => f.name));
-  const inScope = (managedBy: string | null): boolean => managedBy !== null && (names.has(managedBy) || (directory !== null && managedBy.startsWith(directory)));
-  return existing
-    .filter((alert) => inScope(alert.managedBy) && !listed.has(alert.key))
-    .map((alert) => ({ kind: 'delete', key: alert.key, name: alert.name, alert }));
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What a change would change: the spec's fields, then managedBy when the file takes it over. */
-function changesOf(current: Alert, spec: AlertSpec, file: string): string[] {
+function changesOf(current: Alert, spec: AlertSpec, managedBy: string | null): string[] {
   const fields = changedFields(specOf(current), spec);
-  return current.managedBy === file ? fields : [...fields, 'managedBy'];
+  return current.managedBy === managedBy ? fields : [...fields, 'managedBy'];
 }
 
 export type AlertsAsCode = ReturnType<typeof createAlertsAsCode>;

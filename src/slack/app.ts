@@ -12,6 +12,7 @@ import { slackLogger } from '../slack-api/slack-logger.js';
 import type { SlackUsers } from '../slack-api/users.js';
 import type { HandlerDeps } from './handler-deps.js';
 import type { AlertService } from '../services/alert-service.js';
+import type { AlertsAsCode } from '../services/alerts-as-code.js';
 import type { TriageService } from '../services/triage-service.js';
 import { register as registerActions } from './actions/index.js';
 import { register as registerCommands } from './commands/index.js';
@@ -28,6 +29,8 @@ export interface SlackAppDeps {
   apiUrl?: string;
   service: AlertService;
   triage: TriageService;
+  /** Alert files (`/alert import`). */
+  code: AlertsAsCode;
   clock: Clock;
   logger: Logger;
   doctor?: DoctorChecks;
@@ -70,6 +73,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const handlerDeps: HandlerDeps = {
     service: deps.service,
     triage: deps.triage,
+    code: deps.code,
     clock: deps.clock,
     logger,
     doctor: deps.doctor ?? {},

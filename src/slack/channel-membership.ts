@@ -54,7 +54,8 @@ export function createSlackMembership(options: SlackMembershipOptions): SlackMem
     return members;
   }
 
-  async function checkChannel(channelId: string, userId: string): Promise<string | null> {
+  /** `userId` null: only Lookout's own membership counts (an alert file's admin need not read every channel). */
+  async function checkChannel(channelId: string, userId: string | null): Promise<string | null> {
     const info = await call('conversations.info', () => options.client.conversations.info({ channel: channelId }));
     if (!info.ok) {
       if (info.failure.code === 'channel_not_found') {
@@ -66,7 +67,7 @@ export function createSlackMembership(options: SlackMembershipOptions): SlackMem
     if (info.value.channel?.is_archived === true) return `#${name} is archived: choose another channel`;
     const members = await allMembers(channelId);
     if (members === null) return `could not check #${name} with Slack; try saving again in a moment`;
-    if (!members.has(userId)) return `you are not a member of #${name}: Lookout only posts to channels you can read`;
+    if (userId !== null && !members.has(userId)) return `you are not a member of #${name}: Lookout only posts to channels you can read`;
     if (info.value.channel?.is_member !== true) return `Lookout is not in #${name}: type /invite @Lookout in that channel, then save again`;
     return null;
   }
@@ -82,7 +83,9 @@ export function createSlackMembership(options: SlackMembershipOptions): SlackMem
 
   const verifyRecipients: RecipientVerifier = async (actor, recipients) => {
     const checks = recipients.map(async (r, index): Promise<[string, string] | null> => {
-      const problem = r.kind === 'slack_channel' ? await checkChannel(r.id, actor.userId) : r.kind === 'slack_user' ? await checkUser(r.id) : null;
+      // A person in Slack posts only where they can read; alert files and the CLI act as an admin.
+      const reader = (actor.via ?? 'slack') === 'slack' ? actor.userId : null;
+      const problem = r.kind === 'slack_channel' ? await checkChannel(r.id, reader) : r.kind === 'slack_user' ? await checkUser(r.id) : null;
       return problem === null ? null : [`recipients.${index}.id`, problem];
     });
     return Object.fromEntries((await Promise.all(checks)).filter((e): e is [string, string] => e !== null));

@@ -6,6 +6,10 @@
 export const CALLBACK = {
   /** The create/edit modal (view_submission). */
   alertModal: 'lookout_alert_modal',
+  /** `/alert import`: YAML pasted (view_submission). */
+  importModal: 'lookout_import_modal',
+  /** The read-only view of an alert managed in code (no submission). */
+  managedView: 'lookout_managed_view',
 } as const;
 
 export const ACTION = {
@@ -41,6 +45,8 @@ export const ACTION = {
   /** On a firing message: value = incidentButtonValue(alert id, the incident's start). */
   acknowledge: 'alert_acknowledge',
   unacknowledge: 'alert_unacknowledge',
+  /** In `/alert versions`: value = versionButtonValue(alert id, version). */
+  restoreVersion: 'alert_restore_version',
 } as const;
 
 export const BLOCK = {
@@ -105,7 +111,20 @@ export const BLOCK = {
   ackLine: 'alert_ack',
   /** The level routing's explanation in the modal. */
   levelRoutingNote: 'level_routing_note',
+  /** `/alert import`'s text input. */
+  importText: 'import_yaml',
 } as const;
+
+/** A Restore button's value: the alert and the version it restores. */
+export function versionButtonValue(alertId: string, version: number): string {
+  return `${alertId}:${version}`;
+}
+
+/** The alert and version of a Restore button, or null. */
+export function parseVersionButtonValue(value: string | undefined): { alertId: string; version: number } | null {
+  const match = /^(.+):(\d{1,9})$/.exec(value ?? '');
+  return match === null ? null : { alertId: match[1]!, version: Number(match[2]) };
+}
 
 /** block_id of the actions block of one alert (unique per alert, so Home can hold many). */
 export function alertActionsBlockId(alertId: string): string {

@@ -9,6 +9,7 @@ import { edit } from './edit.js';
 import { history } from './history.js';
 import { modalChanged } from './modal-changed.js';
 import { pause } from './pause.js';
+import { restoreVersion } from './restore-version.js';
 import { resume } from './resume.js';
 import { runNow } from './run-now.js';
 import { snooze1d, snooze1h, snoozeUntil } from './snooze.js';
@@ -26,6 +27,7 @@ export function register(app: App, deps: HandlerDeps): void {
   app.action(ACTION.create, create(deps));
   app.action(ACTION.acknowledge, acknowledge(deps));
   app.action(ACTION.unacknowledge, unacknowledge(deps));
+  app.action(ACTION.restoreVersion, restoreVersion(deps));
 
   const rerender = modalChanged(deps);
   app.action(ACTION.typeChanged, rerender);

@@ -12,6 +12,7 @@ import { alertStatus, TIMES_NOTE, when } from '../../messages/alert-status.js';
 import { actions, button, context, divider, header, section } from '../../messages/slack/kit.js';
 import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
+import { managedLine } from './alerts-as-code.js';
 
 export interface HomeInput {
   alerts: Alert[];
@@ -59,6 +60,7 @@ function alertBlocks(alert: Alert, now: Date): KnownBlock[] {
     `${bold(alert.name)} · ${alert.type} · ${escapeMrkdwn(alertStatus(alert, now))}`,
     escapeMrkdwn(describeSchedule(alert.schedule)),
     `Last run: ${when(alert.lastEvaluatedAt, zone, 'never')} · Next run: ${alert.active ? when(alert.nextRunAt, zone, 'not scheduled') : 'paused'}`,
+    ...(alert.managedBy !== null ? [`📄 ${managedLine(alert.managedBy)}`] : []),
   ];
   return [section(lines.join('\n')), alertActions(alert, ['runNow', 'snooze1h', 'pauseOrResume', 'history', 'edit']), divider()];
 }

@@ -12,6 +12,7 @@ import { context, header, section } from '../../messages/slack/kit.js';
 import { fitMessageBlocks, SLACK_LIMITS, truncate, type SlackMessage } from '../../messages/slack/limits.js';
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { packLines } from '../../messages/slack/pack-lines.js';
+import { managedLine } from './alerts-as-code.js';
 
 /**
  * Each alert on a line; its times are in its own schedule timezone, as its schedule is described.
@@ -26,7 +27,8 @@ export function buildAlertList(alerts: Alert[], options: { now: Date; mute?: Mut
   const lines = alerts.map(
     (a) =>
       `• ${bold(a.name)} (${a.type}) — ${escapeMrkdwn(alertStatus(a, now))} — ${escapeMrkdwn(describeSchedule(a.schedule))}` +
-      ` — next: ${a.active ? when(a.nextRunAt, a.schedule.timezone, 'not scheduled') : 'paused'}`,
+      ` — next: ${a.active ? when(a.nextRunAt, a.schedule.timezone, 'not scheduled') : 'paused'}` +
+      (a.managedBy !== null ? ` — ${managedLine(a.managedBy)}` : ''),
   );
   const noun = alerts.length === 1 ? 'alert or report' : 'alerts and reports';
   return message(`${alerts.length} ${noun}`, [

@@ -10,6 +10,9 @@ import { createCommand } from './create.js';
 import { doctorCommand } from './doctor.js';
 import { editCommand } from './edit.js';
 import { historyCommand } from './history.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
+import { versionsCommand } from './versions.js';
 import { listCommand } from './list.js';
 import { muteCommand, unmuteCommand } from './mute.js';
 import { parseAlertCommand, type AlertCommand } from './parse-alert-command.js';
@@ -53,6 +56,12 @@ async function run(ctx: CommandContext, command: AlertCommand): Promise<void> {
       return listCommand(ctx, command.all);
     case 'history':
       return historyCommand(ctx, command.ref);
+    case 'versions':
+      return versionsCommand(ctx, command.ref);
+    case 'export':
+      return exportCommand(ctx, command.ref);
+    case 'import':
+      return importCommand(ctx);
     case 'pause':
     case 'resume':
     case 'delete':

@@ -6,7 +6,8 @@
 export type AlertCommand =
   | { kind: 'create'; name: string | null }
   | { kind: 'list'; all: boolean }
-  | { kind: 'edit' | 'pause' | 'resume' | 'delete' | 'run' | 'history'; ref: string }
+  | { kind: 'edit' | 'pause' | 'resume' | 'delete' | 'run' | 'history' | 'versions' | 'export'; ref: string }
+  | { kind: 'import' }
   | { kind: 'snooze'; ref: string; durationMs: number; duration: string }
   | { kind: 'unsnooze'; ref: string }
   | { kind: 'mute'; durationMs: number; duration: string }
@@ -15,9 +16,9 @@ export type AlertCommand =
   | { kind: 'doctor' }
   | { kind: 'usage'; message: string };
 
-type RefKind = 'edit' | 'pause' | 'resume' | 'delete' | 'run' | 'history';
-const REF_COMMANDS: readonly RefKind[] = ['edit', 'pause', 'resume', 'delete', 'run', 'history'];
-const SUBCOMMANDS = ['create', 'list', ...REF_COMMANDS, 'snooze', 'mute', 'unmute', 'help', 'doctor'] as const;
+type RefKind = 'edit' | 'pause' | 'resume' | 'delete' | 'run' | 'history' | 'versions' | 'export';
+const REF_COMMANDS: readonly RefKind[] = ['edit', 'pause', 'resume', 'delete', 'run', 'history', 'versions', 'export'];
+const SUBCOMMANDS = ['create', 'list', ...REF_COMMANDS, 'import', 'snooze', 'mute', 'unmute', 'help', 'doctor'] as const;
 
 /** One line per subcommand: `/alert help` shows these, usage errors quote them. */
 export const USAGE: Record<(typeof SUBCOMMANDS)[number], string> = {
@@ -29,6 +30,9 @@ export const USAGE: Record<(typeof SUBCOMMANDS)[number], string> = {
   delete: '/alert delete <name or id> — delete it and its history',
   run: '/alert run <name or id> — run it now, whatever its schedule',
   history: '/alert history <name or id> — its recent runs',
+  versions: '/alert versions <name or id> — who changed it, when and what; restore an earlier version',
+  export: '/alert export <name or id> — it as YAML, for an alert file or `/alert import`',
+  import: '/alert import — paste alerts as YAML: new ones are created, known keys changed',
   snooze: '/alert snooze <name or id> <duration|off> — no runs for 30m, 1h, 2d, 1w, 1h30m…; off ends it',
   mute: '/alert mute all <duration> — admins: Lookout sends nothing for 30m, 2h, 1d… (at most 7d), e.g. during maintenance',
   unmute: '/alert unmute all — admins: end the mute now',
@@ -62,6 +66,8 @@ export function parseAlertCommand(text: string): AlertCommand {
       return { kind: 'help' };
     case 'doctor':
       return args === '' ? { kind: 'doctor' } : usage(`\`doctor\` takes no arguments.`, 'doctor');
+    case 'import':
+      return args === '' ? { kind: 'import' } : usage('`import` takes no arguments: paste the YAML in the form it opens.', 'import');
     case 'create': {
       if (args === '') return { kind: 'create', name: null };
       const name = parseRef(args);

@@ -17,6 +17,7 @@ import { BLOCK } from '../../messages/slack/ids.js';
 import { fieldErrorsToBlockErrors } from '../field-errors.js';
 import { quoted } from '../commands/alert-changes.js';
 import { problemText } from '../commands/problem-text.js';
+import { within } from './within.js';
 
 /** Leaves time for the ack's own trip inside Slack's 3 s. */
 const SUBMIT_BUDGET_MS = 2300;
@@ -87,18 +88,4 @@ async function dm(client: WebClient, deps: HandlerDeps, userId: string, text: st
   } catch (err) {
     deps.logger.warn({ ...summarizeSlackError(err), userId }, 'could not send the save confirmation');
   }
-}
-
-type Outcome<T> = { kind: 'done'; value: T } | { kind: 'failed'; error: unknown } | { kind: 'late' };
-
-function within<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Outcome<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'late' }), ms);
-  });
-  const settled = promise.then(
-    (value): Outcome<T> => ({ kind: 'done', value }),
-    (error: unknown): Outcome<T> => ({ kind: 'failed', error }),
-  );
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }

@@ -158,7 +158,7 @@ describe('lookout alerts on the sample directory', () => {
     writeFileSync(join(dir, 'thief.yml'), readFileSync(join(dir, 'alerts/ops/freshness.yml'), 'utf8'));
     const result = await cli('alerts apply -f thief.yml');
     expect(result.code).toBe(1);
-    expect(result.out[0]).toBe('thief.yml:3:10: alerts[0] key: the alert “Orders are fresh” with this key is managed by alerts/ops/freshness.yml; change it there, or use another key');
+    expect(result.out[0]).toBe('thief.yml:3:10: alerts[0] key: the alert “Orders are fresh” with this key is managed in code by alerts/ops/freshness.yml; change it there, or use another key');
   });
 
   it('exports a file that an empty store takes back, and that exports the same again', async () => {

@@ -16,6 +16,18 @@ const ALERTS: [string, Alert][] = [
   ['a change', makeAlert({ measure: { kind: 'change', mode: 'percent', direction: 'down', floor: null }, condition: { op: '>=', threshold: 30 } })],
   ['new rows', makeAlert({ measure: { kind: 'new_rows', keyColumn: 'id', maxPerTick: 5, sendFirstRun: true, retentionDays: 7 }, condition: { op: 'rows exist' } })],
   [
+    'triage: backoff, quiet hours, mentions per level, recipients per level',
+    makeAlert({
+      condition: { op: '>', threshold: 10 },
+      warning: { op: '>', threshold: 5 },
+      reminders: { mode: 'backoff', firstS: 1800, factor: 1.5, capS: 21_600 },
+      quietHours: { timezone: 'Europe/Berlin', windows: [{ days: [1, 2, 3, 4, 5], from: '20:00', to: '08:00' }, { days: [0, 6], from: '00:00', to: '24:00' }] },
+      mentionColumn: 'owner_email',
+      mentions: { warning: ['W0BO'], critical: ['U0ANA', 'S0ONCALL'] },
+      recipients: [{ kind: 'slack_channel', id: 'C0OPS' }, { kind: 'slack_channel', id: 'C0TEAM', levels: ['warning'] }, { kind: 'email', address: 'pager@example.com', levels: ['critical'] }],
+    }),
+  ],
+  [
     'a screenshot, a template, every recipient kind',
     makeAlert({
       content: { kind: 'screenshot', url: 'https://dash.example.com/d/1', linkUrl: null, width: 1280, height: 720, scale: 2, selector: '#main', fullPage: false, waitFor: null, waitForGone: '.spinner', csv: true, bom: false, keepFormulas: true },

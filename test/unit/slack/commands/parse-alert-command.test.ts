@@ -160,3 +160,21 @@ describe('commandRef', () => {
     }
   });
 });
+
+describe('parseAlertCommand: alerts as code (issue 5/6)', () => {
+  it('versions and export take a name, id or key; import takes nothing', () => {
+    expect(parseAlertCommand('versions "Daily revenue"')).toEqual({ kind: 'versions', ref: 'Daily revenue' });
+    expect(parseAlertCommand('Versions daily-revenue')).toEqual({ kind: 'versions', ref: 'daily-revenue' });
+    expect(parseAlertCommand('export Daily revenue')).toEqual({ kind: 'export', ref: 'Daily revenue' });
+    expect(parseAlertCommand('import')).toEqual({ kind: 'import' });
+  });
+
+  it.each([
+    ['versions', '`versions` needs the name or id of an alert. Usage: `/alert versions <name or id>`'],
+    ['export', '`export` needs the name or id of an alert. Usage: `/alert export <name or id>`'],
+    ['import alerts.yml', '`import` takes no arguments: paste the YAML in the form it opens. Usage: `/alert import`'],
+    ['export "Daily', 'The name "Daily has no closing quote. Usage: `/alert export <name or id>`'],
+  ])('%s → usage', (text, message) => {
+    expect(parseAlertCommand(text)).toEqual({ kind: 'usage', message });
+  });
+});
