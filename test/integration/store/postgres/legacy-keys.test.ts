@@ -57,6 +57,26 @@ describe('alerts stored before keys', () => {
     expect((await store.findAlertByKey('daily-sales-eu-9f8e7d6c'))?.id).toBe(IDS[1]);
   });
 
+  it('a row written without a key now (a Lookout from before keys, mid-upgrade) gets one the same way', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      for (const id of ['11112222-0000-4000-8000-000000000005', '33334444-0000-4000-8000-000000000006']) {
+        await pool.query(
+          `INSERT INTO alerts (id, name, description, owners, type, data_source, sql, condition, schedule_cron, schedule_timezone,
+             grace_period_s, working_timeout_s, log_retention_days, content, message_template, recipients, email_fallback,
+             notify_on_recovery, active, next_run_at, shard, created_by, created_at, updated_by, updated_at)
+           VALUES ($1, $2, '', '{U0OWNER1}', 'report', 'main', 'SELECT 1', NULL, '0 9 * * *', 'UTC', 3600, 300, 90, '{"kind":"none"}', NULL,
+             '[]', false, true, true, NULL, 0, 'U0OWNER1', now(), 'U0OWNER1', now())`,
+          [id, id.startsWith('1111') ? 'Weekly churn' : 'Weekly: churn'],
+        );
+      }
+    } finally {
+      await pool.end();
+    }
+    expect((await store.findAlertByKey('weekly-churn'))?.name).toBe('Weekly churn');
+    expect((await store.findAlertByKey('weekly-churn-33334444'))?.name).toBe('Weekly: churn');
+  });
+
   it('start their versions, at their first change, with themselves as they were', async () => {
     const sample = dataSourceConfig({ name: 'main', kind: 'sqlite', path: ':memory:' });
     const dataSources = createDataSourceCatalog([sample]);
