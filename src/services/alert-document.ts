@@ -12,6 +12,9 @@ import { alertSchema, ALERT_FIELD_NAMES } from './alert-schema.js';
 /** One alert's entry in a file: field → value, JSON-like. */
 export type AlertDocument = Record<string, unknown>;
 
+/** Fields whose value changes how others read (an alert's condition needs its measure). */
+const DECIDING: ReadonlySet<string> = new Set(['condition', 'measure', 'warning', 'labels']);
+
 /** Never left out, even when equal to a default: they say which alert this is and what it runs. */
 const ALWAYS: ReadonlySet<string> = new Set(['key', 'name', 'type', 'dataSource', 'sql', 'schedule', 'recipients']);
 
@@ -26,13 +29,23 @@ export function alertToDocument(spec: AlertSpec): AlertDocument {
   // another: jsonb sorts them), so one alert is always written the same way.
   const canonical = alertSchema.safeParse(stored);
   const full: AlertDocument = canonical.success ? asInput({ ...canonical.data, key: spec.key }) : stored;
-  // Each field whose absence reads as the same value goes; the others stay, in order.
+  const omittable = known.filter((field) => !ALWAYS.has(field));
+  // The fields that decide how others read (the rules) one by one; then the rest at once, each
+  // going when its absence reads as the same value. One parse for most fields: an export of
+  // hundreds of alerts must not parse each alert once per field.
   const doc: AlertDocument = { ...full };
-  for (const field of known) {
-    if (ALWAYS.has(field)) continue;
+  const goes = (field: string, read: ReturnType<typeof alertSchema.safeParse>): boolean =>
+    read.success && sameData(read.data[field as keyof typeof read.data], spec[field as keyof AlertSpec]);
+  for (const field of omittable.filter((f) => DECIDING.has(f))) {
     const { [field]: _left, ...without } = doc;
-    const read = alertSchema.safeParse(without);
-    if (read.success && sameData(read.data[field as keyof typeof read.data], spec[field])) delete doc[field];
+    if (goes(field, alertSchema.safeParse(without))) delete doc[field];
+  }
+  const rest: string[] = omittable.filter((f) => !DECIDING.has(f));
+  const all = alertSchema.safeParse(Object.fromEntries(Object.entries(doc).filter(([field]) => !rest.includes(field))));
+  for (const field of rest) {
+    if (all.success ? goes(field, all) : goes(field, alertSchema.safeParse(Object.fromEntries(Object.entries(doc).filter(([f]) => f !== field))))) {
+      delete doc[field];
+    }
   }
   // Leaving out one field may change how another reads; then the file says everything.
   return readsAs(doc, spec) ? doc : readsAs(full, spec) ? full : stored;
