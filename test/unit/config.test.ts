@@ -152,3 +152,25 @@ describe('data sources', () => {
     expect(() => loadConfig({}, crossed)).toThrow(/maxCellBytes must not exceed maxResultBytes/);
   });
 });
+
+describe('alerts as code (issue 5/6)', () => {
+  const withFile = (yaml: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    writeFileSync(join(dir, 'lookout.config.yml'), yaml);
+    return dir;
+  };
+
+  it('is off by default; alertsDir resolves from where Lookout starts, ALERTS_DIR and ALERTS_ACTOR win over the file', () => {
+    expect(loadConfig({}, '/tmp').code).toEqual({ alertsDir: null, actor: null });
+    const dir = withFile('admins: [U0ADMIN01, U0ADMIN02]\nalertsActor: U0ADMIN01\nalertsDir: ./alerts\n');
+    expect(loadConfig({}, dir).code).toEqual({ alertsDir: join(dir, 'alerts'), actor: 'U0ADMIN01' });
+    expect(loadConfig({ ALERTS_DIR: '/srv/alerts', ALERTS_ACTOR: 'U0ADMIN02' }, dir).code).toEqual({ alertsDir: '/srv/alerts', actor: 'U0ADMIN02' });
+  });
+
+  it('the actor must be an admin, and alertsDir needs one', () => {
+    expect(() => loadConfig({}, withFile('admins: [U0ADMIN01]\nalertsActor: U0ALICE01\n'))).toThrow(expect.objectContaining({ setting: 'alertsActor' }));
+    expect(() => loadConfig({ ADMIN_USER_IDS: 'U0ADMIN01', ALERTS_ACTOR: 'U0BOB0001' }, '/tmp')).toThrow(expect.objectContaining({ setting: 'ALERTS_ACTOR' }));
+    expect(() => loadConfig({ ALERTS_DIR: './alerts' }, '/tmp')).toThrow(expect.objectContaining({ setting: 'ALERTS_DIR', message: expect.stringMatching(/needs alertsActor/) }));
+    expect(() => loadConfig({}, withFile('alertsActor: alice\n'))).toThrow(/must be a Slack user id/);
+  });
+});
