@@ -73,6 +73,8 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
     const byKey = new Map(existing.map((a) => [a.key, a]));
     const entries = files.flatMap((file) => file.alerts.map((entry) => ({ file, entry, key: keyOf(entry.raw) })));
     const listed = new Set(entries.flatMap((e) => (e.key === null ? [] : [e.key])));
+    // Which keys each file lists: an alert may move from one file to another applied with it.
+    const keysOf = new Map(files.map((f) => [f.name, new Set(entries.filter((e) => e.file === f && e.key !== null).map((e) => e.key!))]));
     const deletions = options.prune ? await pruned(existing, files, listed, options) : [];
     // Alerts about to be deleted free their names for the alerts that replace them.
     const freeing = new Set(deletions.map((d) => d.alert.id));
@@ -87,8 +89,10 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
             return null;
           };
           const current = key === null ? null : (byKey.get(key) ?? null);
-          // Managed by another file: refused, with the entry's other problems said too.
-          const elsewhere = current !== null && current.managedBy !== null && (current.managedBy !== file.name || !manage);
+          // Managed by another file: refused, with the entry's other problems said too — unless that
+          // file is applied too and no longer lists it (the alert moves).
+          const moving = current !== null && current.managedBy !== null && keysOf.has(current.managedBy) && !keysOf.get(current.managedBy)!.has(current.key);
+          const elsewhere = current !== null && current.managedBy !== null && (current.managedBy !== file.name || !manage) && !(manage && moving);
           if (elsewhere) fieldProblem('key', `the alert “${current.name}” with this key is managed in code by ${current.managedBy}; change it there${manage ? ', or use another key' : ''}`);
           const input = isObject(entry.raw) ? ({ ...entry.raw, key: key ?? entry.raw.key } as AlertInput) : (entry.raw as AlertInput);
           let prepared: PreparedAlert;

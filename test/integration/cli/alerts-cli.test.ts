@@ -161,6 +161,25 @@ describe('lookout alerts on the sample directory', () => {
     expect(result.out[0]).toBe('thief.yml:3:10: alerts[0] key: the alert “Orders are fresh” with this key is managed in code by alerts/ops/freshness.yml; change it there, or use another key');
   });
 
+  it('moves an alert from one file to another applied with it', async () => {
+    const sales = join(dir, 'alerts/sales.yml');
+    const original = readFileSync(sales, 'utf8');
+    const pendingAt = original.indexOf('  - key: pending-orders');
+    writeFileSync(sales, original.slice(0, pendingAt));
+    writeFileSync(join(dir, 'alerts/pending.yml'), `alerts:\n${original.slice(pendingAt)}`);
+    expect((await cli('alerts apply -f alerts --prune')).out).toEqual([
+      '~ pending-orders (“Pending orders”) changed: managedBy',
+      'apply: 0 created, 1 changed, 0 deleted, 2 unchanged',
+    ]);
+    expect((await direct.query("SELECT managed_by FROM alerts WHERE key = 'pending-orders'")).rows).toEqual([{ managed_by: 'alerts/pending.yml' }]);
+    // Given alone, the other file still manages it: refused.
+    writeFileSync(join(dir, 'alerts/pending.yml'), 'alerts: []\n');
+    writeFileSync(sales, original);
+    expect((await cli('alerts apply -f alerts/sales.yml')).code).toBe(1);
+    expect((await cli('alerts apply -f alerts')).out).toEqual(['~ pending-orders (“Pending orders”) changed: managedBy', 'apply: 0 created, 1 changed, 0 deleted, 2 unchanged']);
+    rmSync(join(dir, 'alerts/pending.yml'));
+  });
+
   it('exports a file that an empty store takes back, and that exports the same again', async () => {
     const first = await cli('alerts export -o exported.yml');
     expect(first).toEqual({ code: 0, out: [], err: ['exported 3 alerts to exported.yml'] });
