@@ -7,7 +7,6 @@
 // waits only as long as its own signal (its execution's working timeout) lets it.
 // What a turn posts — the first in line, or several as one digest — is the caller's choice
 // (nextTurn); the queue only keeps the order, the pace and the time.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../../logger.js';
 
 /** One turn of a channel: which waiting posts it takes and how it posts them. */
@@ -69,6 +68,8 @@ interface Lane<P, R> {
   /** Whether that wait is Slack's Retry-After rather than the pace. */
   rateLimited: boolean;
   running: boolean;
+  /** Ends the pump's wait early, once nothing waits any more (all expired). */
+  wake: (() => void) | null;
 }
 
 export function createChannelQueue<P, R>(options: ChannelQueueOptions<P, R>): ChannelQueue<P, R> {
@@ -79,7 +80,7 @@ export function createChannelQueue<P, R>(options: ChannelQueueOptions<P, R>): Ch
   function laneOf(channel: string): Lane<P, R> {
     let lane = lanes.get(channel);
     if (lane === undefined) {
-      lane = { waiting: [], nextAt: 0, rateLimited: false, running: false };
+      lane = { waiting: [], nextAt: 0, rateLimited: false, running: false, wake: null };
       lanes.set(channel, lane);
     }
     return lane;
@@ -105,6 +106,7 @@ export function createChannelQueue<P, R>(options: ChannelQueueOptions<P, R>): Ch
         const at = lane.waiting.indexOf(entry);
         if (at >= 0) lane.waiting.splice(at, 1);
         entry.settle({ kind: 'expired', rateLimited: lane.rateLimited && lane.nextAt > now() });
+        if (lane.waiting.length === 0) lane.wake?.();
       };
       const entry: Entry<P, R> = {
         post,
@@ -132,7 +134,7 @@ export function createChannelQueue<P, R>(options: ChannelQueueOptions<P, R>): Ch
       while (lane.waiting.length > 0) {
         const wait = lane.nextAt - now();
         if (wait > 0) {
-          await delay(wait);
+          await sleep(lane, wait);
           continue; // posts may have left (expired) meanwhile
         }
         await takeTurn(channel, lane);
@@ -200,6 +202,19 @@ export function createChannelQueue<P, R>(options: ChannelQueueOptions<P, R>): Ch
   }
 
   return { submit, waiting: (channel) => lanes.get(channel)?.waiting.length ?? 0 };
+}
+
+/** Waits `ms`, or until the lane is woken because nothing waits any more. */
+function sleep(lane: { wake: (() => void) | null }, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      lane.wake = null;
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    lane.wake = done;
+  });
 }
 
 /**
