@@ -1,0 +1,59 @@
+// Recipients failing now, for `/alert doctor` and Home: the last day of deliveries read from the
+// store (bounded), the latest delivery per (alert, recipient) decides (domain/delivery-health),
+// and only alerts the caller may see, still sending to that recipient, are kept.
+import { failingRecipients, type FailingRecipient } from '../domain/delivery-health.js';
+import { recipientKey, type Alert } from '../domain/types.js';
+import type { Store } from '../store/port.js';
+
+/** How far back deliveries are read. */
+export const FAILING_WINDOW_MS = 24 * 3600 * 1000;
+/** Executions read at most (newest first): one query, bounded whatever the number of alerts. */
+export const EXECUTIONS_READ = 1000;
+/** Alerts with failing recipients looked up at most (one getAlert each). */
+export const ALERTS_CHECKED = 50;
+
+export interface FailingRecipientItem extends FailingRecipient {
+  alert: Alert;
+}
+
+export interface FailingReport {
+  items: FailingRecipientItem[];
+  /** Start of the window read. */
+  since: Date;
+  /** The store held more than was read (executions or alerts): an older failure may be missing. */
+  partial: boolean;
+}
+
+export interface FailingRecipientsDeps {
+  store: Pick<Store, 'deliveriesSince' | 'getAlert'>;
+  now: Date;
+  /** Whether the caller may see this alert's output (the access rules). */
+  visible(alert: Alert): Promise<boolean>;
+}
+
+export async function findFailingRecipients(deps: FailingRecipientsDeps): Promise<FailingReport> {
+  const since = new Date(deps.now.getTime() - FAILING_WINDOW_MS);
+  const executions = await deps.store.deliveriesSince(since, EXECUTIONS_READ);
+  const failing = failingRecipients(executions);
+  const alertIds = [...new Set(failing.map((f) => f.alertId))];
+  const checked = alertIds.slice(0, ALERTS_CHECKED);
+  const alerts = new Map<string, Alert>();
+  await Promise.all(
+    checked.map(async (id) => {
+      const alert = await deps.store.getAlert(id);
+      if (alert !== null && (await deps.visible(alert))) alerts.set(id, alert);
+    }),
+  );
+  const items = failing.flatMap((f): FailingRecipientItem[] => {
+    const alert = alerts.get(f.alertId);
+    // A recipient taken off the alert since is no longer its problem.
+    const position = alert?.recipients.findIndex((r) => recipientKey(r) === f.recipient) ?? -1;
+    return alert !== undefined && position >= 0 ? [{ ...f, alert }] : [];
+  });
+  items.sort((a, b) => a.alert.name.localeCompare(b.alert.name) || a.alert.id.localeCompare(b.alert.id) || recipientIndex(a) - recipientIndex(b));
+  return { items, since, partial: executions.length >= EXECUTIONS_READ || alertIds.length > checked.length };
+}
+
+function recipientIndex(item: FailingRecipientItem): number {
+  return item.alert.recipients.findIndex((r) => recipientKey(r) === item.recipient);
+}
