@@ -44,14 +44,18 @@ export async function findFailingRecipients(deps: FailingRecipientsDeps): Promis
       if (alert !== null && (await deps.visible(alert))) alerts.set(id, alert);
     }),
   );
+  const partial = executions.length >= EXECUTIONS_READ || alertIds.length > checked.length;
   const items = failing.flatMap((f): FailingRecipientItem[] => {
     const alert = alerts.get(f.alertId);
     // A recipient taken off the alert since is no longer its problem.
     const position = alert?.recipients.findIndex((r) => recipientKey(r) === f.recipient) ?? -1;
-    return alert !== undefined && position >= 0 ? [{ ...f, alert }] : [];
+    if (alert === undefined || position < 0) return [];
+    // An alert made within the window has every run in it (unless the read was cut): its streak cannot be older.
+    const orEarlier = f.orEarlier && (alert.createdAt.getTime() < since.getTime() || executions.length >= EXECUTIONS_READ);
+    return [{ ...f, orEarlier, alert }];
   });
   items.sort((a, b) => a.alert.name.localeCompare(b.alert.name) || a.alert.id.localeCompare(b.alert.id) || recipientIndex(a) - recipientIndex(b));
-  return { items, since, partial: executions.length >= EXECUTIONS_READ || alertIds.length > checked.length };
+  return { items, since, partial };
 }
 
 function recipientIndex(item: FailingRecipientItem): number {
