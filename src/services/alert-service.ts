@@ -276,8 +276,11 @@ export function createAlertService(deps: AlertServiceDeps) {
      * person may read (admins: all); `mine`: only alerts they own (their Home tab).
      */
     async failingRecipients(actor: Actor, options: { mine?: boolean } = {}): Promise<FailingReport> {
-      const visible = (alert: Alert): Promise<boolean> => (options.mine === true ? Promise.resolve(alert.owners.includes(actor.userId)) : canView(actor, alert));
-      return findFailingRecipients({ store, now: clock(), visible });
+      if (options.mine === true) {
+        const own = await store.listAlerts({ owner: actor.userId });
+        return findFailingRecipients({ store, now: clock(), among: own, visible: () => Promise.resolve(true) });
+      }
+      return findFailingRecipients({ store, now: clock(), visible: (alert) => canView(actor, alert) });
     },
 
     /** The next runs of a schedule, or its field errors (for the modal's preview). */

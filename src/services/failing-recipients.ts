@@ -29,6 +29,11 @@ export interface FailingRecipientsDeps {
   now: Date;
   /** Whether the caller may see this alert's output (the access rules). */
   visible(alert: Alert): Promise<boolean>;
+  /**
+   * The only alerts wanted, when the caller has them already (Home: the person's own, one
+   * query): no getAlert per alert, and no ALERTS_CHECKED bound.
+   */
+  among?: readonly Alert[];
 }
 
 export async function findFailingRecipients(deps: FailingRecipientsDeps): Promise<FailingReport> {
@@ -36,15 +41,16 @@ export async function findFailingRecipients(deps: FailingRecipientsDeps): Promis
   const executions = await deps.store.deliveriesSince(since, EXECUTIONS_READ);
   const failing = failingRecipients(executions);
   const alertIds = [...new Set(failing.map((f) => f.alertId))];
-  const checked = alertIds.slice(0, ALERTS_CHECKED);
+  const known = deps.among === undefined ? null : new Map(deps.among.map((a) => [a.id, a]));
+  const checked = known === null ? alertIds.slice(0, ALERTS_CHECKED) : alertIds.filter((id) => known.has(id));
   const alerts = new Map<string, Alert>();
   await Promise.all(
     checked.map(async (id) => {
-      const alert = await deps.store.getAlert(id);
-      if (alert !== null && (await deps.visible(alert))) alerts.set(id, alert);
+      const alert = known?.get(id) ?? (await deps.store.getAlert(id));
+      if (alert !== null && alert !== undefined && (await deps.visible(alert))) alerts.set(id, alert);
     }),
   );
-  const partial = executions.length >= EXECUTIONS_READ || alertIds.length > checked.length;
+  const partial = executions.length >= EXECUTIONS_READ || (known === null && alertIds.length > checked.length);
   const items = failing.flatMap((f): FailingRecipientItem[] => {
     const alert = alerts.get(f.alertId);
     // A recipient taken off the alert since is no longer its problem.

@@ -77,6 +77,12 @@ describe('findFailingRecipients', () => {
     expect(report.items.map((i) => i.alert.name)).toEqual(['Hidden', 'Ops', 'Young']);
   });
 
+  it('among the alerts the caller already has (Home: their own), only those, without looking them up', async () => {
+    const report = await findFailingRecipients({ store, now: NOW, visible: everyone, among: [ops] });
+    expect(report.items.map((i) => [i.alert.name, i.recipient])).toEqual([['Ops', 'channel:C0OPS']]);
+    expect(report.partial).toBe(false);
+  });
+
   it('a success clears it', async () => {
     await ran(young, 0.5, [ok('channel:C0NEW')]);
     const report = await findFailingRecipients({ store, now: NOW, visible: everyone });
