@@ -68,7 +68,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
   else {
     const slack =
       slackClient && config.slack
-        ? createSlackDelivery({ client: slackClient, token: config.slack.botToken, logger: logger.child({ module: 'slack-delivery' }), clock })
+        ? createSlackDelivery({ client: slackClient, token: config.slack.botToken, logger: logger.child({ module: 'slack-delivery' }), clock, posts: config.slackPosts })
         : null;
     const routed = createRoutingDelivery({ slack, email });
     delivery =

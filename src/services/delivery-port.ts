@@ -16,6 +16,8 @@ export type DeliveryOutcome =
       fallback?: string | null;
       /** What showed the chart or screenshot: Slack's own chart, the PNG, or none. */
       picture?: 'native' | 'image' | null;
+      /** Sent inside a storm digest (Slack): `ref` is the digest's. */
+      digest?: boolean;
     }
   | { ok: false; error: string; unknown: boolean };
 
