@@ -7,7 +7,7 @@ import type { Alert, Level } from '../domain/types.js';
 import type { Inline, MessageDoc, Part } from './document.js';
 import type { FiringMessage } from './outgoing.js';
 import { LEVEL_EMOJI, seriesName, worstLevel } from './series-lines.js';
-import type { AlertButton } from './slack/alert-actions.js';
+import type { AlertButton, Incident } from './slack/alert-actions.js';
 import { truncate } from './slack/limits.js';
 
 /** One alert in a digest. */
@@ -16,15 +16,16 @@ export interface DigestEntry {
   level: Level;
   /** The value, or for an alert with series which fire and their values; null when there is none. */
   value: string | null;
+  /** The incident its Acknowledge button names (as on its own message); absent: no such button. */
+  incident?: Incident;
 }
 
 /**
  * The buttons under each alert: the ones its own message has that matter in a storm (the
  * snooze picker and Snooze 1d are left out for room), with the action ids of src/slack/actions.
  */
-// ACKNOWLEDGE: when ACTION.acknowledge and its AlertButton land (issue 4/6, another branch), put
-// 'acknowledge' first here; the digest's packing measures the buttons, so nothing else changes.
-export const DIGEST_BUTTONS: readonly AlertButton[] = ['runNow', 'snooze1h', 'pauseOrResume', 'history'];
+// Acknowledge first, as on the alert's own message; the digest's packing measures the buttons.
+export const DIGEST_BUTTONS: readonly AlertButton[] = ['acknowledge', 'runNow', 'snooze1h', 'pauseOrResume', 'history'];
 
 /** Characters of an alert's name and of its value a digest line shows at most. */
 export const DIGEST_NAME_CHARS = 120;
@@ -38,12 +39,14 @@ export const DIGEST_NOTE =
 /** What a firing message contributes to a digest. */
 export function digestEntry(message: FiringMessage): DigestEntry {
   const { alert, series } = message;
-  if (series === null) return { alert, level: 'critical', value: message.value };
+  // The incident this tick starts, or the one that goes on (as alert-message.ts names it).
+  const incident: Incident = { since: alert.firingSince ?? message.scheduledAt, ack: alert.ack };
+  if (series === null) return { alert, level: 'critical', value: message.value, incident };
   const level = worstLevel(series.firing);
-  if (alert.labels.length === 0) return { alert, level, value: series.firing[0]?.value ?? message.value };
+  if (alert.labels.length === 0) return { alert, level, value: series.firing[0]?.value ?? message.value, incident };
   const named = series.firing.slice(0, SERIES_NAMED).map((s) => `${seriesName(s)}${s.value !== null ? ` ${s.value}` : ''}`);
   const more = series.firing.length > SERIES_NAMED ? `, and ${series.firing.length - SERIES_NAMED} more` : '';
-  return { alert, level, value: `${series.firing.length} of ${series.total} series: ${named.join(', ')}${more}` };
+  return { alert, level, value: `${series.firing.length} of ${series.total} series: ${named.join(', ')}${more}`, incident };
 }
 
 /** "🔴 Payments stuck — critical — value 42". */
@@ -73,7 +76,7 @@ export function digestDoc(entries: readonly DigestEntry[]): MessageDoc {
       { kind: 'note', inlines: [DIGEST_NOTE] },
       ...entries.flatMap((entry): Part[] => [
         { kind: 'paragraph', inlines: digestLine(entry) },
-        { kind: 'actions', alert: entry.alert, buttons: [...DIGEST_BUTTONS] },
+        { kind: 'actions', alert: entry.alert, buttons: [...DIGEST_BUTTONS], ...(entry.incident ? { incident: entry.incident } : {}) },
       ]),
     ],
   };

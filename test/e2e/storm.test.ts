@@ -3,15 +3,16 @@
 // post a second per channel, 429 past it). They arrive as a few messages — digests listing the
 // alerts — each alert exactly once, nothing dropped, and Slack never had to refuse a post. Each
 // execution records its delivery as in a digest; a repeat replies under the digest, which is
-// never rewritten; a button of one alert in the digest acts on that alert.
+// never rewritten; a button of one alert in the digest acts on that alert (Acknowledge re-stamps
+// that alert's entry only).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Alert, DeliveryRecord } from '../../src/domain/types.js';
-import { ACTION, alertActionsBlockId, alertIdFromBlockId } from '../../src/messages/slack/ids.js';
+import { ACTION, ackLineBlockId, alertActionsBlockId, alertIdFromBlockId } from '../../src/messages/slack/ids.js';
 import { parseMessageRef } from '../../src/delivery/slack/slack-delivery.js';
 import { makeAlert } from '../support/fixtures.js';
 import type { SimMessage } from '../support/slack-simulator/index.js';
-import { ALERTS, ALICE, startE2e, type E2e } from './support/e2e.js';
+import { ALERTS, ALICE, eventually, startE2e, type E2e } from './support/e2e.js';
 
 let e2e: E2e;
 const STORM = 40;
@@ -115,5 +116,30 @@ describe(`${STORM} alerts firing into one channel at once`, () => {
     expect((await e2e.lookout.store.getAlert(alert.id))?.snoozedUntil).not.toBeNull();
     const other = alerts.find((a, j) => j !== i && records[j]?.ref === records[i]!.ref)!;
     expect((await e2e.lookout.store.getAlert(other.id))?.snoozedUntil).toBeNull();
+  });
+
+  it('acknowledges one alert from its Acknowledge button in the digest: that alert only, its entry re-stamped, the others as they were', async () => {
+    const i = records.findIndex((r) => r.digest === true);
+    const j = records.findIndex((r, k) => k !== i && r.digest === true && r.ref === records[i]!.ref);
+    const digest = parseMessageRef(records[j]!.ref)!;
+    const alert = alerts[j]!;
+    const before = e2e.sim.message(ALERTS, digest.ts)!;
+    const rowsBefore = (before.blocks ?? []) as { type: string; block_id?: string }[];
+    await e2e.sim.blockAction({ user: ALICE, action_id: ACTION.acknowledge, block_id: alertActionsBlockId(alert.id), message: { channel: ALERTS, ts: digest.ts } });
+    const ack = await eventually(async () => (await e2e.lookout.store.getAlert(alert.id))?.ack ?? null, 15_000, 'the acknowledgement to be stored');
+    expect(ack).toMatchObject({ by: ALICE, channel: ALERTS });
+    const listed = alertsIn(before).filter((id) => id !== alert.id);
+    for (const id of listed) expect((await e2e.lookout.store.getAlert(id))?.ack).toBeNull();
+    const after = await e2e.sim.waitUntil(() => {
+      const now = e2e.sim.message(ALERTS, digest.ts)!;
+      return JSON.stringify(now.blocks).includes(ackLineBlockId(alert.id)) ? now : undefined;
+    }, 15_000);
+    // Every alert still listed; only this one's row changed (Unacknowledge) and gained its line.
+    expect(alertsIn(after)).toEqual(alertsIn(before));
+    const rowsAfter = (after.blocks ?? []) as { type: string; block_id?: string }[];
+    expect(rowsAfter.filter((b) => b.block_id !== ackLineBlockId(alert.id) && b.block_id !== alertActionsBlockId(alert.id))).toEqual(
+      rowsBefore.filter((b) => b.block_id !== alertActionsBlockId(alert.id)),
+    );
+    expect(JSON.stringify(rowsAfter.find((b) => b.block_id === alertActionsBlockId(alert.id)))).toContain(ACTION.unacknowledge);
   });
 });

@@ -54,7 +54,7 @@ function draw(parts: readonly Part[], now: Date | undefined): KnownBlock[] {
       case 'paragraph':
         return [section(inlines(part.inlines))];
       case 'actions':
-        return [alertActions(part.alert, part.buttons, now)];
+        return [alertActions(part.alert, part.buttons, now, part.incident)];
       default:
         return []; // a digest has no other parts
     }
