@@ -23,8 +23,11 @@ export const RECONCILE_RULES: ReconcileRules = { settleMs: 5 * 60_000, giveUpMs:
 
 /** What Slack said when asked for the message (the look-up's answer). */
 export type LookupAnswer =
-  /** There: `ref` is what a delivered send records ("<channel>:<ts>", or its thread's when `reply`). */
-  | { kind: 'found'; ref: string; reply: boolean }
+  /**
+   * There: `ref` is what a delivered send records ("<channel>:<ts>", or its thread's when
+   * `reply`; a storm digest's when `digest`, the message having gone inside one).
+   */
+  | { kind: 'found'; ref: string; reply: boolean; digest: boolean }
   /** Slack answered and the message is not where it would be. */
   | { kind: 'absent' }
   /** Slack could not be asked or gave no full answer (down, slow, a missing *:history scope). */
@@ -67,7 +70,16 @@ export function decideReconcile({ record, endedAt, now, answer, rules }: Reconci
     case 'found':
       return {
         kind: 'record',
-        record: { ...record, ok: true, unknown: false, error: null, ref: answer.ref, note: joinNotes(record.note, FOUND_NOTE), reconciled: 'found' },
+        record: {
+          ...record,
+          ok: true,
+          unknown: false,
+          error: null,
+          ref: answer.ref,
+          note: joinNotes(record.note, FOUND_NOTE),
+          reconciled: 'found',
+          ...(answer.digest ? { digest: true } : {}),
+        },
         tell: false,
       };
     case 'absent':

@@ -20,7 +20,6 @@ import type { SlackMessage } from '../../messages/slack/limits.js';
 import { renderSlack, type RenderedSlack } from '../../messages/slack/render-slack.js';
 import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js';
 import { callSlack, type CallResult } from '../../slack-api/call.js';
-import { findPosted as findPostedByMetadata, METADATA_EVENT } from './find-posted.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
 
 export interface SlackDeliveryOptions {
@@ -64,6 +63,8 @@ interface Posted {
   picture: RenderedSlack['picture'];
 }
 
+/** Slack message metadata: finds a post again after an ambiguous failure (execution + kind). */
+const METADATA_EVENT = 'lookout_alert';
 /** Posts again after a failure Slack answered, when the look-up shows the message is not there. */
 const MAX_REPOSTS = 5;
 /** The look-up starts this long before the first attempt (clocks differ a little). */
@@ -241,13 +242,36 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
 
   /**
    * This execution's message of this kind in the channel (or thread) since `since`, found by
-   * the metadata every post carries (find-posted.ts); null when it is not there; 'unknown' when
-   * Slack could not be asked (a missing *:history scope, the working timeout).
+   * the metadata every post carries; null when it is not there; 'unknown' when Slack could not
+   * be asked (a missing *:history scope, the working timeout).
    */
   async function findPosted(target: PostTarget, since: number, signal: AbortSignal, logger: Logger): Promise<SlackMessageRef | null | 'unknown'> {
-    const query = { channel: target.channel, threadTs: target.threadTs, oldest: since, executionId: target.message.executionId, kinds: [target.message.kind] };
-    const posted = await findPostedByMetadata(client, query, signal, logger);
-    return posted.kind === 'found' ? { channel: posted.channel, ts: posted.ts } : posted.kind === 'absent' ? null : 'unknown';
+    const { channel, threadTs, message } = target;
+    const common = { channel, oldest: since.toFixed(6), include_all_metadata: true, limit: 200 };
+    const listed = await callSlack(
+      threadTs === undefined ? 'conversations.history' : 'conversations.replies',
+      () =>
+        threadTs === undefined
+          ? client.conversations.history(common)
+          : client.conversations.replies({ ...common, ts: threadTs }),
+      signal,
+      { sideEffect: false },
+      logger,
+    );
+    if (!listed.ok) {
+      logger.warn({ code: listed.failure.code }, 'could not look up whether the post reached Slack');
+      return 'unknown';
+    }
+    const ours = (listed.value.messages ?? []).find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+      return (
+        metadata?.event_type === METADATA_EVENT &&
+        metadata.event_payload?.execution_id === message.executionId &&
+        metadata.event_payload?.kind === message.kind &&
+        (threadTs === undefined || m.ts !== threadTs)
+      );
+    });
+    return ours?.ts === undefined ? null : { channel, ts: ours.ts };
   }
 
   /** Rewrites the first firing message; a failure is only a note, since the reply went out. */

@@ -50,7 +50,7 @@ describe('planLookup: only unknown Slack sends of one message are looked up', ()
 describe('decideReconcile: what an answer means, by how long ago the send ended', () => {
   const endedAt = t('09:00:15');
   const rules = RECONCILE_RULES; // settle 5 min, give up 30 min
-  const found: LookupAnswer = { kind: 'found', ref: 'C0OPS:1764061200.000100', reply: false };
+  const found: LookupAnswer = { kind: 'found', ref: 'C0OPS:1764061200.000100', reply: false, digest: false };
   const absent: LookupAnswer = { kind: 'absent' };
   const unanswered: LookupAnswer = { kind: 'unanswered', why: 'Slack answered HTTP 503' };
   const rows: [string, LookupAnswer, string, ReconcileStep['kind'], DeliveryRecord['reconciled'] | null, boolean][] = [
@@ -76,6 +76,10 @@ describe('decideReconcile: what an answer means, by how long ago the send ended'
       record: { recipient: 'channel:C0OPS', ok: true, unknown: false, error: null, ref: 'C0OPS:1764061200.000100', note: FOUND_NOTE, reconciled: 'found' },
       tell: false,
     });
+  });
+  it('a send found inside a storm digest records the digest\'s ref, as a digested send does', () => {
+    const step = decideReconcile({ record: unknown(), endedAt, now: t('09:01:00'), answer: { ...found, digest: true }, rules });
+    expect(step.kind === 'record' && step.record).toMatchObject({ ok: true, ref: 'C0OPS:1764061200.000100', digest: true, reconciled: 'found' });
   });
   it('a missing send failed for sure: "did not arrive", with what Slack did before', () => {
     const step = decideReconcile({ record: unknown(), endedAt, now: t('09:06:00'), answer: absent, rules });
