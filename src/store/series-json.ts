@@ -24,7 +24,8 @@ export function outcomesFrom(raw: unknown): SeriesOutcome[] {
   return Array.isArray(raw) ? (raw as SeriesOutcome[]) : [];
 }
 
-function dateFrom(value: unknown): Date | null {
+/** A stored time: a Date (MongoDB), ISO text (jsonb) or nothing. */
+export function dateFrom(value: unknown): Date | null {
   if (value instanceof Date) return value;
   if (typeof value !== 'string') return null;
   const date = new Date(value);

@@ -5,7 +5,9 @@
 // a filter on `null` means "not set" exactly as SQL's IS NULL does.
 import { normalizeContent } from '../../domain/content.js';
 import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
+import { muteFrom, triageRuntimeFrom, triageSpecFrom } from '../triage-json.js';
 import type {
+  Acknowledgement,
   Alert,
   AlertRuntime,
   AlertSpec,
@@ -15,8 +17,12 @@ import type {
   DeliveryRecord,
   Execution,
   ExecutionState,
+  LevelMentions,
   Measure,
+  Mute,
+  QuietHours,
   Recipient,
+  ReminderPolicy,
   SeriesOutcome,
   SeriesState,
   Trigger,
@@ -58,6 +64,11 @@ export interface AlertDoc {
   recipients: Recipient[];
   emailFallback: boolean;
   notifyOnRecovery: boolean;
+  /** Absent on documents written before issue 4/6: read as LEGACY_TRIAGE. */
+  reminders?: ReminderPolicy;
+  quietHours?: QuietHours | null;
+  mentionColumn?: string | null;
+  mentions?: LevelMentions;
   active: boolean;
   snoozedUntil: Date | null;
   nextRunAt: Date | null;
@@ -72,6 +83,10 @@ export interface AlertDoc {
   /** Series keys hold any text (dots, dollars), so they are entries, not field names. */
   series?: SeriesEntry[];
   keysSeededAt?: Date | null;
+  /** Absent on documents written before issue 4/6: read as NO_TRIAGE_RUNTIME. */
+  ack?: Acknowledgement | null;
+  reminded?: { sent: number; lastTick: Date | null };
+  heldSince?: Date | null;
   createdBy: string;
   createdAt: Date;
   updatedBy: string;
@@ -86,6 +101,17 @@ export interface AlertKeyDoc {
   alertId: string;
   key: string;
   seenAt: Date;
+}
+
+/** A setting that holds for every alert, by key (`_id`): 'mute'. */
+export interface SettingDoc {
+  _id: string;
+  value: unknown;
+}
+
+/** The 'mute' setting's value, read back (malformed reads as none). */
+export function toMute(doc: SettingDoc | null): Mute | null {
+  return doc === null ? null : muteFrom(doc.value);
 }
 
 /** A running instance: its name and when it was last seen. */
@@ -168,6 +194,7 @@ export function toAlert(doc: AlertDoc): Alert {
     recipients: doc.recipients,
     emailFallback: doc.emailFallback,
     notifyOnRecovery: doc.notifyOnRecovery,
+    ...triageSpecFrom(doc),
     active: doc.active,
     snoozedUntil: doc.snoozedUntil ?? null,
     nextRunAt: doc.nextRunAt ?? null,
@@ -181,6 +208,7 @@ export function toAlert(doc: AlertDoc): Alert {
     threads: fromThreadEntries(doc.threads),
     series: fromSeriesEntries(doc.series),
     keysSeededAt: doc.keysSeededAt ?? null,
+    ...triageRuntimeFrom(doc),
     createdBy: doc.createdBy,
     createdAt: doc.createdAt,
     updatedBy: doc.updatedBy,
@@ -237,6 +265,10 @@ const SPEC_FIELDS: FieldMap<AlertSpec> = {
   recipients: (v) => ({ recipients: v }),
   emailFallback: (v) => ({ emailFallback: v }),
   notifyOnRecovery: (v) => ({ notifyOnRecovery: v }),
+  reminders: (v) => ({ reminders: v }),
+  quietHours: (v) => ({ quietHours: v }),
+  mentionColumn: (v) => ({ mentionColumn: v }),
+  mentions: (v) => ({ mentions: v }),
 };
 
 type AlertControl = Omit<AlertPatch, keyof AlertSpec>;
@@ -260,6 +292,9 @@ const RUNTIME_FIELDS: FieldMap<AlertRuntime> = {
   threads: (v) => ({ threads: toThreadEntries(v) }),
   series: (v) => ({ series: toSeriesEntries(v) }),
   keysSeededAt: (v) => ({ keysSeededAt: v }),
+  ack: (v) => ({ ack: v }),
+  reminded: (v) => ({ reminded: v }),
+  heldSince: (v) => ({ heldSince: v }),
 };
 
 /** The document fields for the present fields of `values` (undefined means "leave as is"). */
@@ -297,6 +332,10 @@ export function newAlertDoc(alert: NewAlert): AlertDoc {
     recipients: alert.recipients,
     emailFallback: alert.emailFallback,
     notifyOnRecovery: alert.notifyOnRecovery,
+    reminders: alert.reminders,
+    quietHours: alert.quietHours,
+    mentionColumn: alert.mentionColumn,
+    mentions: alert.mentions,
     active: alert.active,
     snoozedUntil: null,
     nextRunAt: alert.nextRunAt,
@@ -310,6 +349,9 @@ export function newAlertDoc(alert: NewAlert): AlertDoc {
     threads: [],
     series: [],
     keysSeededAt: null,
+    ack: null,
+    reminded: { sent: 0, lastTick: null },
+    heldSince: null,
     createdBy: alert.createdBy,
     createdAt: alert.createdAt,
     // A new alert was last changed by whoever created it.

@@ -31,7 +31,16 @@ export const EXECUTION_INDEXES: IndexDescription[] = [
   },
   // staleExecutions: every WORKING execution, oldest first.
   { key: { state: 1, startedAt: 1 }, name: 'executions_working', partialFilterExpression: { state: 'WORKING' } },
+  // deliveriesSince (delivery health, every minute): newest finished first. Not partial: a
+  // partial filter on "has a delivery" ('deliveries.0') is not one the planner is known to match.
+  { key: { finishedAt: 1 }, name: 'executions_finished' },
+  // unknownDeliveries (reconciliation, every minute): only executions that ever had a delivery of
+  // unknown outcome, which are few; the query states this filter so the planner can use it.
+  { key: { startedAt: 1 }, name: 'executions_unknown_delivery', partialFilterExpression: { 'deliveries.unknown': true } },
 ];
+
+/** Settings that hold for every alert, by key (`_id`): 'mute'. A handful of documents. */
+export const SETTINGS = 'settings';
 
 /** Seen keys of new-rows alerts (AlertKeyDoc). */
 export const ALERT_KEYS = 'alertKeys';

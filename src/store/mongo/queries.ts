@@ -4,9 +4,18 @@
 // single-document conditional write (the filter states what the caller last saw), so nothing
 // here needs a transaction or a replica set.
 import type { AnyBulkWriteOperation, Document, Filter, UpdateFilter } from 'mongodb';
-import type { AlertRuntime } from '../../domain/types.js';
+import type { Acknowledgement, AlertRuntime, DeliveryRecord, ExecutionState, Mute } from '../../domain/types.js';
 import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NextRunMove } from '../port.js';
-import { type AlertDoc, type AlertKeyDoc, type ExecutionDoc, type InstanceDoc, alertPatchFields, nameKey, runtimeFields } from './documents.js';
+import {
+  type AlertDoc,
+  type AlertKeyDoc,
+  type ExecutionDoc,
+  type InstanceDoc,
+  type SettingDoc,
+  alertPatchFields,
+  nameKey,
+  runtimeFields,
+} from './documents.js';
 import { ALERTS } from './indexes.js';
 
 /** A find: filter, order and, when set, how many to pass over and how many at most. */
@@ -77,6 +86,32 @@ export function advanceNextRunsOps(moves: NextRunMove[]): AnyBulkWriteOperation<
 /** Which of these alerts still exist (a claim for a deleted alert is left out). */
 export function existingAlertsFilter(ids: string[]): Filter<AlertDoc> {
   return { _id: { $in: ids } };
+}
+
+/**
+ * Compare-and-set on the incident: matches only while the alert's firingSince is the one the
+ * caller saw, so an acknowledgement never lands on a resolved or a newer incident.
+ */
+export function setAcknowledgementFilter(id: string, firingSince: Date): Filter<AlertDoc> {
+  return { _id: id, firingSince };
+}
+
+export function setAcknowledgementUpdate(ack: Acknowledgement | null): UpdateFilter<AlertDoc> {
+  return { $set: { ack } };
+}
+
+// --- settings ---
+
+/** The key of the admins' mute in the settings collection. */
+export const MUTE_KEY = 'mute';
+
+export function settingFilter(key: string): Filter<SettingDoc> {
+  return { _id: key };
+}
+
+/** With `upsert: true`: sets the mute, inserting its document the first time. */
+export function setMuteUpdate(mute: Mute): UpdateFilter<SettingDoc> {
+  return { $set: { value: mute } };
 }
 
 // --- executions ---
@@ -233,6 +268,49 @@ export function takeOverUpdate(instance: string, now: Date): UpdateFilter<Execut
 /** Newest first, by walking the unique (alertId, scheduledAt) index backwards. */
 export function historyQuery(alertId: string, limit: number): FindQuery<ExecutionDoc> {
   return { filter: { alertId }, sort: { scheduledAt: -1 }, limit };
+}
+
+/**
+ * Finished executions that delivered something, finished at or after `since`, newest first.
+ * A null finishedAt (WORKING) never matches `$gte` a date.
+ */
+export function deliveriesSinceQuery(since: Date, limit: number): FindQuery<ExecutionDoc> {
+  return { filter: { finishedAt: { $gte: since }, 'deliveries.0': { $exists: true } }, sort: { finishedAt: -1, _id: -1 }, limit };
+}
+
+/**
+ * Finished executions started at or after `since` with a delivery of unknown outcome not yet
+ * looked up (`reconciled: null` matches a missing field too), oldest first. The plain
+ * `deliveries.unknown: true` is the partial index's filter (indexes.ts): stating it lets the
+ * planner use that index; the $elemMatch then asks for both on one record.
+ */
+export function unknownDeliveriesQuery(since: Date, limit: number): FindQuery<ExecutionDoc> {
+  return {
+    filter: {
+      'deliveries.unknown': true,
+      startedAt: { $gte: since },
+      finishedAt: { $ne: null },
+      deliveries: { $elemMatch: { unknown: true, reconciled: null } },
+    },
+    sort: { startedAt: 1, _id: 1 },
+    limit,
+  };
+}
+
+/** A finished execution holding a record for this recipient. */
+export function reconcileDeliveryFilter(executionId: string, recipient: string): Filter<ExecutionDoc> {
+  return { _id: executionId, state: { $ne: 'WORKING' }, 'deliveries.recipient': recipient };
+}
+
+/** Replaces that recipient's record (through the array filter) and sets the folded state. */
+export function reconcileDeliveryUpdate(
+  record: DeliveryRecord,
+  fold: { state: ExecutionState; reason: string | null },
+): { update: UpdateFilter<ExecutionDoc>; arrayFilters: Document[] } {
+  return {
+    update: { $set: { 'deliveries.$[d]': record, state: fold.state, reason: fold.reason } },
+    arrayFilters: [{ 'd.recipient': record.recipient }],
+  };
 }
 
 // --- log retention ---

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Collection, type Db, MongoClient } from 'mongodb';
 import { systemClock, type Clock } from '../../clock.js';
-import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import type { Acknowledgement, Alert, AlertRuntime, DeliveryRecord, Execution, ExecutionState, Mute } from '../../domain/types.js';
 import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
 import { chunks, seenOf } from '../keys.js';
@@ -23,9 +23,19 @@ import {
   type Store,
   MAX_KEYS_PER_ALERT,
 } from '../port.js';
-import { type AlertDoc, type AlertKeyDoc, type ExecutionDoc, type InstanceDoc, newAlertDoc, toAlert, toExecution } from './documents.js';
+import {
+  type AlertDoc,
+  type AlertKeyDoc,
+  type ExecutionDoc,
+  type InstanceDoc,
+  type SettingDoc,
+  newAlertDoc,
+  toAlert,
+  toExecution,
+  toMute,
+} from './documents.js';
 import { duplicatePositions, isDuplicateKey, isNameConflict, nameConflict, storeError } from './driver-errors.js';
-import { ALERT_KEYS, ALERTS, EXECUTIONS, INSTANCES, ensureIndexes } from './indexes.js';
+import { ALERT_KEYS, ALERTS, EXECUTIONS, INSTANCES, SETTINGS, ensureIndexes } from './indexes.js';
 import {
   type FindQuery,
   type RetentionGroup,
@@ -37,6 +47,7 @@ import {
   alertByNameFilter,
   alertPatchUpdate,
   claimDoc,
+  deliveriesSinceQuery,
   dueAlertsQuery,
   executionByIdFilter,
   executionsOfAlertFilter,
@@ -53,20 +64,28 @@ import {
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
+  MUTE_KEY,
   orphanedAlertIds,
   orphanedExecutionsFilter,
   orphanedKeysFilter,
   pruneFilter,
   pruneKeysFilter,
+  reconcileDeliveryFilter,
+  reconcileDeliveryUpdate,
   rememberKeysOps,
   retentionGroupsPipeline,
   runningByAlertPipeline,
   runningExecutionQuery,
   runtimeUpdate,
   seenKeysFilter,
+  setAcknowledgementFilter,
+  setAcknowledgementUpdate,
+  setMuteUpdate,
+  settingFilter,
   staleExecutionsPipeline,
   takeOverFilter,
   takeOverUpdate,
+  unknownDeliveriesQuery,
 } from './queries.js';
 
 export interface MongoStoreOptions {
@@ -123,6 +142,7 @@ class MongoStore implements Store {
   private readonly executions: Collection<ExecutionDoc>;
   private readonly instances: Collection<InstanceDoc>;
   private readonly alertKeys: Collection<AlertKeyDoc>;
+  private readonly settings: Collection<SettingDoc>;
 
   constructor(
     private readonly client: MongoClient,
@@ -134,6 +154,7 @@ class MongoStore implements Store {
     this.executions = db.collection<ExecutionDoc>(EXECUTIONS);
     this.instances = db.collection<InstanceDoc>(INSTANCES);
     this.alertKeys = db.collection<AlertKeyDoc>(ALERT_KEYS);
+    this.settings = db.collection<SettingDoc>(SETTINGS);
   }
 
   private async run<T>(action: string, op: () => Promise<T>, translate?: (err: unknown) => Error | undefined): Promise<T> {
@@ -242,6 +263,29 @@ class MongoStore implements Store {
     const update = runtimeUpdate(runtime);
     if (update === null) return;
     await this.run('save the run state', () => this.alerts.updateOne(alertByIdFilter(id), update));
+  }
+
+  async setAcknowledgement(id: string, ack: Acknowledgement | null, firingSince: Date): Promise<boolean> {
+    // One conditional write on the incident the caller saw (queries.ts); matchedCount, not
+    // modifiedCount: setting the same acknowledgement again still counts, as in SQL.
+    const result = await this.run('save the acknowledgement', () =>
+      this.alerts.updateOne(setAcknowledgementFilter(id, firingSince), setAcknowledgementUpdate(ack)),
+    );
+    return result.matchedCount === 1;
+  }
+
+  // --- SettingsStore ---
+
+  async getMute(): Promise<Mute | null> {
+    return toMute(await this.run('read the mute', () => this.settings.findOne(settingFilter(MUTE_KEY))));
+  }
+
+  async setMute(mute: Mute | null): Promise<void> {
+    if (mute === null) {
+      await this.run('lift the mute', () => this.settings.deleteOne(settingFilter(MUTE_KEY)));
+      return;
+    }
+    await this.run('save the mute', () => this.settings.updateOne(settingFilter(MUTE_KEY), setMuteUpdate(mute), { upsert: true }));
   }
 
   // --- ExecutionStore ---
@@ -404,6 +448,29 @@ class MongoStore implements Store {
     const keyOrphans = orphanedAlertIds(withKeys, keysStillThere.map((a) => a._id));
     if (keyOrphans.length > 0) await this.run('prune old keys', () => this.alertKeys.deleteMany(orphanedKeysFilter(keyOrphans)));
     return deleted;
+  }
+
+  async deliveriesSince(since: Date, limit: number): Promise<Execution[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('read recent deliveries', () => this.findMany(this.executions, deliveriesSinceQuery(since, limit)));
+    return docs.map(toExecution);
+  }
+
+  async unknownDeliveries(since: Date, limit: number): Promise<Execution[]> {
+    if (nothingWanted(limit)) return [];
+    const docs = await this.run('find deliveries of unknown outcome', () =>
+      this.findMany(this.executions, unknownDeliveriesQuery(since, limit)),
+    );
+    return docs.map(toExecution);
+  }
+
+  async reconcileDelivery(executionId: string, record: DeliveryRecord, fold: { state: ExecutionState; reason: string | null }): Promise<boolean> {
+    // One single-document write: the record and the state it folds to change together.
+    const { update, arrayFilters } = reconcileDeliveryUpdate(record, fold);
+    const result = await this.run('record the delivery looked up', () =>
+      this.executions.updateOne(reconcileDeliveryFilter(executionId, record.recipient), update, { arrayFilters }),
+    );
+    return result.matchedCount === 1;
   }
 
   // --- KeyStore ---

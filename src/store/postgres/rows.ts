@@ -3,6 +3,7 @@
 // text[] to string[] and integer/smallint to number; jsonb parameters are sent as JSON text
 // because pg would turn a JS array into a PostgreSQL array literal.
 import type {
+  Acknowledgement,
   Alert,
   AlertRuntime,
   AlertSpec,
@@ -11,12 +12,14 @@ import type {
   DeliveryRecord,
   Execution,
   ExecutionState,
+  Mute,
   Recipient,
   Trigger,
 } from '../../domain/types.js';
 import type { AlertPatch, NewAlert } from '../port.js';
 import { normalizeContent } from '../../domain/content.js';
 import { measureFrom, outcomesFrom, seriesFrom } from '../series-json.js';
+import { muteFrom, triageRuntimeFrom, triageSpecFrom } from '../triage-json.js';
 
 export interface AlertRow {
   id: string;
@@ -44,6 +47,14 @@ export interface AlertRow {
   keep_firing_ticks: number | null;
   series: unknown;
   keys_seeded_at: Date | null;
+  /** Migration 004 (issue 4/6): jsonb read by triage-json.ts, so a malformed value reads as legacy. */
+  reminders: unknown;
+  quiet_hours: unknown;
+  mention_column: string | null;
+  mentions: unknown;
+  ack: unknown;
+  reminded: unknown;
+  held_since: Date | null;
   active: boolean;
   snoozed_until: Date | null;
   next_run_at: Date | null;
@@ -106,6 +117,7 @@ export function toAlert(row: AlertRow): Alert {
     recipients: row.recipients as Recipient[],
     emailFallback: row.email_fallback,
     notifyOnRecovery: row.notify_on_recovery,
+    ...triageSpecFrom({ reminders: row.reminders, quietHours: row.quiet_hours, mentionColumn: row.mention_column, mentions: row.mentions }),
     active: row.active,
     snoozedUntil: row.snoozed_until,
     nextRunAt: row.next_run_at,
@@ -119,6 +131,7 @@ export function toAlert(row: AlertRow): Alert {
     threads: (row.threads ?? {}) as Record<string, string>,
     series: seriesFrom(row.series),
     keysSeededAt: row.keys_seeded_at ?? null,
+    ...triageRuntimeFrom({ ack: row.ack, reminded: row.reminded, heldSince: row.held_since }),
     createdBy: row.created_by,
     createdAt: row.created_at,
     updatedBy: row.updated_by,
@@ -183,6 +196,11 @@ const SPEC_COLUMNS: ColumnMap<AlertSpec> = {
   recipients: (v) => [['recipients', json(v)]],
   emailFallback: (v) => [['email_fallback', v]],
   notifyOnRecovery: (v) => [['notify_on_recovery', v]],
+  reminders: (v) => [['reminders', json(v)]],
+  // SQL NULL for none, never the jsonb value null.
+  quietHours: (v) => [['quiet_hours', v === null ? null : json(v)]],
+  mentionColumn: (v) => [['mention_column', v]],
+  mentions: (v) => [['mentions', json(v)]],
 };
 
 type AlertControl = Omit<AlertPatch, keyof AlertSpec>;
@@ -206,7 +224,20 @@ const RUNTIME_COLUMNS: ColumnMap<AlertRuntime> = {
   threads: (v) => [['threads', json(v)]],
   series: (v) => [['series', json(v)]],
   keysSeededAt: (v) => [['keys_seeded_at', v]],
+  ack: (v) => [['ack', ackParam(v)]],
+  reminded: (v) => [['reminded', json(v)]],
+  heldSince: (v) => [['held_since', v]],
 };
+
+/** The ack column's parameter: SQL NULL for none, never the jsonb value null. */
+export function ackParam(ack: Acknowledgement | null): string | null {
+  return ack === null ? null : json(ack);
+}
+
+/** The `value` of lookout_settings' 'mute' row, read back. */
+export function toMute(value: unknown): Mute | null {
+  return muteFrom(value);
+}
 
 /** The assignments for the fields of `values` that are present (undefined means "leave as is"). */
 function assignments<T extends object>(columns: ColumnMap<T>, values: Partial<T>): Assignment[] {

@@ -5,7 +5,7 @@
 // (alert_id, scheduled_at) key for claims, `WHERE next_run_at = expected` for advancing,
 // `WHERE state = 'WORKING' ...` for finishing and taking over.
 import pg from 'pg';
-import type { Alert, AlertRuntime, Execution } from '../../domain/types.js';
+import type { Acknowledgement, Alert, AlertRuntime, DeliveryRecord, Execution, ExecutionState, Mute } from '../../domain/types.js';
 import { ConflictError, StoreError } from '../../errors.js';
 import { chunks, seenOf } from '../keys.js';
 import {
@@ -25,11 +25,13 @@ import {
   type AlertRow,
   type Assignment,
   type ExecutionRow,
+  ackParam,
   alertPatchAssignments,
   newAlertAssignments,
   runtimeAssignments,
   toAlert,
   toExecution,
+  toMute,
 } from './rows.js';
 
 export type PostgresStoreOptions = (
@@ -237,6 +239,37 @@ class PostgresStore implements Store {
     ]);
   }
 
+  async setAcknowledgement(id: string, ack: Acknowledgement | null, firingSince: Date): Promise<boolean> {
+    // Conditional on the incident the caller saw: a tick that resolved it (or began another) in
+    // the meantime makes this match nothing, so an old button never acknowledges a new incident.
+    const result = await this.query(
+      'save the acknowledgement',
+      'UPDATE alerts SET ack = $2::jsonb WHERE id = $1 AND firing_since = $3',
+      [id, ackParam(ack), firingSince],
+    );
+    return result.rowCount === 1;
+  }
+
+  // --- SettingsStore ---
+
+  async getMute(): Promise<Mute | null> {
+    const result = await this.query<{ value: unknown }>('read the mute', "SELECT value FROM lookout_settings WHERE key = 'mute'");
+    return result.rows[0] ? toMute(result.rows[0].value) : null;
+  }
+
+  async setMute(mute: Mute | null): Promise<void> {
+    if (mute === null) {
+      await this.query('lift the mute', "DELETE FROM lookout_settings WHERE key = 'mute'");
+      return;
+    }
+    await this.query(
+      'save the mute',
+      `INSERT INTO lookout_settings (key, value) VALUES ('mute', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [JSON.stringify(mute)],
+    );
+  }
+
   // --- ExecutionStore ---
 
   async claimTick(request: ClaimRequest): Promise<Execution | null> {
@@ -400,6 +433,50 @@ class PostgresStore implements Store {
       [now],
     );
     return result.rowCount ?? 0;
+  }
+
+  async deliveriesSince(since: Date, limit: number): Promise<Execution[]> {
+    // A backward scan of executions_delivered_idx, whose predicate this repeats word for word.
+    const result = await this.query<ExecutionRow>(
+      'read recent deliveries',
+      `SELECT * FROM executions
+       WHERE deliveries <> '[]'::jsonb AND finished_at >= $1
+       ORDER BY finished_at DESC, id DESC
+       LIMIT $2`,
+      [since, limit],
+    );
+    return result.rows.map(toExecution);
+  }
+
+  async unknownDeliveries(since: Date, limit: number): Promise<Execution[]> {
+    // Served by executions_unreconciled_idx: the jsonpath is that index's predicate, word for word.
+    const result = await this.query<ExecutionRow>(
+      'find deliveries of unknown outcome',
+      `SELECT * FROM executions
+       WHERE jsonb_path_exists(deliveries, '$[*] ? (@.unknown == true && !(@.reconciled != null))')
+         AND started_at >= $1 AND finished_at IS NOT NULL
+       ORDER BY started_at, id
+       LIMIT $2`,
+      [since, limit],
+    );
+    return result.rows.map(toExecution);
+  }
+
+  async reconcileDelivery(executionId: string, record: DeliveryRecord, fold: { state: ExecutionState; reason: string | null }): Promise<boolean> {
+    // One statement: the record and the state it folds to change together, in order.
+    const result = await this.query(
+      'record the delivery looked up',
+      `UPDATE executions SET
+         deliveries = (
+           SELECT jsonb_agg(CASE WHEN d->>'recipient' = $2 THEN $3::jsonb ELSE d END ORDER BY n)
+           FROM jsonb_array_elements(deliveries) WITH ORDINALITY AS t(d, n)
+         ),
+         state = $4, reason = $5
+       WHERE id = $1 AND state <> 'WORKING'
+         AND deliveries @> jsonb_build_array(jsonb_build_object('recipient', $2::text))`,
+      [executionId, record.recipient, JSON.stringify(record), fold.state, fold.reason],
+    );
+    return result.rowCount === 1;
   }
 
   // --- KeyStore ---

@@ -68,7 +68,7 @@ describeWithServer(MONGODB_URL === undefined ? `MongoDB store against a server â
     async cleanup(store) {
       await store.close();
       const db = direct.db(dbName);
-      await Promise.all([db.collection('executions').deleteMany({}), db.collection('alertKeys').deleteMany({}), db.collection('alerts').deleteMany({})]);
+      await Promise.all([db.collection('executions').deleteMany({}), db.collection('alertKeys').deleteMany({}), db.collection('alerts').deleteMany({}), db.collection('settings').deleteMany({})]);
     },
   });
 

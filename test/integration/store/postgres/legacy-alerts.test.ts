@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { decideOnResult } from '../../../../src/domain/decide-result.js';
-import { LEGACY_RULES, type Alert, type QueryResult } from '../../../../src/domain/types.js';
+import { LEGACY_RULES, LEGACY_TRIAGE, NO_TRIAGE_RUNTIME, type Alert, type QueryResult } from '../../../../src/domain/types.js';
 import type { Store } from '../../../../src/store/port.js';
 import { migrate } from '../../../../src/store/postgres/migrate.js';
 import { createPostgresStore } from '../../../../src/store/postgres/store.js';
@@ -95,6 +95,7 @@ describe('an alert stored before series, opened by the current store', () => {
       sql: 'SELECT count(*) FROM orders',
       condition: { op: '>', threshold: 10 },
       ...LEGACY_RULES,
+      ...LEGACY_TRIAGE,
       labels: [],
       schedule: { cron: '*/5 * * * *', timezone: 'Europe/Berlin' },
       gracePeriodS: 3600,
@@ -122,6 +123,7 @@ describe('an alert stored before series, opened by the current store', () => {
       threads: THREADS,
       series: {},
       keysSeededAt: null,
+      ...NO_TRIAGE_RUNTIME,
     });
     expect((await store.history(ALERT_ID, 5)).map((e) => [e.value, e.series])).toEqual([['42', []]]);
   });

@@ -30,7 +30,7 @@ runStoreContract('PGlite', {
   create: (options) => createPostgresStore({ connectionString: embedded.url, ...options }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alert_keys, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alerts, lookout_settings');
   },
 });
 

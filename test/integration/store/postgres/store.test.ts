@@ -45,7 +45,7 @@ runStoreContract('PostgreSQL', {
   create: (options) => createPostgresStore({ connectionString: urlOf(database), ...options }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alert_keys, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alerts, lookout_settings');
   },
 });
 
@@ -54,7 +54,7 @@ runStoreContract('PostgreSQL, prepared statements', {
   create: (options) => createPostgresStore({ connectionString: urlOf(database), prepare: true, ...options }),
   async cleanup(store) {
     await store.close();
-    await direct.query('TRUNCATE executions, alert_keys, alerts');
+    await direct.query('TRUNCATE executions, alert_keys, alerts, lookout_settings');
   },
 });
 
@@ -73,7 +73,7 @@ describe('PostgreSQL store', () => {
       await check.connect();
       try {
         const applied = await check.query('SELECT version FROM lookout_migrations ORDER BY version');
-        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
       } finally {
         await check.end();
       }

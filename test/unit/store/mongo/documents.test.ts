@@ -1,9 +1,10 @@
 // Documents MongoDB holds from before issue 3/6 (no measure, labels, warning, pending or
-// keep-firing ticks, series states, keysSeededAt; executions without series) read as the alert
-// they were: one series on its value, and a firing alert continues its incident.
+// keep-firing ticks, series states, keysSeededAt; executions without series), and so also from
+// before 4/6 (no reminders, quiet hours, mentions, ack, reminded, heldSince), read as the alert
+// they were: one series on its value, the legacy triage, and a firing alert continues its incident.
 import { describe, expect, it } from '@jest/globals';
 import { decideOnResult } from '../../../../src/domain/decide-result.js';
-import { LEGACY_RULES, type Alert, type QueryResult } from '../../../../src/domain/types.js';
+import { LEGACY_RULES, LEGACY_TRIAGE, NO_TRIAGE_RUNTIME, type Alert, type QueryResult } from '../../../../src/domain/types.js';
 import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from '../../../../src/store/mongo/documents.js';
 import { newAlertFixture } from '../../../contract/store-contract.js';
 
@@ -20,6 +21,13 @@ function oldAlertDoc(): AlertDoc {
     keepFiringTicks: _keepFiring,
     series: _series,
     keysSeededAt: _seeded,
+    reminders: _reminders,
+    quietHours: _quietHours,
+    mentionColumn: _mentionColumn,
+    mentions: _mentions,
+    ack: _ack,
+    reminded: _reminded,
+    heldSince: _heldSince,
     ...old
   } = newAlertDoc(newAlertFixture({ condition: { op: '>', threshold: 10 }, gracePeriodS: 3600 }));
   return {
@@ -42,12 +50,14 @@ function decide(alert: Alert, scheduledAt: Date) {
 describe('MongoDB documents from before series', () => {
   it('an alert document without the series fields reads as one series on its value, its runtime intact', () => {
     const doc = oldAlertDoc();
-    for (const field of ['measure', 'labels', 'warning', 'pendingTicks', 'keepFiringTicks', 'series', 'keysSeededAt']) {
+    for (const field of ['measure', 'labels', 'warning', 'pendingTicks', 'keepFiringTicks', 'series', 'keysSeededAt', 'reminders', 'quietHours', 'mentionColumn', 'mentions', 'ack', 'reminded', 'heldSince']) {
       expect(field in doc).toBe(false);
     }
     const alert = toAlert(doc);
     expect(alert).toMatchObject({
       ...LEGACY_RULES,
+      ...LEGACY_TRIAGE,
+      ...NO_TRIAGE_RUNTIME,
       series: {},
       keysSeededAt: null,
       lastState: 'SUCCESS',

@@ -23,9 +23,13 @@ export function run<T>(query: FindQuery<T>, docs: T[]): T[] {
   return cursor.all() as unknown as T[];
 }
 
-/** Applies an update to the first document the filter matches, as updateOne does; true if one matched. */
-export function applyUpdate<T>(docs: T[], filter: unknown, update: unknown): boolean {
-  return updateOne(docs as unknown as Plain[], plain(filter), plain(update)).matchedCount === 1;
+/**
+ * Applies an update to the first document the filter matches, as updateOne does (with its array
+ * filters, when given); true if one matched.
+ */
+export function applyUpdate<T>(docs: T[], filter: unknown, update: unknown, arrayFilters?: unknown[]): boolean {
+  const config = arrayFilters === undefined ? undefined : { arrayFilters: arrayFilters as Plain[] };
+  return updateOne(docs as unknown as Plain[], plain(filter), plain(update), config).matchedCount === 1;
 }
 
 /** Documents a deleteMany with this filter leaves. */

@@ -4,7 +4,7 @@
 // only the contract suite against a real MongoDB (MONGODB_URL) shows the server agrees.
 import { describe, expect, it } from '@jest/globals';
 import { find } from 'mingo';
-import type { Execution } from '../../../../src/domain/types.js';
+import { NO_TRIAGE_RUNTIME, type Execution } from '../../../../src/domain/types.js';
 import type { ExecutionFinish } from '../../../../src/store/port.js';
 import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from '../../../../src/store/mongo/documents.js';
 import { AGENDA_JOB_INDEXES, ALERT_INDEXES, ALERTS, EXECUTION_INDEXES } from '../../../../src/store/mongo/indexes.js';
@@ -66,6 +66,7 @@ describe('MongoDB documents', () => {
       threads: {},
       series: {},
       keysSeededAt: null,
+      ...NO_TRIAGE_RUNTIME,
     });
   });
 
