@@ -11,7 +11,7 @@ import type { Alert, Execution } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
 import type { SentMessages } from '../../../src/services/delivery-port.js';
 import { createDeliveryNotices } from '../../../src/services/notify-owners.js';
-import { createReconciler, type Reconciler } from '../../../src/services/reconcile-deliveries.js';
+import { createReconciler, type Reconciler, type ReconcileSettings } from '../../../src/services/reconcile-deliveries.js';
 import { createSlackClient } from '../../../src/slack-api/client.js';
 import { createPostgresStore } from '../../../src/store/postgres/store.js';
 import type { Store } from '../../../src/store/port.js';
@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 /** A sweeper as one instance has it: its own store connection when `own`, the real Slack look-up and owner notices. */
-async function reconciler(options: { own?: boolean; sent?: SentMessages } = {}): Promise<Reconciler> {
+async function reconciler(options: { own?: boolean; sent?: SentMessages; settings?: Partial<ReconcileSettings> } = {}): Promise<Reconciler> {
   let store = h.store;
   if (options.own === true) {
     store = await createPostgresStore({ connectionString: h.db.url, max: 4 });
@@ -64,6 +64,7 @@ async function reconciler(options: { own?: boolean; sent?: SentMessages } = {}):
     notices: createDeliveryNotices({ delivery, logger: silentLogger() }),
     clock: h.clock,
     logger: silentLogger(),
+    settings: options.settings,
   });
 }
 
@@ -128,6 +129,25 @@ describe('reconciling sends whose outcome was unknown', () => {
     expect(reply?.thread_ts).toBe(inOps?.ts);
     expect(sim.message(OPS, inOps!.ts)?.history.length).toBeGreaterThan(0);
     expect(postsOf(first.id, OPS)).toHaveLength(1);
+  }, 30_000);
+
+  it('soon after Slack answers a send again, the sends waiting are looked up without waiting for the minute', async () => {
+    const alert = await h.createAlert({ recipients: [{ kind: 'slack_channel', id: OPS }] });
+    const sweeper = await reconciler({ settings: { nudgeDelayMs: 50, nudgeGapMs: 0 } });
+    sim.faults.latency({ method: 'chat.postMessage', ms: SLOW_MS, times: 1 });
+    const slow = await tick(alert);
+    expect(slow.state).toBe('UNKNOWN');
+    sweeper.onSends(slow.deliveries);
+    await eventually(async () => postsOf(slow.id, OPS).length === 1, 10_000, 'the slow post to land');
+    // Nothing is swept until a send gets through.
+    expect((await h.store.getExecution(slow.id))?.state).toBe('UNKNOWN');
+
+    h.clock.advance(minutes(1));
+    const quick = await tick(alert);
+    expect(quick.state).toBe('SUCCESS');
+    sweeper.onSends(quick.deliveries);
+    await eventually(async () => (await h.store.getExecution(slow.id))?.state === 'SUCCESS', 10_000, 'the nudged sweep to find the slow post');
+    await sweeper.stop();
   }, 30_000);
 
   it('a repeat that timed out but arrived in the thread: found there, and the first message rewritten', async () => {
