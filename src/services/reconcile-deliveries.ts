@@ -174,9 +174,10 @@ export function createReconciler(deps: ReconcileDeps): Reconciler {
         continue;
       }
       if (!(await recordReconciled(execution.id, step.record))) {
-        // Another sweep recorded it first (and carries on with this execution): leave it to that one.
+        // Another sweep recorded it first (and carries on with this execution): leave the rest to
+        // that one, telling the owners only of what this one recorded.
         summary.lost += 1;
-        return;
+        break;
       }
       switch (step.record.reconciled) {
         case 'found':
