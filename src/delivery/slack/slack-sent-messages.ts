@@ -22,6 +22,8 @@ export interface SlackSentMessagesOptions {
   client: WebClient;
   logger: Logger;
   clock: Clock;
+  /** Messages per page and pages read per place; default 200 and 5 (smaller in tests). */
+  pages?: { size: number; max: number };
 }
 
 /** An alert's own post (slack-delivery.ts). */
@@ -30,10 +32,11 @@ const MESSAGE_EVENT = 'lookout_alert';
 const DIGEST_EVENT = 'lookout_digest';
 /** Slack stamps a message when it handles the post; the look-up starts this long before the send (clocks differ a little). */
 const EARLIER_S = 60;
-/** Messages per page; Slack recommends at most 200. */
-const PAGE = 200;
-/** Pages read at most: a window busier than this gives no answer rather than a wrong "absent". */
-const MAX_PAGES = 5;
+/**
+ * Messages per page (Slack recommends at most 200), and pages read at most: a window busier than
+ * that gives no answer rather than a wrong "absent".
+ */
+const PAGES = { size: 200, max: 5 };
 
 /** Where to look: a channel's top-level messages, or one thread's replies, between two Unix times. */
 interface Place {
@@ -52,6 +55,7 @@ interface Metadata {
 
 export function createSlackSentMessages(options: SlackSentMessagesOptions): SentMessages {
   const { client, clock } = options;
+  const pages = options.pages ?? PAGES;
   const baseLogger = options.logger.child({ module: 'slack-sent-messages' });
   /** DM channel id per user id: conversations.open answers the same id every time. */
   const dmChannels = new Map<string, string>();
@@ -79,9 +83,9 @@ export function createSlackSentMessages(options: SlackSentMessagesOptions): Sent
   /** The execution's message in one place, page by page. */
   async function list(place: Place, query: SentQuery, signal: AbortSignal, logger: Logger): Promise<Listed> {
     const { channel, threadTs } = place;
-    const common = { channel, oldest: place.oldest.toFixed(6), latest: place.latest.toFixed(6), include_all_metadata: true, limit: PAGE };
+    const common = { channel, oldest: place.oldest.toFixed(6), latest: place.latest.toFixed(6), include_all_metadata: true, limit: pages.size };
     let cursor: string | undefined;
-    for (let page = 1; page <= MAX_PAGES; page += 1) {
+    for (let page = 1; page <= pages.max; page += 1) {
       const args = { ...common, ...(cursor !== undefined ? { cursor } : {}) };
       const listed = await callSlack(
         threadTs === undefined ? 'conversations.history' : 'conversations.replies',
@@ -107,7 +111,7 @@ export function createSlackSentMessages(options: SlackSentMessagesOptions): Sent
       if (listed.value.has_more !== true) return { kind: 'absent' };
       if (cursor === undefined) break;
     }
-    return { kind: 'unknown', why: `more than ${PAGE * MAX_PAGES} messages were posted there meanwhile, too many to look through` };
+    return { kind: 'unknown', why: `more than ${pages.size * pages.max} messages were posted there meanwhile, too many to look through` };
   }
 
   async function conversationOf(recipient: Exclude<Recipient, { kind: 'email' }>, signal: AbortSignal, logger: Logger): Promise<{ ok: true; id: string } | { ok: false; why: string }> {
