@@ -128,7 +128,7 @@ function inlineChars(line: readonly Inline[]): number {
     if ('code' in i) return n + i.code.length + 2;
     if ('link' in i) return n + i.link.length + i.label.length + 3;
     if ('user' in i) return n + i.user.length + 3;
-    if ('group' in i) return n + i.group.length + 11;
+    if ('group' in i) return n + i.group.length + 12;
     // <!date^…^{date_short_pretty} at {time}|fallback>
     if ('time' in i) return n + 70;
     return n + i.channel.length + 3;
