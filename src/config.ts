@@ -7,9 +7,17 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { authOrigins } from './domain/auth-origin.js';
+import { DEFAULT_STORM } from './domain/storm.js';
 import { ConfigError } from './errors.js';
 
 const MiB = 1024 * 1024;
+
+/** Slack's pace per channel and storm control (issue 4/6), as `slack.*` in lookout.config.yml. */
+export const SLACK_POSTS = {
+  channelPostsPerS: 1,
+  channelQueueMax: 1000,
+  storm: DEFAULT_STORM,
+} as const;
 
 /**
  * Result byte caps: what one query may hand Lookout, enforced while the result is read. The
@@ -133,6 +141,24 @@ const fileSchema = z
     alertsDir: z.string().min(1).optional(),
     /** The admin (Slack user id) the CLI and alertsDir act as; every change they make records it. */
     alertsActor: z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U…)').optional(),
+    slack: z
+      .object({
+        /** Posts per second to one channel; Slack takes about one (more is answered with 429). */
+        channelPostsPerS: z.number().positive().max(10).default(SLACK_POSTS.channelPostsPerS),
+        /** Posts that may wait per channel; one more fails at once with a sentence. */
+        channelQueueMax: z.number().int().min(1).max(100_000).default(SLACK_POSTS.channelQueueMax),
+        storm: z
+          .object({
+            /** More firing messages than this for one channel go as a digest. */
+            threshold: z.number().int().min(1).max(1000).default(SLACK_POSTS.storm.threshold),
+            /** Seconds within which arrivals count towards the threshold. */
+            windowS: z.number().int().min(1).max(3600).default(SLACK_POSTS.storm.windowS),
+          })
+          .strict()
+          .default(SLACK_POSTS.storm),
+      })
+      .strict()
+      .default(SLACK_POSTS),
   })
   .strict();
 
@@ -200,6 +226,8 @@ export interface Config {
    * and the admin the CLI and that directory act as (null: the CLI needs --as; no directory).
    */
   code: { alertsDir: string | null; actor: string | null };
+  /** How posts to one Slack channel are paced, and when firing messages go as a storm digest. */
+  slackPosts: { channelPostsPerS: number; channelQueueMax: number; storm: { threshold: number; windowS: number } };
   scheduler: { shards: number; concurrency: number; instance: string };
   /** Null when HTTP_PORT is not set. */
   http: { port: number } | null;
@@ -302,6 +330,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     content: { csvMaxRows: e.CSV_MAX_ROWS },
     alerts: file.alerts,
     code: { alertsDir: alertsDir === undefined ? null : resolve(cwd, alertsDir), actor },
+    slackPosts: file.slack,
     scheduler: {
       shards: e.SHARDS,
       concurrency: e.EVAL_CONCURRENCY,
@@ -331,6 +360,7 @@ export function makeConfig(parts: Pick<Config, 'store' | 'dataSources' | 'schedu
     content: { csvMaxRows: 10_000 },
     alerts: { maxSeries: 100 },
     code: { alertsDir: null, actor: null },
+    slackPosts: SLACK_POSTS,
     http: null,
     ...parts,
     screenshots: {

@@ -17,10 +17,13 @@ import { startScheduler, type Scheduler, type SchedulerBackend } from './schedul
 import { createDispatchJob } from './scheduler/dispatch-job.js';
 import { createEvaluationPool } from './scheduler/evaluation-pool.js';
 import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
+import { createReconcileDeliveriesJob } from './scheduler/reconcile-deliveries-job.js';
 import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
 import { createAlertsAsCode } from './services/alerts-as-code.js';
 import { startAlertsDir, type AlertsDir } from './scheduler/alerts-dir.js';
+import { createDeliveryNotices } from './services/notify-owners.js';
+import { createReconciler, type Reconciler, type ReconcileSettings } from './services/reconcile-deliveries.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createTriageService, type TriageService } from './services/triage-service.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
@@ -47,6 +50,10 @@ export interface LookoutOptions {
   /** The alerts directory's quiet time after a change and its poll, shorter in tests. */
   alertsDirDebounceMs?: number;
   alertsDirPollMs?: number;
+  /** How long a Slack call waits for an answer (default 15 s), shorter in tests. */
+  slackTimeoutMs?: number;
+  /** Reconciliation of unknown sends: how often it sweeps (default every minute) and its times, shorter in tests. */
+  reconcile?: Partial<ReconcileSettings> & { everyMs?: number };
 }
 
 export interface Lookout {
@@ -59,6 +66,8 @@ export interface Lookout {
   triage: TriageService;
   /** The Slack app, when Slack tokens are configured. */
   slack: SlackApp | null;
+  /** Looks up Slack sends whose outcome was unknown (swept by the scheduler), when messages go to Slack. */
+  reconciler: Reconciler | null;
   /** The database URL Agenda and the store use (the embedded one's, by default; MONGODB_URL on MongoDB). */
   databaseUrl: string;
   /** Counters and histograms of what this instance does (served on /metrics). */
@@ -122,13 +131,25 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     });
     closers.add(Step.DataSources, () => dataSources.closeAll());
 
-    const outbound = createOutbound(config, { logger, clock, delivery: options.delivery });
+    const outbound = createOutbound(config, { logger, clock, delivery: options.delivery, slackTimeoutMs: options.slackTimeoutMs });
     closers.add(Step.Outbound, () => outbound.close());
     const instance = config.scheduler.instance;
     // Home tabs follow the alerts: owners' Homes are refreshed after each execution (debounced,
     // and without reading the alert again: the summary names its owners).
     let slack: SlackApp | null = null;
     const metrics = createMetrics();
+    const reconcileLogger = logger.child({ module: 'reconcile' });
+    const reconciler = outbound.sent
+      ? createReconciler({
+          store,
+          sent: outbound.sent,
+          notices: createDeliveryNotices({ delivery: outbound.delivery, ownerEmail: outbound.ownerEmail, logger: reconcileLogger }),
+          clock,
+          logger: reconcileLogger,
+          settings: options.reconcile,
+        })
+      : null;
+    if (reconciler) closers.add(Step.Evaluations, () => reconciler.stop());
     const observer: TickObserver = {
       evaluationStarted(alertId, scheduledAt, at) {
         metrics.observer.evaluationStarted(alertId, scheduledAt, at);
@@ -138,6 +159,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         metrics.observer.executionFinished(summary);
         options.observer?.executionFinished?.(summary);
         slack?.homesChanged(summary.owners);
+        reconciler?.onSends(summary.deliveries);
       },
     };
     const runner = createTickRunner({
@@ -178,6 +200,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         }),
         runNow,
         prune: createPruneExecutionsJob({ store, clock, logger: logger.child({ module: 'prune' }) }),
+        ...(reconciler ? { reconcile: { run: createReconcileDeliveriesJob({ reconciler }), everyMs: options.reconcile?.everyMs } } : {}),
         pool,
         processEveryMs: options.processEveryMs,
         lockLifetimeMs: options.lockLifetimeMs,
@@ -274,6 +297,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       service,
       triage,
       slack,
+      reconciler,
       databaseUrl,
       metrics,
       health,

@@ -67,11 +67,10 @@ export function plainInlines(inlines: readonly Inline[]): string {
       if ('bold' in i) return i.bold;
       if ('code' in i) return i.code;
       if ('link' in i) return i.label;
-      // A mention reads @someone, a channel #somewhere, wherever it is drawn.
-      if ('user' in i) return `@${i.user}`;
+      if ('user' in i) return i.user;
       if ('time' in i) return formatInZone(i.time, i.zone);
-      if ('group' in i) return `@${i.group}`;
-      return `#${i.channel}`;
+      if ('group' in i) return i.group;
+      return i.channel;
     })
     .join('');
 }

@@ -1,5 +1,6 @@
 // `/alert` subcommands answered ephemerally through response_url, `/alert doctor` finding a
-// dead data source, a channel Lookout left and a missing scope, the App Home, and Lookout
+// dead data source, a channel Lookout left and a missing scope (admins; others get only the
+// recipients failing now, delivery-health.test.ts), the App Home, and Lookout
 // handling commands again after Slack drops its socket.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Alert } from '../../src/domain/types.js';
@@ -87,8 +88,11 @@ describe('/alert subcommands', () => {
 });
 
 describe('/alert doctor', () => {
-  it('is for admins only', async () => {
-    expect((await e2e.command(ALICE, 'doctor')).text).toMatch(/Not allowed/);
+  it('checks the set-up for admins only; others get the recipients failing now', async () => {
+    const answer = await e2e.command(ALICE, 'doctor');
+    expect(answer.text).toBe('Recipients failing now: none');
+    expect(blocksText(answer.blocks)).toMatch(/set-up checks .* are for Lookout admins/);
+    expect(blocksText(answer.blocks)).not.toMatch(/Data source “|Lookout doctor|lacks the scope/);
   });
 
   it('names a data source that does not answer, a channel Lookout left and a missing scope', async () => {

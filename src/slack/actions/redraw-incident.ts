@@ -1,11 +1,14 @@
 // After an acknowledgement changed (or a press found a stale button): the incident's first
 // message in each channel and DM is drawn again as the tick runner draws it on a repeat
-// (firing-status.ts, chat.update), so everyone reading sees who has it; the message pressed, when
-// it is a reply in a thread, keeps its content and only has its button and line re-stamped.
-// A failed update is logged and said to the person who pressed; the acknowledgement stands.
+// (firing-status.ts, chat.update), so everyone reading sees who has it — only a first message
+// that is this alert's own: a storm digest lists other alerts too and is left as it is, as the
+// delivery leaves it (threadOwner, by the message's metadata). The message pressed, when it is a
+// reply in a thread or a digest, keeps its content and only has this alert's button and line
+// re-stamped. A failed update is logged and said to the person who pressed; the acknowledgement stands.
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../../domain/types.js';
 import { parseMessageRef } from '../../delivery/slack/slack-delivery.js';
+import { threadOwner } from '../../delivery/slack/slack-post.js';
 import { firingStatusDoc } from '../../messages/firing-status.js';
 import { renderSlack } from '../../messages/slack/render-slack.js';
 import { restampAcknowledgement } from '../../messages/slack/restamp-acknowledgement.js';
@@ -13,6 +16,9 @@ import type { Logger } from '../../logger.js';
 import type { FiringStatus } from '../../services/triage-service.js';
 import { summarizeSlackError } from '../../slack-api/slack-errors.js';
 import type { PressedMessage } from './button-handler.js';
+
+/** How long asking Slack whose a first message is may take (a person is waiting for the button). */
+const OWNER_TIMEOUT_MS = 5000;
 
 /** Redraws the incident's messages; returns Slack's error code for each that could not be updated. */
 export async function redrawIncident(
@@ -28,10 +34,14 @@ export async function redrawIncident(
     const parsed = parseMessageRef(ref);
     return parsed === null ? [] : [parsed];
   });
+  const owners = await Promise.all(firsts.map((first) => threadOwner(client, first, alert.id, AbortSignal.timeout(OWNER_TIMEOUT_MS), logger)));
+  const own = firsts.filter((_, i) => owners[i] === 'own');
+  const unchecked = owners.filter((o) => o === 'unknown').map(() => 'not_checked');
   const drawn = renderSlack(firingStatusDoc(alert, 'firing', status.value, status.at, status.series), { surface: 'message', now }).message;
-  const updates = firsts.map((first) => ({ channel: first.channel, ts: first.ts, text: drawn.text, blocks: drawn.blocks }));
-  const isFirst = pressed !== null && firsts.some((f) => f.channel === pressed.channel && f.ts === pressed.ts);
-  if (pressed !== null && !isFirst) {
+  const updates = own.map((first) => ({ channel: first.channel, ts: first.ts, text: drawn.text, blocks: drawn.blocks }));
+  // The pressed message, unless drawn again whole above (a reply, or a storm digest listing it).
+  const redrawn = pressed !== null && own.some((f) => f.channel === pressed.channel && f.ts === pressed.ts);
+  if (pressed !== null && !redrawn) {
     const blocks = restampAcknowledgement(pressed.blocks, alert.id, { since: alert.firingSince, ack: alert.ack }, alert.schedule.timezone);
     if (blocks !== null) updates.push({ channel: pressed.channel, ts: pressed.ts, text: drawn.text, blocks });
   }
@@ -39,7 +49,7 @@ export async function redrawIncident(
     updates.map(async ({ channel, ts, text, blocks }, i) => {
       try {
         // A reply keeps its own notification text: only its blocks change.
-        await client.chat.update({ channel, ts, blocks, ...(i < firsts.length ? { text } : {}) });
+        await client.chat.update({ channel, ts, blocks, ...(i < own.length ? { text } : {}) });
         return null;
       } catch (err) {
         const slack = summarizeSlackError(err);
@@ -48,5 +58,5 @@ export async function redrawIncident(
       }
     }),
   );
-  return problems.filter((p): p is string => p !== null);
+  return [...unchecked, ...problems.filter((p): p is string => p !== null)];
 }

@@ -13,6 +13,7 @@ import { actions, button, context, divider, header, section } from '../../messag
 import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
 import { managedLine } from './alerts-as-code.js';
+import { failingRecipientsBlocks, type HomeFailing } from './home-deliveries.js';
 
 export interface HomeInput {
   alerts: Alert[];
@@ -21,6 +22,8 @@ export interface HomeInput {
   isAdmin: boolean;
   /** The admins' mute while it lasts (activeMute), shown on top. */
   mute?: Mute | null;
+  /** Recipients of the person's alerts failing now (home-deliveries.ts); none when absent. */
+  failing?: HomeFailing | null;
 }
 
 /** Blocks one alert takes: its section, its buttons, a divider. */
@@ -41,6 +44,7 @@ export function buildHome(input: HomeInput): HomeView {
       : []),
     divider(),
   ];
+  top.push(...failingRecipientsBlocks(input.failing));
   if (alerts.length === 0) {
     return { type: 'home', blocks: [...top, section('You have no alerts or reports yet.')] };
   }

@@ -29,15 +29,15 @@ export const USAGE: Record<(typeof SUBCOMMANDS)[number], string> = {
   resume: '/alert resume <name or id> — run it again (also ends a snooze)',
   delete: '/alert delete <name or id> — delete it and its history',
   run: '/alert run <name or id> — run it now, whatever its schedule',
-  history: '/alert history <name or id> — its recent runs',
+  history: '/alert history <name or id> — its recent runs, and what each recipient got',
   versions: '/alert versions <name or id> — who changed it, when and what; restore an earlier version',
   export: '/alert export <name or id> — it as YAML, for an alert file or `/alert import`',
   import: '/alert import — paste alerts as YAML: new ones are created, known keys changed',
   snooze: '/alert snooze <name or id> <duration|off> — no runs for 30m, 1h, 2d, 1w, 1h30m…; off ends it',
-  mute: '/alert mute all <duration> — admins: Lookout sends nothing for 30m, 2h, 1d… (at most 7d), e.g. during maintenance',
+  mute: '/alert mute all <duration> — admins: hold everything Lookout would send for 30m, 2h, 1d… (at most 7d), e.g. during maintenance',
   unmute: '/alert unmute all — admins: end the mute now',
   help: '/alert help — this list',
-  doctor: '/alert doctor — check Lookout\'s set-up: data sources, channels, permissions',
+  doctor: '/alert doctor — recipients failing now and what to do; admins: Lookout\'s set-up too (data sources, channels, permissions)',
 };
 
 const MINUTE_MS = 60_000;

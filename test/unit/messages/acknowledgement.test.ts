@@ -7,11 +7,13 @@ import type { ActionsBlock, Button, ContextBlock } from '@slack/types';
 import type { Acknowledgement } from '../../../src/domain/types.js';
 import { ackRefusalLine } from '../../../src/messages/acknowledgement.js';
 import { composeMessage } from '../../../src/messages/compose.js';
+import { digestEntry } from '../../../src/messages/digest.js';
 import { renderEmail } from '../../../src/messages/email/render-email.js';
 import { firingStatusDoc } from '../../../src/messages/firing-status.js';
 import { ACTION, ackLineBlockId, alertActionsBlockId, incidentButtonValue, parseIncidentButtonValue } from '../../../src/messages/slack/ids.js';
 import { SLACK_LIMITS, type SlackBlock } from '../../../src/messages/slack/limits.js';
 import { inlines, renderSlack } from '../../../src/messages/slack/render-slack.js';
+import { renderDigest } from '../../../src/messages/slack/render-digest.js';
 import { restampAcknowledgement } from '../../../src/messages/slack/restamp-acknowledgement.js';
 import { makeAlert, makeMessage, NOW } from '../../support/fixtures.js';
 
@@ -131,5 +133,26 @@ describe('refusals', () => {
   it('Unacknowledge says its own verb, and when there was nothing to take back', () => {
     expect(inlines(ackRefusalLine({ kind: 'not_member', channel: 'C0OPS' }, null, 'unacknowledge'))).toBe('Only members of <#C0OPS> can unacknowledge this alert.');
     expect(inlines(ackRefusalLine({ kind: 'not_acknowledged' }, alert, 'unacknowledge'))).toBe('Nobody has acknowledged this incident, so there is nothing to take back.');
+  });
+});
+
+describe('in a storm digest', () => {
+  const firing = (id: string, name: string) => makeMessage('firing', { alert: makeAlert({ id, name, condition: { op: '>', threshold: 10 } }), value: '42' });
+  const digest = renderDigest([digestEntry(firing('a-1', 'Disk')), digestEntry(firing('a-2', 'Queue'))]).message.blocks;
+
+  it("each alert's buttons start with Acknowledge for its own incident", () => {
+    const rows = digest.filter((b): b is ActionsBlock => b.type === 'actions');
+    expect(rows.map((r) => r.elements[0])).toEqual([
+      expect.objectContaining({ action_id: ACTION.acknowledge, value: `a-1@${NOW.getTime()}` }),
+      expect.objectContaining({ action_id: ACTION.acknowledge, value: `a-2@${NOW.getTime()}` }),
+    ]);
+  });
+
+  it('re-stamping for one alert changes its entry only', () => {
+    const stamped = restampAcknowledgement(digest, 'a-2', { since: NOW, ack: ACK }, 'UTC')!;
+    expect(stamped).toHaveLength(digest.length + 1);
+    const rows = stamped.filter((b): b is ActionsBlock => b.type === 'actions');
+    expect(rows.map((r) => r.elements[0]?.action_id)).toEqual([ACTION.acknowledge, ACTION.unacknowledge]);
+    expect(stamped.findIndex((b) => idOf(b) === ackLineBlockId('a-2'))).toBe(stamped.findIndex((b) => idOf(b) === alertActionsBlockId('a-2')) - 1);
   });
 });
