@@ -114,7 +114,11 @@ describe('a provisioned alert', () => {
       const alert = await byKey('metric-high');
       return alert?.condition && 'threshold' in alert.condition && alert.condition.threshold === 200 ? alert : null;
     }, 20_000, 'the file change applied');
-    const [latest] = await e2e.lookout.store.versions(changed.id, 10);
+    // The version is written right after the change it records.
+    const [latest] = await eventually(async () => {
+      const versions = await e2e.lookout.store.versions(changed.id, 10);
+      return versions.length === 2 ? versions : null;
+    }, 10_000, 'the change\'s version');
     expect(latest).toMatchObject({ version: 2, changed: ['condition'], by: ADMIN, via: 'files' });
 
     rmSync(join(alertsDir, 'team/ops.yml'));
