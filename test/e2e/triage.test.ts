@@ -95,6 +95,9 @@ describe('reminders that back off', () => {
     expect(await tick(alert, at(17))).toMatchObject({ state: 'SUCCESS' });
     expect((await e2e.lookout.store.getAlert(alert.id))?.ack).toBeNull();
     expect(words(replies(ALERTS, first!)[3])).toContain('critical');
+    // The escalation is drawn as the alert is after it: nobody has it, so it offers Acknowledge again.
+    expect(words(replies(ALERTS, first!)[3])).not.toContain('Acknowledged by');
+    expect(words(replies(ALERTS, first!)[3])).toContain('"action_id":"alert_acknowledge"');
     expect(await tick(alert, at(17.5))).toMatchObject({ reason: expect.stringContaining('next reminder at 2026-12-01T18:00:00.000Z') });
     expect(await tick(alert, at(18))).toMatchObject({ state: 'SUCCESS', reason: 'reminder' });
     expect(words(replies(ALERTS, first!)[4])).toContain('Reminder 1:');
