@@ -86,6 +86,8 @@ const duckdbSource = z
     /** Memory DuckDB may use for one query's joins, sorts and aggregates (it never spills to disk). */
     memoryLimitMiB: z.number().int().min(64).max(65_536).default(256),
     ...limits,
+    /** Reader processes (queries at once); each may take up to 768 MiB with the defaults, so fewer. */
+    poolSize: z.number().int().positive().max(100).default(2),
   })
   .strict()
   .refine((s) => s.maxCellBytes <= s.maxResultBytes, { message: 'maxCellBytes must not exceed maxResultBytes', path: ['maxCellBytes'] });

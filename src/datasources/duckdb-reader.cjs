@@ -1,7 +1,8 @@
 // The DuckDB reader: one helper process of a DuckDB data source (duckdb.ts starts it through
 // helper-pool.ts). It opens an in-memory database that can reach nothing but the source's
 // allowed directories, then answers { id, sql, limit } with { id, columns, rows } or
-// { id, error: { code, message, column? } } (both with `rss`, its memory after the query), and
+// { id, error: { code, message, column? } } (both with `dataBytes`, its data segment after the
+// query), and
 // { interrupt: id } by interrupting that query.
 // Plain CommonJS, run by node directly, so it loads the same under tsx, ts-jest and node.
 // argv[2]: JSON { allowedDirs, memoryLimitMiB, threads, cellCap, resultCap }.
@@ -117,7 +118,29 @@ function cell(value, typeId) {
 
 const sizeOf = (v) => (typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v === null ? 0 : typeof v === 'boolean' ? 1 : 8);
 
+/** The statement's first word, for the sentence ("this is a COPY statement"). */
+const firstKeyword = (sql) =>
+  (/^(?:\s|\(|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*([A-Za-z_]+)/.exec(sql)?.[1] ?? 'other').toUpperCase();
+
+/**
+ * Only a query may go further, decided by DuckDB's parser alone (json_serialize_sql parses and
+ * serializes SELECT statements, nothing else), because preparing some statements already acts:
+ * measured, preparing EXPORT DATABASE creates its directory.
+ */
+async function refuseAllButOneQuery(connection, sql) {
+  const reader = await connection.runAndReadAll('SELECT json_serialize_sql($1::VARCHAR)', [sql]);
+  const parsed = JSON.parse(String(reader.getRows()[0][0]));
+  if (parsed.error) {
+    if (parsed.error_type === 'parser') throw new ReaderError('PARSER', String(parsed.error_message));
+    throw new ReaderError('NOT_A_QUERY', firstKeyword(sql));
+  }
+  if (parsed.statements.length === 0) throw new ReaderError('NO_STATEMENT', 'no statement');
+  if (parsed.statements.length > 1) throw new ReaderError('MULTIPLE_STATEMENTS', `${parsed.statements.length} statements`);
+}
+
 async function run(connection, task) {
+  await refuseAllButOneQuery(connection, task.sql);
+  checkInterrupt(task);
   let extracted;
   try {
     extracted = await connection.extractStatements(task.sql);
@@ -130,11 +153,9 @@ async function run(connection, task) {
   checkInterrupt(task);
   const prepared = await extracted.prepare(0);
   try {
-    // Only a query runs: COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, CREATE, EXPLAIN (ANALYZE
-    // runs its statement), CALL and the rest are refused before they run.
-    if (prepared.statementType !== StatementType.SELECT) {
-      throw new ReaderError('NOT_A_QUERY', StatementType[prepared.statementType] || 'unknown');
-    }
+    // Checked again once bound: only a query runs. COPY, EXPORT, ATTACH, INSTALL, LOAD, SET,
+    // CREATE, EXPLAIN (ANALYZE runs its statement), CALL and the rest never get here.
+    if (prepared.statementType !== StatementType.SELECT) throw new ReaderError('NOT_A_QUERY', firstKeyword(task.sql));
     const columns = [];
     const types = [];
     for (let i = 0; i < prepared.columnCount; i++) {
@@ -178,6 +199,20 @@ async function run(connection, task) {
   }
 }
 
+/**
+ * The data segment in use (VmData), which the reader's limit counts: DuckDB's allocator keeps
+ * address space long after the memory is free (measured: 690 MB held at 215 MB resident).
+ */
+function dataSegment() {
+  try {
+    const match = /^VmData:\s+(\d+) kB/m.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) * 1024;
+  } catch {
+    // not Linux: the resident size is the nearest figure
+  }
+  return process.memoryUsage().rss;
+}
+
 const ready = open();
 ready.catch(() => undefined); // reported to each task below
 let current;
@@ -207,8 +242,7 @@ process.on('message', (message) => {
     )
     .then((reply) => {
       current = undefined;
-      // What the process holds now: DuckDB's allocator keeps what a big query took.
-      process.send({ ...reply, rss: process.memoryUsage().rss });
+      process.send({ ...reply, dataBytes: dataSegment() });
     });
 });
 process.on('disconnect', () => process.exit(0));

@@ -10,11 +10,13 @@
 // - no network, no extensions: httpfs is not built in, and nothing is installed or loaded on
 //   demand (autoinstall/autoload_known_extensions off); INSTALL and LOAD are refused;
 // - read-only: the database is in memory and empty, spilling to disk is off (temp_directory
-//   ''), and only a query runs: COPY ... TO, EXPORT, ATTACH, SET, CREATE and the rest are
-//   refused by their statement type before they run, so nothing is written and no state
-//   outlives a query.
+//   ''), and only a query runs: DuckDB's parser must take the SQL as one SELECT
+//   (json_serialize_sql takes nothing else) before it is even prepared, since preparing
+//   EXPORT DATABASE already creates its directory; the prepared statement's type is checked
+//   again. So COPY ... TO, EXPORT, ATTACH, SET, CREATE and the rest never run, nothing is
+//   written and no state outlives a query.
 // The statement timeout and the working timeout interrupt the query in place; a reader that
-// does not stop within a second (a long single function call) is killed and a warm one takes
+// does not stop within 3 s (a long single function call) is killed and a warm one takes
 // its place. Values are measured before they become strings (text, blobs) and stopped at the
 // byte caps; rows past maxRows are never computed.
 import { fileURLToPath } from 'node:url';
@@ -33,19 +35,20 @@ const MiB = 1024 * 1024;
 /** DuckDB's worker threads in each reader. */
 const THREADS = 2;
 /** How long an interrupted query has to end before its reader is killed. */
-const INTERRUPT_GRACE_MS = 1_000;
+const INTERRUPT_GRACE_MS = 3_000;
 
 /**
  * A reader's whole data segment: Node and DuckDB's code and arenas (~115 MiB measured idle),
- * DuckDB's own memory limit, the values DuckDB builds outside it (a 100 MB string takes a
- * 128 MiB block and more), and the rows up to the result cap with their IPC copies. 640 MiB
- * with the defaults. A value DuckDB builds past it fails inside the reader.
+ * DuckDB's own memory limit, the values DuckDB builds outside it, and the rows up to the result
+ * cap with their IPC copies. 768 MiB with the defaults. A value DuckDB builds past it fails
+ * inside the reader. Measured: `repeat('x', 100000000)` took the reader from 115 to 570-680
+ * MiB; with 640 the 100 MB value sometimes ran out of memory before the cell cap could name it.
  */
 export const readerDataMiB = (config: Pick<DuckdbConfig, 'memoryLimitMiB'>, caps: ByteCaps) =>
-  320 + config.memoryLimitMiB + Math.ceil((4 * caps.resultBytes) / MiB);
+  448 + config.memoryLimitMiB + Math.ceil((4 * caps.resultBytes) / MiB);
 const readerHeapMiB = (caps: ByteCaps) => 128 + Math.ceil((4 * caps.resultBytes) / MiB);
 
-type Reply = { id: number; rss: number } & (
+type Reply = { id: number; dataBytes: number } & (
   | { columns: string[]; rows: Cell[][]; error?: undefined }
   | { error: { code: string; message: string; column?: string } }
 );
@@ -87,8 +90,11 @@ export function createDuckdbSource(config: DuckdbConfig): DataSource {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       let finished = false;
-      /** Set once the query is being stopped: the error the caller gets whatever the reader says. */
-      let stopping: DataSourceError | undefined;
+      /**
+       * Set once the query is being stopped: the error the caller gets whatever the reader says,
+       * its cause saying how it stopped (the reader's INTERRUPT, or killed).
+       */
+      let stopping: ((cause: unknown) => DataSourceError) | undefined;
       let grace: NodeJS.Timeout | undefined;
       const finish = () => {
         finished = true;
@@ -101,11 +107,11 @@ export function createDuckdbSource(config: DuckdbConfig): DataSource {
       const onMessage = (reply: Reply) => {
         if (reply.id !== id) return;
         finish();
-        // A reader that grew (a big value, a big sort) is replaced, so the next query gets the
-        // whole data segment: measured, one 100 MB value left 460 MB allocated in the reader.
-        if (reply.rss > (dataMiB * MiB) / 2 || (reply.error && SPENT.has(reply.error.code))) pool.discard(child);
+        // A reader that grew (a big value, a sort, a join) is replaced, so each query starts with
+        // at least half the data segment free: DuckDB keeps the address space it took.
+        if (reply.dataBytes > (dataMiB * MiB) / 2 || (reply.error && SPENT.has(reply.error.code))) pool.discard(child);
         else pool.release(child);
-        if (stopping) return reject(stopping);
+        if (stopping) return reject(stopping(reply.error ?? 'finished meanwhile'));
         if (reply.error) return reject(failure(reply.error));
         const truncated = reply.rows.length > options.maxRows;
         resolve({ columns: reply.columns, rows: truncated ? reply.rows.slice(0, options.maxRows) : reply.rows, truncated });
@@ -115,7 +121,7 @@ export function createDuckdbSource(config: DuckdbConfig): DataSource {
         // Node and V8 abort when an allocation fails: the reader ran out of its memory.
         const outOfMemory = signal === 'SIGABRT' || signal === 'SIGTRAP';
         reject(
-          stopping ??
+          stopping?.('the reader ended') ??
             fail(
               outOfMemory
                 ? { code: 'OUT_OF_MEMORY', message: 'the reader ran out of memory' }
@@ -124,7 +130,7 @@ export function createDuckdbSource(config: DuckdbConfig): DataSource {
         );
       };
       /** Interrupts the query in place; a reader that does not answer in time is killed. */
-      const stop = (error: DataSourceError) => {
+      const stop = (error: (cause: unknown) => DataSourceError) => {
         if (finished || stopping) return;
         stopping = error;
         clearTimeout(timer);
@@ -133,11 +139,11 @@ export function createDuckdbSource(config: DuckdbConfig): DataSource {
         grace = setTimeout(() => {
           finish();
           pool.discard(child);
-          reject(error);
+          reject(error(new Error(`the query did not stop within ${INTERRUPT_GRACE_MS} ms, so its reader was killed`)));
         }, INTERRUPT_GRACE_MS);
       };
-      const onAbort = () => stop(canceledError(config.name));
-      const timer = setTimeout(() => stop(statementTimeoutError(config.name)), options.timeoutMs);
+      const onAbort = () => stop((cause) => canceledError(config.name, cause));
+      const timer = setTimeout(() => stop((cause) => statementTimeoutError(config.name, cause)), options.timeoutMs);
       child.on('message', onMessage);
       child.once('exit', onExit);
       options.signal?.addEventListener('abort', onAbort, { once: true });
