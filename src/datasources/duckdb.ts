@@ -79,7 +79,10 @@ export function createDuckdbSource(config: DuckdbConfig): DataSource {
   };
   const dataMiB = readerDataMiB(config, caps);
   const pool = createHelperPool({
-    spec: { script: READER, args: [JSON.stringify(settings)], dataMiB, heapMiB: readerHeapMiB(caps) },
+    // Paths are written whole. Measured: with the working directory inside an allowed one,
+    // DuckDB took 'http://host/x.csv' for a relative path, passed it, and only the missing
+    // httpfs refused it; from '/' (never allowed), its own file check refuses every URL.
+    spec: { script: READER, args: [JSON.stringify(settings)], dataMiB, heapMiB: readerHeapMiB(caps), cwd: '/' },
     size: config.poolSize,
     canceled: () => canceledError(config.name),
     closed: () => fail(new Error('the data source is closed')),

@@ -304,6 +304,13 @@ export const DUCKDB_RULES: readonly ErrorRule[] = [
     message: ({ source, detail }) =>
       `Data source ${q(source)} reads only the files under the directories its admin allowed, and nothing on the network: ${detail}. Use a path under one of those directories (ask an admin which), or ask an admin to add a directory to the source's allowedDirs.`,
   },
+  {
+    // A URL that got past the file check finds no httpfs: it is never loaded.
+    code: 'MISSING_EXTENSION',
+    reason: 'permission',
+    message: ({ source, detail }) =>
+      `Data source ${q(source)} reads only the files under the directories its admin allowed, and nothing on the network: ${detail}. Use a path under one of those directories (ask an admin which).`,
+  },
   { code: 'CATALOG', when: /does not exist|not found/i, reason: 'missing_object', message: missingMessage },
   { code: 'BINDER', when: /not found|does not exist/i, reason: 'missing_object', message: missingMessage },
   {

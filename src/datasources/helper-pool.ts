@@ -15,6 +15,8 @@ export interface HelperSpec {
   dataMiB: number;
   /** V8's heap limit, below the data segment so V8 collects garbage before memory runs out. */
   heapMiB: number;
+  /** Its working directory (relative paths in its work resolve from here); Lookout's by default. */
+  cwd?: string;
 }
 
 export interface HelperPool {
@@ -60,6 +62,7 @@ export function createHelperPool(options: HelperPoolOptions): HelperPool {
     // The shell only sets the limit and becomes the helper (exec): one process, killable by pid.
     const limited = ['-c', 'ulimit -d "$1" 2>/dev/null; shift; exec "$@"', 'sh', String(spec.dataMiB * 1024)];
     const child = spawn('/bin/sh', [...limited, ...node], {
+      cwd: spec.cwd,
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
       env: {}, // a helper needs nothing from Lookout's environment (and gets no secrets)
