@@ -132,6 +132,8 @@ async function refuseAllButOneQuery(connection, sql) {
   const parsed = JSON.parse(String(reader.getRows()[0][0]));
   if (parsed.error) {
     if (parsed.error_type === 'parser') throw new ReaderError('PARSER', String(parsed.error_message));
+    // A PIVOT without its values listed is two statements inside DuckDB (one finds the values).
+    if (/\bPIVOT\b/i.test(sql)) throw new ReaderError('PIVOT_VALUES', 'PIVOT');
     throw new ReaderError('NOT_A_QUERY', firstKeyword(sql));
   }
   if (parsed.statements.length === 0) throw new ReaderError('NO_STATEMENT', 'no statement');

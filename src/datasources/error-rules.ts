@@ -283,7 +283,13 @@ export const DUCKDB_RULES: readonly ErrorRule[] = [
     code: 'MULTIPLE_STATEMENTS',
     reason: 'syntax',
     message: ({ source }) =>
-      `Data source ${q(source)} runs one statement per alert: remove the extra statements (and the semicolons between them). A PIVOT without an IN list counts as two: name its values, e.g. PIVOT t ON region IN ('EU', 'US').`,
+      `Data source ${q(source)} runs one statement per alert: remove the extra statements (and the semicolons between them).`,
+  },
+  {
+    code: 'PIVOT_VALUES',
+    reason: 'syntax',
+    message: ({ source }) =>
+      `Data source ${q(source)} runs a PIVOT only with its values listed, which makes it one query: e.g. PIVOT orders ON region IN ('EU', 'US') USING sum(amount).`,
   },
   {
     code: 'NOT_A_QUERY',

@@ -151,6 +151,15 @@ describe('duckdb data source: reading files', () => {
     expect(error.userMessage).toMatch(/one statement per alert/);
   });
 
+  it('runs a PIVOT with its values listed, and says to list them otherwise', async () => {
+    const orders = `(SELECT region FROM '${allowed}/orders.csv')`;
+    const pivot = await source.query(`PIVOT ${orders} ON region IN ('EU', 'US') USING count(*)`, opts);
+    expect(pivot).toEqual({ columns: ['EU', 'US'], rows: [[15, 15]], truncated: false });
+    const error = await failure(source.query(`PIVOT ${orders} ON region USING count(*)`, opts));
+    expect(error.reason).toBe('syntax');
+    expect(error.userMessage).toMatch(/runs a PIVOT only with its values listed/);
+  });
+
   runCommonEngineCases(() => source);
 
   it('answers a ping, and has no database users to find privileged', async () => {
