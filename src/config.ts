@@ -7,9 +7,17 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { authOrigins } from './domain/auth-origin.js';
+import { DEFAULT_STORM } from './domain/storm.js';
 import { ConfigError } from './errors.js';
 
 const MiB = 1024 * 1024;
+
+/** Slack's pace per channel and storm control (issue 4/6), as `slack.*` in lookout.config.yml. */
+export const SLACK_POSTS = {
+  channelPostsPerS: 1,
+  channelQueueMax: 1000,
+  storm: DEFAULT_STORM,
+} as const;
 
 /**
  * Result byte caps: what one query may hand Lookout, enforced while the result is read. The
@@ -177,6 +185,24 @@ const fileSchema = z
       })
       .strict()
       .default({ maxSeries: 100 }),
+    slack: z
+      .object({
+        /** Posts per second to one channel; Slack takes about one (more is answered with 429). */
+        channelPostsPerS: z.number().positive().max(10).default(SLACK_POSTS.channelPostsPerS),
+        /** Posts that may wait per channel; one more fails at once with a sentence. */
+        channelQueueMax: z.number().int().min(1).max(100_000).default(SLACK_POSTS.channelQueueMax),
+        storm: z
+          .object({
+            /** More firing messages than this for one channel go as a digest. */
+            threshold: z.number().int().min(1).max(1000).default(SLACK_POSTS.storm.threshold),
+            /** Seconds within which arrivals count towards the threshold. */
+            windowS: z.number().int().min(1).max(3600).default(SLACK_POSTS.storm.windowS),
+          })
+          .strict()
+          .default(SLACK_POSTS.storm),
+      })
+      .strict()
+      .default(SLACK_POSTS),
   })
   .strict();
 
@@ -235,6 +261,8 @@ export interface Config {
   email: { smtpUrl: string; from: string } | null;
   content: { csvMaxRows: number };
   alerts: { maxSeries: number };
+  /** How posts to one Slack channel are paced, and when firing messages go as a storm digest. */
+  slackPosts: { channelPostsPerS: number; channelQueueMax: number; storm: { threshold: number; windowS: number } };
   scheduler: { shards: number; concurrency: number; instance: string };
   /** Null when HTTP_PORT is not set. */
   http: { port: number } | null;
@@ -327,6 +355,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     email: e.SMTP_URL ? { smtpUrl: e.SMTP_URL, from: e.EMAIL_FROM } : null,
     content: { csvMaxRows: e.CSV_MAX_ROWS },
     alerts: file.alerts,
+    slackPosts: file.slack,
     scheduler: {
       shards: e.SHARDS,
       concurrency: e.EVAL_CONCURRENCY,
@@ -355,6 +384,7 @@ export function makeConfig(parts: Pick<Config, 'store' | 'dataSources' | 'schedu
     logLevel: 'silent',
     content: { csvMaxRows: 10_000 },
     alerts: { maxSeries: 100 },
+    slackPosts: SLACK_POSTS,
     http: null,
     ...parts,
     screenshots: {

@@ -17,8 +17,11 @@ import { startScheduler, type Scheduler, type SchedulerBackend } from './schedul
 import { createDispatchJob } from './scheduler/dispatch-job.js';
 import { createEvaluationPool } from './scheduler/evaluation-pool.js';
 import { createPruneExecutionsJob } from './scheduler/prune-executions-job.js';
+import { createReconcileDeliveriesJob } from './scheduler/reconcile-deliveries-job.js';
 import { createRunNowJob } from './scheduler/run-now-job.js';
 import { createAlertService, type AlertService } from './services/alert-service.js';
+import { createDeliveryNotices } from './services/notify-owners.js';
+import { createReconciler, type Reconciler, type ReconcileSettings } from './services/reconcile-deliveries.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackMembership } from './slack/channel-membership.js';
@@ -41,6 +44,10 @@ export interface LookoutOptions {
   instanceTtlMs?: number;
   /** Start the scheduler (false: the service only, e.g. for a one-off command). */
   schedule?: boolean;
+  /** How long a Slack call waits for an answer (default 15 s), shorter in tests. */
+  slackTimeoutMs?: number;
+  /** Reconciliation of unknown sends: how often it sweeps (default every minute) and its times, shorter in tests. */
+  reconcile?: Partial<ReconcileSettings> & { everyMs?: number };
 }
 
 export interface Lookout {
@@ -51,6 +58,8 @@ export interface Lookout {
   service: AlertService;
   /** The Slack app, when Slack tokens are configured. */
   slack: SlackApp | null;
+  /** Looks up Slack sends whose outcome was unknown (swept by the scheduler), when messages go to Slack. */
+  reconciler: Reconciler | null;
   /** The database URL Agenda and the store use (the embedded one's, by default; MONGODB_URL on MongoDB). */
   databaseUrl: string;
   /** Counters and histograms of what this instance does (served on /metrics). */
@@ -112,13 +121,25 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     });
     closers.add(Step.DataSources, () => dataSources.closeAll());
 
-    const outbound = createOutbound(config, { logger, clock, delivery: options.delivery });
+    const outbound = createOutbound(config, { logger, clock, delivery: options.delivery, slackTimeoutMs: options.slackTimeoutMs });
     closers.add(Step.Outbound, () => outbound.close());
     const instance = config.scheduler.instance;
     // Home tabs follow the alerts: owners' Homes are refreshed after each execution (debounced,
     // and without reading the alert again: the summary names its owners).
     let slack: SlackApp | null = null;
     const metrics = createMetrics();
+    const reconcileLogger = logger.child({ module: 'reconcile' });
+    const reconciler = outbound.sent
+      ? createReconciler({
+          store,
+          sent: outbound.sent,
+          notices: createDeliveryNotices({ delivery: outbound.delivery, ownerEmail: outbound.ownerEmail, logger: reconcileLogger }),
+          clock,
+          logger: reconcileLogger,
+          settings: options.reconcile,
+        })
+      : null;
+    if (reconciler) closers.add(Step.Evaluations, () => reconciler.stop());
     const observer: TickObserver = {
       evaluationStarted(alertId, scheduledAt, at) {
         metrics.observer.evaluationStarted(alertId, scheduledAt, at);
@@ -128,6 +149,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         metrics.observer.executionFinished(summary);
         options.observer?.executionFinished?.(summary);
         slack?.homesChanged(summary.owners);
+        reconciler?.onSends(summary.deliveries);
       },
     };
     const runner = createTickRunner({
@@ -168,6 +190,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         }),
         runNow,
         prune: createPruneExecutionsJob({ store, clock, logger: logger.child({ module: 'prune' }) }),
+        ...(reconciler ? { reconcile: { run: createReconcileDeliveriesJob({ reconciler }), everyMs: options.reconcile?.everyMs } } : {}),
         pool,
         processEveryMs: options.processEveryMs,
         lockLifetimeMs: options.lockLifetimeMs,
@@ -242,6 +265,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       runner,
       service,
       slack,
+      reconciler,
       databaseUrl,
       metrics,
       health,

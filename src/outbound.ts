@@ -11,9 +11,10 @@ import { createContentRenderer } from './content/render-content.js';
 import { createEmailDelivery } from './delivery/email/email-delivery.js';
 import { createFallbackDelivery } from './delivery/fallback-delivery.js';
 import { createLogDelivery } from './delivery/log-delivery.js';
-import type { Delivery, Directory } from './services/delivery-port.js';
+import type { Delivery, Directory, SentMessages } from './services/delivery-port.js';
 import { createRoutingDelivery } from './delivery/routing-delivery.js';
 import { createSlackDelivery } from './delivery/slack/slack-delivery.js';
+import { createSlackSentMessages } from './delivery/slack/slack-sent-messages.js';
 import { createSlackClient } from './slack-api/client.js';
 import { createSlackUsers, type SlackUsers } from './slack-api/users.js';
 import type { Clock } from './clock.js';
@@ -26,6 +27,8 @@ export interface Outbound {
   slack: { client: WebClient; users: SlackUsers } | null;
   content: ContentRenderer;
   delivery: Delivery;
+  /** Looks Slack sends up afterwards (reconciliation), when messages go to Slack. */
+  sent: SentMessages | null;
   screenshotter: Screenshotter;
   /** An owner's email for notices, when email is set up. */
   ownerEmail: ((userId: string, signal: AbortSignal) => Promise<string | null>) | undefined;
@@ -34,7 +37,16 @@ export interface Outbound {
   close(): Promise<void>;
 }
 
-export function createOutbound(config: Config, options: { logger: Logger; clock: Clock; delivery?: Delivery }): Outbound {
+export interface OutboundOptions {
+  logger: Logger;
+  clock: Clock;
+  /** Where messages go instead of Slack and email (tests, the demo). */
+  delivery?: Delivery;
+  /** How long a Slack call waits for an answer (default 15 s); past it a post's outcome is unknown. */
+  slackTimeoutMs?: number;
+}
+
+export function createOutbound(config: Config, options: OutboundOptions): Outbound {
   const { logger, clock } = options;
   const browser = createBrowser({
     chromiumPath: config.screenshots.chromiumPath,
@@ -58,7 +70,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
     ? createEmailDelivery({ smtpUrl: config.email.smtpUrl, from: config.email.from, logger: logger.child({ module: 'email' }) })
     : null;
   // One client and one users cache for everything Lookout asks Slack outside a person's click.
-  const slackClient = config.slack ? createSlackClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger }) : null;
+  const slackClient = config.slack ? createSlackClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger, timeoutMs: options.slackTimeoutMs }) : null;
   const users = slackClient ? createSlackUsers({ client: slackClient, clock, logger }) : null;
   const directory: Directory | null = users;
 
@@ -68,7 +80,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
   else {
     const slack =
       slackClient && config.slack
-        ? createSlackDelivery({ client: slackClient, token: config.slack.botToken, logger: logger.child({ module: 'slack-delivery' }), clock })
+        ? createSlackDelivery({ client: slackClient, token: config.slack.botToken, logger: logger.child({ module: 'slack-delivery' }), clock, posts: config.slackPosts })
         : null;
     const routed = createRoutingDelivery({ slack, email });
     delivery =
@@ -83,6 +95,7 @@ export function createOutbound(config: Config, options: { logger: Logger; clock:
     slack: slackClient && users ? { client: slackClient, users } : null,
     content,
     delivery,
+    sent: slackClient && !options.delivery ? createSlackSentMessages({ client: slackClient, clock, logger }) : null,
     screenshotter,
     ownerEmail: email && directory ? (userId, signal) => directory.emailOf(userId, signal) : undefined,
     doctor: {

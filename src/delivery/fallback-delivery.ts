@@ -7,7 +7,7 @@ import { recipientKey, type Alert, type Recipient } from '../domain/types.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Delivery, DeliveryOutcome, Directory } from '../services/delivery-port.js';
-import type { OutgoingMessage } from '../messages/outgoing.js';
+import { isOwnerNotice, type OutgoingMessage } from '../messages/outgoing.js';
 import { signalWithin } from './signal-within.js';
 import { msLeft, type Deadline } from '../domain/deadline.js';
 
@@ -42,7 +42,7 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
 
   return {
     async send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal, deadline?: Deadline): Promise<DeliveryOutcome> {
-      const eligible = message.kind !== 'error_notice' && message.kind !== 'fallback_notice';
+      const eligible = !isOwnerNotice(message);
       const mayFallBack = recipient.kind !== 'email' && message.alert.emailFallback && eligible;
       const share = mayFallBack ? primaryShare(signal, deadline) : { signal, done: () => undefined };
       const outcome = await primary.send(recipient, message, share.signal, deadline).finally(share.done);

@@ -3,7 +3,7 @@ import { firingDoc, reportDoc, resolvedDoc } from './alert-message.js';
 import type { MessageDoc } from './document.js';
 import { newRowsDoc } from './new-rows-message.js';
 import type { OutgoingMessage } from './outgoing.js';
-import { errorNoticeDoc, fallbackNoticeDoc } from './owner-notices.js';
+import { deliveryNoticeDoc, errorNoticeDoc, fallbackNoticeDoc } from './owner-notices.js';
 
 export function composeMessage(message: OutgoingMessage): MessageDoc {
   switch (message.kind) {
@@ -20,5 +20,7 @@ export function composeMessage(message: OutgoingMessage): MessageDoc {
       return errorNoticeDoc(message);
     case 'fallback_notice':
       return fallbackNoticeDoc(message);
+    case 'delivery_notice':
+      return deliveryNoticeDoc(message);
   }
 }

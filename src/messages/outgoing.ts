@@ -103,8 +103,26 @@ export interface FallbackNotice extends MessageContext {
   error: string;
 }
 
-export type OutgoingMessage = FiringMessage | RepeatMessage | ResolvedMessage | ReportMessage | NewRowsMessage | ErrorNotice | FallbackNotice;
+/**
+ * To the owners: a send whose outcome was unknown was looked for afterwards (reconciliation) and
+ * did not arrive (`missing`), or Slack could not be asked in time (`gave_up`).
+ */
+export interface DeliveryNotice extends MessageContext {
+  kind: 'delivery_notice';
+  outcome: 'missing' | 'gave_up';
+  /** Recipient keys ("channel:C…", "user:U…") the message was for. */
+  recipients: string[];
+  /** Why Lookout could not find out (gave_up); null otherwise. */
+  why: string | null;
+}
+
+export type OutgoingMessage = FiringMessage | RepeatMessage | ResolvedMessage | ReportMessage | NewRowsMessage | ErrorNotice | FallbackNotice | DeliveryNotice;
 export type MessageKind = OutgoingMessage['kind'];
+
+/** Messages to an alert's owners about the alert's runs, not to its recipients (they never fall back to email). */
+export function isOwnerNotice(message: OutgoingMessage): message is ErrorNotice | FallbackNotice | DeliveryNotice {
+  return message.kind === 'error_notice' || message.kind === 'fallback_notice' || message.kind === 'delivery_notice';
+}
 
 /** Messages whose body is the query's content (and whose files go with them). */
 export function showsContent(message: OutgoingMessage): message is FiringMessage | RepeatMessage | ReportMessage {

@@ -103,6 +103,20 @@ export function ownerFooter(alert: Pick<Alert, 'type'>): string {
   return `You own this ${alert.type}; you are not told again within the grace period (at least an hour) while it keeps failing.`;
 }
 
+/** A recipient key (recipientKey()) as people read it: the channel, the person, or the address. */
+export function recipientInline(key: string): Inline {
+  const [kind, ...rest] = key.split(':');
+  const id = rest.join(':');
+  if (kind === 'channel') return { channel: id };
+  if (kind === 'user') return { user: id };
+  return id;
+}
+
+/** Recipient keys as one run of text: "#ops, @ana and #alerts". */
+export function recipientsInlines(keys: readonly string[]): Inline[] {
+  return keys.flatMap((key, i): Inline[] => [i === 0 ? '' : i === keys.length - 1 ? ' and ' : ', ', recipientInline(key)]).filter((i) => i !== '');
+}
+
 export const OPEN_DASHBOARD = 'Open the dashboard';
 
 export function capitalise(text: string): string {

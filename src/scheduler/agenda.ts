@@ -1,5 +1,6 @@
 // Creates, starts and stops Agenda on the store's database (PostgreSQL, PGlite or MongoDB),
-// with one every-minute dispatch job per shard, the run-now job and the daily pruning job.
+// with one every-minute dispatch job per shard, the run-now job, the daily pruning job and the
+// sweep over deliveries whose outcome was unknown.
 // Agenda distributes these jobs over instances; exactly-once comes from the claims. Left to
 // itself, Agenda lets the first instance that polls lock every shard job; here each instance
 // holds at most its share of them (instance-heartbeats.ts), so the shards spread over the instances.
@@ -15,6 +16,7 @@ import type { DispatchShard } from './dispatch-job.js';
 import type { EvaluationPool } from './evaluation-pool.js';
 import { shardShare, startMembership, type Membership } from './instance-heartbeats.js';
 import { PRUNE_CRON, PRUNE_JOB } from './prune-executions-job.js';
+import { RECONCILE_EVERY_MS, RECONCILE_JOB } from './reconcile-deliveries-job.js';
 import { RUN_NOW_JOB, type RunNowData } from './run-now-job.js';
 import { shardJobName } from './shard-jobs.js';
 
@@ -35,6 +37,8 @@ export interface SchedulerOptions {
   dispatch: DispatchShard;
   runNow: (data: RunNowData) => Promise<void>;
   prune: () => Promise<unknown>;
+  /** Looks up deliveries whose outcome was unknown, every `everyMs` (default a minute); absent: never. */
+  reconcile?: { run: () => Promise<unknown>; everyMs?: number };
   pool: EvaluationPool;
   /** How often Agenda looks for jobs (ms); default 2 s. */
   processEveryMs?: number;
@@ -90,6 +94,12 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   agenda.define(PRUNE_JOB, async () => {
     await options.prune();
   });
+  const reconcile = options.reconcile;
+  if (reconcile) {
+    agenda.define(RECONCILE_JOB, async () => {
+      await reconcile.run();
+    });
+  }
 
   try {
     await startWithRetry(agenda, logger);
@@ -101,6 +111,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     await repeat(agenda, '* * * * *', shardJobName(shard));
   }
   await repeat(agenda, PRUNE_CRON, PRUNE_JOB);
+  if (reconcile) await repeat(agenda, reconcile.everyMs ?? RECONCILE_EVERY_MS, RECONCILE_JOB);
 
   const membership: Membership = await startMembership({
     store: options.instances,
@@ -144,8 +155,9 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
  * MongoDB the store's unique index refuses the second insert (11000), and the retry then
  * updates the job the other instance made.
  */
-async function repeat(agenda: Agenda, cron: string, name: string): Promise<void> {
-  const every = () => agenda.every(cron, name, undefined, { timezone: 'UTC', skipImmediate: true });
+async function repeat(agenda: Agenda, interval: string | number, name: string): Promise<void> {
+  // A cron in UTC, or a number of milliseconds.
+  const every = () => agenda.every(interval, name, undefined, typeof interval === 'string' ? { timezone: 'UTC', skipImmediate: true } : { skipImmediate: true });
   try {
     await every();
   } catch (err) {

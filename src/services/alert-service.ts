@@ -18,6 +18,7 @@ import { readAlertRules } from './alert-rules-input.js';
 import { orDefault, wholeNumber } from './input-checks.js';
 import { testVerdict } from './test-query-verdict.js';
 import type { ChannelDirectory } from './channel-directory.js';
+import { findFailingRecipients, type FailingReport } from './failing-recipients.js';
 
 export interface Actor {
   userId: string;
@@ -270,6 +271,18 @@ export function createAlertService(deps: AlertServiceDeps) {
     async history(actor: Actor, ref: string, limit = 10): Promise<{ alert: Alert; executions: Execution[] }> {
       const alert = await getVisible(actor, ref);
       return { alert, executions: await store.history(alert.id, Math.min(Math.max(limit, 1), 50)) };
+    },
+
+    /**
+     * Recipients whose latest delivery of the last day failed, of the alerts whose history this
+     * person may read (admins: all); `mine`: only alerts they own (their Home tab).
+     */
+    async failingRecipients(actor: Actor, options: { mine?: boolean } = {}): Promise<FailingReport> {
+      if (options.mine === true) {
+        const own = await store.listAlerts({ owner: actor.userId });
+        return findFailingRecipients({ store, now: clock(), among: own, visible: () => Promise.resolve(true) });
+      }
+      return findFailingRecipients({ store, now: clock(), visible: (alert) => canView(actor, alert) });
     },
 
     /** The next runs of a schedule, or its field errors (for the modal's preview). */

@@ -2,9 +2,12 @@
 // another: the caller sends to each and records each outcome on the execution.
 // Implementations: slack/ (Slack), email/ (SMTP), routing-delivery.ts (picks one per
 // recipient), fallback-delivery.ts (email when Slack fails), recording/log deliveries.
+// SentMessages, below, looks a Slack send up afterwards (slack/slack-sent-messages.ts).
 import type { Deadline } from '../domain/deadline.js';
-import type { Recipient } from '../domain/types.js';
-import type { OutgoingMessage } from '../messages/outgoing.js';
+import type { SeriesReport } from '../domain/decide-result.js';
+import type { LookupAnswer } from '../domain/reconcile.js';
+import type { Alert, Recipient } from '../domain/types.js';
+import type { MessageKind, OutgoingMessage } from '../messages/outgoing.js';
 
 export type DeliveryOutcome =
   | {
@@ -16,6 +19,8 @@ export type DeliveryOutcome =
       fallback?: string | null;
       /** What showed the chart or screenshot: Slack's own chart, the PNG, or none. */
       picture?: 'native' | 'image' | null;
+      /** Sent inside a storm digest (Slack): `ref` is the digest's. */
+      digest?: boolean;
     }
   | { ok: false; error: string; unknown: boolean };
 
@@ -31,4 +36,35 @@ export interface Delivery {
 export interface Directory {
   /** The person's email, or null when unknown or unavailable; never throws. */
   emailOf(userId: string, signal: AbortSignal): Promise<string | null>;
+}
+
+/** What reconciliation asks for one record: the execution's message to that recipient. */
+export interface SentQuery {
+  executionId: string;
+  /** The kinds of message the execution may have sent the recipient (notices to owners are not among them). */
+  kinds: readonly MessageKind[];
+  /** When the send started and ended: the message, if it arrived, was posted in between (give or take). */
+  from: Date;
+  until: Date;
+  /** Threads (refs) it may have replied in: the incident's first message as the tick knew it. */
+  threads: readonly string[];
+}
+
+/** Where an alert stands now, for rewriting an incident's first message. */
+export interface FiringStatus {
+  alert: Alert;
+  value: string | null;
+  at: Date;
+  series: SeriesReport | null;
+}
+
+/**
+ * The delivery port's look-ups (Slack only; email keeps nothing to ask): finding a message sent
+ * earlier whose outcome was unknown, and rewriting an incident's first message. Never throws.
+ */
+export interface SentMessages {
+  /** Looks for the execution's message to the recipient by the metadata it was posted with. */
+  find(recipient: Exclude<Recipient, { kind: 'email' }>, query: SentQuery, signal: AbortSignal): Promise<LookupAnswer>;
+  /** Rewrites the first message (`ref`) to show the alert firing now, as a tick's repeat does; a note when it could not. */
+  showFiring(ref: string, status: FiringStatus, signal: AbortSignal): Promise<string | null>;
 }

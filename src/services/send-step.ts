@@ -166,6 +166,7 @@ export async function deliverOne(
           note: outcome.note,
           fallback: outcome.fallback ?? null,
           ...(outcome.picture ? { picture: outcome.picture } : {}),
+          ...(outcome.digest === true ? { digest: true } : {}),
         }
       : { recipient: key, ok: false, unknown: outcome.unknown, error: outcome.error, ref: null, note: null };
   } catch (err) {

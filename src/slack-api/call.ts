@@ -1,7 +1,9 @@
 // One Web API call with Lookout's own retries, always inside the execution's abort signal
 // (the working timeout), so an outage of Slack is waited out rather than failing the alert.
 // What may be retried depends on whether Slack could have acted on the request:
-//   - 429 (and `ratelimited`): nothing happened; wait Retry-After and retry.
+//   - 429 (and `ratelimited`): nothing happened; wait Retry-After and retry — unless the caller
+//     paces the calls itself (`rateLimited: 'return'`: the Slack delivery's per-channel queue,
+//     which pauses the whole channel), so that one place owns each call's 429s.
 //   - nothing sent (connection refused, DNS) or a transient Slack error: backoff, retry.
 //   - maybe acted on (5xx, timeout, reset after sending, internal_error): a call with a side
 //     effect (a post) is not replayed here, since that could post twice; its outcome is
@@ -24,6 +26,8 @@ export interface CallFailure {
   error: string;
   /** Slack's error code, when it gave one. */
   code: string | null;
+  /** Rate-limited and handed back (`rateLimited: 'return'`): the seconds Slack asked to wait. */
+  retryAfterS?: number;
 }
 
 export type CallResult<T> = { ok: true; value: T } | { ok: false; failure: CallFailure };
@@ -31,6 +35,11 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; failure: CallF
 export interface CallPolicy {
   /** The call changes something people see (chat.postMessage): never replay it after an ambiguous failure. */
   sideEffect: boolean;
+  /**
+   * What a 429 does: 'wait' (the default) waits Retry-After and calls again; 'return' hands it
+   * back at once as a failure with `retryAfterS`, for a caller that paces its calls itself.
+   */
+  rateLimited?: 'wait' | 'return';
 }
 
 export const CALL_LIMITS = {
@@ -43,7 +52,7 @@ export const CALL_LIMITS = {
   maxBackoffMs: 5_000,
 } as const;
 
-const RATE_LIMIT_TIMEOUT = 'Slack rate-limited Lookout and the working timeout ran out before it could retry';
+export const RATE_LIMIT_TIMEOUT = 'Slack rate-limited Lookout and the working timeout ran out before it could retry';
 const MAYBE_POSTED = 'the message may or may not have been posted, so Lookout did not send it again';
 
 class AbortedInFlight extends Error {}
@@ -87,6 +96,9 @@ export async function callSlack<T>(
     logger.warn({ method, failure: cls.kind, code: 'code' in cls ? cls.code : undefined, status: 'status' in cls ? cls.status : undefined }, 'Slack call failed');
     switch (cls.kind) {
       case 'rate_limited': {
+        if (policy.rateLimited === 'return') {
+          return { ok: false, failure: { unknown: false, error: SLACK_ERRORS.ratelimited?.message ?? RATE_LIMIT_TIMEOUT, code: 'ratelimited', retryAfterS: cls.retryAfterS } };
+        }
         if (rateLimited >= CALL_LIMITS.rateLimitedRetries) return fail(false, SLACK_ERRORS.ratelimited?.message ?? RATE_LIMIT_TIMEOUT, 'ratelimited');
         rateLimited += 1;
         if (!(await wait(cls.retryAfterS * 1000, signal))) return fail(false, RATE_LIMIT_TIMEOUT, 'ratelimited');

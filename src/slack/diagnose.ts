@@ -1,12 +1,17 @@
 // `/alert doctor`: what is wrong with this Lookout's set-up, found by asking — the token's
 // scopes against REQUIRED_BOT_SCOPES, every alert channel the bot is not in, every data
 // source that does not answer, and whether the browser starts and the SMTP server answers.
-// diagnose() gathers plain findings; doctorText() words them as one mrkdwn message.
+// diagnose() gathers plain findings; doctorText() words them as one mrkdwn message;
+// doctorReply() puts them (admins only) above the recipients failing now.
 import type { WebClient } from '@slack/web-api';
 import type { Actor, AlertService } from '../services/alert-service.js';
 import { summarizeSlackError, slackErrorCode } from '../slack-api/slack-errors.js';
-import { truncate } from '../messages/slack/limits.js';
+import type { MessageDoc } from '../messages/document.js';
+import { context } from '../messages/slack/kit.js';
+import { fitMessageBlocks, truncate, type SlackMessage } from '../messages/slack/limits.js';
 import { escapeMrkdwn } from '../messages/slack/mrkdwn.js';
+import { packLines } from '../messages/slack/pack-lines.js';
+import { renderSlack } from '../messages/slack/render-slack.js';
 import { REQUIRED_BOT_SCOPES } from './scopes.js';
 
 /** Optional checks from other parts of Lookout: null means fine, a string says what is wrong. */
@@ -56,6 +61,20 @@ export function doctorText(report: DoctorReport): string {
     ...info.map((f) => `ℹ️ ${f.text}`),
   ];
   return truncate(lines.join('\n'), MAX_TEXT);
+}
+
+/**
+ * The doctor's answer: for admins the set-up findings, then (for everyone) the recipients
+ * failing now of the alerts the person may see. `text` is the notification's words.
+ */
+export function doctorReply(report: DoctorReport | null, failing: MessageDoc): SlackMessage {
+  const failingBlocks = renderSlack(failing, { surface: 'message' }).message.blocks;
+  if (report === null) {
+    const note = context(['The set-up checks (scopes, channels, data sources, browser, email) are for Lookout admins; this lists what fails for alerts you may see.']);
+    return { text: truncate(failing.summary, MAX_TEXT), blocks: fitMessageBlocks([...failingBlocks, note]) };
+  }
+  const text = doctorText(report);
+  return { text, blocks: fitMessageBlocks([...packLines(text.split('\n'), 'findings'), ...failingBlocks]) };
 }
 
 async function checkScopes(client: WebClient): Promise<DoctorFinding[]> {

@@ -166,7 +166,9 @@ export interface ExecutionStore {
   /**
    * Replaces the delivery record of `record.recipient` on a finished execution, and sets the
    * execution's state and reason to `fold` (foldDeliveries of the records after the change).
-   * False when the execution is gone or has no record for that recipient.
+   * Conditional: only while that record is still unknown and not reconciled, so of two callers
+   * (two sweeps at once) exactly one wins. False when the execution is gone, has no record for
+   * that recipient, or that record is no longer unknown and unreconciled.
    */
   reconcileDelivery(executionId: string, record: DeliveryRecord, fold: { state: ExecutionState; reason: string | null }): Promise<boolean>;
 }

@@ -243,5 +243,21 @@ export function describeTriageContract(ctx: TriageContractContext): void {
       expect(await store().reconcileDelivery(execution.id, stray, { state: 'SUCCESS', reason: null })).toBe(false);
       expect(await store().getExecution(execution.id)).toEqual({ ...execution, deliveries: [records[0], found, records[2]], ...fold });
     });
+
+    it('of two callers reconciling one record, exactly one wins (two sweeps at once tell the owners once)', async () => {
+      const alert = await store().createAlert(newAlertFixture());
+      const execution = await finished(alert.id, T0, plusSeconds(T0, 5), [delivery('channel:C1', 'unknown')]);
+      const found = delivery('channel:C1', 'ok', { unknown: true, ref: 'C1:1.2', reconciled: 'found' });
+      const missing = delivery('channel:C1', 'failed', { unknown: true, reconciled: 'missing' });
+      const results = await Promise.all([
+        store().reconcileDelivery(execution.id, found, { state: 'SUCCESS', reason: null }),
+        store().reconcileDelivery(execution.id, missing, { state: 'ERROR', reason: 'did not arrive' }),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      // A record already looked up is not looked up again.
+      expect(await store().reconcileDelivery(execution.id, found, { state: 'SUCCESS', reason: null })).toBe(false);
+      const [kept] = (await store().getExecution(execution.id))?.deliveries ?? [];
+      expect(kept).toEqual(results[0] ? found : missing);
+    });
   });
 }

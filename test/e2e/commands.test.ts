@@ -1,7 +1,7 @@
 // `/alert` subcommands answered ephemerally through response_url, `/alert doctor` finding a
-// dead data source, a channel Lookout left and a missing scope (and saying a DuckDB source has
-// no database users), the App Home, and Lookout handling commands again after Slack drops its
-// socket.
+// dead data source, a channel Lookout left and a missing scope (admins; others get only the
+// recipients failing now, delivery-health.test.ts), a DuckDB source said to have no database
+// users, the App Home, and Lookout handling commands again after Slack drops its socket.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { dirname } from 'node:path';
 import type { Alert } from '../../src/domain/types.js';
@@ -93,8 +93,11 @@ describe('/alert subcommands', () => {
 });
 
 describe('/alert doctor', () => {
-  it('is for admins only', async () => {
-    expect((await e2e.command(ALICE, 'doctor')).text).toMatch(/Not allowed/);
+  it('checks the set-up for admins only; others get the recipients failing now', async () => {
+    const answer = await e2e.command(ALICE, 'doctor');
+    expect(answer.text).toBe('Recipients failing now: none');
+    expect(blocksText(answer.blocks)).toMatch(/set-up checks .* are for Lookout admins/);
+    expect(blocksText(answer.blocks)).not.toMatch(/Data source “|Lookout doctor|lacks the scope/);
   });
 
   it('names a data source that does not answer, a channel Lookout left and a missing scope', async () => {

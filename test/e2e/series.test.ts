@@ -159,5 +159,6 @@ describe('new rows', () => {
 
     expect(await tick(alert)).toMatchObject({ state: 'NOOP', reason: 'no new rows (208 seen before)' });
     expect(posted()).toHaveLength(26);
-  });
+    // 26 posts to one channel at Slack's pace of about one a second (storm control, issue 4/6).
+  }, 90_000);
 });

@@ -65,6 +65,7 @@ export function makeMessage<K extends MessageKind>(kind: K, overrides: Partial<M
     new_rows: { ...context, kind: 'new_rows', columns: ['id', 'customer'], rows: [[101, 'Ana']], more: 0, total: 1 },
     error_notice: { ...context, kind: 'error_notice', error: 'boom', failedStep: null, lastGoodRunAt: null },
     fallback_notice: { ...context, kind: 'fallback_notice', error: 'channel:C0OPS: not_in_channel; sent by email to ops@example.com' },
+    delivery_notice: { ...context, kind: 'delivery_notice', outcome: 'missing', recipients: ['channel:C0OPS'], why: null },
   };
   return { ...byKind[kind], ...overrides };
 }

@@ -192,3 +192,32 @@ describe('DuckDB sources', () => {
     );
   });
 });
+
+describe('Slack pace and storm control (slack.* in the file)', () => {
+  const fileWith = (yaml: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'lookout-config-'));
+    writeFileSync(join(dir, 'lookout.config.yml'), yaml);
+    return dir;
+  };
+
+  it('defaults to Slack’s pace of one post a second per channel, 1000 waiting, and a storm past 5 in 60 s', () => {
+    expect(loadConfig({}, '/tmp').slackPosts).toEqual({ channelPostsPerS: 1, channelQueueMax: 1000, storm: { threshold: 5, windowS: 60 } });
+  });
+
+  it('reads each setting, the storm ones partly given', () => {
+    const dir = fileWith('slack:\n  channelPostsPerS: 0.5\n  channelQueueMax: 50\n  storm:\n    threshold: 10\n');
+    expect(loadConfig({}, dir).slackPosts).toEqual({ channelPostsPerS: 0.5, channelQueueMax: 50, storm: { threshold: 10, windowS: 60 } });
+  });
+
+  it.each([
+    ['slack:\n  channelPostsPerS: 0\n', 'slack.channelPostsPerS'],
+    ['slack:\n  channelQueueMax: 0\n', 'slack.channelQueueMax'],
+    ['slack:\n  storm:\n    threshold: 0\n', 'slack.storm.threshold'],
+    ['slack:\n  storm:\n    windowS: 7200\n', 'slack.storm.windowS'],
+    ['slack:\n  stormThreshold: 5\n', 'slack'],
+  ])('refuses %j, naming %s', (yaml, setting) => {
+    const dir = fileWith(yaml);
+    expect(() => loadConfig({}, dir)).toThrow(ConfigError);
+    expect(() => loadConfig({}, dir)).toThrow(setting);
+  });
+});

@@ -2,15 +2,20 @@
 // (conversations.open first, its channel id cached). The first firing message's "<channel>:<ts>"
 // is the ref the runner keeps per recipient: repeats and the recovery reply in its thread, and
 // that first message is rewritten (chat.update) to show where the alert stands now.
+// Every post waits its turn in its channel's queue (channel-queue.ts: Slack's pace of about one
+// message a second per channel, a 429 pausing that channel); in a storm the waiting firing
+// messages go as one digest (channel-turns.ts), whose ref each listed alert gets: its repeats and
+// recovery reply in the digest's thread, and the digest itself is never rewritten.
 // What a message says comes from src/messages (composed once, drawn as Block Kit there); here it
 // is only posted. Slack's own chart and table blocks go when the data fit; if Slack refuses them
 // (invalid_blocks: nothing was posted) the same message goes again with the PNG and a text table.
 // Content messages carry their files (slack-files.ts) right after the post, in the same channel
 // and thread; a file that fails is a note, since the message itself went out.
-// Build the client with createDeliveryWebClient() (web-client.ts): retries are done here.
+// Build the client with createSlackClient() (slack-api/client.ts): retries are done here.
 import type { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../../clock.js';
 import type { Attachment } from '../../content/port.js';
+import { SLACK_POSTS, type Config } from '../../config.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { composeMessage } from '../../messages/compose.js';
@@ -19,8 +24,11 @@ import { showsContent, threadOf, type OutgoingMessage } from '../../messages/out
 import type { SlackMessage } from '../../messages/slack/limits.js';
 import { renderSlack, type RenderedSlack } from '../../messages/slack/render-slack.js';
 import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js';
-import { callSlack, type CallResult } from '../../slack-api/call.js';
+import { callSlack, RATE_LIMIT_TIMEOUT, type CallResult } from '../../slack-api/call.js';
+import { createChannelQueue, type Queued } from './channel-queue.js';
+import { createPostTurns, isDigestible, type PostResult, type QueuedPost } from './channel-turns.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
+import { findPosted, formatMessageRef, parseMessageRef, threadOwner, type Posted, type PostTarget, type SlackMessageRef } from './slack-post.js';
 
 export interface SlackDeliveryOptions {
   client: WebClient;
@@ -29,53 +37,41 @@ export interface SlackDeliveryOptions {
   logger: Logger;
   /** For the "snooze until" picker's initial time and where a look-up starts; defaults to the system clock. */
   clock?: Clock;
+  /** Slack's pace per channel and the storm rule (config `slack.*`); defaults: SLACK_POSTS. */
+  posts?: Config['slackPosts'];
 }
 
-/** Where a message lives: `ref` is "<channel id>:<ts>". */
-export interface SlackMessageRef {
-  channel: string;
-  ts: string;
-}
-
-export function formatMessageRef(ref: SlackMessageRef): string {
-  return `${ref.channel}:${ref.ts}`;
-}
-
-/** null for anything that is not "<channel id>:<ts>" (e.g. a ref from another delivery). */
-export function parseMessageRef(ref: string | null): SlackMessageRef | null {
-  if (ref === null) return null;
-  const match = /^([A-Z0-9]+):(\d+\.\d+)$/.exec(ref);
-  return match?.[1] !== undefined && match[2] !== undefined ? { channel: match[1], ts: match[2] } : null;
-}
-
-/** One message to post: where (a channel, or a thread in it) and what. */
-interface PostTarget {
-  recipient: Recipient;
-  channel: string;
-  threadTs: string | undefined;
-  content: SlackMessage;
-  message: OutgoingMessage;
-}
+export { formatMessageRef, parseMessageRef, type SlackMessageRef } from './slack-post.js';
 
 /** What was posted and how its picture was shown. */
-interface Posted {
-  ref: SlackMessageRef | null;
+interface Shown {
+  posted: Posted;
   picture: RenderedSlack['picture'];
 }
 
-/** Slack message metadata: finds a post again after an ambiguous failure (execution + kind). */
-const METADATA_EVENT = 'lookout_alert';
 /** Posts again after a failure Slack answered, when the look-up shows the message is not there. */
 const MAX_REPOSTS = 5;
 /** The look-up starts this long before the first attempt (clocks differ a little). */
 const LOOKUP_SLACK_S = 60;
+/** First messages whose owner (this alert, or a digest) is remembered, so a thread is looked up once. */
+const THREAD_OWNERS_KEPT = 10_000;
 
 export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   const { client } = options;
   const clock = options.clock ?? systemClock;
+  const settings = options.posts ?? SLACK_POSTS;
   const baseLogger = options.logger.child({ module: 'slack-delivery' });
   /** DM channel id per user id: conversations.open answers the same id every time. */
   const dmChannels = new Map<string, string>();
+  /** First messages by ref: this alert's own (its id) or a digest; oldest forgotten first. */
+  const threadOwners = new Map<string, string>();
+  const turns = createPostTurns({ client, storm: settings.storm, clock, logger: baseLogger });
+  const queue = createChannelQueue<QueuedPost, PostResult>({
+    intervalMs: 1000 / settings.channelPostsPerS,
+    maxWaiting: settings.channelQueueMax,
+    nextTurn: turns.nextTurn,
+    logger: baseLogger,
+  });
 
   async function send(recipient: Recipient, message: OutgoingMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     const logger = baseLogger.child({ recipient: recipientKey(recipient), alertId: message.alert.id, executionId: message.executionId, kind: message.kind });
@@ -108,24 +104,28 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     const thread = threadFor(recipient, message, logger);
     if (thread !== null) {
       // A repeat or the recovery: reply in the first message's thread, then rewrite that message.
-      const posted = await postShown({ recipient, channel: thread.channel, threadTs: thread.ts, content: content.message, message }, content, signal, logger);
-      if (!posted.ok) return failed(posted.failure);
-      const filesNote = await attach(message, posted.value.picture, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
-      const state = message.kind === 'resolved' ? 'resolved' : 'firing';
-      const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
-      const series = message.kind === 'repeat' || message.kind === 'resolved' ? message.series : null;
-      const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt, series), { surface: 'message', now: clock() });
-      const updateNote = await update(thread, status.message, signal, logger);
-      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote), ...pictureOf(posted.value) };
+      const shown = await postShown({ recipient, channel: thread.channel, threadTs: thread.ts, content: content.message, message }, content, signal, logger);
+      if (!shown.ok) return failed(shown.failure);
+      const filesNote = await attach(message, shown.value.picture, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
+      const updateNote = await updateFirst(thread, message, signal, logger);
+      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote), ...pictureOf(shown.value) };
     }
 
     const channel = await conversationFor(recipient, signal, logger);
     if (!channel.ok) return failed(channel.failure);
-    const posted = await postShown({ recipient, channel: channel.value, threadTs: undefined, content: content.message, message }, content, signal, logger);
-    if (!posted.ok) return failed(posted.failure);
+    const target: PostTarget = { recipient, channel: channel.value, threadTs: undefined, content: content.message, message };
+    const shown = await postShown(target, content, signal, logger);
+    if (!shown.ok) return failed(shown.failure);
+    const { ref, digest } = shown.value.posted;
+    if (ref !== null) remember(formatMessageRef(ref), digest ? DIGEST_OWNER : message.alert.id);
+    if (digest) {
+      // A digest lists the alert with its buttons; its chart, table and files are left out.
+      const files = showsContent(message) && message.attachments.length > 0 ? `posted in a storm digest, without ${describeFiles(message.attachments, message.alert.content.kind)}` : null;
+      return { ok: true, ref: ref === null ? null : formatMessageRef(ref), note: files, digest: true };
+    }
     // A top-level message's files go top-level too, right under it.
-    const note = await attach(message, posted.value.picture, { channel: posted.value.ref?.channel ?? channel.value }, signal, logger);
-    return { ok: true, ref: posted.value.ref === null ? null : formatMessageRef(posted.value.ref), note, ...pictureOf(posted.value) };
+    const note = await attach(message, shown.value.picture, { channel: ref?.channel ?? channel.value }, signal, logger);
+    return { ok: true, ref: ref === null ? null : formatMessageRef(ref), note, ...pictureOf(shown.value) };
   }
 
   /**
@@ -133,14 +133,14 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
    * (invalid_blocks: an older workspace or client rollout; nothing was posted), posts it again
    * drawn without them, so the PNG and a text table go instead.
    */
-  async function postShown(target: PostTarget, content: RenderedSlack, signal: AbortSignal, logger: Logger): Promise<CallResult<Posted>> {
+  async function postShown(target: PostTarget, content: RenderedSlack, signal: AbortSignal, logger: Logger): Promise<CallResult<Shown>> {
     const first = await post(target, signal, logger);
-    if (first.ok) return { ok: true, value: { ref: first.value, picture: content.picture } };
+    if (first.ok) return { ok: true, value: { posted: first.value, picture: first.value.digest ? null : content.picture } };
     if (first.failure.code !== 'invalid_blocks' || !hasNativeBlocks(content.message)) return first;
     logger.warn({ picture: content.picture }, "Slack refused its own chart or table block; posting with the picture and a text table");
     const plain = renderSlack(composeMessage(target.message), { surface: 'message', native: false, now: clock() });
     const second = await post({ ...target, content: plain.message }, signal, logger);
-    return second.ok ? { ok: true, value: { ref: second.value, picture: plain.picture } } : second;
+    return second.ok ? { ok: true, value: { posted: second.value, picture: second.value.digest ? null : plain.picture } } : second;
   }
 
   /**
@@ -188,15 +188,16 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     return { ok: true, value: id };
   }
 
-  async function post(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<CallResult<SlackMessageRef | null>> {
+  async function post(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<CallResult<Posted>> {
     // Messages Lookout looks through after an ambiguous failure start no earlier than this.
     const since = clock().getTime() / 1000 - LOOKUP_SLACK_S;
+    if (isDigestible(target)) turns.noteArrival(target.channel);
     for (let attempt = 1; ; attempt += 1) {
-      const result = await postOnce(target, signal, logger);
+      const result = await queued(target, signal, logger);
       // Slack answered a 5xx or internal_error: the request is over, and whether it posted the
       // message can be looked up by its metadata. Not after a timeout, when it may still land.
       if (result.ok || !result.failure.unknown || result.failure.answered !== true || attempt > MAX_REPOSTS) return result;
-      const found = await findPosted(target, since, signal, logger);
+      const found = await findPosted(client, target, since, signal, logger);
       if (found === 'unknown') return result;
       if (found !== null) {
         logger.info({ attempt }, 'the post that failed had reached Slack; not posting again');
@@ -206,72 +207,44 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     }
   }
 
-  async function postOnce(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<CallResult<SlackMessageRef | null>> {
-    const { recipient, channel, threadTs, content, message } = target;
-    const result = await callSlack(
-      'chat.postMessage',
-      () =>
-        client.chat.postMessage({
-          channel,
-          text: content.text,
-          blocks: content.blocks,
-          ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
-          unfurl_links: false,
-          unfurl_media: false,
-          metadata: {
-            event_type: METADATA_EVENT,
-            event_payload: { alert_id: message.alert.id, execution_id: message.executionId, kind: message.kind },
-          },
-        }),
-      signal,
-      { sideEffect: true },
-      logger,
-    );
-    if (!result.ok) {
-      // A cached DM that Slack no longer knows is opened afresh next time.
-      if (recipient.kind === 'slack_user' && result.failure.code === 'channel_not_found') dmChannels.delete(recipient.id);
-      return result;
-    }
-    const ts = result.value.ts;
-    if (ts === undefined) {
-      logger.warn('chat.postMessage answered without a ts; the message cannot be threaded');
-      return { ok: true, value: null };
-    }
-    return { ok: true, value: { channel: result.value.channel ?? channel, ts } };
+  /** One post through its channel's queue, as a call result. */
+  async function queued(target: PostTarget, signal: AbortSignal, logger: Logger): Promise<PostResult> {
+    const outcome = await queue.submit(target.channel, { target, logger }, signal);
+    const result = queuedResult(outcome);
+    // A cached DM that Slack no longer knows is opened afresh next time.
+    if (!result.ok && target.recipient.kind === 'slack_user' && result.failure.code === 'channel_not_found') dmChannels.delete(target.recipient.id);
+    return result;
   }
 
   /**
-   * This execution's message of this kind in the channel (or thread) since `since`, found by
-   * the metadata every post carries; null when it is not there; 'unknown' when Slack could not
-   * be asked (a missing *:history scope, the working timeout).
+   * Rewrites the first message of the incident to show where the alert stands now — only when
+   * that message is this alert's own: a storm digest lists other alerts too and is left as it is.
+   * A failure is only a note, since the reply went out.
    */
-  async function findPosted(target: PostTarget, since: number, signal: AbortSignal, logger: Logger): Promise<SlackMessageRef | null | 'unknown'> {
-    const { channel, threadTs, message } = target;
-    const common = { channel, oldest: since.toFixed(6), include_all_metadata: true, limit: 200 };
-    const listed = await callSlack(
-      threadTs === undefined ? 'conversations.history' : 'conversations.replies',
-      () =>
-        threadTs === undefined
-          ? client.conversations.history(common)
-          : client.conversations.replies({ ...common, ts: threadTs }),
-      signal,
-      { sideEffect: false },
-      logger,
-    );
-    if (!listed.ok) {
-      logger.warn({ code: listed.failure.code }, 'could not look up whether the post reached Slack');
-      return 'unknown';
+  async function updateFirst(thread: SlackMessageRef, message: OutgoingMessage, signal: AbortSignal, logger: Logger): Promise<string | null> {
+    const ref = formatMessageRef(thread);
+    let owner = threadOwners.get(ref);
+    if (owner === undefined) {
+      const found = await threadOwner(client, thread, message.alert.id, signal, logger);
+      if (found === 'unknown') return 'could not check that the first message is this alert’s own, so it was not updated';
+      owner = found === 'own' ? message.alert.id : found === 'digest' ? DIGEST_OWNER : OTHER_OWNER;
+      remember(ref, owner);
     }
-    const ours = (listed.value.messages ?? []).find((m) => {
-      const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
-      return (
-        metadata?.event_type === METADATA_EVENT &&
-        metadata.event_payload?.execution_id === message.executionId &&
-        metadata.event_payload?.kind === message.kind &&
-        (threadTs === undefined || m.ts !== threadTs)
-      );
-    });
-    return ours?.ts === undefined ? null : { channel, ts: ours.ts };
+    if (owner !== message.alert.id) return null;
+    const state = message.kind === 'resolved' ? 'resolved' : 'firing';
+    const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
+    const series = message.kind === 'repeat' || message.kind === 'resolved' ? message.series : null;
+    const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt, series), { surface: 'message', now: clock() });
+    return update(thread, status.message, signal, logger);
+  }
+
+  function remember(ref: string, owner: string): void {
+    threadOwners.delete(ref);
+    threadOwners.set(ref, owner);
+    if (threadOwners.size > THREAD_OWNERS_KEPT) {
+      const oldest = threadOwners.keys().next().value;
+      if (oldest !== undefined) threadOwners.delete(oldest);
+    }
   }
 
   /** Rewrites the first firing message; a failure is only a note, since the reply went out. */
@@ -291,6 +264,45 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   return { send };
 }
 
+/** Thread owners that are not an alert id. */
+const DIGEST_OWNER = '(digest)';
+const OTHER_OWNER = '(other)';
+
+/** How a post left its channel's queue, as the call result the rest of the delivery reads. */
+function queuedResult(outcome: Queued<PostResult>): PostResult {
+  switch (outcome.kind) {
+    case 'done':
+      return outcome.result;
+    case 'full':
+      return {
+        ok: false,
+        failure: {
+          unknown: false,
+          code: null,
+          error: `${outcome.waiting} messages were already waiting for this channel (Slack takes about one a second per channel), which is as many as Lookout keeps; this one was not sent`,
+        },
+      };
+    case 'expired':
+      return {
+        ok: false,
+        failure: {
+          unknown: false,
+          code: outcome.rateLimited ? 'ratelimited' : null,
+          error: outcome.rateLimited
+            ? RATE_LIMIT_TIMEOUT
+            : 'the working timeout ran out while the message waited its turn for the channel (Slack takes about one message a second per channel); it was not sent',
+        },
+      };
+    case 'aborted_in_flight':
+      return {
+        ok: false,
+        failure: { unknown: true, answered: false, code: null, error: 'the working timeout ran out while waiting for Slack to answer; the message may or may not have been posted, so Lookout did not send it again' },
+      };
+    case 'crashed':
+      return { ok: false, failure: { unknown: true, answered: false, code: null, error: 'unexpected failure while posting to Slack; the Lookout log has the details' } };
+  }
+}
+
 /** "the chart and CSV", "the screenshot", "the CSV": what people would call the files. */
 function describeFiles(files: readonly Attachment[], contentKind: string): string {
   const image = contentKind === 'chart' || contentKind === 'screenshot' ? contentKind : 'image';
@@ -305,8 +317,8 @@ function joinNotes(...notes: (string | null)[]): string | null {
 }
 
 /** The outcome's `picture`, only when the message had one. */
-function pictureOf(posted: Posted): { picture?: 'native' | 'image' } {
-  return posted.picture === null ? {} : { picture: posted.picture };
+function pictureOf(shown: Shown): { picture?: 'native' | 'image' } {
+  return shown.picture === null ? {} : { picture: shown.picture };
 }
 
 function hasNativeBlocks(content: SlackMessage): boolean {

@@ -24,6 +24,8 @@ export interface ButtonContext {
   /** A datetimepicker's choice, or null. */
   selectedDateTime(): Date | null;
   timezone(): Promise<string>;
+  /** The workspace's domain ("acme" of acme.slack.com) as the click says it; null when it does not. */
+  teamDomain: string | null;
 }
 
 export function buttonHandler(deps: HandlerDeps, handle: (ctx: ButtonContext) => Promise<string | SlackMessage | void>) {
@@ -44,6 +46,7 @@ export function buttonHandler(deps: HandlerDeps, handle: (ctx: ButtonContext) =>
       },
       selectedDateTime: () => (typeof element.selected_date_time === 'number' ? new Date(element.selected_date_time * 1000) : null),
       timezone: () => deps.timezoneOf(body.user.id),
+      teamDomain: body.team?.domain ?? null,
     };
     try {
       const answer = await handle(ctx);

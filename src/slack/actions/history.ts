@@ -7,5 +7,5 @@ import { buttonHandler } from './button-handler.js';
 export const history = (deps: HandlerDeps) =>
   buttonHandler(deps, async (ctx) => {
     const [{ alert, executions }, timezone] = await Promise.all([deps.service.history(ctx.actor, ctx.alertId()), ctx.timezone()]);
-    return renderSlack(historyDoc(alert, executions, timezone), { surface: 'message' }).message;
+    return renderSlack(historyDoc(alert, executions, timezone, { teamDomain: ctx.teamDomain }), { surface: 'message' }).message;
   });

@@ -10,12 +10,15 @@ import { alertStatus, TIMES_NOTE, when } from '../../messages/alert-status.js';
 import { actions, button, context, divider, header, section } from '../../messages/slack/kit.js';
 import { SLACK_LIMITS } from '../../messages/slack/limits.js';
 import { bold, code, escapeMrkdwn } from '../../messages/slack/mrkdwn.js';
+import { failingRecipientsBlocks, type HomeFailing } from './home-deliveries.js';
 
 export interface HomeInput {
   alerts: Alert[];
   userId: string;
   now: Date;
   isAdmin: boolean;
+  /** Recipients of the person's alerts failing now (home-deliveries.ts); none when absent. */
+  failing?: HomeFailing | null;
 }
 
 /** Blocks one alert takes: its section, its buttons, a divider. */
@@ -33,6 +36,7 @@ export function buildHome(input: HomeInput): HomeView {
     ...(input.isAdmin ? [context([`You are a Lookout admin: ${code('/alert list all')} shows everyone's alerts.`])] : []),
     divider(),
   ];
+  top.push(...failingRecipientsBlocks(input.failing));
   if (alerts.length === 0) {
     return { type: 'home', blocks: [...top, section('You have no alerts or reports yet.')] };
   }

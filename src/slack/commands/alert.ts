@@ -31,6 +31,7 @@ export function alertCommand(deps: HandlerDeps) {
         }
       },
       timezone: () => deps.timezoneOf(command.user_id),
+      teamDomain: typeof command.team_domain === 'string' && command.team_domain !== '' ? command.team_domain : null,
     };
     try {
       await run(ctx, parseAlertCommand(command.text));

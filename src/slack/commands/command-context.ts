@@ -15,4 +15,6 @@ export interface CommandContext {
   reply(message: string | SlackMessage): Promise<void>;
   /** The person's timezone (cached lookup; UTC when Slack is slow). */
   timezone(): Promise<string>;
+  /** The workspace's domain ("acme" of acme.slack.com) as the command says it; null when it does not. */
+  teamDomain: string | null;
 }

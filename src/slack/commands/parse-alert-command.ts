@@ -26,10 +26,10 @@ export const USAGE: Record<(typeof SUBCOMMANDS)[number], string> = {
   resume: '/alert resume <name or id> — run it again (also ends a snooze)',
   delete: '/alert delete <name or id> — delete it and its history',
   run: '/alert run <name or id> — run it now, whatever its schedule',
-  history: '/alert history <name or id> — its recent runs',
+  history: '/alert history <name or id> — its recent runs, and what each recipient got',
   snooze: '/alert snooze <name or id> <duration|off> — no runs for 30m, 1h, 2d, 1w, 1h30m…; off ends it',
   help: '/alert help — this list',
-  doctor: '/alert doctor — check Lookout\'s set-up: data sources, channels, permissions',
+  doctor: '/alert doctor — recipients failing now and what to do; admins: Lookout\'s set-up too (data sources, channels, permissions)',
 };
 
 const MINUTE_MS = 60_000;

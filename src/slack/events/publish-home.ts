@@ -1,11 +1,28 @@
-// One person's Home tab: their alerts, each in its own schedule timezone (views.publish). Used
-// when they open it and when their alerts change.
+// One person's Home tab: their alerts, each in its own schedule timezone, and the recipients of
+// those alerts failing now (views.publish). Used when they open it and when their alerts change.
 import type { WebClient } from '@slack/web-api';
 import type { HandlerDeps } from '../handler-deps.js';
 import { buildHome } from '../blocks/home.js';
+import { FAILING_WINDOW_MS, type FailingReport } from '../../services/failing-recipients.js';
 
 export async function publishHome(client: WebClient, deps: HandlerDeps, userId: string): Promise<void> {
-  const alerts = await deps.service.list({ userId });
-  const view = buildHome({ alerts, userId, now: deps.clock(), isAdmin: deps.service.isAdmin(userId) });
+  const [alerts, failing] = await Promise.all([deps.service.list({ userId }), failingOf(deps, userId)]);
+  const view = buildHome({
+    alerts,
+    userId,
+    now: deps.clock(),
+    isAdmin: deps.service.isAdmin(userId),
+    failing: failing === null ? null : { items: failing.items, partial: failing.partial, windowHours: FAILING_WINDOW_MS / 3_600_000 },
+  });
   await client.views.publish({ user_id: userId, view });
+}
+
+/** The failing recipients of the person's alerts; without them (logged) rather than no Home at all. */
+async function failingOf(deps: HandlerDeps, userId: string): Promise<FailingReport | null> {
+  try {
+    return await deps.service.failingRecipients({ userId }, { mine: true });
+  } catch (err) {
+    deps.logger.warn({ err, userId }, 'could not read failing recipients for Home');
+    return null;
+  }
 }

@@ -299,7 +299,8 @@ export function unknownDeliveriesQuery(since: Date, limit: number): FindQuery<Ex
 
 /** A finished execution holding a record for this recipient. */
 export function reconcileDeliveryFilter(executionId: string, recipient: string): Filter<ExecutionDoc> {
-  return { _id: executionId, state: { $ne: 'WORKING' }, 'deliveries.recipient': recipient };
+  // Only a record still unknown and not looked up yet: two sweeps at once, one wins.
+  return { _id: executionId, state: { $ne: 'WORKING' }, deliveries: { $elemMatch: { recipient, unknown: true, reconciled: null } } };
 }
 
 /** Replaces that recipient's record (through the array filter) and sets the folded state. */

@@ -473,7 +473,7 @@ class PostgresStore implements Store {
          ),
          state = $4, reason = $5
        WHERE id = $1 AND state <> 'WORKING'
-         AND deliveries @> jsonb_build_array(jsonb_build_object('recipient', $2::text))`,
+         AND jsonb_path_exists(deliveries, '$[*] ? (@.recipient == $r && @.unknown == true && !(exists(@.reconciled)))', jsonb_build_object('r', $2::text))`,
       [executionId, record.recipient, JSON.stringify(record), fold.state, fold.reason],
     );
     return result.rowCount === 1;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { makeConfig, type Config, type DataSourceConfig, dataSourceConfig } from '../../../src/config.js';
 import type { Alert } from '../../../src/domain/types.js';
 import { silentLogger } from '../../../src/logger.js';
-import { startLookout, type Lookout } from '../../../src/lookout.js';
+import { startLookout, type Lookout, type LookoutOptions } from '../../../src/lookout.js';
 import { ACTION, BLOCK } from '../../../src/messages/slack/ids.js';
 import { createTempDatabase, type TempDatabase } from '../../support/postgres.js';
 export { eventually } from '../../support/eventually.js';
@@ -78,6 +78,8 @@ export interface E2eOptions {
   extraSources?: DataSourceConfig[] | ((samplePath: string) => DataSourceConfig[]);
   /** Changes to the config before Lookout starts (email, screenshots). */
   configure?: (config: Config) => Config;
+  /** Lookout's tuning (Slack's request timeout, reconciliation's times), scaled down for a test. */
+  tuning?: Pick<LookoutOptions, 'slackTimeoutMs' | 'reconcile'>;
 }
 
 export const ALICE_EMAIL = 'alice@example.com';
@@ -118,7 +120,12 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2e> {
   });
   let lookout: Lookout;
   try {
-    lookout = await startLookout(options.configure ? options.configure(config) : config, { logger: silentLogger(), processEveryMs: 1000, lockLifetimeMs: LOCK_LIFETIME_MS });
+    lookout = await startLookout(options.configure ? options.configure(config) : config, {
+      logger: silentLogger(),
+      processEveryMs: 1000,
+      lockLifetimeMs: LOCK_LIFETIME_MS,
+      ...options.tuning,
+    });
     await sim.waitForConnection();
   } catch (err) {
     await sim.stop();

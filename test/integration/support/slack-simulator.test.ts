@@ -4,12 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { App, LogLevel } from '@slack/bolt';
 import { ErrorCode, LogLevel as WebLogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
-import { DEFAULT_SCOPES, type Json, type SlackSimulator, startSlackSimulator } from '../../support/slack-simulator/index.js';
+import { DEFAULT_SCOPES, type Json, SLACK_POST_PACE, type SlackSimulator, startSlackSimulator } from '../../support/slack-simulator/index.js';
 
 const ALICE = 'U0ALICE01';
 const BOB = 'U0BOB0001';
 const ALERTS = 'C0ALERTS1';
 const QUIET = 'C0QUIET01';
+const PACED = 'C0PACED01';
 
 const option = (value: string, text: string) => ({ text: { type: 'plain_text' as const, text }, value });
 const alertModal = {
@@ -53,8 +54,11 @@ describe('slack simulator with the real Bolt app and WebClient', () => {
       channels: [
         { id: ALERTS, name: 'alerts', members: [ALICE, BOB] },
         { id: QUIET, name: 'quiet', members: [BOB], botIsMember: false },
+        { id: PACED, name: 'paced', members: [ALICE] },
       ],
     });
+    // Slack's pace per channel has its own test below; the others post as fast as they like.
+    sim.pace.set(null);
     const clientOptions = { slackApiUrl: sim.url };
     app = new App({ token: sim.botToken, appToken: sim.appToken, socketMode: true, clientOptions, installerOptions: { clientOptions }, logLevel: LogLevel.ERROR });
     app.command('/alert', async ({ ack, body, client }) => {
@@ -338,6 +342,28 @@ describe('slack simulator with the real Bolt app and WebClient', () => {
 
     it('names the elements a view has when a value targets one it lacks', () => {
       expect(() => sim.stateValues(view, { dayz: { d: '2026-01-01' } })).toThrow(/no stateful element dayz\/d .*day\/d/);
+    });
+  });
+
+  describe("Slack's pace per channel", () => {
+    afterAll(() => sim.pace.set(null));
+
+    it('takes a burst of 3 posts to one channel, answers the 4th 429 with Retry-After and posts nothing; other channels go on', async () => {
+      sim.pace.set(SLACK_POST_PACE);
+      // Each 429 handed back, not retried, so the answers are seen as Slack gave them.
+      const strict = new WebClient(sim.botToken, { slackApiUrl: sim.url, logLevel: WebLogLevel.ERROR, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+      const post = (channel: string, text: string) => strict.chat.postMessage({ channel, text }).then(() => 'ok', (e: { code?: string; retryAfter?: number }) => `${e.code ?? 'error'}:${e.retryAfter ?? ''}`);
+      const answers = [];
+      for (let i = 0; i < 4; i += 1) answers.push(await post(PACED, `paced ${i}`));
+      expect(answers).toEqual(['ok', 'ok', 'ok', 'slack_webapi_rate_limited_error:1']);
+      expect(sim.messages(PACED).map((m) => m.text)).toEqual(['paced 0', 'paced 1', 'paced 2']);
+      const refused = sim.calls('chat.postMessage').find((c) => c.args.text === 'paced 3');
+      expect(refused).toMatchObject({ status: 429, faults: [{ kind: 'rate_limited', detail: 1 }] });
+      // Another channel has a bucket of its own.
+      await expect(post(ALERTS, 'not held by #paced')).resolves.toBe('ok');
+      // WebClient's own retry waits Retry-After and gets through.
+      await expect(web.chat.postMessage({ channel: PACED, text: 'paced 4' })).resolves.toMatchObject({ ok: true });
+      expect(sim.messages(PACED).map((m) => m.text)).toEqual(['paced 0', 'paced 1', 'paced 2', 'paced 4']);
     });
   });
 

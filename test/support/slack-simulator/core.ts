@@ -1,6 +1,7 @@
 // The simulator's parts, wired once and handed to every endpoint and helper.
 import { CallLog } from './call-log.js';
 import { Faults } from './faults.js';
+import { ChannelPace, type PaceOptions } from './pace.js';
 import { createIds, type Ids } from './ids.js';
 import { Records } from './records.js';
 import { ResponseUrls } from './response-urls.js';
@@ -25,6 +26,11 @@ export interface SimulatorOptions extends WorkspaceOptions {
    * thousands of posts fit in memory.
    */
   lean?: boolean;
+  /**
+   * chat.postMessage's pace per channel: Slack's (about 1 a second, bursts of 3) unless given;
+   * null lets every post through. Faster posting is answered 429 with Retry-After.
+   */
+  postPace?: PaceOptions | null;
 }
 
 export interface SimulatorCore {
@@ -35,6 +41,8 @@ export interface SimulatorCore {
   records: Records;
   log: CallLog;
   faults: Faults;
+  /** chat.postMessage's pace per channel. */
+  pace: ChannelPace;
   ids: Ids;
   triggers: Triggers;
   responseUrls: ResponseUrls;
@@ -61,6 +69,7 @@ export function createCore(options: SimulatorOptions, origin: () => string): Sim
     records,
     log,
     faults: new Faults(),
+    pace: new ChannelPace(options.postPace === undefined ? undefined : options.postPace),
     ids,
     triggers: new Triggers(ids, settings.triggerTtlMs),
     responseUrls: new ResponseUrls(ids, workspace, records, origin),

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallRecord, EnvelopeRecord, FaultEvent } from './call-log.js';
 import { createCore, type SimulatorOptions } from './core.js';
 import type { Faults } from './faults.js';
+import type { ChannelPace } from './pace.js';
 import { createHttpServer } from './http-server.js';
 import { createInteractions, type Interactions } from './interactions.js';
 import type { ResponseUrlPost, SimEphemeral, SimFile, SimMessage, SlackView, StateValues, StoredView } from './records.js';
@@ -22,6 +23,7 @@ import type { Workspace } from './workspace.js';
 export type { CallRecord, EnvelopeRecord, FaultEvent } from './call-log.js';
 export type { SimulatorOptions } from './core.js';
 export type { FaultHandle, FaultScope } from './faults.js';
+export { SLACK_POST_PACE, type ChannelPace, type PaceOptions } from './pace.js';
 export type { BlockActionInput, EventInput, SlashCommandInput, ViewClosedInput, ViewSubmissionInput } from './interactions.js';
 export type { Json, ResponseUrlPost, SimEphemeral, SimFile, SimMessage, SlackView, StateValues, StoredView } from './records.js';
 export { buildStateValues, type SimpleValue, type SimpleValues } from './state-values.js';
@@ -39,6 +41,8 @@ export interface SlackSimulator extends Interactions {
   readonly workspace: Workspace;
   /** Switchable faults: rateLimit, httpError, slackError, latency, clear. */
   readonly faults: Faults;
+  /** chat.postMessage's pace per channel (Slack's by default); `set(null)` lets every post through. */
+  readonly pace: ChannelPace;
 
   /** Every HTTP call in order (Web API methods, 'upload', 'response_url'), optionally for one method. */
   calls(method?: string): CallRecord[];
@@ -109,6 +113,7 @@ export async function startSlackSimulator(options: SimulatorOptions = {}): Promi
     appToken: core.appToken,
     workspace,
     faults: core.faults,
+    pace: core.pace,
 
     calls: (method) => log.calls.filter((c) => method === undefined || c.method === method),
     faultEvents: () => [...log.faults],

@@ -11,6 +11,8 @@ export interface Answer {
   /** JSON body, or plain text (the upload URL answers "OK - <bytes>"). */
   body: Json | string;
   headers?: Record<string, string>;
+  /** A 429 for posting faster than Slack's pace (pace.ts): its Retry-After seconds. */
+  paced?: number;
 }
 
 export interface RecordedCall {
@@ -47,7 +49,8 @@ export async function serveRecorded(
     at: new Date(),
     status: answer.status,
     response: typeof answer.body === 'string' ? { text: answer.body } : answer.body,
-    faults: plan.applied,
+    // A pace 429 is listed as a rate limit, like a switched-on one: tests that tell faults from answers see it.
+    faults: answer.paced === undefined ? plan.applied : [...plan.applied, { kind: 'rate_limited', detail: answer.paced }],
   });
   if (res.destroyed) return; // the simulator stopped meanwhile
   if (typeof answer.body === 'string') sendText(res, answer.status, answer.body, answer.headers);

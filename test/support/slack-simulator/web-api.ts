@@ -49,6 +49,12 @@ function answer(core: SimulatorCore, method: string, args: Json, kind: CallRecor
     headers['x-accepted-oauth-scopes'] = spec.scope;
     if (!core.workspace.hasScope(spec.scope)) return fail('missing_scope', { needed: spec.scope, provided: scopesHeader });
   }
+  if (method === 'chat.postMessage') {
+    // Slack's pace per channel (pace.ts): too fast is a 429 and nothing is posted.
+    const ref = typeof args.channel === 'string' ? args.channel : '';
+    const retryAfter = core.pace.take(core.workspace.channel(ref)?.id ?? ref, Date.now());
+    if (retryAfter !== null) return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { ...headers, 'retry-after': String(retryAfter) }, paced: retryAfter };
+  }
   const ctx: MethodContext = {
     args,
     workspace: core.workspace,

@@ -1,13 +1,20 @@
 // An alert's recent runs, as /alert history and the History button show them.
 import { describe, expect, it } from '@jest/globals';
-import type { Alert, Execution, SeriesOutcome } from '../../../src/domain/types.js';
+import type { Alert, DeliveryRecord, Execution, SeriesOutcome } from '../../../src/domain/types.js';
 import { historyDoc } from '../../../src/messages/history.js';
+import { slackErrorInfo } from '../../../src/slack-api/slack-errors.js';
 import { blocksSize, SLACK_LIMITS, type SlackMessage } from '../../../src/messages/slack/limits.js';
 import { renderSlack } from '../../../src/messages/slack/render-slack.js';
 import { makeAlert, makeExecution } from '../../support/fixtures.js';
 import { texts, walk } from '../../support/slack-blocks.js';
 
-const buildHistory = (alert: Alert, executions: Execution[], timezone: string): SlackMessage => renderSlack(historyDoc(alert, executions, timezone), { surface: 'message' }).message;
+const buildHistory = (alert: Alert, executions: Execution[], timezone: string, teamDomain: string | null = null): SlackMessage =>
+  renderSlack(historyDoc(alert, executions, timezone, { teamDomain }), { surface: 'message' }).message;
+
+/** The message's lines as Slack gets them (mrkdwn). */
+const lines = (message: SlackMessage): string[] => texts(message.blocks).flatMap((t) => t.text.split('\n'));
+
+const record = (recipient: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord => ({ recipient, ok: true, unknown: false, error: null, ref: null, note: null, ...overrides });
 
 function expectWithinLimits({ blocks }: SlackMessage): void {
   expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.messageBlocks);
@@ -16,7 +23,7 @@ function expectWithinLimits({ blocks }: SlackMessage): void {
 }
 
 describe('buildHistory', () => {
-  it('shows each run: time, state, value or reason, deliveries', () => {
+  it('shows each run: time, state, value or reason, deliveries, then each recipient under it', () => {
     const executions = [
       makeExecution(),
       makeExecution({
@@ -25,19 +32,67 @@ describe('buildHistory', () => {
         state: 'ERROR',
         value: null,
         reason: 'delivery failed for 1 of 2',
-        deliveries: [
-          { recipient: 'channel:C0OPS', ok: false, unknown: false, error: 'not_in_channel', ref: null, note: null },
-          { recipient: 'email:ana@example.com', ok: true, unknown: false, error: null, ref: null, note: null },
-        ],
+        deliveries: [record('channel:C0OPS', { ok: false, error: slackErrorInfo('not_in_channel').message }), record('email:ana@example.com', { ref: '<abc@lookout>' })],
       }),
       makeExecution({ id: 'e3', state: 'NOOP', value: null, reason: 'NULL value', deliveries: [] }),
     ];
     const message = buildHistory(makeAlert(), executions, 'Asia/Seoul');
-    const json = walk(message.blocks).json;
-    expect(json).toContain('`2026-11-24 09:00 (Asia/Seoul)` ✅ sent — value *0* — delivered 1/1');
-    expect(json).toContain('⚠️ failed (run now) — delivery failed for 1 of 2 — delivered 1/2; failed: <#C0OPS> (not_in_channel)');
-    expect(json).toContain('🟢 OK, nothing to send — NULL value');
+    expect(lines(message)).toEqual([
+      'History of Orders stalled',
+      '`2026-11-24 09:00 (Asia/Seoul)` ✅ sent — value *0* — delivered 1/1',
+      '↳ ✅ sent to <#C0OPS>',
+      '`2026-11-24 09:00 (Asia/Seoul)` ⚠️ failed (run now) — delivery failed for 1 of 2 — delivered 1/2',
+      '↳ ❌ <#C0OPS> failed: not_in_channel — what to do: `/invite @Lookout` in <#C0OPS>',
+      '↳ ✅ sent to ana@example.com',
+      '`2026-11-24 09:00 (Asia/Seoul)` 🟢 OK, nothing to send — NULL value',
+      'Times in Asia/Seoul.',
+    ]);
     expectWithinLimits(message);
+  });
+
+  it('links each Slack message when the workspace domain is known, and only then', () => {
+    const run = makeExecution({ deliveries: [record('channel:C0OPS', { ref: 'C0OPS:1700000000.000100' }), record('user:U0ANA', { ref: 'D0ANA:1700000001.000200', digest: true })] });
+    expect(lines(buildHistory(makeAlert(), [run], 'UTC', 'acme'))).toContain(
+      '↳ ✅ sent to <#C0OPS> (<https://acme.slack.com/archives/C0OPS/p1700000000000100|message>), <@U0ANA> (in a digest, <https://acme.slack.com/archives/D0ANA/p1700000001000200|message>)',
+    );
+    expect(lines(buildHistory(makeAlert(), [run], 'UTC'))).toContain('↳ ✅ sent to <#C0OPS>, <@U0ANA> (in a digest)');
+    // A domain that is not one is not put into a URL.
+    expect(walk(buildHistory(makeAlert(), [run], 'UTC', 'evil.com/x?').blocks).json).not.toContain('https://');
+  });
+
+  it('says per recipient: failed with what to do, by email instead, unknown and not re-sent, reconciled, sent with a note', () => {
+    const alert = makeAlert({ name: 'Daily revenue' });
+    const run = makeExecution({
+      state: 'ERROR',
+      value: null,
+      reason: 'delivery failed for 4 of 6',
+      deliveries: [
+        record('channel:C0ARCH', { ok: true, fallback: 'ops@example.com', note: `Slack failed (${slackErrorInfo('is_archived').message}); sent by email to ops@example.com instead` }),
+        record('user:U0GONE', { ok: false, unknown: true, error: 'the working timeout ran out while waiting for Slack to answer; the message may or may not have been posted, so Lookout did not send it again' }),
+        record('user:U0LOST', { ok: false, unknown: true, error: 'Slack had an internal error', reconciled: 'missing' }),
+        record('user:U0FOUND', { ok: true, unknown: false, ref: 'D0FOUND:1700000000.000100', reconciled: 'found' }),
+        record('email:nobody@example.com', { ok: false, error: 'the mail server refused nobody@example.com: 550 5.1.1 <nobody@example.com>: no such user' }),
+        record('channel:C0CSV', { ok: true, note: 'the CSV could not be uploaded: Slack answered HTTP 500' }),
+      ],
+    });
+    expect(lines(buildHistory(alert, [run], 'UTC'))).toEqual([
+      'History of Daily revenue',
+      '`2026-11-24 00:00 UTC` ⚠️ failed — delivery failed for 4 of 6 — delivered 3/6',
+      '↳ 📧 <#C0ARCH> Slack failed (is_archived); sent by email to ops@example.com instead — what to do: unarchive <#C0ARCH> or change the recipients (`/alert edit "Daily revenue"`).',
+      '↳ ❔ <@U0GONE> outcome unknown; not re-sent',
+      '↳ ❌ <@U0LOST> outcome was unknown; checked later, it had not arrived; not re-sent',
+      '↳ ❌ nobody@example.com failed: the mail server refused nobody@example.com: 550 5.1.1 &lt;nobody@example.com&gt;: no such user — what to do: check the address nobody@example.com (the mail server’s reply says why it was refused); if it is wrong, change the recipients (`/alert edit "Daily revenue"`).',
+      '↳ ⚠️ <#C0CSV> sent, but the CSV could not be uploaded: Slack answered HTTP 500',
+      '↳ ✅ sent to <@U0FOUND> (found later)',
+      'Times in UTC.',
+    ]);
+  });
+
+  it('an unknown error keeps its own words and gets the honest advice', () => {
+    const run = makeExecution({ deliveries: [record('channel:C0OPS', { ok: false, error: 'the sky fell' })] });
+    expect(lines(buildHistory(makeAlert(), [run], 'UTC'))).toContain(
+      '↳ ❌ <#C0OPS> failed: the sky fell — what to do: Lookout has no advice for this error: the Lookout log has the details. If it keeps failing, a Lookout admin can run `/alert doctor`.',
+    );
   });
 
   it("says how Slack showed a chart: drawn by Slack, or a picture after a fallback", () => {
@@ -76,6 +131,17 @@ describe('buildHistory', () => {
     const json = walk(buildHistory(makeAlert(), [makeExecution({ series: [] })], 'UTC').blocks).json;
     expect(json).toContain('✅ sent — value *0* — delivered 1/1');
     expect(json).not.toContain('series');
+  });
+
+  it('stays within limits with every recipient failing on every run, leaving older runs out whole', () => {
+    const failing = Array.from({ length: 20 }, (_, i) => record(`channel:C0CH${i}`, { ok: false, error: `${'x'.repeat(1500)} ${i}` }));
+    const runs = Array.from({ length: 50 }, (_, i) => makeExecution({ id: `e${i}`, reason: 'r'.repeat(2000), deliveries: failing }));
+    const message = buildHistory(makeAlert(), runs, 'UTC');
+    expectWithinLimits(message);
+    const all = lines(message);
+    expect(all.filter((l) => l.startsWith('↳ ❌'))).toHaveLength(5 * all.filter((l) => l.startsWith('`')).length);
+    expect(all).toContain('↳ +15 more not simply sent');
+    expect(all.at(-1)).toMatch(/^Times in UTC\. \d+ older runs left out to keep this message short\.$/);
   });
 
   it('says when there are no runs, and stays small with many long ones', () => {

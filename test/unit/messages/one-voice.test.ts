@@ -3,7 +3,7 @@
 // the email's plain text; the one-line summary is Slack's notification text and the mail subject.
 import { describe, expect, it } from '@jest/globals';
 import { composeMessage } from '../../../src/messages/compose.js';
-import { plainInlines, type Part } from '../../../src/messages/document.js';
+import { plainInlines, type Inline, type Part } from '../../../src/messages/document.js';
 import { renderEmail } from '../../../src/messages/email/render-email.js';
 import { showsContent, type MessageKind, type OutgoingMessage } from '../../../src/messages/outgoing.js';
 import { renderSlack } from '../../../src/messages/slack/render-slack.js';
@@ -19,6 +19,7 @@ const messages: Record<MessageKind, OutgoingMessage> = {
   new_rows: makeMessage('new_rows', { alert, columns: ['id', 'customer'], rows: [[101, 'Ana & <Bo>']], more: 0, total: 1 }),
   error_notice: makeMessage('error_notice', { alert, error: 'relation "payments" does not exist', failedStep: 'query', lastGoodRunAt: new Date('2026-11-20T00:00:00Z') }),
   fallback_notice: makeMessage('fallback_notice', { alert, error: 'channel:C0OPS: not_in_channel; sent by email to ops@example.com' }),
+  delivery_notice: makeMessage('delivery_notice', { alert, outcome: 'missing', recipients: ['channel:C0OPS', 'user:U0ANA'], why: null }),
 };
 
 const byRegion = { ...alert, labels: ['region'], warning: { op: '>' as const, threshold: 3 }, pendingTicks: 2 };
@@ -31,6 +32,7 @@ const variants: [string, OutgoingMessage][] = [
   ['repeat with series', makeMessage('repeat', { alert: byRegion, value: '1 of 3 series firing', result, series: { ...report, changes: [escalated, resolvedUs] } })],
   ['resolved with series', makeMessage('resolved', { alert: byRegion, value: '0 of 3 series firing', series: { ...report, changes: [resolvedUs], firing: [], pending: [] } })],
   ['new rows counted', makeMessage('new_rows', { alert, columns: ['id'], rows: [], more: 37, total: 57 })],
+  ['delivery notice, gave up', makeMessage('delivery_notice', { alert, outcome: 'gave_up', recipients: ['channel:C0OPS'], why: 'Slack did not answer in time' })],
   ['new rows by email', makeMessage('new_rows', { alert, columns: ['id', 'customer'], rows: [[1, 'a'], [2, 'b']], more: 3, total: 5 })],
 ];
 
@@ -47,20 +49,25 @@ function slackReads(json: string): string {
     .replace(/&amp;/g, '&');
 }
 
-/** The sentences a part says: what both renderers must show. */
-function sentences(part: Part): string[] {
+/** Inlines as email's plain text writes them: mentions keep their # and @ (Slack draws them as links). */
+function emailInlines(inlines: readonly Inline[]): string {
+  return inlines.map((i) => (typeof i !== 'string' && 'channel' in i ? `#${i.channel}` : typeof i !== 'string' && 'user' in i ? `@${i.user}` : plainInlines([i]))).join('');
+}
+
+/** The sentences a part says: what both renderers must show (`inlines` draws text with marks as the renderer does). */
+function sentences(part: Part, inlines: (inlines: readonly Inline[]) => string = plainInlines): string[] {
   switch (part.kind) {
     case 'heading':
       return [part.text];
     case 'paragraph':
     case 'note':
-      return [plainInlines(part.inlines)];
+      return [inlines(part.inlines)];
     case 'code':
       return part.text.split('\n');
     case 'template':
       return [part.text];
     case 'list':
-      return part.items.map(plainInlines);
+      return part.items.map(inlines);
     default:
       return []; // tables, pictures, files and buttons are drawn differently by design
   }
@@ -73,12 +80,10 @@ describe.each(variants)('a %s message', (_, message) => {
 
   it('says every sentence of its document in Slack and in email, word for word', () => {
     const inSlack = slackReads(JSON.stringify(slack.blocks));
-    const said = doc.parts.flatMap(sentences).filter((s) => s.trim() !== '');
+    const said = doc.parts.flatMap((p) => sentences(p)).filter((s) => s.trim() !== '');
     expect(said.length).toBeGreaterThan(0);
-    for (const sentence of said) {
-      expect(inSlack).toContain(slackReads(sentence.replace(/[*`_]/g, '')));
-      expect(email.text).toContain(sentence);
-    }
+    for (const sentence of said) expect(inSlack).toContain(slackReads(sentence.replace(/[*`_]/g, '')));
+    for (const sentence of doc.parts.flatMap((p) => sentences(p, emailInlines))) expect(email.text).toContain(sentence);
   });
 
   it('has one summary: Slack\'s notification text and the mail\'s subject', () => {

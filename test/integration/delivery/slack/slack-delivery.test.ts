@@ -95,9 +95,14 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
         { id: QUIET, name: 'quiet', members: [ALICE], botIsMember: false },
       ],
     });
-    const client = createSlackClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
-    delivery = createSlackDelivery({ client, token: sim.botToken, logger: silentLogger(), clock: () => T0 });
+    delivery = freshDelivery();
   });
+
+  /** A delivery of its own: its channels have posted nothing yet, so the first post goes at once. */
+  function freshDelivery(): Delivery {
+    const client = createSlackClient({ token: sim.botToken, slackApiUrl: sim.url, logger: silentLogger() });
+    return createSlackDelivery({ client, token: sim.botToken, logger: silentLogger(), clock: () => T0 });
+  }
 
   afterEach(() => {
     sim.faults.clear();
@@ -234,7 +239,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   it('gives up when the working timeout ends during a Retry-After', async () => {
     sim.faults.rateLimit({ method: 'chat.postMessage', retryAfter: 30, times: 1 });
     const before = sim.messages(ALERTS).length;
-    const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), AbortSignal.timeout(500));
+    const outcome = await freshDelivery().send(channel(ALERTS), outgoing('firing'), AbortSignal.timeout(500));
     expect(outcome).toEqual({
       ok: false,
       unknown: false,
