@@ -1,8 +1,9 @@
 // DuckDB data source: SQL over the CSV, Parquet and JSON files under the directories an admin
 // allowed (allowedDirs), and nothing else. Each query runs in a reader process
 // (duckdb-reader.cjs, pooled by helper-pool.ts) holding an in-memory database, because DuckDB
-// builds values outside any limit of its own (measured: `SELECT repeat('x', 540000000)` grew
-// the process by 500 MB with memory_limit at 256 MB); in a reader, its data segment bounds it.
+// builds values outside any limit of its own (measured in-process: `SELECT repeat('x',
+// 540000000)` grew Lookout by 416 MB to 791 MB with memory_limit at 256 MB); in a reader, the
+// reader's data segment bounds it, and Lookout grows by the rows it keeps.
 // What the reader allows, each enforced by DuckDB itself, set before its configuration is locked
 // (lock_configuration), so no statement can lift it:
 // - files: enable_external_access is off, so only paths under allowed_directories open; DuckDB
@@ -44,7 +45,7 @@ const INTERRUPT_GRACE_MS = 3_000;
  * inside the reader. Measured: `repeat('x', 100000000)` took the reader from 115 to 570-680
  * MiB; with 640 the 100 MB value sometimes ran out of memory before the cell cap could name it.
  */
-export const readerDataMiB = (config: Pick<DuckdbConfig, 'memoryLimitMiB'>, caps: ByteCaps) =>
+const readerDataMiB = (config: Pick<DuckdbConfig, 'memoryLimitMiB'>, caps: ByteCaps) =>
   448 + config.memoryLimitMiB + Math.ceil((4 * caps.resultBytes) / MiB);
 const readerHeapMiB = (caps: ByteCaps) => 128 + Math.ceil((4 * caps.resultBytes) / MiB);
 
