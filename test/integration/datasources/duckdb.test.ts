@@ -187,6 +187,7 @@ describe('duckdb data source: nothing outside the allowed directories', () => {
   it.each([
     ['an absolute path outside', () => `SELECT * FROM read_csv('${outside}/secret.csv')`],
     ['a path climbing out with ..', () => `SELECT * FROM read_csv('${allowed}/../outside/secret.csv')`],
+    ['a file:// URL outside', () => `SELECT * FROM read_csv('file://${outside}/secret.csv')`],
     ['a symlink to a file outside', () => `SELECT * FROM read_csv('${allowed}/escape.csv')`],
     ['a symlink to a directory outside', () => `SELECT * FROM read_csv('${allowed}/escape-dir/secret.csv')`],
     ['a glob over directories outside', () => `SELECT * FROM read_csv('${root}/*/secret.csv')`],
