@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Alert, QuietHours } from '../../src/domain/types.js';
 import { makeAlert } from '../support/fixtures.js';
 import type { SimMessage } from '../support/slack-simulator/index.js';
-import { ALERTS, ALICE, BOB, startE2e, type E2e } from './support/e2e.js';
+import { ACTION } from '../../src/messages/slack/ids.js';
+import { ALERTS, ALICE, BOB, eventually, startE2e, type E2e } from './support/e2e.js';
 
 const ONCALL = 'C0ONCALL1';
 const HOUR = 3600_000;
@@ -84,9 +85,9 @@ describe('reminders that back off', () => {
       expect.stringContaining('Reminder 3:'),
     ]);
 
-    // Acknowledged: the reminder due at +15 h does not come.
-    const firing = await e2e.lookout.store.getAlert(alert.id);
-    expect(await e2e.lookout.store.setAcknowledgement(alert.id, { by: BOB, at: at(8), channel: ALERTS }, firing!.firingSince!)).toBe(true);
+    // Bob presses Acknowledge on the first message: the reminder due at +15 h does not come.
+    await e2e.sim.blockAction({ user: BOB, action_id: ACTION.acknowledge, message: { channel: ALERTS, ts: first!.ts } });
+    await eventually(async () => (await e2e.lookout.store.getAlert(alert.id))?.ack?.by === BOB || undefined, 15_000, 'the acknowledgement to be stored');
     for (const hours of [10, 15, 16]) expect(await tick(alert, at(hours))).toMatchObject({ state: 'GRACE', reason: expect.stringContaining(`acknowledged by ${BOB}`) });
     expect(replies(ALERTS, first!)).toHaveLength(3);
 
