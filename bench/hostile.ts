@@ -1,10 +1,10 @@
 // Hostile results against one Lookout data-source layer per case: 60 rows of 20 MB, a value of
-// 540 MB, a billion rows, on PostgreSQL, MariaDB and SQLite, each with the default caps
+// 540 MB, a billion rows, on PostgreSQL, MariaDB, SQLite and DuckDB, each with the default caps
 // (maxCellBytes 1 MiB, maxResultBytes 16 MiB, maxRows 10,000). Each case runs in a process of
 // its own (test/security/support/hostile-query.ts), which opens the source, runs the query and
-// then SELECT 1, and samples its RSS (and its SQLite readers') every 25 ms: a build where a
+// then SELECT 1, and samples its RSS (and its SQLite or DuckDB readers') every 25 ms: a build where a
 // result ends the process reports that as the outcome instead of ending the bench.
-//   npm run bench:hostile -- [--engines postgres,mysql,sqlite]
+//   npm run bench:hostile -- [--engines postgres,mysql,sqlite,duckdb]
 // Needs the local servers and the lookout_reader users (scripts/setup.sh). Prints a table,
 // then one JSON line of the figures. Asserts nothing.
 import Database from 'better-sqlite3';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { DataSourceInput } from '../src/config.js';
 import { runHostile, type Run } from '../test/security/support/hostile-query.js';
 
-const { values } = parseArgs({ options: { engines: { type: 'string', default: 'postgres,mysql,sqlite' } } });
+const { values } = parseArgs({ options: { engines: { type: 'string', default: 'postgres,mysql,sqlite,duckdb' } } });
 const engines = new Set(values.engines.split(','));
 
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://lookout_reader@127.0.0.1:5432/test';
@@ -27,7 +27,7 @@ const MAX_ROWS = 10_000;
 const SIXTY = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)';
 
 interface Case {
-  engine: 'postgres' | 'mysql' | 'sqlite';
+  engine: 'postgres' | 'mysql' | 'sqlite' | 'duckdb';
   name: string;
   sql: string;
 }
@@ -36,6 +36,7 @@ const sources: Record<Case['engine'], DataSourceInput> = {
   postgres: { name: 'pg', kind: 'postgres', url: PG_URL, poolSize: 1, maxRows: MAX_ROWS },
   mysql: { name: 'maria', kind: 'mysql', url: MARIA_URL, poolSize: 1, maxRows: MAX_ROWS },
   sqlite: { name: 'lite', kind: 'sqlite', path: file, poolSize: 1, maxRows: MAX_ROWS },
+  duckdb: { name: 'duck', kind: 'duckdb', allowedDirs: [dir], poolSize: 1, maxRows: MAX_ROWS },
 };
 
 const cases: Case[] = [
@@ -52,6 +53,10 @@ const cases: Case[] = [
   { engine: 'sqlite', name: '540 MB value', sql: "SELECT printf('%.*c', 540000000, 'x')" },
   { engine: 'sqlite', name: '150 MB value', sql: 'SELECT randomblob(150000000)' },
   { engine: 'sqlite', name: '1e9 rows', sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT i FROM n' },
+  { engine: 'duckdb', name: '60 x 20 MB rows', sql: "SELECT repeat('x', 20000000) FROM range(60)" },
+  { engine: 'duckdb', name: '540 MB value', sql: "SELECT repeat('x', 540000000)" },
+  { engine: 'duckdb', name: '100 MB value', sql: "SELECT repeat('x', 100000000)" },
+  { engine: 'duckdb', name: '1e9 rows', sql: 'SELECT range FROM range(1000000000)' },
 ];
 
 const MB = 1e6;
@@ -85,7 +90,7 @@ for (const c of cases.filter((k) => engines.has(k.engine))) {
     message: run.report?.query.message?.slice(0, 120) ?? (run.report ? null : run.stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? null),
     nextQueryOk: run.report ? run.report.next.ok : null,
     rssGrowthMB: run.report ? mb(run.report.rssGrowth) : null,
-    readerRssMB: run.report && c.engine === 'sqlite' ? mb(run.report.childrenRss) : null,
+    readerRssMB: run.report && (c.engine === 'sqlite' || c.engine === 'duckdb') ? mb(run.report.childrenRss) : null,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   figures.push(figure);

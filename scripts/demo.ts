@@ -1,13 +1,14 @@
 // `npm run demo`: Lookout end to end on the embedded defaults, as a person would use it.
-// Starts the embedded store (PGlite), a sample SQLite data source, a local Slack simulator,
-// a local mail server and the real Slack app (Bolt in Socket Mode, pointed at the simulator);
-// types `/alert create` twice, fills in and submits the modal (an alert, then a bar-chart
-// report to the channel and an email address); lets both run on their next minute; then
-// prints the Slack messages Lookout posted, readably — the report's chart as the data of
-// Slack's own chart block — and writes the chart's PNG, as the email carried it (and as Slack
-// gets it when the data do not fit its chart), to a file it names.
+// Starts the embedded store (PGlite), a sample SQLite data source, a DuckDB data source over a
+// folder of CSV exports, a local Slack simulator, a local mail server and the real Slack app
+// (Bolt in Socket Mode, pointed at the simulator); types `/alert create` three times, fills in
+// and submits the modal (an alert, a bar-chart report to the channel and an email address, an
+// alert on the CSV exports); lets them run on their next minute; then prints the Slack
+// messages Lookout posted, readably — the report's chart as the data of Slack's own chart
+// block — and writes the chart's PNG, as the email carried it (and as Slack gets it when the
+// data do not fit its chart), to a file it names.
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -39,6 +40,15 @@ sample.exec(`
 `);
 sample.close();
 
+// The DuckDB data source: a folder of CSV exports it may read, and nothing else.
+const exportsDir = join(dir, 'exports');
+mkdirSync(exportsDir);
+const refundsCsv = join(exportsDir, 'refunds.csv');
+writeFileSync(
+  refundsCsv,
+  'day,region,refunds\n2026-12-01,Berlin,2\n2026-12-01,서울,1\n2026-12-02,Berlin,7\n2026-12-02,Austin,4\n2026-12-02,서울,3\n',
+);
+
 say('Starting a local Slack simulator, a local mail server, the embedded store (PGlite) and the Lookout Slack app…');
 const sim = await startSlackSimulator({
   users: [{ id: ALICE, name: 'alice', realName: 'Alice Kim', tz: 'Asia/Seoul' }],
@@ -49,6 +59,7 @@ const config: Config = makeConfig({
   store: { kind: 'pglite', dataDir: join(dir, 'store') },
   dataSources: [
     dataSourceConfig({ name: 'shop', kind: 'sqlite', path: samplePath, statementTimeoutS: 30, maxRows: 1000, poolSize: 1 }),
+    dataSourceConfig({ name: 'exports', kind: 'duckdb', allowedDirs: [exportsDir], statementTimeoutS: 30, maxRows: 1000, poolSize: 1 }),
   ],
   admins: [ALICE],
   scheduler: { shards: 4, concurrency: 8, instance: 'demo' },
@@ -74,7 +85,7 @@ try {
     [BLOCK.description]: { [ACTION.value]: 'More than 5 orders are waiting for payment.' },
     [BLOCK.dataSource]: { [ACTION.value]: 'shop' },
     [BLOCK.sql]: { [ACTION.value]: "SELECT count(*) FROM orders WHERE status = 'pending'" },
-    [BLOCK.conditionOp]: { [ACTION.value]: '>' },
+    [BLOCK.conditionOp]: { [ACTION.conditionOpChanged]: '>' },
     [BLOCK.conditionThreshold]: { [ACTION.value]: '5' },
     [BLOCK.scheduleEveryMinutes]: { [ACTION.scheduleChanged]: '1' },
     [BLOCK.gracePeriodS]: { [ACTION.value]: '1' },
@@ -103,9 +114,24 @@ try {
   const native = report.content.kind === 'chart' && report.content.native ? ", Slack's own chart when the data fit" : '';
   say(`  stored "${report.name}" (${report.content.kind === 'chart' ? report.content.chart : report.content.kind}${native}); next run ${report.nextRunAt?.toISOString()}`);
 
-  const last = Math.max(...[alert, report].map((a) => a.nextRunAt?.getTime() ?? Date.now()));
+  say('And an alert on the CSV exports, through the DuckDB source: refunds on the latest day over 10.');
+  view = await openCreateModal();
+  view = await choose(view, ACTION.schedulePresetChanged, 'every_minutes');
+  const refunds = await submit(view, {
+    [BLOCK.name]: { [ACTION.value]: 'Refunds on the latest day' },
+    [BLOCK.dataSource]: { [ACTION.value]: 'exports' },
+    [BLOCK.sql]: { [ACTION.value]: `SELECT sum(refunds) FROM '${refundsCsv}' WHERE day = (SELECT max(day) FROM '${refundsCsv}')` },
+    [BLOCK.conditionOp]: { [ACTION.conditionOpChanged]: '>' },
+    [BLOCK.conditionThreshold]: { [ACTION.value]: '10' },
+    [BLOCK.scheduleEveryMinutes]: { [ACTION.scheduleChanged]: '1' },
+    [BLOCK.gracePeriodS]: { [ACTION.value]: '1' },
+    [BLOCK.recipientChannels]: { [ACTION.value]: [CHANNEL] },
+  });
+  say(`  stored "${refunds.name}"; next run ${refunds.nextRunAt?.toISOString()}`);
+
+  const last = Math.max(...[alert, report, refunds].map((a) => a.nextRunAt?.getTime() ?? Date.now()));
   say(`Waiting for their scheduled ticks (${Math.max(0, Math.round((last - Date.now()) / 1000))} s)…`);
-  for (const a of [alert, report]) {
+  for (const a of [alert, report, refunds]) {
     await sim.waitUntil(() => sim.messages(CHANNEL).find((m) => m.via === 'chat.postMessage' && (m.text ?? '').includes(a.name)), 150_000);
     await waitFor(async () => ((await lookout.store.history(a.id, 1))[0]?.state ?? 'WORKING') !== 'WORKING' || null, 30_000);
   }
@@ -132,7 +158,7 @@ try {
   say(`  Open it: ${picturePath}`);
   say();
   say('Execution history:');
-  for (const a of [alert, report]) {
+  for (const a of [alert, report, refunds]) {
     for (const e of await lookout.store.history(a.id, 5)) {
       const picture = e.deliveries.map((d) => d.picture).find((p) => p) ?? null;
       const shown = a.type === 'alert' ? `value ${e.value}` : `${e.deliveries.length} deliveries${picture ? `, picture in Slack: ${picture}` : ''}`;

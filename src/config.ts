@@ -2,7 +2,7 @@
 // One zod schema holds the defaults and the cross-field rules; a bad or missing setting
 // becomes a ConfigError naming it, which main.ts prints as one line before exiting 1.
 // process.env is read here and nowhere else.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -82,7 +82,25 @@ const sqliteSource = z
   .strict()
   .refine((s) => s.maxCellBytes <= s.maxResultBytes, { message: 'maxCellBytes must not exceed maxResultBytes', path: ['maxCellBytes'] });
 
-export const dataSourceSchema = z.discriminatedUnion('kind', [postgresSource, mysqlSource, sqliteSource]);
+const duckdbSource = z
+  .object({
+    name,
+    kind: z.literal('duckdb'),
+    /**
+     * Directories whose files (CSV, Parquet, JSON, with their subdirectories) queries may read;
+     * DuckDB opens no other path. Relative to the working directory; each must exist.
+     */
+    allowedDirs: z.array(z.string().min(1)).min(1, 'list at least one directory whose files queries may read'),
+    /** Memory DuckDB may use for one query's joins, sorts and aggregates (it never spills to disk). */
+    memoryLimitMiB: z.number().int().min(64).max(65_536).default(256),
+    ...limits,
+    /** Reader processes (queries at once); each may take up to 768 MiB with the defaults, so fewer. */
+    poolSize: z.number().int().positive().max(100).default(2),
+  })
+  .strict()
+  .refine((s) => s.maxCellBytes <= s.maxResultBytes, { message: 'maxCellBytes must not exceed maxResultBytes', path: ['maxCellBytes'] });
+
+export const dataSourceSchema = z.discriminatedUnion('kind', [postgresSource, mysqlSource, sqliteSource, duckdbSource]);
 export type DataSourceConfig = z.infer<typeof dataSourceSchema>;
 /** A data source as written in lookout.config.yml: the limits may be left out. */
 export type DataSourceInput = z.input<typeof dataSourceSchema>;
@@ -93,7 +111,37 @@ export function dataSourceConfig<K extends DataSourceConfig['kind']>(
 ): Extract<DataSourceConfig, { kind: K }> {
   const parsed = dataSourceSchema.safeParse(input);
   if (!parsed.success) throw firstIssue(parsed.error, `dataSources(${input.name}).`);
-  return parsed.data as Extract<DataSourceConfig, { kind: K }>;
+  // A DuckDB source's directories are checked here too; other paths are left as given.
+  const source = parsed.data.kind === 'duckdb' ? withPaths(parsed.data, process.cwd(), `dataSources(${input.name})`) : parsed.data;
+  return source as Extract<DataSourceConfig, { kind: K }>;
+}
+
+/**
+ * A directory as the operating system finds it (symlinks resolved, as DuckDB compares paths),
+ * or a ConfigError naming the setting: a source whose directory is missing stops start-up.
+ */
+function realDirectory(dir: string, setting: string): string {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch {
+    throw new ConfigError(setting, `directory ${dir} does not exist or Lookout cannot reach it`);
+  }
+  if (!statSync(real).isDirectory()) throw new ConfigError(setting, `${dir} is not a directory`);
+  if (real === '/') throw new ConfigError(setting, 'must be a directory of data files, not the whole file system');
+  return real;
+}
+
+/** Paths in a source made absolute from `cwd`; a DuckDB source's directories checked to exist. */
+function withPaths(source: DataSourceConfig, cwd: string, setting: string): DataSourceConfig {
+  switch (source.kind) {
+    case 'sqlite':
+      return { ...source, path: resolve(cwd, source.path) };
+    case 'duckdb':
+      return { ...source, allowedDirs: source.allowedDirs.map((dir, i) => realDirectory(resolve(cwd, dir), `${setting}.allowedDirs[${i}]`)) };
+    default:
+      return source;
+  }
 }
 
 const fileSchema = z
@@ -303,7 +351,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (explicit && !existsSync(path)) throw new ConfigError('LOOKOUT_CONFIG', `file ${path} does not exist`);
   const file = existsSync(path) ? readFile(path, env) : fileSchema.parse({});
 
-  const dataSources = file.dataSources.map((s) => (s.kind === 'sqlite' ? { ...s, path: resolve(cwd, s.path) } : s));
+  const dataSources = file.dataSources.map((s, i) => withPaths(s, cwd, `${path}: dataSources[${i}]`));
   const admins = [
     ...new Set([...file.admins, ...e.ADMIN_USER_IDS.split(',').map((s) => s.trim()).filter(Boolean)]),
   ];

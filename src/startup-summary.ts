@@ -103,11 +103,19 @@ function dataSources(config: Config): StartupLine {
       text: 'Data sources: none: add dataSources to lookout.config.yml (see lookout.config.example.yml)',
     };
   }
-  const list = config.dataSources.map((s) => `${s.name} (${KIND_NAMES[s.kind]})`).join(', ');
+  // A DuckDB source has no database user to check: say what it reads instead.
+  const list = config.dataSources
+    .map((s) => `${s.name} (${KIND_NAMES[s.kind]}${s.kind === 'duckdb' ? ` on the files in ${s.allowedDirs.join(', ')}, no database users` : ''})`)
+    .join(', ');
   return { part: 'dataSources', configured: true, text: `Data sources: ${list}` };
 }
 
-const KIND_NAMES: Record<Config['dataSources'][number]['kind'], string> = { postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', sqlite: 'SQLite' };
+const KIND_NAMES: Record<Config['dataSources'][number]['kind'], string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL/MariaDB',
+  sqlite: 'SQLite',
+  duckdb: 'DuckDB',
+};
 
 function screenshots(config: Config, facts: StartedFacts): StartupLine {
   const { allowedHosts, allowLoopback, chromiumPath } = config.screenshots;

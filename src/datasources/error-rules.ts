@@ -1,5 +1,5 @@
 // Rule tables from each driver's error codes (PostgreSQL SQLSTATE, MySQL/MariaDB errno,
-// SQLite result codes, Node socket codes) to a DataSourceCause and the sentence people see.
+// SQLite result codes, DuckDB error types, Node socket codes) to a DataSourceCause and the sentence people see.
 // A sentence says what happened and what to do; it may quote the database's own first line
 // (e.g. `relation "foo" does not exist`), never a stack, the connection URL or a password.
 import { DataSourceError, type DataSourceCause, type PrivilegeFinding } from './port.js';
@@ -268,6 +268,81 @@ export const SQLITE_RULES: readonly ErrorRule[] = [
   ...sizeRules((length) => `substr(col, 1, ${length})`),
 ];
 
+/**
+ * DuckDB's errors by their type ("Catalog Error: ..." becomes code CATALOG, the rest the detail),
+ * and the DuckDB reader's own refusals (duckdb-reader.cjs).
+ */
+export const DUCKDB_RULES: readonly ErrorRule[] = [
+  { code: 'PARSER', reason: 'syntax', message: syntaxMessage },
+  {
+    code: 'NO_STATEMENT',
+    reason: 'syntax',
+    message: ({ source }) => `There is no SQL statement to run on data source ${q(source)}. Write a query, e.g. SELECT count(*) FROM 'orders.csv'.`,
+  },
+  {
+    code: 'MULTIPLE_STATEMENTS',
+    reason: 'syntax',
+    message: ({ source }) =>
+      `Data source ${q(source)} runs one statement per alert: remove the extra statements (and the semicolons between them).`,
+  },
+  {
+    code: 'PIVOT_VALUES',
+    reason: 'syntax',
+    message: ({ source }) =>
+      `Data source ${q(source)} runs a PIVOT only with its values listed, which makes it one query: e.g. PIVOT orders ON region IN ('EU', 'US') USING sum(amount).`,
+  },
+  {
+    code: 'NOT_A_QUERY',
+    reason: 'read_only',
+    message: ({ source, detail }) =>
+      `Data source ${q(source)} only runs queries that read (SELECT, WITH ... SELECT, FROM ..., DESCRIBE, SUMMARIZE); this is a ${detail} statement. COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, CREATE, EXPLAIN and CALL are refused.`,
+  },
+  {
+    code: 'NESTED_COLUMN',
+    reason: 'syntax',
+    message: ({ source, detail }) =>
+      `Data source ${q(source)} returns plain values only, and a column holds a ${detail}. Turn it into text in the SQL (e.g. to_json(col) or CAST(col AS VARCHAR)), or unnest it into rows.`,
+  },
+  {
+    // enable_external_access is off: only files under the source's allowedDirs, no URL.
+    code: 'PERMISSION',
+    reason: 'permission',
+    message: ({ source, detail }) =>
+      `Data source ${q(source)} reads only the files under the directories its admin allowed, and nothing on the network: ${detail}. Use a path under one of those directories (ask an admin which), or ask an admin to add a directory to the source's allowedDirs.`,
+  },
+  {
+    // A URL that got past the file check finds no httpfs: it is never loaded.
+    code: 'MISSING_EXTENSION',
+    reason: 'permission',
+    message: ({ source, detail }) =>
+      `Data source ${q(source)} reads only the files under the directories its admin allowed, and nothing on the network: ${detail}. Use a path under one of those directories (ask an admin which).`,
+  },
+  { code: 'CATALOG', when: /does not exist|not found/i, reason: 'missing_object', message: missingMessage },
+  { code: 'BINDER', when: /not found|does not exist/i, reason: 'missing_object', message: missingMessage },
+  {
+    code: 'IO',
+    when: /No files found|No such file|does not exist/i,
+    reason: 'missing_object',
+    message: ({ source, detail }) =>
+      `The query on data source ${q(source)} names a file that is not there: ${detail}. Check the path and the file name (globs such as '2024-*.csv' must match at least one file).`,
+  },
+  {
+    // The reader's memory: DuckDB's memory limit (memoryLimitMiB) or the helper's data segment.
+    code: 'OUT_OF_MEMORY',
+    reason: 'too_large',
+    message: ({ source }) =>
+      `The query on data source ${q(source)} needed more memory than Lookout gives one DuckDB query, so it was stopped. Return less: filter earlier, aggregate, add a LIMIT or shorten long values with left(col, 200); or ask an admin to raise memoryLimitMiB.`,
+  },
+  { code: 'INTERRUPT', reason: 'canceled', message: canceledByOtherMessage },
+  {
+    code: 'OPEN_FAILED',
+    reason: 'unknown',
+    message: ({ source, detail }) =>
+      `The DuckDB reader of data source ${q(source)} could not start (${detail}). Ask an admin to look at Lookout's log.`,
+  },
+  ...sizeRules(leftOf),
+];
+
 /** The first line of a driver message, without secrets, kept short. */
 export function shortDetail(message: string, secrets: readonly string[] = []): string {
   let line = (message.split('\n')[0] ?? '').trim();
@@ -344,6 +419,10 @@ export function classifyMysqlError(err: unknown, source: string, secrets: readon
 export function classifySqliteError(err: unknown, source: string, secrets: readonly string[] = []): DataSourceError {
   // Extended codes (SQLITE_READONLY_DBMOVED) fall back to their primary code (SQLITE_READONLY).
   return classifyWith(SQLITE_RULES, err, source, secrets, (code) => /^SQLITE_[A-Z]+/.exec(code)?.[0]);
+}
+
+export function classifyDuckdbError(err: unknown, source: string): DataSourceError {
+  return classifyWith(DUCKDB_RULES, err, source);
 }
 
 /** The signal aborted: the execution's working timeout expired (or someone stopped it). */

@@ -1,6 +1,7 @@
 // Picks the engine module for a configured data source. The switch is exhaustive: a new
 // `kind` in config.ts without a module here fails to compile.
 import type { DataSourceConfig } from '../config.js';
+import { createDuckdbSource } from './duckdb.js';
 import { createMysqlSource } from './mysql.js';
 import type { DataSource } from './port.js';
 import { createPostgresSource } from './postgres.js';
@@ -14,6 +15,8 @@ export function openDataSource(config: DataSourceConfig): DataSource {
       return createMysqlSource(config);
     case 'sqlite':
       return createSqliteSource(config);
+    case 'duckdb':
+      return createDuckdbSource(config);
     default: {
       const unknown: never = config;
       throw new Error(`no data source module for kind ${(unknown as { kind: string }).kind}`);

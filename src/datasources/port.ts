@@ -1,7 +1,8 @@
 // The data-source port: run one read-only query with a statement timeout and a row cap.
-// Every engine module (postgres.ts, mysql.ts, sqlite.ts) promises the same:
+// Every engine module (postgres.ts, mysql.ts, sqlite.ts, duckdb.ts) promises the same:
 // - the query runs read-only, enforced by the database (read-only transaction, connection
-//   or file), so writes fail there and leave the data unchanged;
+//   or file; for DuckDB, an empty in-memory database that runs queries only), so writes fail
+//   there and leave the data unchanged;
 // - it stops at `timeoutMs` on the server, and is cancelled on the server when `signal` aborts;
 //   nothing in the SQL can lift that limit;
 // - at most `maxRows` rows are fetched (`truncated` says whether more existed);
@@ -16,7 +17,7 @@ import { LookoutError } from '../errors.js';
 
 export type { Cell, QueryResult } from '../domain/types.js';
 
-export type DataSourceKind = 'postgres' | 'mysql' | 'sqlite';
+export type DataSourceKind = 'postgres' | 'mysql' | 'sqlite' | 'duckdb';
 
 export interface QueryOptions {
   /** Statement timeout enforced by the database. */

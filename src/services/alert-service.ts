@@ -7,7 +7,7 @@ import { IANAZone } from 'luxon';
 import { DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
 import { privilegedError, privilegedWarning } from '../datasources/error-rules.js';
-import { DataSourceError, type DataSourceCatalog, type DataSourceCause } from '../datasources/port.js';
+import { DataSourceError, type DataSourceCatalog, type DataSourceCause, type DataSourceKind } from '../datasources/port.js';
 import { DEFAULTS, type Alert, type AlertSpec, type Execution, type QueryResult, type Recipient, type Schedule } from '../domain/types.js';
 import { keyCandidates, keyFromName } from '../domain/alert-key.js';
 import { differsFrom, specOf, type AlertVersion, type ChangeChannel } from '../domain/versions.js';
@@ -88,6 +88,8 @@ export const VERSIONS_SHOWN = 20;
 /** A data source as /alert doctor reports it. */
 export interface SourceCheck {
   name: string;
+  /** Its engine: a file engine (DuckDB) has no database user to check, so the doctor says what it reads instead. */
+  kind: DataSourceKind | undefined;
   /** It answers and runs queries. */
   ok: boolean;
   /** What is wrong (or, for a privileged source that runs anyway, the warning); null when all is well. */
@@ -377,19 +379,21 @@ export function createAlertService(deps: AlertServiceDeps) {
     async checkDataSources(timeoutMs = 5000): Promise<SourceCheck[]> {
       return Promise.all(
         deps.dataSources.names().map(async (name): Promise<SourceCheck> => {
+          const source = deps.dataSources.get(name);
+          const kind = source?.kind;
           try {
-            await deps.dataSources.get(name)?.ping(timeoutMs);
+            await source?.ping(timeoutMs);
           } catch (err) {
-            return { name, ok: false, error: err instanceof LookoutError ? err.userMessage : 'did not answer', privileged: null };
+            return { name, kind, ok: false, error: err instanceof LookoutError ? err.userMessage : 'did not answer', privileged: null };
           }
           try {
             const verdict = await deps.dataSources.privileges(name);
-            if (verdict === undefined || verdict.findings.length === 0) return { name, ok: true, error: null, privileged: null };
+            if (verdict === undefined || verdict.findings.length === 0) return { name, kind, ok: true, error: null, privileged: null };
             return verdict.refused
-              ? { name, ok: false, error: privilegedError(name, verdict.findings).userMessage, privileged: 'refused' }
-              : { name, ok: true, error: privilegedWarning(name, verdict.findings), privileged: 'allowed' };
+              ? { name, kind, ok: false, error: privilegedError(name, verdict.findings).userMessage, privileged: 'refused' }
+              : { name, kind, ok: true, error: privilegedWarning(name, verdict.findings), privileged: 'allowed' };
           } catch (err) {
-            return { name, ok: false, error: err instanceof LookoutError ? err.userMessage : 'its database user could not be checked', privileged: null };
+            return { name, kind, ok: false, error: err instanceof LookoutError ? err.userMessage : 'its database user could not be checked', privileged: null };
           }
         }),
       );

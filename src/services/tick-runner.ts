@@ -157,6 +157,8 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     }
     const triage = decideTriage({ alert, decision, trigger: execution.trigger, scheduledAt: execution.scheduledAt, mute: await muteFor(alert, decision) });
     const { action } = triage;
+    // What is sent shows the acknowledgement as it is after this tick (an escalation clears it).
+    const shown = 'ack' in triage.runtime ? { ...alert, ack: triage.runtime.ack ?? null } : alert;
     const kept = { runtime: triage.runtime, incident: triage.incident };
     /** Triage's runtime, with what it keeps only when a message reached someone. */
     const afterSend = (deliveries: { ok: boolean }[]) => ({ ...kept, runtime: { ...triage.runtime, ...(deliveries.some((d) => d.ok) ? triage.onSent : {}) } });
@@ -169,7 +171,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
       // A reminder or a summary names every series firing now; their grace counts from this tick.
       const firingKeys = Object.entries(decision.series.states).filter(([, s]) => s.status === 'firing').map(([key]) => key);
       const sending = { ...decision, series: { ...decision.series, sentKeys: firingKeys } };
-      const sent = await send(alert, execution, { kind: action.message, value: decision.value, result, series: decision.series.report, prompt: action.prompt }, signal, deadline);
+      const sent = await send(shown, execution, { kind: action.message, value: decision.value, result, series: decision.series.report, prompt: action.prompt }, signal, deadline);
       const reason = action.prompt === 'reminder' ? 'reminder' : 'summary after quiet hours';
       const outcome = {
         ...base,
@@ -194,7 +196,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
           return record(alert, execution, deadline, { outcome, decision, ...kept });
         }
         // A recovery's state stays NOOP however its "resolved" messages went.
-        const sent = await send(alert, execution, { kind: 'resolved', value: decision.value, result, series: decision.series.report, prompt }, signal, deadline);
+        const sent = await send(shown, execution, { kind: 'resolved', value: decision.value, result, series: decision.series.report, prompt }, signal, deadline);
         const outcome = {
           ...base,
           deliveries: sent.deliveries,
@@ -207,7 +209,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
         return record(alert, execution, deadline, { outcome, decision, sent: 'resolved', ...afterSend(sent.deliveries) });
       }
       case 'send': {
-        const sent = await send(alert, execution, { kind: decision.message, value: decision.value, result, series: decision.series.report, prompt }, signal, deadline);
+        const sent = await send(shown, execution, { kind: decision.message, value: decision.value, result, series: decision.series.report, prompt }, signal, deadline);
         const outcome = {
           ...base,
           deliveries: sent.deliveries,

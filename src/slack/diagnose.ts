@@ -130,6 +130,10 @@ async function checkChannel(client: WebClient, id: string, alertNames: string[])
   }
 }
 
+/** DuckDB has no database users to check: what bounds it instead (datasources/duckdb.ts). */
+const DUCKDB_ACCESS =
+  'and has no database users to check: Lookout reads its files in memory, only under the directories allowed in its config, with no network, no extensions and no writes';
+
 async function checkDataSources(service: AlertService): Promise<DoctorFinding[]> {
   const results = await service.checkDataSources();
   if (results.length === 0) return [{ status: 'problem', text: 'No data source is configured: add one under `dataSources` in lookout.config.yml.' }];
@@ -137,7 +141,7 @@ async function checkDataSources(service: AlertService): Promise<DoctorFinding[]>
     if (r.privileged === 'refused') return { status: 'problem', text: escapeMrkdwn(r.error ?? `Data source “${r.name}” runs no queries.`) };
     if (r.privileged === 'allowed') return { status: 'warning', text: escapeMrkdwn(r.error ?? `Data source “${r.name}” has a privileged user.`) };
     return r.ok
-      ? { status: 'ok', text: `Data source “${escapeMrkdwn(r.name)}” answers, and its database user can only read.` }
+      ? { status: 'ok', text: `Data source “${escapeMrkdwn(r.name)}” answers, ${r.kind === 'duckdb' ? DUCKDB_ACCESS : 'and its database user can only read'}.` }
       : { status: 'problem', text: `Data source “${escapeMrkdwn(r.name)}” does not answer: ${escapeMrkdwn(r.error ?? 'no reason given')}` };
   });
 }

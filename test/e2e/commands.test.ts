@@ -1,8 +1,9 @@
 // `/alert` subcommands answered ephemerally through response_url, `/alert doctor` finding a
 // dead data source, a channel Lookout left and a missing scope (admins; others get only the
-// recipients failing now, delivery-health.test.ts), the App Home, and Lookout
-// handling commands again after Slack drops its socket.
+// recipients failing now, delivery-health.test.ts), a DuckDB source said to have no database
+// users, the App Home, and Lookout handling commands again after Slack drops its socket.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { dirname } from 'node:path';
 import type { Alert } from '../../src/domain/types.js';
 import { ACTION, CALLBACK } from '../../src/messages/slack/ids.js';
 import { ADMIN, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
@@ -14,8 +15,12 @@ const DOOMED = 'C0DOOMED1';
 
 beforeAll(async () => {
   e2e = await startE2e({
-    // Nothing listens on port 1: the doctor must say this source does not answer.
-    extraSources: [dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: 'postgres://lookout@127.0.0.1:1/warehouse', statementTimeoutS: 5, maxRows: 10, poolSize: 1 })],
+    extraSources: (sqlitePath) => [
+      // Nothing listens on port 1: the doctor must say this source does not answer.
+      dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: 'postgres://lookout@127.0.0.1:1/warehouse', statementTimeoutS: 5, maxRows: 10, poolSize: 1 }),
+      // Files, no database user: the doctor must say so instead of naming a user's rights.
+      dataSourceConfig({ name: 'files', kind: 'duckdb', allowedDirs: [dirname(sqlitePath)], statementTimeoutS: 10, maxRows: 10, poolSize: 1 }),
+    ],
   });
   e2e.sim.workspace.addChannel({ id: DOOMED, name: 'doomed', members: [ALICE] });
   alert = await e2e.createAlert(ALICE, firingAlert('Daily revenue', { cron: '0 9 1 1 *' }));
@@ -107,6 +112,7 @@ describe('/alert doctor', () => {
       expect(text).toMatch(/Lookout is not in #doomed \(used by “Doomed”\)/);
       expect(text).toMatch(/lacks the scope `im:write`/);
       expect(text).toMatch(/Data source “sample” answers/);
+      expect(text).toMatch(/Data source “files” answers, and has no database users to check: Lookout reads its files in memory, only under the directories allowed in its config/);
       expect(text).toMatch(/Browser \(screenshots\): fine/);
       expect(text).toMatch(/Email \(SMTP\): email is not set up: set SMTP_URL/);
       expect(text).not.toMatch(/#alerts/);

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Alert, QuietHours } from '../../src/domain/types.js';
 import { makeAlert } from '../support/fixtures.js';
 import type { SimMessage } from '../support/slack-simulator/index.js';
-import { ALERTS, ALICE, BOB, startE2e, type E2e } from './support/e2e.js';
+import { ACTION } from '../../src/messages/slack/ids.js';
+import { ALERTS, ALICE, BOB, eventually, startE2e, type E2e } from './support/e2e.js';
 
 const ONCALL = 'C0ONCALL1';
 const HOUR = 3600_000;
@@ -84,9 +85,9 @@ describe('reminders that back off', () => {
       expect.stringContaining('Reminder 3:'),
     ]);
 
-    // Acknowledged: the reminder due at +15 h does not come.
-    const firing = await e2e.lookout.store.getAlert(alert.id);
-    expect(await e2e.lookout.store.setAcknowledgement(alert.id, { by: BOB, at: at(8), channel: ALERTS }, firing!.firingSince!)).toBe(true);
+    // Bob presses Acknowledge on the first message: the reminder due at +15 h does not come.
+    await e2e.sim.blockAction({ user: BOB, action_id: ACTION.acknowledge, message: { channel: ALERTS, ts: first!.ts } });
+    await eventually(async () => (await e2e.lookout.store.getAlert(alert.id))?.ack?.by === BOB || undefined, 15_000, 'the acknowledgement to be stored');
     for (const hours of [10, 15, 16]) expect(await tick(alert, at(hours))).toMatchObject({ state: 'GRACE', reason: expect.stringContaining(`acknowledged by ${BOB}`) });
     expect(replies(ALERTS, first!)).toHaveLength(3);
 
@@ -95,6 +96,9 @@ describe('reminders that back off', () => {
     expect(await tick(alert, at(17))).toMatchObject({ state: 'SUCCESS' });
     expect((await e2e.lookout.store.getAlert(alert.id))?.ack).toBeNull();
     expect(words(replies(ALERTS, first!)[3])).toContain('critical');
+    // The escalation is drawn as the alert is after it: nobody has it, so it offers Acknowledge again.
+    expect(words(replies(ALERTS, first!)[3])).not.toContain('Acknowledged by');
+    expect(words(replies(ALERTS, first!)[3])).toContain('"action_id":"alert_acknowledge"');
     expect(await tick(alert, at(17.5))).toMatchObject({ reason: expect.stringContaining('next reminder at 2026-12-01T18:00:00.000Z') });
     expect(await tick(alert, at(18))).toMatchObject({ state: 'SUCCESS', reason: 'reminder' });
     expect(words(replies(ALERTS, first!)[4])).toContain('Reminder 1:');

@@ -119,7 +119,9 @@ describe('Slack slow on every post for a while', () => {
     expect(e2e.sim.messages(BOB).filter((m) => (m.metadata as { event_payload?: { kind?: string } } | undefined)?.event_payload?.kind === 'delivery_notice')).toHaveLength(0);
 
     const history = blocksText((await e2e.command(BOB, 'history slow slack')).blocks);
-    expect(history.match(/✅ sent/g)).toHaveLength(4);
+    // Four runs, each sent (history's run lines; the lines under them name where each went).
+    expect(history.match(/` ✅ sent — /g)).toHaveLength(4);
+    expect(history.match(/found later/g)).toHaveLength(6);
     expect(history).not.toContain('unknown');
   }, 120_000);
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { dataSourceConfig, loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 describe('loadConfig', () => {
@@ -150,6 +150,46 @@ describe('data sources', () => {
     expect(() => loadConfig({}, tooBig)).toThrow(/maxResultBytes/);
     const crossed = write('dataSources:\n  - { name: w, kind: sqlite, path: x.db, maxCellBytes: 2097152, maxResultBytes: 1048576 }\n');
     expect(() => loadConfig({}, crossed)).toThrow(/maxCellBytes must not exceed maxResultBytes/);
+  });
+});
+
+describe('DuckDB sources', () => {
+  const setUp = (yaml: (dir: string) => string) => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), 'lookout-config-duck-')));
+    writeFileSync(join(dir, 'lookout.config.yml'), yaml(dir));
+    return dir;
+  };
+
+  it('takes allowed directories relative to the working directory, symlinks resolved, with DuckDB defaults', () => {
+    const dir = setUp(() => 'dataSources:\n  - { name: files, kind: duckdb, allowedDirs: [exports, linked] }\n');
+    mkdirSync(join(dir, 'exports'));
+    symlinkSync(join(dir, 'exports'), join(dir, 'linked'));
+    expect(loadConfig({}, dir).dataSources[0]).toMatchObject({
+      kind: 'duckdb',
+      allowedDirs: [join(dir, 'exports'), join(dir, 'exports')],
+      memoryLimitMiB: 256,
+      poolSize: 2,
+      maxCellBytes: 1024 * 1024,
+    });
+  });
+
+  it.each([
+    ['a directory that does not exist', (dir: string) => `allowedDirs: ["${dir}/exports", "${dir}/missing"]`, /dataSources\[0\]\.allowedDirs\[1\]: directory .*missing does not exist/],
+    ['a file', (dir: string) => `allowedDirs: ["${dir}/lookout.config.yml"]`, /dataSources\[0\]\.allowedDirs\[0\]: .*lookout\.config\.yml is not a directory/],
+    ['the whole file system', () => 'allowedDirs: ["/"]', /dataSources\[0\]\.allowedDirs\[0\]: must be a directory of data files, not the whole file system/],
+    ['no directory at all', () => 'allowedDirs: []', /dataSources\[0\]\.allowedDirs: list at least one directory/],
+    ['a missing allowedDirs', () => 'memoryLimitMiB: 512', /dataSources\[0\]\.allowedDirs: /],
+  ])('stops start-up with one line naming the setting: %s', (_, dirs, problem) => {
+    const dir = setUp((d) => `dataSources:\n  - { name: files, kind: duckdb, ${dirs(d)} }\n`);
+    mkdirSync(join(dir, 'exports'));
+    expect(() => loadConfig({}, dir)).toThrow(ConfigError);
+    expect(() => loadConfig({}, dir)).toThrow(problem);
+  });
+
+  it('checks the directories of a source built in code too', () => {
+    expect(() => dataSourceConfig({ name: 'files', kind: 'duckdb', allowedDirs: ['/no/such/lookout/dir'] })).toThrow(
+      /dataSources\(files\)\.allowedDirs\[0\]: directory \/no\/such\/lookout\/dir does not exist/,
+    );
   });
 });
 

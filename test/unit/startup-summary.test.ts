@@ -1,10 +1,15 @@
 // What `npm start` says before and after start-up: one line per part, what runs and what is
 // missing with the setting that adds it, and never a credential.
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dataSourceConfig, loadConfig, makeConfig, type Config } from '../../src/config.js';
 import { startingLine, startupSummary, type StartupLine } from '../../src/startup-summary.js';
 
 const CWD = '/srv/lookout';
+/** A DuckDB source's directory must exist. */
+const exportsDir = realpathSync(mkdtempSync(join(tmpdir(), 'lookout-summary-')));
 const nothing = (): Config => loadConfig({}, CWD);
 const byPart = (lines: StartupLine[]) => Object.fromEntries(lines.map((l) => [l.part, l]));
 
@@ -66,6 +71,7 @@ describe('the summary once started', () => {
         dataSourceConfig({ name: 'warehouse', kind: 'postgres', url: 'postgres://reader:hunter2@wh.internal:5432/analytics' }),
         dataSourceConfig({ name: 'shop', kind: 'mysql', url: 'mysql://reader:hunter2@shop.internal/shop' }),
         dataSourceConfig({ name: 'sample', kind: 'sqlite', path: '/srv/lookout/sample.sqlite' }),
+        dataSourceConfig({ name: 'files', kind: 'duckdb', allowedDirs: [exportsDir] }),
       ],
       scheduler: { shards: 16, concurrency: 64, instance: 'a' },
       admins: ['U0ADMIN1', 'U0ADMIN2'],
@@ -77,7 +83,9 @@ describe('the summary once started', () => {
     expect(lines.store?.text).toBe('Store: PostgreSQL on db.internal, database alerts');
     expect(lines.slack?.text).toBe('Slack: connected via Socket Mode');
     expect(lines.email?.text).toBe('Email: SMTP via mail.example.com:465 (TLS), from Lookout <lookout@example.com>');
-    expect(lines.dataSources?.text).toBe('Data sources: warehouse (PostgreSQL), shop (MySQL/MariaDB), sample (SQLite)');
+    expect(lines.dataSources?.text).toBe(
+      `Data sources: warehouse (PostgreSQL), shop (MySQL/MariaDB), sample (SQLite), files (DuckDB on the files in ${exportsDir}, no database users)`,
+    );
     expect(lines.screenshots?.text).toBe('Screenshots: of grafana.internal, *.dash.example.com');
     expect(lines.admins?.text).toBe('Admins: U0ADMIN1, U0ADMIN2');
     expect(lines.http?.text).toBe('HTTP: /healthz and /metrics on port 9464');

@@ -3,9 +3,11 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   canceledError,
+  classifyDuckdbError,
   classifyMysqlError,
   classifyPostgresError,
   classifySqliteError,
+  DUCKDB_RULES,
   MYSQL_RULES,
   NETWORK_RULES,
   POSTGRES_RULES,
@@ -24,6 +26,7 @@ const SAMPLE_MESSAGES = [
   'near "SELEC": syntax error',
   'The supplied SQL string contains more than one statement',
   'cannot insert multiple commands into a prepared statement',
+  'Table with name orders does not exist!',
   'canceling statement due to user request',
 ];
 
@@ -45,6 +48,7 @@ const tables: [string, readonly ErrorRule[], (err: unknown, source: string) => D
   ['PostgreSQL', POSTGRES_RULES, classifyPostgresError],
   ['MySQL', MYSQL_RULES, classifyMysqlError],
   ['SQLite', SQLITE_RULES, classifySqliteError],
+  ['DuckDB', DUCKDB_RULES, classifyDuckdbError],
 ];
 
 describe.each(tables)('%s rule table', (_, rules, classify) => {
