@@ -1,5 +1,6 @@
 // The one place test data is made: alerts as stored, what a person would type for one, the
 // messages a delivery gets, executions. Tests change what they care about through overrides.
+import { keyFromName } from '../../src/domain/alert-key.js';
 import { LEGACY_RULES, LEGACY_TRIAGE, NO_TRIAGE_RUNTIME, type Alert, type Content, type Execution } from '../../src/domain/types.js';
 import type { SeriesItem, SeriesReport } from '../../src/domain/decide-result.js';
 import type { MessageKind, OutgoingMessage } from '../../src/messages/outgoing.js';
@@ -12,7 +13,8 @@ export const NOW = new Date('2026-11-25T00:00:00Z');
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
   return {
     id: '2f1c7a52-6a38-4bd4-9d8e-1c0a2b3c4d5e',
-    key: 'orders-stalled',
+    // The key follows the name, as the service makes it: tests that store several alerts name them apart.
+    key: keyFromName(overrides.name ?? 'Orders stalled'),
     name: 'Orders stalled',
     description: 'No orders in the last hour',
     owners: ['UOWNER1'],

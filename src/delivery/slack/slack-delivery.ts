@@ -28,7 +28,7 @@ import { callSlack, RATE_LIMIT_TIMEOUT, type CallResult } from '../../slack-api/
 import { createChannelQueue, type Queued } from './channel-queue.js';
 import { createPostTurns, isDigestible, type PostResult, type QueuedPost } from './channel-turns.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
-import { findPosted, formatMessageRef, parseMessageRef, threadOwner, type Posted, type PostTarget, type SlackMessageRef } from './slack-post.js';
+import { findPosted, formatMessageRef, parseMessageRef, rewriteMessage, threadOwner, type Posted, type PostTarget, type SlackMessageRef } from './slack-post.js';
 
 export interface SlackDeliveryOptions {
   client: WebClient;
@@ -235,7 +235,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
     const series = message.kind === 'repeat' || message.kind === 'resolved' ? message.series : null;
     const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt, series), { surface: 'message', now: clock() });
-    return update(thread, status.message, signal, logger);
+    return rewriteMessage(client, thread, status.message, signal, logger);
   }
 
   function remember(ref: string, owner: string): void {
@@ -245,20 +245,6 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
       const oldest = threadOwners.keys().next().value;
       if (oldest !== undefined) threadOwners.delete(oldest);
     }
-  }
-
-  /** Rewrites the first firing message; a failure is only a note, since the reply went out. */
-  async function update(thread: SlackMessageRef, content: SlackMessage, signal: AbortSignal, logger: Logger): Promise<string | null> {
-    const result = await callSlack(
-      'chat.update',
-      () => client.chat.update({ channel: thread.channel, ts: thread.ts, text: content.text, blocks: content.blocks }),
-      signal,
-      { sideEffect: false },
-      logger,
-    );
-    if (result.ok) return null;
-    logger.warn({ code: result.failure.code }, 'could not update the first firing message');
-    return `could not update the first message: ${result.failure.error}`;
   }
 
   return { send };

@@ -140,18 +140,39 @@ export async function findPosted(client: WebClient, target: PostTarget, since: n
     logger.warn({ code: listed.failure.code }, 'could not look up whether the post reached Slack');
     return 'unknown';
   }
-  for (const m of listed.value.messages ?? []) {
+  const found = matchPosted(listed.value.messages ?? [], threadTs, message.executionId, [message.kind]);
+  if (found !== null) return { ref: { channel, ts: found.ts }, digest: found.digest };
+  return null;
+}
+
+/**
+ * Among listed messages (a channel's, or a thread's replies without its parent), the one this
+ * execution posted of one of these kinds — its own, or a top-level digest that lists it.
+ */
+export function matchPosted(messages: readonly unknown[], threadTs: string | undefined, executionId: string, kinds: readonly string[]): { ts: string; digest: boolean } | null {
+  for (const m of messages) {
+    const ts = (m as { ts?: string }).ts;
+    if (ts === undefined || ts === threadTs) continue;
     const metadata = metadataOf(m);
-    if (m.ts === undefined || (threadTs !== undefined && m.ts === threadTs)) continue;
     const payload = metadata?.event_payload;
-    if (metadata?.event_type === METADATA_EVENT && payload?.execution_id === message.executionId && payload.kind === message.kind) {
-      return { ref: { channel, ts: m.ts }, digest: false };
-    }
-    if (metadata?.event_type === DIGEST_EVENT && threadTs === undefined && digestLists(payload, message.executionId)) {
-      return { ref: { channel, ts: m.ts }, digest: true };
-    }
+    if (metadata?.event_type === METADATA_EVENT && payload?.execution_id === executionId && kinds.includes(String(payload.kind))) return { ts, digest: false };
+    if (metadata?.event_type === DIGEST_EVENT && threadTs === undefined && digestLists(payload, executionId)) return { ts, digest: true };
   }
   return null;
+}
+
+/** Rewrites a message in place (the first firing message's status); a failure is a sentence, since what it updates already went out. */
+export async function rewriteMessage(client: WebClient, thread: SlackMessageRef, content: SlackMessage, signal: AbortSignal, logger: Logger): Promise<string | null> {
+  const result = await callSlack(
+    'chat.update',
+    () => client.chat.update({ channel: thread.channel, ts: thread.ts, text: content.text, blocks: content.blocks }),
+    signal,
+    { sideEffect: false },
+    logger,
+  );
+  if (result.ok) return null;
+  logger.warn({ code: result.failure.code }, 'could not update the first firing message');
+  return `could not update the first message: ${result.failure.error}`;
 }
 
 /** Whether a digest's metadata lists this execution. */

@@ -17,6 +17,7 @@ import { renderSlack } from '../../messages/slack/render-slack.js';
 import type { FiringStatus, SentMessages, SentQuery } from '../../services/delivery-port.js';
 import { callSlack } from '../../slack-api/call.js';
 import { formatMessageRef, parseMessageRef } from './slack-delivery.js';
+import { matchPosted, rewriteMessage, threadOwner } from './slack-post.js';
 
 export interface SlackSentMessagesOptions {
   client: WebClient;
@@ -26,10 +27,6 @@ export interface SlackSentMessagesOptions {
   pages?: { size: number; max: number };
 }
 
-/** An alert's own post (slack-delivery.ts). */
-const MESSAGE_EVENT = 'lookout_alert';
-/** A storm digest: its payload's `listed` holds { alert_id, execution_id } of every alert in it. */
-const DIGEST_EVENT = 'lookout_digest';
 /** Slack stamps a message when it handles the post; the look-up starts this long before the send (clocks differ a little). */
 const EARLIER_S = 60;
 /**
@@ -47,11 +44,6 @@ interface Place {
 }
 
 type Listed = { kind: 'found'; ts: string; digest: boolean } | { kind: 'absent' } | { kind: 'unknown'; why: string };
-
-interface Metadata {
-  event_type?: string;
-  event_payload?: Record<string, unknown>;
-}
 
 export function createSlackSentMessages(options: SlackSentMessagesOptions): SentMessages {
   const { client, clock } = options;
@@ -98,15 +90,8 @@ export function createSlackSentMessages(options: SlackSentMessagesOptions): Sent
         logger.warn({ code: listed.failure.code }, 'could not look up whether a send reached Slack');
         return { kind: 'unknown', why: listed.failure.error };
       }
-      for (const m of listed.value.messages ?? []) {
-        if (m.ts === undefined || m.ts === threadTs) continue;
-        const metadata = (m as { metadata?: Metadata }).metadata;
-        const payload = metadata?.event_payload;
-        if (metadata?.event_type === MESSAGE_EVENT && payload?.execution_id === query.executionId && (query.kinds as readonly unknown[]).includes(payload.kind)) {
-          return { kind: 'found', ts: m.ts, digest: false };
-        }
-        if (metadata?.event_type === DIGEST_EVENT && threadTs === undefined && lists(payload, query.executionId)) return { kind: 'found', ts: m.ts, digest: true };
-      }
+      const found = matchPosted(listed.value.messages ?? [], threadTs, query.executionId, query.kinds);
+      if (found !== null) return { kind: 'found', ...found };
       cursor = listed.value.response_metadata?.next_cursor || undefined;
       if (listed.value.has_more !== true) return { kind: 'absent' };
       if (cursor === undefined) break;
@@ -131,42 +116,12 @@ export function createSlackSentMessages(options: SlackSentMessagesOptions): Sent
     if (thread === null) return `the first message's reference ${ref} is not a Slack message`;
     const logger = baseLogger.child({ alertId: status.alert.id, thread: ref });
     // Only the alert's own first message: a storm digest (or anything else) is never rewritten with one alert's status.
-    const owner = await ownerOf(thread, signal, logger);
-    if (owner !== status.alert.id) return owner === null ? 'could not read the first message to update it' : null;
+    const owner = await threadOwner(client, thread, status.alert.id, signal, logger);
+    if (owner !== 'own') return owner === 'unknown' ? 'could not read the first message to update it' : null;
     const content = renderSlack(firingStatusDoc(status.alert, 'firing', status.value, status.at, status.series), { surface: 'message', now: clock() }).message;
-    const result = await callSlack(
-      'chat.update',
-      () => client.chat.update({ channel: thread.channel, ts: thread.ts, text: content.text, blocks: content.blocks }),
-      signal,
-      { sideEffect: false },
-      logger,
-    );
-    if (result.ok) return null;
-    logger.warn({ code: result.failure.code }, 'could not update the first firing message');
-    return `could not update the first message: ${result.failure.error}`;
-  }
-
-  /** The alert id in the metadata of the message at `thread`; '' for a message that is not one alert's; null when Slack could not be asked. */
-  async function ownerOf(thread: { channel: string; ts: string }, signal: AbortSignal, logger: Logger): Promise<string | null> {
-    const listed = await callSlack(
-      'conversations.replies',
-      () => client.conversations.replies({ channel: thread.channel, ts: thread.ts, limit: 1, include_all_metadata: true }),
-      signal,
-      { sideEffect: false },
-      logger,
-    );
-    if (!listed.ok) return null;
-    const parent = (listed.value.messages ?? []).find((m) => m.ts === thread.ts);
-    if (parent === undefined) return null;
-    const metadata = (parent as { metadata?: Metadata }).metadata;
-    return metadata?.event_type === MESSAGE_EVENT && typeof metadata.event_payload?.alert_id === 'string' ? metadata.event_payload.alert_id : '';
+    return rewriteMessage(client, thread, content, signal, logger);
   }
 
   return { find, showFiring };
 }
 
-/** Whether a digest's metadata lists this execution. */
-function lists(payload: Record<string, unknown> | undefined, executionId: string): boolean {
-  const listed = payload?.listed;
-  return Array.isArray(listed) && listed.some((l) => (l as { execution_id?: unknown } | null)?.execution_id === executionId);
-}
