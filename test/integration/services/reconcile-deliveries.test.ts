@@ -253,7 +253,9 @@ describe('reconciling sends whose outcome was unknown', () => {
     };
     const [a, b] = await Promise.all([(await reconciler({ own: true, sent: together })).sweep(), (await reconciler({ own: true, sent: together })).sweep()]);
     expect(a.missing + b.missing).toBe(1);
-    expect(a.lost + b.lost).toBe(1);
+    // The other sweep either lost the race to record it, or (on a loaded machine, its look-up
+    // timing out) waits for the next sweep, which finds it recorded: never a second record.
+    expect(a.lost + b.lost + a.waiting + b.waiting).toBe(1);
     expect((await h.store.getExecution(execution.id))?.state).toBe('ERROR');
     expect(deliveryNotices()).toHaveLength(notices + 1);
   }, 30_000);
