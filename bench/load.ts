@@ -17,6 +17,7 @@ import { createPostgresStore } from '../src/store/postgres/store.js';
 import { startLookoutProcess, type LookoutProcess } from '../test/support/lookout-process.js';
 import { startSlackSimulator } from '../test/support/slack-simulator/index.js';
 import { benchAlert } from './bench-alert.js';
+import { cpuPerEvaluation, startCpuMeter } from './cpu-meter.js';
 
 const { values } = parseArgs({
   options: {
@@ -168,6 +169,7 @@ async function executions(): Promise<{ id: string; alert_id: string; scheduled_a
 // Wait out the last tick, until every execution of every tick has finished (or a minute more).
 await new Promise((r) => setTimeout(r, Math.max(0, firstTick - Date.now() - 1_000)));
 const cpuBefore = cpuByCommand();
+const meter = await startCpuMeter({ lookout: () => instances.map((p) => p.pid), postgres: { adminUrl: ADMIN_URL, database: dbName } });
 const windowStart = Date.now();
 const last = ticks[ticks.length - 1]!;
 await new Promise((r) => setTimeout(r, Math.max(0, last - Date.now() + 5_000)));
@@ -178,6 +180,7 @@ for (const deadline = last + 60_000; Date.now() < deadline; await new Promise((r
 await new Promise((r) => setTimeout(r, 3_000));
 clearInterval(rssTimer);
 const cpuAfter = cpuByCommand();
+const cpu = await meter.stop();
 const windowS = (Date.now() - windowStart) / 1000;
 
 const rows = await executions();
@@ -237,6 +240,9 @@ console.log(
     .map(([who, after]) => `${who} ${Math.round((after - (cpuBefore.get(who) ?? 0)) * 10) / 10}`)
     .join(', ')}`,
 );
+console.log(
+  `CPU per evaluation: Lookout ${round(cpu.lookoutMs / Math.max(1, rows.length), 3)} ms, SQLite helpers ${round(cpu.helpersMs / Math.max(1, rows.length), 3)} ms, PostgreSQL backends ${round(cpu.postgresMs / Math.max(1, rows.length), 3)} ms; load average ${round(cpu.loadStart)} → ${round(cpu.loadEnd)}`,
+);
 console.log(`executions by state: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
 const warnings = instances.flatMap((p) => p.logs.filter((l) => typeof l.level === 'number' && l.level >= 40));
 console.log(`warnings logged: ${warnings.length}${warnings.length ? ` (first: ${String(warnings[0]?.msg)})` : ''}`);
@@ -251,6 +257,7 @@ const result = {
   lost,
   lateness_p99_s: round(pct(99)),
   peak_rss_mb: peakRss.map((b) => round(b / 1024 / 1024, 0)),
+  ...cpuPerEvaluation(cpu, rows.filter((r) => r.state !== 'WORKING').length),
 };
 console.log(JSON.stringify(result));
 
