@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { DeliveryRecord, Execution } from '../../src/domain/types.js';
 import { ConflictError } from '../../src/errors.js';
 import type { ClaimRequest, Store } from '../../src/store/port.js';
+import { describeBatchContract } from './batch-contract.js';
 import { describeSeriesContract } from './series-contract.js';
 import { describeTriageContract } from './triage-contract.js';
 import { T0, asCreated, newAlertFixture, plusSeconds } from './store-fixtures.js';
@@ -581,6 +582,8 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
     describeSeriesContract({ store: () => store, hooks, claimed });
 
     describeTriageContract({ store: () => store, claimed });
+
+    describeBatchContract({ store: () => store, claimed });
 
     describe('instances', () => {
       it('lists instances seen since a time, in name order, and forgets one that leaves', async () => {
