@@ -1,5 +1,5 @@
-// Scheduler benchmark: N active every-minute alerts on a trivial SQLite query with the
-// recording delivery, run by one Lookout instance over at least two minute boundaries.
+// Scheduler benchmark: N active every-minute alerts on a trivial SQLite query with a delivery
+// that only counts (counting-delivery.ts), run by one Lookout instance over at least two minute boundaries.
 // Prints a table, then one JSON line of the figures. Asserts nothing.
 //
 //   npm run bench:scheduler -- --alerts 10000 --store postgres [--ticks 2]
@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { makeConfig, type Config, dataSourceConfig } from '../src/config.js';
-import { createRecordingDelivery } from '../src/delivery/recording-delivery.js';
 import { nextRunAfter } from '../src/domain/schedule.js';
 import { silentLogger } from '../src/logger.js';
 import { startLookout } from '../src/lookout.js';
 import { createPostgresStore } from '../src/store/postgres/store.js';
 import { benchAlert } from './bench-alert.js';
+import { createCountingDelivery } from './counting-delivery.js';
 import { cpuPerEvaluation, startCpuMeter } from './cpu-meter.js';
 import { startEmbeddedPostgres } from '../src/store/pglite/embedded.js';
 
@@ -88,8 +88,11 @@ await seedStore.close();
 if (embedded) await embedded.stop();
 
 const lateness: number[] = [];
+/** When each evaluation started (alertId@tick), and how long each took from there to its record. */
+const startedAt = new Map<string, number>();
+const evaluationMs: number[] = [];
 const startsPerTick = new Map<number, { first: number; last: number; count: number }>();
-const recording = createRecordingDelivery();
+const delivery = createCountingDelivery();
 let peakRss = process.memoryUsage().rss;
 const rssTimer = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -107,13 +110,16 @@ const config: Config = makeConfig({
 });
 const lookout = await startLookout(config, {
   logger: silentLogger(),
-  delivery: recording,
+  delivery,
   observer: {
-    evaluationStarted(_alertId, scheduledAt, at) {
+    evaluationStarted(alertId, scheduledAt, at) {
       lateness.push((at.getTime() - scheduledAt.getTime()) / 1000);
+      startedAt.set(`${alertId}@${scheduledAt.getTime()}`, performance.now());
     },
     executionFinished(summary) {
       const key = summary.scheduledAt.getTime();
+      const started = startedAt.get(`${summary.alertId}@${key}`);
+      if (started !== undefined) evaluationMs.push(performance.now() - started);
       const entry = startsPerTick.get(key) ?? { first: Infinity, last: 0, count: 0 };
       const t = Date.now();
       entry.first = Math.min(entry.first, t);
@@ -156,8 +162,8 @@ await lookout.stop();
 
 const due = N * TICKS;
 const evaluated = Number(rows[0]?.evaluated ?? 0);
-const sends = recording.sent.filter((m) => ticks.includes(m.message.scheduledAt.getTime()));
-const distinctSends = new Set(sends.map((m) => `${m.message.alert.id}@${m.message.scheduledAt.getTime()}`)).size;
+const sends = delivery.sent.filter((key) => ticks.includes(Number(key.slice(key.indexOf('@') + 1))));
+const distinctSends = new Set(sends).size;
 const duplicates = Number(rows[0]?.duplicates ?? 0) + (sends.length - distinctSends);
 const missed = due - Math.min(evaluated, due);
 lateness.sort((a, b) => a - b);
@@ -166,6 +172,11 @@ const spans = ticks.map((t) => startsPerTick.get(t)).filter((e) => e !== undefin
 const busyS = spans.reduce((sum, e) => sum + (e.last - e.first) / 1000, 0);
 const evaluationsPerS = busyS > 0 ? spans.reduce((s, e) => s + e.count, 0) / busyS : NaN;
 
+/** The p-th percentile of `xs` (sorts it). */
+function quantile(xs: number[], p: number): number {
+  xs.sort((a, b) => a - b);
+  return xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN;
+}
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const result = {
   alerts: N,
@@ -177,6 +188,8 @@ const result = {
   duplicates,
   missed,
   peak_rss_mb: round(peakRss / 1024 / 1024, 0),
+  evaluation_ms_p50: round(quantile(evaluationMs, 50), 1),
+  evaluation_ms_p99: round(quantile(evaluationMs, 99), 1),
   ...cpuPerEvaluation(cpu, evaluated),
 };
 

@@ -4,7 +4,8 @@
 // on both sides, a wake-up of the database backend) cost more than the work it carried
 // (DESIGN.md, performance). A call waits at most `windowMs` for others to join it, then goes in
 // one statement (finishExecutions, markSendings, one getMute read for every caller waiting);
-// while a batch is in flight the next one gathers, so batches grow with the load.
+// a few batches may run at once, and while they do the next one gathers, so batches grow with
+// the load.
 // Each caller still learns its own answer: whether its execution was still WORKING. A read is
 // never older than the call: a caller only joins a read that has not started yet.
 // A batch that fails for a reason other than an unreachable database is retried item by item,
@@ -25,10 +26,13 @@ export interface BatchOptions {
   windowMs?: number;
   /** Items per statement at most (default 500). */
   maxBatch?: number;
+  /** Batches running at once at most (default 4). */
+  maxInFlight?: number;
 }
 
 const DEFAULT_WINDOW_MS = 5;
 const DEFAULT_MAX_BATCH = 500;
+const DEFAULT_MAX_IN_FLIGHT = 4;
 
 export function createBatchedWrites(store: Pick<Store, 'finishExecutions' | 'markSendings' | 'getMute'>, options: BatchOptions = {}): BatchedWrites {
   const finishes = createBatcher<ExecutionFinishing, boolean>((items) => store.finishExecutions(items), options);
@@ -57,29 +61,32 @@ interface Waiting<I, O> {
 }
 
 /**
- * Gathers items into batches for `run`, which answers one result per item, in order. One batch
- * is in flight at a time, so batches run in the order their items came.
+ * Gathers items into batches for `run`, which answers one result per item, in order. At most
+ * maxInFlight batches run at once: the database works on several while Lookout gathers the next.
  */
 export function createBatcher<I, O>(run: (items: I[]) => Promise<O[]>, options: BatchOptions = {}) {
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
   let waiting: Waiting<I, O>[] = [];
   let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<void> | null = null;
+  const flying = new Set<Promise<void>>();
 
   function start(): void {
     if (timer !== null) {
       clearTimeout(timer);
       timer = null;
     }
-    if (inFlight !== null || waiting.length === 0) return;
-    const batch = waiting.length <= maxBatch ? waiting : waiting.slice(0, maxBatch);
-    waiting = batch === waiting ? [] : waiting.slice(maxBatch);
-    inFlight = runBatch(batch).finally(() => {
-      inFlight = null;
-      // Whatever gathered meanwhile has waited a round trip already: it goes now.
-      start();
-    });
+    while (flying.size < maxInFlight && waiting.length > 0) {
+      const batch = waiting.length <= maxBatch ? waiting : waiting.slice(0, maxBatch);
+      waiting = batch === waiting ? [] : waiting.slice(maxBatch);
+      const flight: Promise<void> = runBatch(batch).finally(() => {
+        flying.delete(flight);
+        // What waited for a free flight has waited long enough: it goes now.
+        if (timer === null) start();
+      });
+      flying.add(flight);
+    }
   }
 
   async function runBatch(batch: Waiting<I, O>[]): Promise<void> {
@@ -113,12 +120,12 @@ export function createBatcher<I, O>(run: (items: I[]) => Promise<O[]>, options: 
       return new Promise<O>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
         if (waiting.length >= maxBatch) start();
-        else if (timer === null && inFlight === null) timer = setTimeout(start, windowMs);
+        else if (timer === null) timer = setTimeout(start, windowMs);
       });
     },
     async flush(): Promise<void> {
       start();
-      while (inFlight !== null) await inFlight;
+      while (flying.size > 0) await Promise.all([...flying]);
     },
   };
 }

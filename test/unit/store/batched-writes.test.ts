@@ -1,6 +1,7 @@
 // The batcher behind the tick's batched writes (store/batched-writes.ts), with a `run` the test
 // holds: calls made together go in one batch and each gets its own answer; a call made while a
-// batch is in flight waits for the next one (so a read is never older than the call); a batch
+// batch is in flight goes in another (so a read is never older than the call); a few batches
+// run at once at most; a batch
 // the database refuses is retried item by item, so one bad item fails alone.
 import { describe, expect, it } from '@jest/globals';
 import { StoreError } from '../../../src/errors.js';
@@ -28,7 +29,7 @@ describe('the write batcher', () => {
     expect(await Promise.all(calls)).toEqual(['one', 'two', 'three']);
   });
 
-  it('never lets a call join a batch already in flight: it goes in the next, after', async () => {
+  it('never lets a call join a batch already in flight: it goes in another', async () => {
     const { batches, run } = heldRun();
     const batcher = createBatcher(run, { windowMs: 1 });
     const first = batcher.add(1);
@@ -43,14 +44,25 @@ describe('the write batcher', () => {
     expect(await Promise.all([second, third])).toEqual(['b', 'c']);
   });
 
+  it('runs at most maxInFlight batches at once; the next goes when one answers', async () => {
+    const { batches, run } = heldRun();
+    // One item fills a batch, so each call starts its batch at once, if a flight is free.
+    const batcher = createBatcher(run, { windowMs: 60_000, maxBatch: 1, maxInFlight: 2 });
+    const calls = [1, 2, 3].map((n) => batcher.add(n));
+    expect(batches.map((b) => b.items)).toEqual([[1], [2]]);
+    batches[1]!.answer(['b']);
+    await eventually(async () => batches.length === 3);
+    batches[0]!.answer(['a']);
+    batches[2]!.answer(['c']);
+    expect(await Promise.all(calls)).toEqual(['a', 'b', 'c']);
+  });
+
   it('keeps batches within maxBatch, in the order the calls came', async () => {
     const { batches, run } = heldRun();
     const batcher = createBatcher(run, { windowMs: 1, maxBatch: 2 });
     const calls = [1, 2, 3, 4, 5].map((n) => batcher.add(n));
-    for (let i = 0; i < 3; i += 1) {
-      await eventually(async () => batches.length === i + 1);
-      batches[i]!.answer(batches[i]!.items.map(String));
-    }
+    await eventually(async () => batches.length === 3);
+    for (const batch of batches) batch.answer(batch.items.map(String));
     expect(batches.map((b) => b.items)).toEqual([[1, 2], [3, 4], [5]]);
     expect(await Promise.all(calls)).toEqual(['1', '2', '3', '4', '5']);
   });
