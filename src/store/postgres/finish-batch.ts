@@ -7,7 +7,6 @@
 // the items had been finished one after the other.
 import type { AlertRuntime } from '../../domain/types.js';
 import type { ExecutionFinishing, SendMark } from '../port.js';
-import { runtimeAssignments } from './rows.js';
 
 type SqlType = 'text' | 'timestamptz' | 'jsonb';
 
@@ -28,39 +27,27 @@ const RUNTIME_COLUMNS: Record<keyof AlertRuntime, readonly [column: string, type
 };
 
 const COLUMNS = Object.values(RUNTIME_COLUMNS);
-const POSITION = new Map(COLUMNS.map(([column], i) => [column, i]));
 
 /** The columns finishExecutions can set, in mask order (a test checks they are rows.ts's). */
 export const BATCH_RUNTIME_COLUMNS: readonly string[] = COLUMNS.map(([column]) => column);
 
-/** The execution's fields, then the mask, then one array per runtime column. */
-const FINISH_FIELDS = [
-  ['id', 'text'],
-  ['state', 'text'],
-  ['reason', 'text'],
-  ['value', 'text'],
-  ['row_count', 'int'],
-  ['deliveries', 'jsonb'],
-  ['owners_notified', 'bool'],
-  ['query_ms', 'int'],
-  ['delivery_ms', 'int'],
-  ['finished_at', 'timestamptz'],
-  ['series', 'jsonb'],
-  ['mask', 'int'],
-] as const;
-
-const runtimeName = (i: number) => `rt${i}`;
+/** The record field that carries a runtime column's value (rt0, rt1, … in mask order). */
+export const runtimeName = (i: number) => `rt${i}`;
 const bit = (i: number) => 2 ** i;
-const arrays = [...FINISH_FIELDS.map(([, type]) => type), ...COLUMNS.map(([, type]) => type)];
-const names = [...FINISH_FIELDS.map(([name]) => name), ...COLUMNS.map((_, i) => runtimeName(i))];
+/** The runtime fields in mask order, with their column's type. */
+const FIELDS = Object.entries(RUNTIME_COLUMNS) as [keyof AlertRuntime, readonly [string, SqlType]][];
 
 /**
- * One statement: the items (unnest, numbered), the executions still WORKING finished, each
- * alert's changes folded per column, then the alerts updated. It returns the ids finished.
+ * One statement: the items (one jsonb parameter read as records, numbered in order), the executions
+ * still WORKING finished, each alert's changes folded per column, then the alerts updated. It
+ * returns the ids finished. One JSON text is much cheaper to build than two dozen array
+ * parameters (pg escapes each element of an array), and PostgreSQL reads it as fast.
  */
 export const FINISH_BATCH_SQL = `WITH r AS (
-  SELECT * FROM unnest(${arrays.map((type, i) => `$${i + 1}::${type}[]`).join(', ')})
-    WITH ORDINALITY AS r(${names.join(', ')}, n)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+    n int, id text, state text, reason text, value text, row_count int, deliveries jsonb, owners_notified bool,
+    query_ms int, delivery_ms int, finished_at timestamptz, series jsonb, mask int,
+    ${COLUMNS.map(([, type], i) => `${runtimeName(i)} ${type}`).join(', ')})
 ), finished AS (
   UPDATE executions e
   SET state = r.state, reason = r.reason, value = r.value, row_count = r.row_count, deliveries = r.deliveries,
@@ -88,35 +75,40 @@ function wholeMs(ms: number | null | undefined): number | null {
   return ms === null || ms === undefined ? null : Math.round(ms);
 }
 
-/** The statement's parameters for items whose ids are distinct. */
-export function finishBatchParams(items: readonly ExecutionFinishing[]): unknown[][] {
-  const fields: unknown[][] = FINISH_FIELDS.map(() => new Array<unknown>(items.length));
-  const runtime: unknown[][] = COLUMNS.map(() => new Array<unknown>(items.length).fill(null));
-  items.forEach(({ id, finish, runtime: change }, i) => {
-    let mask = 0;
-    for (const [column, value] of runtimeAssignments(change ?? {})) {
-      const at = POSITION.get(column);
-      if (at === undefined) throw new Error(`finishExecutions cannot set the column ${column}`);
-      runtime[at]![i] = value;
-      mask |= bit(at);
-    }
-    const row = [
+/**
+ * The statement's one parameter for items whose ids are distinct: a JSON array of records.
+ * Values go as JSON: dates as ISO text, jsonb columns as nested JSON (what rows.ts writes as
+ * JSON text), and JSON null is SQL NULL (so ack null is no acknowledgement, as in rows.ts).
+ */
+export function finishBatchParams(items: readonly ExecutionFinishing[]): [string] {
+  const records = items.map(({ id, finish, runtime }, n) => {
+    const record: Record<string, unknown> = {
+      n,
       id,
-      finish.state,
-      finish.reason,
-      finish.value ?? null,
-      finish.rowCount ?? null,
-      JSON.stringify(finish.deliveries ?? []),
-      finish.ownersNotified ?? false,
-      wholeMs(finish.queryMs),
-      wholeMs(finish.deliveryMs),
-      finish.finishedAt,
-      JSON.stringify(finish.series ?? []),
-      mask,
-    ];
-    row.forEach((value, f) => (fields[f]![i] = value));
+      state: finish.state,
+      reason: finish.reason,
+      value: finish.value ?? null,
+      row_count: finish.rowCount ?? null,
+      deliveries: finish.deliveries ?? [],
+      owners_notified: finish.ownersNotified ?? false,
+      query_ms: wholeMs(finish.queryMs),
+      delivery_ms: wholeMs(finish.deliveryMs),
+      finished_at: finish.finishedAt,
+      series: finish.series ?? [],
+    };
+    let mask = 0;
+    if (runtime !== undefined) {
+      FIELDS.forEach(([field], i) => {
+        const value = runtime[field];
+        if (value === undefined) return;
+        record[runtimeName(i)] = value;
+        mask |= bit(i);
+      });
+    }
+    record.mask = mask;
+    return record;
   });
-  return [...fields, ...runtime];
+  return [JSON.stringify(records)];
 }
 
 /** Each execution keeps its earliest mark: the first delivery's start, whichever call came first. */
