@@ -56,6 +56,22 @@ function uptimeS(): number {
   return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
 }
 
+const readers = new Map<string, boolean>();
+/** Whether the process is a SQLite reader (its command line loads better-sqlite3); asked once per process. */
+function isReader(pid: number, s: ProcStat): boolean {
+  const key = `${pid}:${s.startS}`;
+  let known = readers.get(key);
+  if (known === undefined) {
+    try {
+      known = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('better-sqlite3');
+    } catch {
+      known = false;
+    }
+    readers.set(key, known);
+  }
+  return known;
+}
+
 /** CPU seconds per process, counted from first sight; keyed by pid and start time (pids are reused). */
 class Tally {
   private readonly seen = new Map<string, { from: number; last: number }>();
@@ -106,10 +122,10 @@ export async function startCpuMeter(options: {
         if (options.lookout !== 'self') lookout.add(pid, s);
         continue;
       }
-      // A helper: any process below a Lookout process.
+      // A helper: a SQLite reader below a Lookout process (not tsx's esbuild, say).
       for (let p = s.ppid, hops = 0; p > 1 && hops < 8; p = stats.get(p)?.ppid ?? 0, hops += 1) {
         if (rootPids.has(p)) {
-          helpers.add(pid, s);
+          if (isReader(pid, s)) helpers.add(pid, s);
           break;
         }
       }
