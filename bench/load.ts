@@ -193,7 +193,9 @@ log('stopping');
 for (const p of instances) p.kill('SIGTERM');
 const exits = await Promise.all(instances.map((p) => p.exited));
 
-// What reached Slack: top-level posts and thread replies, each carrying its execution id.
+// What reached Slack: top-level posts (kind firing) and thread replies (kind repeat), each
+// carrying its execution id.
+const SENDS = new Set<string | undefined>(['firing', 'repeat']);
 const byExecution = new Map(rows.map((r) => [r.id, r]));
 const postsPerTick = new Map<string, number>();
 const lateness: number[] = [];
@@ -201,7 +203,7 @@ let sends = 0;
 for (const message of sim.messages()) {
   const payload = (message.metadata as { event_payload?: { execution_id?: string; kind?: string } } | undefined)?.event_payload;
   const execution = payload?.execution_id === undefined ? undefined : byExecution.get(payload.execution_id);
-  if (execution === undefined || payload?.kind !== 'firing') continue;
+  if (execution === undefined || !SENDS.has(payload?.kind)) continue;
   sends += 1;
   const key = `${execution.alert_id}@${new Date(execution.scheduled_at).getTime()}`;
   postsPerTick.set(key, (postsPerTick.get(key) ?? 0) + 1);
@@ -226,7 +228,7 @@ for (const t of ticks) {
   for (const message of sim.messages()) {
     const payload = (message.metadata as { event_payload?: { execution_id?: string; kind?: string } } | undefined)?.event_payload;
     const execution = payload?.execution_id === undefined ? undefined : byExecution.get(payload.execution_id);
-    if (execution !== undefined && payload?.kind === 'firing' && new Date(execution.scheduled_at).getTime() === t) late.push((message.postedAt.getTime() - t) / 1000);
+    if (execution !== undefined && SENDS.has(payload?.kind) && new Date(execution.scheduled_at).getTime() === t) late.push((message.postedAt.getTime() - t) / 1000);
   }
   late.sort((a, b) => a - b);
   const q = (p: number) => (late.length ? round(late[Math.min(late.length - 1, Math.ceil((p / 100) * late.length) - 1)]!) : '-');
