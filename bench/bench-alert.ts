@@ -1,10 +1,14 @@
 // The alert both benchmarks seed: every minute on a trivial SQLite query whose condition holds,
-// with a 1 s grace period, so it fires and sends at every tick (the heaviest case).
+// with a 1 s grace period, so it fires and sends at every tick (the heaviest case). The
+// scheduler bench's --mix gives each its own schedule and query.
 import type { NewAlert } from '../src/store/port.js';
 import { shardOf } from '../src/domain/shards.js';
-import { LEGACY_RULES, LEGACY_TRIAGE } from '../src/domain/types.js';
+import { LEGACY_RULES, LEGACY_TRIAGE, type Schedule } from '../src/domain/types.js';
 
-export function benchAlert(i: number, fields: { owner: string; channel: string; nextRunAt: Date | null; shards: number; now: Date }): NewAlert {
+export function benchAlert(
+  i: number,
+  fields: { owner: string; channel: string; nextRunAt: Date | null; shards: number; now: Date; schedule?: Schedule; sql?: string },
+): NewAlert {
   const id = crypto.randomUUID();
   return {
     id,
@@ -14,12 +18,12 @@ export function benchAlert(i: number, fields: { owner: string; channel: string; 
     owners: [fields.owner],
     type: 'alert',
     dataSource: 'bench',
-    sql: 'SELECT v FROM t',
+    sql: fields.sql ?? 'SELECT v FROM t',
     condition: { op: '>', threshold: 0 },
     ...LEGACY_RULES,
     ...LEGACY_TRIAGE,
     labels: [],
-    schedule: { cron: '* * * * *', timezone: 'UTC' },
+    schedule: fields.schedule ?? { cron: '* * * * *', timezone: 'UTC' },
     gracePeriodS: 1,
     workingTimeoutS: 300,
     logRetentionDays: 1,

@@ -17,6 +17,7 @@ import { createPostgresStore } from '../src/store/postgres/store.js';
 import { startLookoutProcess, type LookoutProcess } from '../test/support/lookout-process.js';
 import { startSlackSimulator } from '../test/support/slack-simulator/index.js';
 import { benchAlert } from './bench-alert.js';
+import { cpuPerEvaluation, startCpuMeter } from './cpu-meter.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,8 +65,13 @@ writeFileSync(join(dir, 'lookout.config.yml'), `dataSources:\n  - name: bench\n 
 log(`seeding ${N} alerts`);
 const store = await createPostgresStore({ connectionString: dbUrl });
 const now = new Date();
-for (let i = 0; i < N; i += 1) {
-  await store.createAlert(benchAlert(i, { owner: OWNER, channel: channelIds[i % CHANNELS]!, nextRunAt: null, shards: SHARDS, now }));
+// Ten at a time (the store's pool).
+for (let i = 0; i < N; i += 10) {
+  await Promise.all(
+    Array.from({ length: Math.min(10, N - i) }, (_, k) =>
+      store.createAlert(benchAlert(i + k, { owner: OWNER, channel: channelIds[(i + k) % CHANNELS]!, nextRunAt: null, shards: SHARDS, now })),
+    ),
+  );
 }
 
 log(`starting ${K} instances`);
@@ -168,6 +174,7 @@ async function executions(): Promise<{ id: string; alert_id: string; scheduled_a
 // Wait out the last tick, until every execution of every tick has finished (or a minute more).
 await new Promise((r) => setTimeout(r, Math.max(0, firstTick - Date.now() - 1_000)));
 const cpuBefore = cpuByCommand();
+const meter = await startCpuMeter({ lookout: () => instances.map((p) => p.pid), postgres: { adminUrl: ADMIN_URL, database: dbName } });
 const windowStart = Date.now();
 const last = ticks[ticks.length - 1]!;
 await new Promise((r) => setTimeout(r, Math.max(0, last - Date.now() + 5_000)));
@@ -178,6 +185,7 @@ for (const deadline = last + 60_000; Date.now() < deadline; await new Promise((r
 await new Promise((r) => setTimeout(r, 3_000));
 clearInterval(rssTimer);
 const cpuAfter = cpuByCommand();
+const cpu = await meter.stop();
 const windowS = (Date.now() - windowStart) / 1000;
 
 const rows = await executions();
@@ -185,7 +193,9 @@ log('stopping');
 for (const p of instances) p.kill('SIGTERM');
 const exits = await Promise.all(instances.map((p) => p.exited));
 
-// What reached Slack: top-level posts and thread replies, each carrying its execution id.
+// What reached Slack: top-level posts (kind firing) and thread replies (kind repeat), each
+// carrying its execution id.
+const SENDS = new Set<string | undefined>(['firing', 'repeat']);
 const byExecution = new Map(rows.map((r) => [r.id, r]));
 const postsPerTick = new Map<string, number>();
 const lateness: number[] = [];
@@ -193,7 +203,7 @@ let sends = 0;
 for (const message of sim.messages()) {
   const payload = (message.metadata as { event_payload?: { execution_id?: string; kind?: string } } | undefined)?.event_payload;
   const execution = payload?.execution_id === undefined ? undefined : byExecution.get(payload.execution_id);
-  if (execution === undefined || payload?.kind !== 'firing') continue;
+  if (execution === undefined || !SENDS.has(payload?.kind)) continue;
   sends += 1;
   const key = `${execution.alert_id}@${new Date(execution.scheduled_at).getTime()}`;
   postsPerTick.set(key, (postsPerTick.get(key) ?? 0) + 1);
@@ -218,7 +228,7 @@ for (const t of ticks) {
   for (const message of sim.messages()) {
     const payload = (message.metadata as { event_payload?: { execution_id?: string; kind?: string } } | undefined)?.event_payload;
     const execution = payload?.execution_id === undefined ? undefined : byExecution.get(payload.execution_id);
-    if (execution !== undefined && payload?.kind === 'firing' && new Date(execution.scheduled_at).getTime() === t) late.push((message.postedAt.getTime() - t) / 1000);
+    if (execution !== undefined && SENDS.has(payload?.kind) && new Date(execution.scheduled_at).getTime() === t) late.push((message.postedAt.getTime() - t) / 1000);
   }
   late.sort((a, b) => a - b);
   const q = (p: number) => (late.length ? round(late[Math.min(late.length - 1, Math.ceil((p / 100) * late.length) - 1)]!) : '-');
@@ -237,6 +247,9 @@ console.log(
     .map(([who, after]) => `${who} ${Math.round((after - (cpuBefore.get(who) ?? 0)) * 10) / 10}`)
     .join(', ')}`,
 );
+console.log(
+  `CPU per evaluation: Lookout ${round(cpu.lookoutMs / Math.max(1, rows.length), 3)} ms, SQLite helpers ${round(cpu.helpersMs / Math.max(1, rows.length), 3)} ms, PostgreSQL backends ${round(cpu.postgresMs / Math.max(1, rows.length), 3)} ms; load average ${round(cpu.loadStart)} → ${round(cpu.loadEnd)}`,
+);
 console.log(`executions by state: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
 const warnings = instances.flatMap((p) => p.logs.filter((l) => typeof l.level === 'number' && l.level >= 40));
 console.log(`warnings logged: ${warnings.length}${warnings.length ? ` (first: ${String(warnings[0]?.msg)})` : ''}`);
@@ -251,6 +264,7 @@ const result = {
   lost,
   lateness_p99_s: round(pct(99)),
   peak_rss_mb: peakRss.map((b) => round(b / 1024 / 1024, 0)),
+  ...cpuPerEvaluation(cpu, rows.filter((r) => r.state !== 'WORKING').length),
 };
 console.log(JSON.stringify(result));
 

@@ -30,6 +30,7 @@ import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createSlackMembership } from './slack/channel-membership.js';
 import { createMongoStore } from './store/mongo/store.js';
 import { startEmbeddedPostgres } from './store/pglite/embedded.js';
+import { createBatchedWrites } from './store/batched-writes.js';
 import type { Store } from './store/port.js';
 import { createPostgresStore } from './store/postgres/store.js';
 
@@ -162,8 +163,12 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         reconciler?.onSends(summary.deliveries);
       },
     };
+    // Ticks' finishes, send marks and mute reads go to the store in batches.
+    const writes = createBatchedWrites(store);
+    closers.add(Step.Writes, () => writes.flush());
     const runner = createTickRunner({
       store,
+      writes,
       dataSources,
       delivery: outbound.delivery,
       content: outbound.content,
@@ -320,6 +325,7 @@ enum Step {
   AlertsDir,
   Scheduler,
   Evaluations,
+  Writes,
   Outbound,
   Slack,
   Http,

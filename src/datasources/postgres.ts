@@ -1,7 +1,7 @@
 // PostgreSQL data source (pg Pool + pg-cursor). Each query: BEGIN READ ONLY, a local
 // statement_timeout, a cursor that fetches at most maxRows + 1 rows (the extra row only
-// tells `truncated`), ROLLBACK, then DISCARD ALL so nothing the query did stays on the pooled
-// connection. The extended protocol pg-cursor uses also refuses several statements in one
+// tells `truncated`), ROLLBACK, then what DISCARD ALL does (in the ROLLBACK's round trip) so
+// nothing the query did stays on the pooled connection. The extended protocol pg-cursor uses also refuses several statements in one
 // string. On abort the backend is canceled from a separate connection, since the busy one
 // cannot speak until its query ends.
 // The cursor is read with one Execute: the statement timeout's timer is armed once for it.
@@ -85,11 +85,30 @@ class Lease {
 }
 
 /**
- * After ROLLBACK (which undoes every SET, set_config and LISTEN of the query): dblink's open
- * connections are the one piece of session state DISCARD ALL leaves, so they are closed here
- * when the extension is installed. The look-up rides in the ROLLBACK's round trip.
+ * The end of every query, in one round trip: ROLLBACK (which undoes every SET, set_config and
+ * LISTEN of the query), then what DISCARD ALL stands for, spelled out as PostgreSQL's manual
+ * gives it: session-level advisory locks, prepared statements, WITH HOLD cursors, temporary
+ * tables and cached plans survive ROLLBACK, and these end them and reset every setting.
+ * DISCARD ALL itself refuses to run among other statements (their implicit transaction), and
+ * as a round trip of its own it was one in five of a query's. Last, the look-up of dblink,
+ * whose open connections are the one piece of session state DISCARD ALL leaves: when the
+ * extension is installed they are closed by one more statement. Any of these failing fails the
+ * whole string, and the connection is then destroyed, not pooled.
+ * Lookout names no statements on these connections, so pg's statement cache stays right.
  */
-const ROLLBACK_AND_FIND_DBLINK = `ROLLBACK; SELECT 1 FROM pg_extension WHERE extname = 'dblink'`;
+const END_SESSION = [
+  'ROLLBACK',
+  'CLOSE ALL',
+  'SET SESSION AUTHORIZATION DEFAULT',
+  'RESET ALL',
+  'DEALLOCATE ALL',
+  'UNLISTEN *',
+  'SELECT pg_advisory_unlock_all()',
+  'DISCARD PLANS',
+  'DISCARD TEMP',
+  'DISCARD SEQUENCES',
+  "SELECT 1 FROM pg_extension WHERE extname = 'dblink'",
+].join('; ');
 const CLOSE_DBLINK_CONNECTIONS = `DO $$
 DECLARE s name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink');
 BEGIN
@@ -99,13 +118,6 @@ BEGIN
   EXCEPTION WHEN OTHERS THEN NULL; -- no unnamed connection open
   END;
 END $$`;
-/**
- * Session-level advisory locks, prepared statements, WITH HOLD cursors, temporary tables and
- * cached plans survive ROLLBACK; DISCARD ALL ends them (and resets every setting). Measured
- * at 0.15 ms a query on the local server; a new connection instead costs about 29 ms.
- * Lookout names no statements on these connections, so pg's statement cache stays right.
- */
-const DISCARD_SESSION = 'DISCARD ALL';
 
 /**
  * What the source's role may do beyond reading, one row per kind of power: superuser and
@@ -281,9 +293,8 @@ export function createPostgresSource(config: PostgresConfig): DataSource {
     // A failed cursor has already sent Sync (pg queues the ROLLBACK behind its ReadyForQuery);
     // an open portal must be closed first.
     if (cursor && cursor.state !== 'error' && cursor.state !== 'done') await cursor.close();
-    const results = (await client.query(ROLLBACK_AND_FIND_DBLINK)) as unknown as pg.QueryResult[];
-    if ((results[1]?.rowCount ?? 0) > 0) await client.query(CLOSE_DBLINK_CONNECTIONS);
-    await client.query(DISCARD_SESSION);
+    const results = (await client.query(END_SESSION)) as unknown as pg.QueryResult[];
+    if ((results[results.length - 1]?.rowCount ?? 0) > 0) await client.query(CLOSE_DBLINK_CONNECTIONS);
   }
 
   async function query(sql: string, options: QueryOptions): Promise<QueryResult> {

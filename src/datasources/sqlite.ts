@@ -3,7 +3,8 @@
 // Processes rather than worker_threads: SQLite runs an aggregate or a sort inside one native
 // call, which Worker.terminate() cannot interrupt (measured: a 20 s count(*) kept its thread
 // busy for 20 s after terminate); a killed process stops at once. On timeout or abort the
-// helper is killed and a warm one takes its place.
+// helper is killed and a warm one takes its place. Queries go to the helpers in batches when
+// they queue up (sqlite-helpers.ts says who shares a batch and what a kill does to the rest).
 // Read-only: the file is opened read-only (the guarantee), and statements that return no
 // data (writes, DDL, ATTACH, VACUUM INTO) are refused before they run.
 // Bytes: the helper checks each value's size as rows come (text as UTF-8, a blob as the \x
@@ -19,10 +20,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { DataSourceConfig } from '../config.js';
-import type { Cell } from '../domain/types.js';
 import { canceledError, classifySqliteError, statementTimeoutError } from './error-rules.js';
 import { DataSourceError, type DataSource, type QueryOptions, type QueryResult } from './port.js';
 import { capsOf, cellTooLarge, resultTooLarge, type ByteCaps } from './result-bytes.js';
+import { createSqliteHelpers } from './sqlite-helpers.js';
 
 type SqliteConfig = Extract<DataSourceConfig, { kind: 'sqlite' }>;
 
@@ -38,12 +39,17 @@ const helperDataMiB = (caps: ByteCaps) => 256 + Math.ceil((4 * caps.resultBytes)
 /** V8's heap limit, below the data segment so V8 collects garbage before memory runs out. */
 const helperHeapMiB = (caps: ByteCaps) => helperDataMiB(caps) - 96;
 
-// The helper: opens the file read-only, answers { id, sql, limit } with rows as arrays.
-// Plain CommonJS; argv: the better-sqlite3 module path, the database file, the cell and
-// result caps in bytes.
+// The helper: opens the file read-only, answers { tasks: [{ id, sql, limit }] } with
+// { replies: [...] }, rows as arrays, each reply with the query's time in ms. Replies go back
+// together, except that before a query starts, those more than a millisecond old are sent, and
+// before a result would take the waiting replies past the result cap, those are sent first: a
+// message is never larger than one result may be. Reader statements are kept prepared (the
+// newest 32). Plain CommonJS; argv: the better-sqlite3 module path, the database file, the cell
+// and result caps in bytes.
 const HELPER = String.raw`
 'use strict';
 const [driverPath, file, cellCap, resultCap] = process.argv.slice(1).map((a, i) => (i < 2 ? a : Number(a)));
+const { performance } = require('node:perf_hooks');
 function describe(err) {
   const message = String((err && err.message) || err);
   let code = err && typeof err.code === 'string' ? err.code : undefined;
@@ -71,12 +77,26 @@ try {
 } catch (err) {
   openError = describe(err);
 }
-process.on('message', (task) => {
-  if (openError) return process.send({ id: task.id, error: openError });
+const prepared = new Map();
+function statement(sql) {
+  let stmt = prepared.get(sql);
+  if (stmt) {
+    prepared.delete(sql);
+  } else {
+    stmt = db.prepare(sql);
+    if (!stmt.reader) return stmt;
+  }
+  prepared.set(sql, stmt);
+  if (prepared.size > 32) prepared.delete(prepared.keys().next().value);
+  return stmt;
+}
+/** One query: its reply and the bytes its rows take. */
+function run(task) {
+  if (openError) return { reply: { id: task.id, error: openError }, bytes: 0 };
   try {
-    const stmt = db.prepare(task.sql);
+    const stmt = statement(task.sql);
     if (!stmt.reader) {
-      return process.send({ id: task.id, error: { code: 'NOT_A_READER', message: 'the statement returns no data' } });
+      return { reply: { id: task.id, error: { code: 'NOT_A_READER', message: 'the statement returns no data' } }, bytes: 0 };
     }
     stmt.raw(true);
     const columns = stmt.columns().map((c) => c.name);
@@ -86,26 +106,42 @@ process.on('message', (task) => {
     for (const row of stmt.iterate()) {
       for (let i = 0; i < row.length; i++) {
         const bytes = size(row[i]);
-        if (bytes > cellCap) return process.send({ id: task.id, error: { code: 'CELL_TOO_LARGE', message: '', column: columns[i] } });
+        if (bytes > cellCap) return { reply: { id: task.id, error: { code: 'CELL_TOO_LARGE', message: '', column: columns[i] } }, bytes: 0 };
         used += bytes;
       }
-      if (used > resultCap) return process.send({ id: task.id, error: { code: 'RESULT_TOO_LARGE', message: '' } });
+      if (used > resultCap) return { reply: { id: task.id, error: { code: 'RESULT_TOO_LARGE', message: '' } }, bytes: 0 };
       rows.push(row.map(cell));
       if (rows.length >= task.limit) break;
     }
-    process.send({ id: task.id, columns, rows });
+    return { reply: { id: task.id, columns, rows }, bytes: used };
   } catch (err) {
-    process.send({ id: task.id, error: describe(err) });
+    return { reply: { id: task.id, error: describe(err) }, bytes: 0 };
   }
+}
+process.on('message', ({ tasks }) => {
+  const replies = [];
+  let bytes = 0;
+  let sentAt = performance.now();
+  const send = () => {
+    if (replies.length > 0) process.send({ replies: replies.splice(0) });
+    bytes = 0;
+    sentAt = performance.now();
+  };
+  for (const task of tasks) {
+    if (replies.length > 0 && performance.now() - sentAt >= 1) send();
+    const started = performance.now();
+    const done = run(task);
+    done.reply.ms = performance.now() - started;
+    if (replies.length > 0 && bytes + done.bytes > resultCap) send();
+    replies.push(done.reply);
+    bytes += done.bytes;
+  }
+  send();
 });
 process.on('disconnect', () => process.exit(0));
 `;
 
 const DRIVER_PATH = createRequire(import.meta.url).resolve('better-sqlite3');
-
-type Reply =
-  | { id: number; columns: string[]; rows: Cell[][]; error?: undefined }
-  | { id: number; error: { code: string; message: string; column?: string } };
 
 export function createSqliteSource(config: SqliteConfig): DataSource {
   const fail = (err: unknown) => classifySqliteError(err, config.name);
@@ -119,149 +155,43 @@ export function createSqliteSource(config: SqliteConfig): DataSource {
           ? resultTooLarge(caps)
           : error,
     );
-  const all = new Set<ChildProcess>();
-  const idle: ChildProcess[] = [];
-  const waiting: { resolve(child: ChildProcess): void; reject(err: Error): void }[] = [];
-  let closed = false;
-  let nextId = 1;
-
-  const isAlive = (child: ChildProcess) => all.has(child);
-  const setBusy = (child: ChildProcess, busy: boolean) => {
-    // Idle helpers must not keep Lookout (or a test run) from exiting.
-    if (busy) {
-      child.ref();
-      child.channel?.ref();
-    } else {
-      child.unref();
-      child.channel?.unref();
-    }
-  };
 
   function spawnHelper(): ChildProcess {
     const node = [process.execPath, `--max-old-space-size=${helperHeapMiB(caps)}`, '-e', HELPER];
     const args = [DRIVER_PATH, config.path, caps.cellBytes, caps.resultBytes].map(String);
     // The shell only sets the limit and becomes the helper (exec): one process, killable by pid.
     const limited = ['-c', 'ulimit -d "$1" 2>/dev/null; shift; exec "$@"', 'sh', String(helperDataMiB(caps) * 1024)];
-    const child = spawn('/bin/sh', [...limited, ...node, ...args], {
+    return spawn('/bin/sh', [...limited, ...node, ...args], {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       serialization: 'advanced',
       env: {}, // the helper needs nothing from Lookout's environment (and no secrets)
     });
-    all.add(child);
-    const gone = () => {
-      if (!all.delete(child)) return;
-      const at = idle.indexOf(child);
-      if (at >= 0) idle.splice(at, 1);
-      refill();
-    };
-    child.on('exit', gone);
-    child.on('error', gone); // failed to spawn
-    return child;
   }
 
-  /** Keeps one helper warm and serves anyone waiting, within poolSize. */
-  function refill(): void {
-    if (closed) return;
-    while (waiting.length > 0 && all.size < config.poolSize) waiting.shift()?.resolve(spawnHelper());
-    if (waiting.length === 0 && idle.length === 0 && all.size < config.poolSize) {
-      const child = spawnHelper();
-      setBusy(child, false);
-      idle.push(child);
-    }
-  }
-
-  function acquire(signal: AbortSignal | undefined): Promise<ChildProcess> {
-    if (closed) return Promise.reject(fail(new Error('the data source is closed')));
-    const ready = idle.pop();
-    if (ready) return Promise.resolve(ready);
-    if (all.size < config.poolSize) return Promise.resolve(spawnHelper());
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        resolve(child: ChildProcess) {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(child);
-        },
-        reject,
-      };
-      const onAbort = () => {
-        waiting.splice(waiting.indexOf(waiter), 1);
-        reject(canceledError(config.name));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      waiting.push(waiter);
-    });
-  }
-
-  function giveBack(child: ChildProcess): void {
-    if (!isAlive(child)) return;
-    const waiter = waiting.shift();
-    if (waiter) return waiter.resolve(child);
-    setBusy(child, false);
-    idle.push(child);
-  }
-
-  function run(child: ChildProcess, sql: string, options: QueryOptions): Promise<QueryResult> {
-    setBusy(child, true);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      let finished = false;
-      const finish = () => {
-        finished = true;
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      const onMessage = (reply: Reply) => {
-        if (reply.id !== id) return;
-        finish();
-        giveBack(child);
-        if (reply.error) return reject(failure(reply.error));
-        const truncated = reply.rows.length > options.maxRows;
-        resolve({ columns: reply.columns, rows: truncated ? reply.rows.slice(0, options.maxRows) : reply.rows, truncated });
-      };
-      const onExit = (_code: number | null, signal: NodeJS.Signals | null) => {
-        finish();
-        // Node and V8 abort when an allocation fails: the helper ran out of its memory.
-        const outOfMemory = signal === 'SIGABRT' || signal === 'SIGTRAP';
-        reject(
-          new DataSourceError(
-            config.name,
-            outOfMemory ? 'too_large' : 'unknown',
-            outOfMemory
-              ? `The query on data source "${config.name}" needed more than the ${helperDataMiB(caps)} MiB of memory Lookout gives one SQLite query (a huge value or sort), so it was stopped. Return less: aggregate, add a LIMIT, or shorten long values with substr(col, 1, 200); or ask an admin to raise maxResultBytes.`
-              : `The SQLite reader of data source "${config.name}" stopped unexpectedly. Run the query again; if it keeps happening, ask an admin to look at Lookout's log.`,
-          ),
-        );
-      };
-      /** The statement cannot be interrupted in place: kill its helper (a warm one replaces it). */
-      const stop = (error: DataSourceError) => {
-        if (finished) return;
-        finish();
-        all.delete(child);
-        child.kill('SIGKILL');
-        refill();
-        reject(error);
-      };
-      const onAbort = () => stop(canceledError(config.name));
-      const timer = setTimeout(() => stop(statementTimeoutError(config.name)), options.timeoutMs);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      child.send({ id, sql, limit: options.maxRows + 1 }, (err) => {
-        if (err && !finished) stop(fail(err));
-      });
-    });
-  }
+  const helpers = createSqliteHelpers({
+    spawn: spawnHelper,
+    poolSize: config.poolSize,
+    died(signal) {
+      // Node and V8 abort when an allocation fails: the helper ran out of its memory.
+      const outOfMemory = signal === 'SIGABRT' || signal === 'SIGTRAP';
+      return new DataSourceError(
+        config.name,
+        outOfMemory ? 'too_large' : 'unknown',
+        outOfMemory
+          ? `The query on data source "${config.name}" needed more than the ${helperDataMiB(caps)} MiB of memory Lookout gives one SQLite query (a huge value or sort), so it was stopped. Return less: aggregate, add a LIMIT, or shorten long values with substr(col, 1, 200); or ask an admin to raise maxResultBytes.`
+          : `The SQLite reader of data source "${config.name}" stopped unexpectedly. Run the query again; if it keeps happening, ask an admin to look at Lookout's log.`,
+      );
+    },
+    timedOut: () => statementTimeoutError(config.name),
+    canceled: () => canceledError(config.name),
+    closed: () => fail(new Error('the data source is closed')),
+  });
 
   async function query(sql: string, options: QueryOptions): Promise<QueryResult> {
-    if (options.signal?.aborted) throw canceledError(config.name);
-    const child = await acquire(options.signal);
-    if (options.signal?.aborted) {
-      giveBack(child);
-      throw canceledError(config.name);
-    }
-    return run(child, sql, options);
+    const reply = await helpers.run(sql, { timeoutMs: options.timeoutMs, limit: options.maxRows + 1, signal: options.signal });
+    if (reply.error) throw failure(reply.error);
+    const truncated = reply.rows.length > options.maxRows;
+    return { columns: reply.columns, rows: truncated ? reply.rows.slice(0, options.maxRows) : reply.rows, truncated };
   }
 
   return {
@@ -274,23 +204,6 @@ export function createSqliteSource(config: SqliteConfig): DataSource {
     // The file is opened read-only and statements that return no data are refused: whatever
     // the operating system lets Lookout's user do to the file, a query cannot write it.
     privileges: async () => [],
-    async close() {
-      closed = true;
-      for (const waiter of waiting.splice(0)) waiter.reject(fail(new Error('the data source is closed')));
-      const children = [...all];
-      all.clear();
-      idle.length = 0;
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.ref(); // an idle helper is unref'd: keep the process up until it is gone
-              child.kill('SIGKILL');
-            }),
-        ),
-      );
-    },
+    close: () => helpers.close(),
   };
 }

@@ -25,6 +25,11 @@ export type { ExecutionSummary, TickObserver } from './record-execution.js';
 
 export interface TickRunnerDeps {
   store: Store;
+  /**
+   * The calls every tick makes (the finish, the send mark, the mute read), batched across ticks
+   * (store/batched-writes.ts); the store's own when absent.
+   */
+  writes?: Pick<Store, 'finishExecution' | 'markSending' | 'getMute'>;
   dataSources: Pick<DataSourceCatalog, 'get' | 'limits' | 'allowedUsers'>;
   /** Lookout admins, who may use every data source (domain/access.ts). */
   admins?: readonly string[];
@@ -64,11 +69,12 @@ export interface TickRunner {
 
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const { store, clock } = deps;
+  const writes = deps.writes ?? store;
   const stored = patientStore({ clock, logger: deps.logger });
   const runQuery = createQueryStep(deps);
-  const send = createSendStep(deps);
+  const send = createSendStep({ ...deps, store: writes });
   const newRows = createNewRowsStep({ store, send, clock, logger: deps.logger });
-  const record = createExecutionRecorder({ ...deps, notices: createOwnerNotices(deps) });
+  const record = createExecutionRecorder({ ...deps, store: writes, notices: createOwnerNotices(deps) });
   let lastMute: Mute | null = null;
 
   /**
@@ -80,7 +86,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const couldSend = decision.kind !== 'noop' || decision.recovered || alert.heldSince !== null;
     if (!couldSend) return null;
     try {
-      lastMute = await store.getMute();
+      lastMute = await writes.getMute();
     } catch (err) {
       deps.logger.warn({ err }, 'could not read the mute; using the last one read');
     }

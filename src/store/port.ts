@@ -112,6 +112,19 @@ export interface ExecutionFinish {
   finishedAt: Date;
 }
 
+/** One execution's finish in a batch (finishExecutions). */
+export interface ExecutionFinishing {
+  id: string;
+  finish: ExecutionFinish;
+  runtime?: Partial<AlertRuntime>;
+}
+
+/** One execution's send mark in a batch (markSendings). */
+export interface SendMark {
+  id: string;
+  at: Date;
+}
+
 /** What the state machine needs of an execution still running. */
 export type RunningExecution = Pick<Execution, 'id' | 'startedAt' | 'sendStartedAt'>;
 
@@ -145,6 +158,15 @@ export interface ExecutionStore {
    * execution was no longer WORKING.
    */
   finishExecution(id: string, finish: ExecutionFinish, runtime?: Partial<AlertRuntime>): Promise<boolean>;
+  /**
+   * finishExecution for many executions in one round trip where the database allows (one
+   * statement on PostgreSQL): one answer per item, in order, each what finishExecution would
+   * have answered had the items been finished one after the other in that order (a second
+   * finish of one execution answers false; runtime changes to one alert apply in order).
+   */
+  finishExecutions(items: ExecutionFinishing[]): Promise<boolean[]>;
+  /** markSending for many executions at once; each keeps its earliest mark. */
+  markSendings(marks: SendMark[]): Promise<void>;
   /**
    * WORKING executions of alerts in this shard started before `startedBefore` minus each
    * alert's working timeout, oldest first (claims of instances that died or hung).

@@ -7,6 +7,7 @@ import type { DeliveryRecord, Execution } from '../../src/domain/types.js';
 import { ConflictError } from '../../src/errors.js';
 import type { ClaimRequest, Store } from '../../src/store/port.js';
 import { describeCodeContract } from './code-contract.js';
+import { describeBatchContract } from './batch-contract.js';
 import { describeSeriesContract } from './series-contract.js';
 import { describeTriageContract } from './triage-contract.js';
 import { T0, asCreated, newAlertFixture, plusSeconds } from './store-fixtures.js';
@@ -583,6 +584,8 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
     describeCodeContract({ store: () => store });
 
     describeTriageContract({ store: () => store, claimed });
+
+    describeBatchContract({ store: () => store, claimed });
 
     describe('instances', () => {
       it('lists instances seen since a time, in name order, and forgets one that leaves', async () => {

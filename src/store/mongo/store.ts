@@ -19,7 +19,9 @@ import {
   type ClaimedTick,
   type ClaimRequest,
   type ExecutionFinish,
+  type ExecutionFinishing,
   type NewAlert,
+  type SendMark,
   type NextRunMove,
   type Store,
   MAX_KEYS_PER_ALERT,
@@ -48,6 +50,7 @@ import {
   toExecution,
   toMute,
 } from './documents.js';
+import { finishBatchOps, finishedByBatchFilter, markSendingsOps, runtimeOps } from './finish-batch.js';
 import { alertConflict, duplicatePositions, isDuplicateKey, storeError } from './driver-errors.js';
 import { ALERT_KEYS, ALERT_VERSIONS, ALERTS, EXECUTIONS, INSTANCES, SETTINGS, ensureIndexes } from './indexes.js';
 import {
@@ -474,6 +477,33 @@ class MongoStore implements Store {
       await this.runAfterWrite('save the run state', () => this.alerts.updateOne(alertByIdFilter(finished.alertId), update));
     }
     return true;
+  }
+
+  async finishExecutions(items: ExecutionFinishing[]): Promise<boolean[]> {
+    // As finishExecution, finished first and the runtime saved after (a crash between leaves the
+    // runtime one tick behind), in three round trips for the batch: the compare-and-sets, which
+    // of them this batch won (finish-batch.ts), the runtime changes. Only each id's first item
+    // is written: a later one would finish nothing.
+    const firsts = new Map<string, number>();
+    items.forEach((item, i) => {
+      if (!firsts.has(item.id)) firsts.set(item.id, i);
+    });
+    const sent = items.filter((item, i) => firsts.get(item.id) === i);
+    if (sent.length === 0) return [];
+    const batchId = randomUUID();
+    await this.run('record the results', () => this.executions.bulkWrite(finishBatchOps(sent, batchId), { ordered: false }));
+    const won = await this.runAfterWrite('record the results', () =>
+      this.executions.find(finishedByBatchFilter(sent.map((item) => item.id), batchId), { projection: { alertId: 1 } }).toArray(),
+    );
+    const alertOf = new Map(won.map((doc) => [doc._id, doc.alertId]));
+    const ops = runtimeOps(sent, alertOf);
+    if (ops.length > 0) await this.runAfterWrite('save the run state', () => this.alerts.bulkWrite(ops, { ordered: true }));
+    return items.map((item, i) => firsts.get(item.id) === i && alertOf.has(item.id));
+  }
+
+  async markSendings(marks: SendMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    await this.run('record the sends', () => this.executions.bulkWrite(markSendingsOps(marks), { ordered: true }));
   }
 
   async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {

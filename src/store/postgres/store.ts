@@ -15,7 +15,9 @@ import {
   type ClaimedTick,
   type ClaimRequest,
   type ExecutionFinish,
+  type ExecutionFinishing,
   type NewAlert,
+  type SendMark,
   type NextRunMove,
   type Store,
   MAX_KEYS_PER_ALERT,
@@ -23,6 +25,7 @@ import {
 } from '../port.js';
 import { isUnreachable } from './unreachable.js';
 import { ADD_VERSION, addVersionParams, GET_VERSION, isVersionClash, LIST_VERSIONS, toVersion, type VersionRow } from './versions.js';
+import { FINISH_BATCH_SQL, finishBatchParams, MARK_SENDINGS_SQL, markSendingsParams } from './finish-batch.js';
 import { migrate } from './migrate.js';
 import {
   type AlertRow,
@@ -83,6 +86,9 @@ function statementName(text: string): string {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const DEADLOCK_DETECTED = '40P01';
+/** Runs of a many-row write cancelled by a deadlock before its error is passed on. */
+const DEADLOCK_TRIES = 3;
 const NAME_INDEX = 'alerts_name_key';
 
 /** Never lets a URL (it may hold a password) into a message that can reach Slack. */
@@ -433,6 +439,39 @@ class PostgresStore implements Store {
       ],
     );
     return result.rows[0]?.n === 1;
+  }
+
+  async finishExecutions(items: ExecutionFinishing[]): Promise<boolean[]> {
+    // A second finish of one execution would finish nothing (the first one left it WORKING no
+    // more), so only each id's first item is sent.
+    const firsts = new Map<string, number>();
+    items.forEach((item, i) => {
+      if (!firsts.has(item.id)) firsts.set(item.id, i);
+    });
+    const sent = items.filter((item, i) => firsts.get(item.id) === i);
+    if (sent.length === 0) return [];
+    const result = await this.retryDeadlock(() => this.query<{ id: string }>('record the results', FINISH_BATCH_SQL, finishBatchParams(sent)));
+    const finished = new Set(result.rows.map((row) => row.id));
+    return items.map((item, i) => firsts.get(item.id) === i && finished.has(item.id));
+  }
+
+  async markSendings(marks: SendMark[]): Promise<void> {
+    if (marks.length === 0) return;
+    await this.retryDeadlock(() => this.query('record the sends', MARK_SENDINGS_SQL, markSendingsParams(marks)));
+  }
+
+  /**
+   * A statement over many rows can meet another over the same rows in another order; PostgreSQL
+   * then cancels one of them whole (40P01), and it is safe to run again.
+   */
+  private async retryDeadlock<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await run();
+      } catch (err) {
+        if (attempt >= DEADLOCK_TRIES || !(err instanceof StoreError) || (err.cause as { code?: unknown } | undefined)?.code !== DEADLOCK_DETECTED) throw err;
+      }
+    }
   }
 
   async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
