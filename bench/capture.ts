@@ -3,12 +3,14 @@
 // concurrency 1, 2 and 4, and peak RSS of Lookout plus its Chromium processes. The warm browser
 // is measured with both ways of leaving nothing of a capture to the next (page-pool.ts): the
 // page reused and wiped (Lookout's), and a fresh browser context per capture — back to back,
-// and spaced out so that the spare context is ready, as for alerts that do not all fire at once.
+// and spaced out so that the spare context is ready (or the wipe done), as for alerts that do not
+// all fire at once.
 //   npm run bench:capture -- [--captures 60] [--launches 8] [--charts 60] [--seconds 15] [--gap-ms 1000]
 // Prints a table, then one JSON line of the figures. Asserts nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createBrowser } from '../src/capture/browser.js';
 import { createChartRenderer } from '../src/capture/chart.js';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const loadStart = Math.round((loadavg()[0] ?? 0) * 100) / 100;
 const logger = silentLogger();
 
 // A dashboard-like page: a header, four SVG panels, a table and some Korean text.
@@ -109,6 +112,13 @@ const warm = createScreenshotter({ browser: warmBrowser, policy, auth: {}, logge
 await warm.capture(request, signal()); // the launch itself is not a warm capture
 const warmMs: number[] = [];
 for (let i = 0; i < Number(values.captures); i++) warmMs.push(await timed(() => warm.capture(request, signal())));
+// The same spaced out (the pause not timed): the wipe of the last capture is done before the next
+// starts, as for alerts that do not all fire at once; back to back, each capture waits for it.
+const warmSpacedMs: number[] = [];
+for (let i = 0; i < Math.ceil(Number(values.captures) / 2); i++) {
+  await new Promise((resolve) => setTimeout(resolve, Number(values['gap-ms'])));
+  warmSpacedMs.push(await timed(() => warm.capture(request, signal())));
+}
 
 // 1b. The same with a fresh browser context per capture (closed after it; a spare made for the
 // next): back to back, then with a pause before each capture (not timed) so the spare is ready.
@@ -179,22 +189,28 @@ server.close();
 const figures = {
   warm_p50_ms: round(pct(warmMs, 50)),
   warm_p95_ms: round(pct(warmMs, 95)),
+  warm_spaced_p50_ms: round(pct(warmSpacedMs, 50)),
+  warm_spaced_p95_ms: round(pct(warmSpacedMs, 95)),
   fresh_context_p50_ms: round(pct(freshMs, 50)),
   fresh_context_p95_ms: round(pct(freshMs, 95)),
   fresh_context_spaced_p50_ms: round(pct(freshSpacedMs, 50)),
   fresh_context_spaced_p95_ms: round(pct(freshSpacedMs, 95)),
   launch_p50_ms: round(pct(launchMs, 50)),
   speedup: round(pct(launchMs, 50) / pct(warmMs, 50), 1),
+  speedup_spaced: round(pct(launchMs, 50) / pct(warmSpacedMs, 50), 1),
   speedup_fresh_context: round(pct(launchMs, 50) / pct(freshMs, 50), 1),
   chart_p50_ms: round(pct(chartMs, 50)),
   per_minute_c4: round(perMinute[4] ?? 0),
   peak_rss_mb: round(peakRss / 1024 / 1024),
+  load_1m_start: loadStart,
+  load_1m_end: round(loadavg()[0] ?? 0, 2),
 };
 console.log('');
-console.log(`capture bench: ${request.width}×${request.height} local dashboard page, Chromium ${CHROMIUM}`);
+console.log(`capture bench: ${request.width}×${request.height} local dashboard page, Chromium ${CHROMIUM}; load average ${loadStart} → ${round(loadavg()[0] ?? 0, 2)} (2 cores)`);
 console.log('| measurement | runs | p50 ms | p95 ms |');
 console.log('|---|---|---|---|');
 console.log(`| screenshot, warm browser (page reused, wiped) | ${warmMs.length} | ${round(pct(warmMs, 50))} | ${round(pct(warmMs, 95))} |`);
+console.log(`| screenshot, warm browser (page reused, wiped), ${values['gap-ms']} ms apart | ${warmSpacedMs.length} | ${round(pct(warmSpacedMs, 50))} | ${round(pct(warmSpacedMs, 95))} |`);
 console.log(`| screenshot, warm browser, fresh context per capture, back to back | ${freshMs.length} | ${round(pct(freshMs, 50))} | ${round(pct(freshMs, 95))} |`);
 console.log(`| screenshot, warm browser, fresh context per capture, ${values['gap-ms']} ms apart | ${freshSpacedMs.length} | ${round(pct(freshSpacedMs, 50))} | ${round(pct(freshSpacedMs, 95))} |`);
 console.log(`| screenshot, browser launched per capture | ${launchMs.length} | ${round(pct(launchMs, 50))} | ${round(pct(launchMs, 95))} |`);

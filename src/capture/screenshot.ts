@@ -51,11 +51,13 @@ const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 /** Every pixel the same colour: an empty page, a failed render or a loader on a flat background. */
 export function isBlankPng(png: Buffer): boolean {
-  // A single colour compresses far beyond 50:1 (rows filter to zeros), so a PNG bigger than a
-  // fiftieth of its pixels cannot be blank; only small ones are decoded (~35 ms at 1280×800).
+  // A single colour compresses far: Chromium's fast PNG encoder (optimizeForSpeed) writes one
+  // at 225:1 (1×) to 251:1 (2×) of its RGBA bytes, measured, and its full encoder at more. So a PNG
+  // bigger than a 150th of them cannot be blank; only smaller ones are decoded (~20–35 ms at
+  // 1280×800): a dashboard with content comes out near 100:1 and skips it.
   if (png.length >= 24) {
     const pixels = png.readUInt32BE(16) * png.readUInt32BE(20);
-    if (png.length * 50 > pixels * 4) return false;
+    if (png.length * 150 > pixels * 4) return false;
   }
   const { data } = PNG.sync.read(png);
   if (data.length < 4) return true;
@@ -64,8 +66,14 @@ export function isBlankPng(png: Buffer): boolean {
   return true;
 }
 
-/** Quiet time after the load event before the page counts as settled. */
+/** Quiet time (at most 2 requests open) before the page counts as settled. */
 export const NETWORK_IDLE_MS = 100;
+/**
+ * Time after the load event the page is given in any case, so that requests a script starts just
+ * after it (a timer, the next frame) can still end a quiet spell that began before the load.
+ * Requests the load handlers start are seen before the load itself.
+ */
+export const AFTER_LOAD_MS = 50;
 
 export function createScreenshotter(options: ScreenshotterOptions): Screenshotter {
   const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
@@ -137,14 +145,14 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
   ): Promise<Buffer> {
     progress.phase = 'loading the page';
     let status: number | null = null;
-    const requests = watchRequests(page);
+    const requests = watchRequests(page, 2);
     try {
       // "load", then a short quiet spell with at most 2 requests open (networkidle2's rule):
       // networkidle2 itself waits a fixed 500 ms, most of a warm capture's time. Dashboards that
       // fill in later have waitFor / waitForGone.
       const response = await page.goto(request.url, { waitUntil: 'load', timeout: remaining() });
       status = response?.status() ?? null;
-      await requests.settled({ idleMs: NETWORK_IDLE_MS, concurrency: 2, timeoutMs: remaining() });
+      await requests.settled({ idleMs: NETWORK_IDLE_MS, minWaitMs: AFTER_LOAD_MS, timeoutMs: remaining() });
     } catch (err) {
       const refusal = navigations.refusal();
       if (refusal !== null) throw new CaptureError(refusal, { cause: err });

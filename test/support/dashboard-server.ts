@@ -44,6 +44,18 @@ const PAGES: Record<string, string> = {
     '#chart{width:300px;height:200px;background:#0000ff}',
   ),
   '/blank': page(''),
+  // Its load handler fetches three pieces of data at once, slowly, and only then paints the
+  // chart green: a capture must count the burst, though it starts after the load event.
+  '/after-load': page(
+    `<div id="chart"></div><script>
+      addEventListener('load', () => {
+        Promise.all([1, 2, 3].map((i) => fetch('/slow-data?part=' + i).then((r) => r.text()))).then(() => {
+          document.getElementById('chart').style.background = '#00ff00';
+        });
+      });
+    </script>`,
+    '#chart{width:300px;height:200px;background:#ff0000}',
+  ),
 };
 
 export async function startDashboardServer(): Promise<DashboardServer> {
@@ -65,6 +77,15 @@ export async function startDashboardServer(): Promise<DashboardServer> {
     if (url.pathname === '/data-worker.js') {
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
       return res.end("fetch('/data.json').then((r) => r.text()).then((t) => postMessage(t));");
+    }
+    if (url.pathname === '/slow-data') {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end('{"orders":42}');
+      }, 400);
+      timers.add(timer);
+      return;
     }
     if (url.pathname === '/data.json') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

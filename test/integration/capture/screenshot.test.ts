@@ -86,6 +86,13 @@ describe('a screenshot', () => {
     expect(server.requests).toContain('/data.json');
   });
 
+  it('waits for a burst of requests the load handler starts (more than two open), without waitFor', async () => {
+    const png = await screenshotter().capture(shot(server.url('/after-load'), { selector: '#chart' }), minute());
+    const { counts } = colours(png);
+    expect(counts.get('0,255,0')).toBe(300 * 200);
+    expect(server.requests.filter((r) => r.startsWith('/slow-data'))).toHaveLength(3);
+  });
+
   it('names an element that is not on the page', async () => {
     const err = await captureError(screenshotter().capture(shot(server.url('/never'), { selector: '.chart' }), minute()));
     expect(err.message).toContain('the element ".chart" is not on');
