@@ -54,7 +54,7 @@ export function createDispatchJob(deps: DispatchDeps) {
         const alert = taken && (await stored('read the alert', () => store.getAlert(stale.alertId)));
         if (taken && alert) {
           result.takenOver += 1;
-          deps.pool.submit(`takeover ${stale.id}`, () => deps.runner.runClaimed(alert, taken));
+          deps.pool.submit(`takeover ${stale.id}`, (release) => deps.runner.runClaimed(alert, taken, undefined, release));
         }
         continue;
       }
@@ -110,7 +110,7 @@ export function createDispatchJob(deps: DispatchDeps) {
         const alert = byAlert.get(execution.alertId);
         if (alert === undefined) continue;
         result.claimed += 1;
-        deps.pool.submit(`tick ${alert.id}`, () => deps.runner.runClaimed(alert, execution, running));
+        deps.pool.submit(`tick ${alert.id}`, (release) => deps.runner.runClaimed(alert, execution, running, release));
       }
       result.alreadyClaimed += due.length - claimed.length;
       if (due.length < batchSize) break;

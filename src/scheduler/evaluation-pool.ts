@@ -1,15 +1,22 @@
 // The process-wide limit on evaluations running at once, and the set of those in flight,
 // so a graceful stop can wait for them. Dispatch hands claimed ticks here and returns at
 // once: a slow alert never holds its shard's next dispatch.
+// An evaluation may give its slot back before it ends (`release`): once its query, content,
+// messages and notices are done, what is left is waiting for its record to be written in a
+// batch (store/batched-writes.ts), which holds no rows, connection or page. It stays in
+// flight, so a stop still waits for the record.
 import pLimit from 'p-limit';
 import type { Logger } from '../logger.js';
 
 export interface EvaluationPool {
-  /** Queues work under the concurrency limit; failures are logged, never thrown. */
-  submit(label: string, work: () => Promise<unknown>): void;
-  /** Evaluations queued or running. */
+  /**
+   * Queues work under the concurrency limit; failures are logged, never thrown. The work's slot
+   * is free when it calls `release` or ends, whichever comes first.
+   */
+  submit(label: string, work: (release: () => void) => Promise<unknown>): void;
+  /** Evaluations queued or running (a released one until it ends). */
   readonly pending: number;
-  /** Evaluations running now. */
+  /** Evaluations holding a slot now. */
   readonly running: number;
   /** Evaluations waiting for a free slot. */
   readonly queued: number;
@@ -22,9 +29,19 @@ export function createEvaluationPool(concurrency: number, logger: Logger): Evalu
   const inFlight = new Set<Promise<unknown>>();
   return {
     submit(label, work) {
-      const task = limit(work)
-        .catch((err: unknown) => logger.error({ err, label }, 'evaluation failed'))
-        .finally(() => inFlight.delete(task));
+      const task = new Promise<void>((ended) => {
+        void limit(
+          () =>
+            new Promise<void>((release) => {
+              work(release)
+                .catch((err: unknown) => logger.error({ err, label }, 'evaluation failed'))
+                .finally(() => {
+                  release();
+                  ended();
+                });
+            }),
+        );
+      }).finally(() => inFlight.delete(task));
       inFlight.add(task);
     },
     get pending() {

@@ -16,6 +16,6 @@ export function createRunNowJob(deps: { runner: TickRunner; pool: EvaluationPool
   return async function runNow(data: RunNowData): Promise<void> {
     const claimed = await deps.runner.claim({ alertId: data.alertId, scheduledAt: new Date(data.requestedAt), trigger: 'run_now' });
     if (claimed === null) return;
-    deps.pool.submit(`run now ${data.alertId}`, () => deps.runner.runClaimed(claimed.alert, claimed.execution));
+    deps.pool.submit(`run now ${data.alertId}`, (release) => deps.runner.runClaimed(claimed.alert, claimed.execution, undefined, release));
   };
 }

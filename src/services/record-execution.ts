@@ -60,13 +60,14 @@ export interface Ending {
   incident?: 'keep' | 'close' | null;
 }
 
-export type RecordExecution = (alert: Alert, execution: Execution, deadline: Deadline, ending: Ending) => Promise<ExecutionSummary>;
+/** `beforeWrite` is called once only the record's write is left (the evaluation's slot is given back). */
+export type RecordExecution = (alert: Alert, execution: Execution, deadline: Deadline, ending: Ending, beforeWrite?: () => void) => Promise<ExecutionSummary>;
 
 export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
   const { store, clock, logger } = deps;
   const stored = patientStore({ clock, logger });
 
-  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null, runtime = {}, incident = null }) => {
+  return async (alert, execution, deadline, { outcome, decision = null, sent = null, failedStep = null, captureMs = null, runtime = {}, incident = null }, beforeWrite) => {
     const deliveries = outcome.deliveries ?? [];
     const change = foldRuntime({
       runtime: alert,
@@ -87,6 +88,7 @@ export function createExecutionRecorder(deps: RecorderDeps): RecordExecution {
       deliveries,
     });
 
+    beforeWrite?.();
     const recorded = await stored('record the result', recordBy(deadline, clock()), () =>
       store.finishExecution(
         execution.id,

@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 import type { RunningExecution, Store } from '../store/port.js';
 import { patientStore } from '../store/retry.js';
 import { createOwnerNotices } from './notify-owners.js';
-import { createExecutionRecorder, type ExecutionSummary, type TickObserver } from './record-execution.js';
+import { createExecutionRecorder, type ExecutionSummary, type RecordExecution, type TickObserver } from './record-execution.js';
 import { createQueryStep } from './run-query.js';
 import { createNewRowsStep } from './new-rows-step.js';
 import type { PeopleDirectory } from './people-port.js';
@@ -63,8 +63,9 @@ export interface TickRunner {
   /**
    * Runs a tick this instance has already claimed (dispatch, takeover). `running`, when the
    * claim already found it, saves looking up the alert's other WORKING execution again.
+   * `release` is called once only the record is left to write (evaluation-pool.ts).
    */
-  runClaimed(alert: Alert, execution: Execution, running?: RunningExecution | null): Promise<ExecutionSummary>;
+  runClaimed(alert: Alert, execution: Execution, running?: RunningExecution | null, release?: () => void): Promise<ExecutionSummary>;
 }
 
 export function createTickRunner(deps: TickRunnerDeps): TickRunner {
@@ -74,7 +75,7 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
   const runQuery = createQueryStep(deps);
   const send = createSendStep({ ...deps, store: writes });
   const newRows = createNewRowsStep({ store, send, clock, logger: deps.logger });
-  const record = createExecutionRecorder({ ...deps, store: writes, notices: createOwnerNotices(deps) });
+  const recordAndRelease = createExecutionRecorder({ ...deps, store: writes, notices: createOwnerNotices(deps) });
   let lastMute: Mute | null = null;
 
   /**
@@ -105,8 +106,9 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     return claimed === null ? null : runClaimed(claimed.alert, claimed.execution);
   }
 
-  async function runClaimed(alert: Alert, execution: Execution, known?: RunningExecution | null): Promise<ExecutionSummary> {
+  async function runClaimed(alert: Alert, execution: Execution, known?: RunningExecution | null, release?: () => void): Promise<ExecutionSummary> {
     const now = clock();
+    const record: RecordExecution = (a, e, d, ending) => recordAndRelease(a, e, d, ending, release);
     // The working timeout counts from the claim: the one deadline every step below takes from.
     const deadline = deadlineAfter(execution.startedAt, alert.workingTimeoutS * 1000);
     const running =
@@ -129,14 +131,14 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const timer = setTimeout(() => controller.abort(), msLeft(deadline, clock()));
     try {
       deps.observer?.evaluationStarted?.(alert.id, execution.scheduledAt, clock());
-      return await evaluate(alert, execution, controller.signal, deadline);
+      return await evaluate(alert, execution, controller.signal, deadline, record);
     } finally {
       clearTimeout(timer);
     }
   }
 
   /** Steps 3 to 5: query, decide on the result, send what it says. */
-  async function evaluate(alert: Alert, execution: Execution, signal: AbortSignal, deadline: Deadline): Promise<ExecutionSummary> {
+  async function evaluate(alert: Alert, execution: Execution, signal: AbortSignal, deadline: Deadline, record: RecordExecution): Promise<ExecutionSummary> {
     const queried = await runQuery(alert, signal, deadline);
     if (!queried.ok) {
       const outcome = { state: 'ERROR' as const, reason: queried.reason, queryMs: queried.queryMs, finishedAt: clock() };

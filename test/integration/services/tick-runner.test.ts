@@ -64,6 +64,26 @@ describe('grace period between scheduled ticks', () => {
   });
 });
 
+describe('the evaluation slot', () => {
+  it('is given back once the messages went, before the run ends, and once only', async () => {
+    const alert = await h.createAlert({ gracePeriodS: 1 });
+    h.clock.set(new Date(minute(1).getTime() + 1000));
+    const claimed = await h.runner.claim({ alertId: alert.id, scheduledAt: minute(1), trigger: 'schedule' });
+    if (claimed === null) throw new Error('tick was not claimed');
+    let ended = false;
+    const atRelease: { sent: number; ended: boolean }[] = [];
+    const run = h.runner.runClaimed(claimed.alert, claimed.execution, undefined, () => {
+      atRelease.push({ sent: sentTo(alert, 'firing').length, ended });
+    });
+    const summary = await run.finally(() => {
+      ended = true;
+    });
+    expect(summary.state).toBe('SUCCESS');
+    expect(atRelease).toEqual([{ sent: 1, ended: false }]);
+    expect((await h.store.getExecution(claimed.execution.id))?.state).toBe('SUCCESS');
+  });
+});
+
 describe('condition and recovery', () => {
   it('condition false → NOOP and nothing sent', async () => {
     h.setMetric(5);
