@@ -1,7 +1,7 @@
 // Builds a running Lookout from a validated config: store, data sources, delivery, tick
 // runner, scheduler and the alert service. main.ts, the demo, the benchmarks and the
 // end-to-end tests all start Lookout through here, so there is one wiring.
-import type { Config } from './config.js';
+import { DEFAULT_DISPATCH_LEAD_S, type Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
 import { privilegedError, privilegedWarning } from './datasources/error-rules.js';
 import type { DataSourceCatalog } from './datasources/port.js';
@@ -186,6 +186,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     closers.add(Step.Evaluations, () => pool.drain());
 
     let scheduler: Scheduler | null = null;
+    const leadS = config.scheduler.leadS ?? DEFAULT_DISPATCH_LEAD_S;
     if (options.schedule !== false) {
       scheduler = await startScheduler({
         backend,
@@ -194,11 +195,13 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
         shards: config.scheduler.shards,
         instance,
         logger: logger.child({ module: 'scheduler' }),
+        leadS,
         dispatch: createDispatchJob({
           store,
           runner,
           pool,
           clock,
+          leadMs: leadS * 1000,
           instance,
           logger: logger.child({ module: 'dispatch' }),
           onDispatched: metrics.dispatched,

@@ -43,6 +43,12 @@ export interface SchedulerOptions {
   /** How often Agenda looks for jobs (ms); default 2 s. */
   processEveryMs?: number;
   /**
+   * Seconds before each minute a shard's dispatch runs to claim the ticks due at the minute
+   * (the dispatch's own lead must be at least this); it runs at the minute too, for alerts made
+   * or moved since. 0: at the minute only.
+   */
+  leadS?: number;
+  /**
    * How long a job's lock holds before another instance may take it (a dispatch only claims,
    * so it is short); default 20 s. Short in tests: Agenda leaves a timer of half of it behind
    * after stop().
@@ -108,7 +114,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     throw err;
   }
   for (let shard = 0; shard < options.shards; shard += 1) {
-    await repeat(agenda, '* * * * *', shardJobName(shard));
+    await repeat(agenda, dispatchCron(options.leadS ?? 0), shardJobName(shard));
   }
   await repeat(agenda, PRUNE_CRON, PRUNE_JOB);
   if (reconcile) await repeat(agenda, reconcile.everyMs ?? RECONCILE_EVERY_MS, RECONCILE_JOB);
@@ -155,6 +161,11 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
  * MongoDB the store's unique index refuses the second insert (11000), and the retry then
  * updates the job the other instance made.
  */
+/** When a shard's dispatch runs: at each minute, and `leadS` seconds before it (cron with seconds). */
+export function dispatchCron(leadS: number): string {
+  return leadS > 0 ? `0,${60 - leadS} * * * * *` : '* * * * *';
+}
+
 async function repeat(agenda: Agenda, interval: string | number, name: string): Promise<void> {
   // A cron in UTC, or a number of milliseconds.
   const every = () => agenda.every(interval, name, undefined, typeof interval === 'string' ? { timezone: 'UTC', skipImmediate: true } : { skipImmediate: true });

@@ -5,15 +5,17 @@
 // messages and notices are done, what is left is waiting for its record to be written in a
 // batch (store/batched-writes.ts), which holds no rows, connection or page. It stays in
 // flight, so a stop still waits for the record.
+// Work may also be handed in before it is due (`delayMs`, a tick claimed ahead): it is in flight
+// from then on, so a stop waits for it, but takes a slot only when it is due.
 import pLimit from 'p-limit';
 import type { Logger } from '../logger.js';
 
 export interface EvaluationPool {
   /**
-   * Queues work under the concurrency limit; failures are logged, never thrown. The work's slot
-   * is free when it calls `release` or ends, whichever comes first.
+   * Queues work under the concurrency limit, after `delayMs` if given; failures are logged, never
+   * thrown. The work's slot is free when it calls `release` or ends, whichever comes first.
    */
-  submit(label: string, work: (release: () => void) => Promise<unknown>): void;
+  submit(label: string, work: (release: () => void) => Promise<unknown>, delayMs?: number): void;
   /** Evaluations queued or running (a released one until it ends). */
   readonly pending: number;
   /** Evaluations holding a slot now. */
@@ -28,19 +30,22 @@ export function createEvaluationPool(concurrency: number, logger: Logger): Evalu
   const limit = pLimit(concurrency);
   const inFlight = new Set<Promise<unknown>>();
   return {
-    submit(label, work) {
+    submit(label, work, delayMs = 0) {
       const task = new Promise<void>((ended) => {
-        void limit(
-          () =>
-            new Promise<void>((release) => {
-              work(release)
-                .catch((err: unknown) => logger.error({ err, label }, 'evaluation failed'))
-                .finally(() => {
-                  release();
-                  ended();
-                });
-            }),
-        );
+        const queue = () =>
+          void limit(
+            () =>
+              new Promise<void>((release) => {
+                work(release)
+                  .catch((err: unknown) => logger.error({ err, label }, 'evaluation failed'))
+                  .finally(() => {
+                    release();
+                    ended();
+                  });
+              }),
+          );
+        if (delayMs > 0) setTimeout(queue, delayMs);
+        else queue();
       }).finally(() => inFlight.delete(task));
       inFlight.add(task);
     },

@@ -37,7 +37,8 @@ export interface Harness {
   /** Sets the value the sample alert reads (`SELECT v FROM metric`). */
   setMetric(value: number | string | null): void;
   /** An instance of the dispatcher with its own store connection, as a second process would have. */
-  instance(name: string): Promise<{ store: Store; pool: EvaluationPool; dispatch: ReturnType<typeof createDispatchJob> }>;
+  /** Another instance on the same database; `leadMs` is its dispatch's lead. */
+  instance(name: string, options?: { leadMs?: number }): Promise<{ store: Store; pool: EvaluationPool; dispatch: ReturnType<typeof createDispatchJob> }>;
   /** Creates an alert as OWNER with sensible defaults. */
   createAlert(input?: Partial<AlertInput>): ReturnType<AlertService['create']>;
   close(): Promise<void>;
@@ -83,12 +84,12 @@ export async function createHarness(options: { delivery?: (recording: RecordingD
     setMetric(value) {
       writer.prepare('UPDATE metric SET v = ?').run(value);
     },
-    async instance(name) {
+    async instance(name, { leadMs } = {}) {
       const own = await createPostgresStore({ connectionString: db.url, max: 10 });
       extraStores.push(own);
       const ownRunner = createTickRunner({ store: own, dataSources, delivery, clock, instance: name, logger });
       const pool = createEvaluationPool(16, logger);
-      return { store: own, pool, dispatch: createDispatchJob({ store: own, runner: ownRunner, pool, clock, instance: name, logger }) };
+      return { store: own, pool, dispatch: createDispatchJob({ store: own, runner: ownRunner, pool, clock, instance: name, logger, leadMs }) };
     },
     createAlert(input = {}) {
       return service.create(

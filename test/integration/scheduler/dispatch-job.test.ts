@@ -60,6 +60,28 @@ describe('dispatch', () => {
     expect((await h.store.getAlert(alert.id))?.nextRunAt).toEqual(at('00:05:00'));
   });
 
+  it('with a lead, claims the ticks due within it ahead, starts each at its tick and moves the next run past it', async () => {
+    h.clock.set(at('00:00:30'));
+    const alert = await h.createAlert();
+    const instance = await h.instance('ahead', { leadMs: 5_000 });
+    const claimAll = async () => (await Promise.all(Array.from({ length: SHARDS }, (_, shard) => instance.dispatch(shard)))).reduce((n, r) => n + r.claimed, 0);
+    // 6 s before the tick: outside the lead.
+    h.clock.set(at('00:00:54'));
+    expect(await claimAll()).toBe(0);
+    // 2.5 s before it (the test clock stands still; the wait is real time): claimed, not started.
+    h.clock.set(at('00:00:57.500'));
+    expect(await claimAll()).toBe(1);
+    expect(await claimAll()).toBe(0);
+    expect(h.recording.sent).toHaveLength(0);
+    const [claimed] = await h.store.history(alert.id, 5);
+    expect(claimed).toMatchObject({ scheduledAt: at('00:01:00'), state: 'WORKING', startedAt: at('00:01:00') });
+    expect((await h.store.getAlert(alert.id))?.nextRunAt).toEqual(at('00:02:00'));
+    // At the tick it runs, once.
+    await instance.pool.drain();
+    expect(h.recording.sent.map((m) => [m.message.alert.id, m.message.scheduledAt])).toEqual([[alert.id, at('00:01:00')]]);
+    expect((await h.store.history(alert.id, 5)).map((e) => e.state)).toEqual(['SUCCESS']);
+  });
+
   it('paused alerts are not dispatched; resume puts them back on schedule', async () => {
     h.clock.set(at('00:00:30'));
     const alert = await h.createAlert();
