@@ -99,6 +99,16 @@ describe('content and email settings', () => {
   });
 });
 
+describe('the dispatch lead', () => {
+  it('claims ticks 5 s before the minute by default; 0 turns it off', () => {
+    expect(loadConfig({}, '/tmp').scheduler.leadS).toBe(5);
+    expect(loadConfig({ DISPATCH_LEAD_S: '0' }, '/tmp').scheduler.leadS).toBe(0);
+  });
+  it.each(['31', '-1', '2.5', 'soon'])('names DISPATCH_LEAD_S=%s as the bad setting', (value) => {
+    expect(() => loadConfig({ DISPATCH_LEAD_S: value }, '/tmp')).toThrow(expect.objectContaining({ setting: 'DISPATCH_LEAD_S' }));
+  });
+});
+
 describe('the operations port', () => {
   it('is off without HTTP_PORT and on the port given with it', () => {
     expect(loadConfig({}, '/tmp').http).toBeNull();
