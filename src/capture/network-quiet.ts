@@ -1,9 +1,10 @@
 // When a page counts as settled: at most `concurrency` of its requests open for `idleMs`
 // (networkidle2's rule), the quiet spell counted from when it began — also before the load event,
-// as networkidle2 counts it — so a page that loaded slowly and quietly is not made to wait again. Puppeteer's own waitForNetworkIdle counts every request its Page object
-// ever saw, and a pooled page is reused, so it would inherit the requests an earlier capture left
-// without an answer event (a hostile page leaves many: workers' and beacons' requests, requests
-// cut by the wipe) and never see the next page settle. This counts one capture's requests only.
+// as networkidle2 counts it — so a page that loaded slowly and quietly is not made to wait again.
+// Puppeteer's own waitForNetworkIdle counts every request its Page object ever saw, and a pooled
+// page is reused, so it would inherit the requests an earlier capture left without an answer
+// event (a hostile page leaves many: workers' and beacons' requests, requests cut by the wipe)
+// and never see the next page settle. This counts one capture's requests only.
 import { TimeoutError, type HTTPRequest, type Page } from 'puppeteer';
 
 export interface QuietWatch {

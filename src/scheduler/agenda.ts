@@ -156,16 +156,16 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   };
 }
 
-/**
- * agenda.every(), once more if another instance saved the same job at the same moment: on
- * MongoDB the store's unique index refuses the second insert (11000), and the retry then
- * updates the job the other instance made.
- */
 /** When a shard's dispatch runs: at each minute, and `leadS` seconds before it (cron with seconds). */
 export function dispatchCron(leadS: number): string {
   return leadS > 0 ? `0,${60 - leadS} * * * * *` : '* * * * *';
 }
 
+/**
+ * agenda.every(), once more if another instance saved the same job at the same moment: on
+ * MongoDB the store's unique index refuses the second insert (11000), and the retry then
+ * updates the job the other instance made.
+ */
 async function repeat(agenda: Agenda, interval: string | number, name: string): Promise<void> {
   // A cron in UTC, or a number of milliseconds.
   const every = () => agenda.every(interval, name, undefined, typeof interval === 'string' ? { timezone: 'UTC', skipImmediate: true } : { skipImmediate: true });

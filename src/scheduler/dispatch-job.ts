@@ -123,10 +123,14 @@ export function createDispatchJob(deps: DispatchDeps) {
         result.claimed += 1;
         const wait = Math.max(0, execution.scheduledAt.getTime() - clock().getTime());
         // Claimed ahead while an earlier run was still working: by the tick that run may have
-        // ended and changed the alert's state, so both are read again when it starts.
+        // ended and changed the alert's state, so both are read again when it starts (an alert
+        // deleted meanwhile took its executions with it: nothing to run).
         const run =
           wait > 0 && running !== null
-            ? async (release: () => void) => deps.runner.runClaimed((await store.getAlert(alert.id)) ?? alert, execution, undefined, release)
+            ? async (release: () => void) => {
+                const fresh = await store.getAlert(alert.id).catch(() => alert);
+                if (fresh !== null) await deps.runner.runClaimed(fresh, execution, undefined, release);
+              }
             : (release: () => void) => deps.runner.runClaimed(alert, execution, running, release);
         deps.pool.submit(`tick ${alert.id}`, run, wait);
       }
