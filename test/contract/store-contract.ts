@@ -3,6 +3,7 @@
 // Each test starts on an empty store (cleanup empties it) and passes explicit times: no sleeping.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { MIN_WORKING_TIMEOUT_S } from '../../src/domain/stale-run.js';
 import type { DeliveryRecord, Execution } from '../../src/domain/types.js';
 import { ConflictError } from '../../src/errors.js';
 import type { ClaimRequest, Store } from '../../src/store/port.js';
@@ -475,6 +476,15 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
 
         await store.finishExecution(stuck.id, { state: 'ERROR', reason: 'working timeout', finishedAt: T0 });
         expect((await store.staleExecutions(5, plusSeconds(T0, 601), 10)).map((e) => e.id)).toEqual([slowRun.id]);
+      });
+
+      it('reports a run stale under the shortest working timeout allowed, and none younger', async () => {
+        const alert = await store.createAlert(newAlertFixture({ shard: 9, workingTimeoutS: MIN_WORKING_TIMEOUT_S }));
+        const old = await claimed(alert.id, T0, { now: T0 });
+        const young = await claimed(alert.id, plusSeconds(T0, 60), { now: plusSeconds(T0, 5) });
+        expect(await store.staleExecutions(9, plusSeconds(T0, MIN_WORKING_TIMEOUT_S), 10)).toEqual([]);
+        expect((await store.staleExecutions(9, plusSeconds(T0, MIN_WORKING_TIMEOUT_S + 1), 10)).map((e) => e.id)).toEqual([old.id]);
+        expect((await store.staleExecutions(9, plusSeconds(T0, 5 + MIN_WORKING_TIMEOUT_S + 1), 10)).map((e) => e.id)).toEqual([old.id, young.id]);
       });
 
       it('lists stale executions oldest first', async () => {

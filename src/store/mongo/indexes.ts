@@ -32,7 +32,7 @@ export const EXECUTION_INDEXES: IndexDescription[] = [
     name: 'executions_working_by_alert',
     partialFilterExpression: { state: 'WORKING' },
   },
-  // staleExecutions: every WORKING execution, oldest first.
+  // staleExecutions: WORKING executions by start time, oldest first, up to the shortest timeout's edge.
   { key: { state: 1, startedAt: 1 }, name: 'executions_working', partialFilterExpression: { state: 'WORKING' } },
   // deliveriesSince (delivery health, every minute): newest finished first. Not partial: a
   // partial filter on "has a delivery" ('deliveries.0') is not one the planner is known to match.

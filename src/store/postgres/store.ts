@@ -6,6 +6,7 @@
 // `WHERE state = 'WORKING' ...` for finishing and taking over.
 import pg from 'pg';
 import type { Acknowledgement, Alert, AlertRuntime, DeliveryRecord, Execution, ExecutionState, Mute } from '../../domain/types.js';
+import { MIN_WORKING_TIMEOUT_S } from '../../domain/stale-run.js';
 import type { AlertVersion, NewAlertVersion } from '../../domain/versions.js';
 import { ConflictError, StoreError } from '../../errors.js';
 import { chunks, seenOf } from '../keys.js';
@@ -475,15 +476,18 @@ class PostgresStore implements Store {
   }
 
   async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
+    // Read by start time (executions_stale_idx) up to the shortest timeout's edge: the runs that
+    // started just now, thousands under load, are never read. Each older one's alert is looked up
+    // by its key; an execution whose alert is gone drops out (the subquery gives NULL).
     const result = await this.query<ExecutionRow>(
       'find stale executions',
       `SELECT e.* FROM executions e
-       JOIN alerts a ON a.id = e.alert_id
-       WHERE e.state = 'WORKING' AND a.shard = $1
-         AND e.started_at < $2::timestamptz - a.working_timeout_s * interval '1 second'
+       WHERE e.state = 'WORKING' AND e.started_at < $4::timestamptz
+         AND (SELECT a.shard = $1 AND e.started_at < $2::timestamptz - a.working_timeout_s * interval '1 second'
+              FROM alerts a WHERE a.id = e.alert_id)
        ORDER BY e.started_at, e.id
        LIMIT $3`,
-      [shard, now, limit],
+      [shard, now, limit, new Date(now.getTime() - MIN_WORKING_TIMEOUT_S * 1000)],
     );
     return result.rows.map(toExecution);
   }

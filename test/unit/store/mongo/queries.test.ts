@@ -4,6 +4,7 @@
 // only the contract suite against a real MongoDB (MONGODB_URL) shows the server agrees.
 import { describe, expect, it } from '@jest/globals';
 import { find } from 'mingo';
+import { MIN_WORKING_TIMEOUT_S } from '../../../../src/domain/stale-run.js';
 import { NO_TRIAGE_RUNTIME, type Execution } from '../../../../src/domain/types.js';
 import type { ExecutionFinish } from '../../../../src/store/port.js';
 import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from '../../../../src/store/mongo/documents.js';
@@ -404,6 +405,17 @@ describe('MongoDB execution queries', () => {
       expect(stale(5, at(601), 1)).toHaveLength(1);
       expect(stale(6, at(301), 10).map((e) => e._id)).toEqual([otherShard._id]);
       expect(stale(7, at(3600), 10)).toEqual([]);
+    });
+
+    it('include a run stale under the shortest working timeout allowed, and none younger', () => {
+      const alert = alertDoc({ shard: 9, workingTimeoutS: MIN_WORKING_TIMEOUT_S });
+      const old = executionDoc(alert._id, T0);
+      const young = executionDoc(alert._id, at(60), { startedAt: at(5) });
+      const stale9 = (seconds: number) =>
+        aggregate<ExecutionDoc>(staleExecutionsPipeline(9, at(seconds), 10), [young, old], { [ALERTS]: [alert] }).map((e) => e._id);
+      expect(stale9(MIN_WORKING_TIMEOUT_S)).toEqual([]);
+      expect(stale9(MIN_WORKING_TIMEOUT_S + 1)).toEqual([old._id]);
+      expect(stale9(5 + MIN_WORKING_TIMEOUT_S + 1)).toEqual([old._id, young._id]);
     });
 
     it('come back as execution documents, oldest first', () => {
