@@ -301,6 +301,13 @@ export function createAlertService(deps: AlertServiceDeps) {
       return store.listAlerts(options.all ? {} : { owner: actor.userId });
     },
 
+    /** The first `limit` alerts this person owns (oldest first) and how many they own: what Home shows, read without the rest. */
+    async firstOwn(actor: Actor, limit: number): Promise<{ alerts: Alert[]; total: number }> {
+      const [alerts, total] = await Promise.all([store.listAlerts({ owner: actor.userId, limit }), store.countAlerts({ owner: actor.userId })]);
+      // The two reads are not one snapshot: an alert made between them must not make "N more" negative.
+      return { alerts, total: Math.max(total, alerts.length) };
+    },
+
     async pause(actor: Actor, ref: string): Promise<Alert> {
       const alert = await getForChange(actor, ref, 'pause');
       // A paused alert has no next run: the dispatcher never sees it.
@@ -359,7 +366,7 @@ export function createAlertService(deps: AlertServiceDeps) {
      */
     async failingRecipients(actor: Actor, options: { mine?: boolean } = {}): Promise<FailingReport> {
       if (options.mine === true) {
-        const own = await store.listAlerts({ owner: actor.userId });
+        const own = (ids: readonly string[]) => store.listAlerts({ owner: actor.userId, ids });
         return findFailingRecipients({ store, now: clock(), among: own, visible: () => Promise.resolve(true) });
       }
       return findFailingRecipients({ store, now: clock(), visible: (alert) => canView(actor, alert) });

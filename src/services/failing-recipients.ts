@@ -30,10 +30,10 @@ export interface FailingRecipientsDeps {
   /** Whether the caller may see this alert's output (the access rules). */
   visible(alert: Alert): Promise<boolean>;
   /**
-   * The only alerts wanted, when the caller has them already (Home: the person's own, one
-   * query): no getAlert per alert, and no ALERTS_CHECKED bound.
+   * Reads the only alerts wanted among these ids (Home: the person's own), one query: no
+   * getAlert per alert, and no ALERTS_CHECKED bound (the ids come from a bounded read).
    */
-  among?: readonly Alert[];
+  among?: (ids: readonly string[]) => Promise<Alert[]>;
 }
 
 export async function findFailingRecipients(deps: FailingRecipientsDeps): Promise<FailingReport> {
@@ -41,7 +41,7 @@ export async function findFailingRecipients(deps: FailingRecipientsDeps): Promis
   const executions = await deps.store.deliveriesSince(since, EXECUTIONS_READ);
   const failing = failingRecipients(executions);
   const alertIds = [...new Set(failing.map((f) => f.alertId))];
-  const known = deps.among === undefined ? null : new Map(deps.among.map((a) => [a.id, a]));
+  const known = deps.among === undefined ? null : new Map((alertIds.length === 0 ? [] : await deps.among(alertIds)).map((a) => [a.id, a]));
   const checked = known === null ? alertIds.slice(0, ALERTS_CHECKED) : alertIds.filter((id) => known.has(id));
   const alerts = new Map<string, Alert>();
   await Promise.all(

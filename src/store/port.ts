@@ -34,6 +34,8 @@ export type AlertPatch = Partial<AlertSpec> & {
 export interface AlertFilter {
   /** Only alerts this Slack user owns. */
   owner?: string;
+  /** Only these alerts (by id). */
+  ids?: readonly string[];
   limit?: number;
 }
 
@@ -48,6 +50,8 @@ export interface AlertStore {
   findAlertByKey(key: string): Promise<Alert | null>;
   /** Alerts by name, oldest first. */
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
+  /** How many alerts match the filter (its limit aside), without reading them. */
+  countAlerts(filter?: Omit<AlertFilter, 'limit'>): Promise<number>;
   /** Applies a person's change; returns the updated alert, or null if it no longer exists. A name or key taken: ConflictError. */
   updateAlert(id: string, patch: AlertPatch): Promise<Alert | null>;
   /** Deletes an alert, its executions and its seen keys; false if it did not exist. */

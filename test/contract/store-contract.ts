@@ -143,6 +143,23 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect((await store.listAlerts({ owner: 'U2' })).map((a) => a.id)).toEqual([first.id, third.id]);
         expect(await store.listAlerts({ owner: 'U3' })).toEqual([]);
         expect((await store.listAlerts({ limit: 2 })).map((a) => a.id)).toEqual([first.id, second.id]);
+        expect((await store.listAlerts({ owner: 'U1', limit: 1 })).map((a) => a.id)).toEqual([first.id]);
+        expect((await store.listAlerts({ ids: [third.id, second.id, 'gone'] })).map((a) => a.id)).toEqual([second.id, third.id]);
+        expect((await store.listAlerts({ owner: 'U2', ids: [third.id, second.id] })).map((a) => a.id)).toEqual([third.id]);
+        expect(await store.listAlerts({ ids: [] })).toEqual([]);
+      });
+
+      it('counts the alerts a filter keeps without reading them', async () => {
+        const mine = await store.createAlert(newAlertFixture({ owners: ['U1'], createdAt: T0 }));
+        const shared = await store.createAlert(newAlertFixture({ owners: ['U2', 'U1'], createdAt: plusSeconds(T0, 60) }));
+        await store.createAlert(newAlertFixture({ owners: ['U2'], createdAt: plusSeconds(T0, 120) }));
+
+        expect(await store.countAlerts()).toBe(3);
+        expect(await store.countAlerts({ owner: 'U1' })).toBe(2);
+        expect(await store.countAlerts({ owner: 'U3' })).toBe(0);
+        expect(await store.countAlerts({ ids: [mine.id, 'gone'] })).toBe(1);
+        expect(await store.countAlerts({ owner: 'U2', ids: [mine.id, shared.id] })).toBe(1);
+        expect(await store.countAlerts({ ids: [] })).toBe(0);
       });
 
       it('applies a change, bumps updated by/at and leaves the rest alone', async () => {

@@ -8,6 +8,8 @@ import type { Alert } from '../../src/domain/types.js';
 import { ACTION, CALLBACK } from '../../src/messages/slack/ids.js';
 import { ADMIN, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
 import { dataSourceConfig } from '../../src/config.js';
+import { HOME_ALERTS_MAX } from '../../src/slack/blocks/home.js';
+import { newAlertFixture } from '../contract/store-fixtures.js';
 
 let e2e: E2e;
 let alert: Alert;
@@ -142,6 +144,24 @@ describe('App Home', () => {
     await sim.blockAction({ user: ALICE, view: home.id, action_id: ACTION.snooze1h, block_id: `alert_actions:${alert.id}` });
     const dm = await sim.waitUntil(() => sim.messages(ALICE).slice(dms).find((m) => /Snoozed “Daily revenue”/.test(m.text ?? '')));
     expect(dm.via).toBe('chat.postMessage');
+  });
+
+  it('someone with more alerts than Home holds sees the oldest ones and how many more, counted', async () => {
+    const { sim, lookout } = e2e;
+    const many = 'U0MANYALERTS';
+    sim.workspace.addUser({ id: many, name: 'many' });
+    const total = HOME_ALERTS_MAX + 12;
+    for (let i = 0; i < total; i += 1) {
+      await lookout.store.createAlert(newAlertFixture({ name: `Many ${String(i).padStart(3, '0')}`, owners: [many], active: false, nextRunAt: null, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
+    }
+    const published = sim.calls('views.publish').length;
+    await sim.event({ type: 'app_home_opened', user: many, tab: 'home' });
+    const call = await sim.waitUntil(() => sim.calls('views.publish').slice(published).find((c) => c.args.user_id === many));
+    const home = blocksText((call.args.view as { blocks: unknown[] }).blocks);
+    const shown = [...home.matchAll(/\*Many (\d{3})\*/g)].map((m) => Number(m[1]));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(shown.map((_, i) => i));
+    expect(home).toContain(`and ${total - shown.length} more`);
   });
 });
 

@@ -1,6 +1,6 @@
 // The App Home tab (views.publish on app_home_opened): how to create an alert, the admins' mute
 // while it lasts, then each alert with its state, schedule, last and next run, and buttons. Slack allows 100 blocks in a view,
-// so a long list shows the first alerts and points to `/alert list`.
+// so a long list shows the first alerts (only those are read) and points to `/alert list`.
 import type { HomeView, KnownBlock } from '@slack/types';
 import { describeSchedule } from '../../domain/schedule.js';
 import type { Alert, Mute } from '../../domain/types.js';
@@ -16,7 +16,10 @@ import { managedLine } from './alerts-as-code.js';
 import { failingRecipientsBlocks, type HomeFailing } from './home-deliveries.js';
 
 export interface HomeInput {
+  /** The person's first alerts (at most HOME_ALERTS_MAX are ever shown). */
   alerts: Alert[];
+  /** How many alerts they have in all; `alerts.length` when absent. */
+  total?: number;
   userId: string;
   now: Date;
   isAdmin: boolean;
@@ -29,8 +32,12 @@ export interface HomeInput {
 /** Blocks one alert takes: its section, its buttons, a divider. */
 const BLOCKS_PER_ALERT = 3;
 
+/** No Home shows more alerts than fit in a view's blocks, so no more need be read for it. */
+export const HOME_ALERTS_MAX = Math.floor(SLACK_LIMITS.viewBlocks / BLOCKS_PER_ALERT);
+
 export function buildHome(input: HomeInput): HomeView {
   const { alerts, now } = input;
+  const total = Math.max(input.total ?? alerts.length, alerts.length);
   const top: KnownBlock[] = [
     header('Lookout'),
     section(
@@ -50,10 +57,10 @@ export function buildHome(input: HomeInput): HomeView {
   }
   // Room for the alerts after the times note, keeping one block for the "and N more" line when needed.
   const room = SLACK_LIMITS.viewBlocks - top.length - 1;
-  const fitsAll = alerts.length * BLOCKS_PER_ALERT <= room;
+  const fitsAll = total * BLOCKS_PER_ALERT <= room;
   const shown = fitsAll ? alerts : alerts.slice(0, Math.floor((room - 1) / BLOCKS_PER_ALERT));
   const blocks = [...top, context([TIMES_NOTE]), ...shown.flatMap((a) => alertBlocks(a, now))];
-  if (!fitsAll) blocks.push(context([`…and ${alerts.length - shown.length} more — ${code('/alert list')}`]));
+  if (!fitsAll) blocks.push(context([`…and ${total - shown.length} more — ${code('/alert list')}`]));
   return { type: 'home', blocks };
 }
 

@@ -3,13 +3,14 @@
 // alerts change.
 import type { WebClient } from '@slack/web-api';
 import type { HandlerDeps } from '../handler-deps.js';
-import { buildHome } from '../blocks/home.js';
+import { buildHome, HOME_ALERTS_MAX } from '../blocks/home.js';
 import { FAILING_WINDOW_MS, type FailingReport } from '../../services/failing-recipients.js';
 
 export async function publishHome(client: WebClient, deps: HandlerDeps, userId: string): Promise<void> {
-  const [alerts, failing, mute] = await Promise.all([deps.service.list({ userId }), failingOf(deps, userId), deps.triage.activeMute()]);
+  const [own, failing, mute] = await Promise.all([deps.service.firstOwn({ userId }, HOME_ALERTS_MAX), failingOf(deps, userId), deps.triage.activeMute()]);
   const view = buildHome({
-    alerts,
+    alerts: own.alerts,
+    total: own.total,
     userId,
     now: deps.clock(),
     isAdmin: deps.service.isAdmin(userId),

@@ -43,9 +43,17 @@ export function alertByNameFilter(name: string): Filter<AlertDoc> {
 /** Oldest first; `owners: x` matches an array holding x. */
 export function listAlertsQuery(filter: AlertFilter): FindQuery<AlertDoc> {
   return {
-    filter: filter.owner === undefined ? {} : { owners: filter.owner },
+    filter: alertFilter(filter),
     sort: { createdAt: 1, _id: 1 },
     ...(filter.limit === undefined ? {} : { limit: filter.limit }),
+  };
+}
+
+/** The alerts an AlertFilter keeps, its limit aside. */
+export function alertFilter(filter: Omit<AlertFilter, 'limit'>): Filter<AlertDoc> {
+  return {
+    ...(filter.owner === undefined ? {} : { owners: filter.owner }),
+    ...(filter.ids === undefined ? {} : { _id: { $in: [...filter.ids] } }),
   };
 }
 

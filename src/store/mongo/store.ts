@@ -62,6 +62,7 @@ import {
   advanceNextRunUpdate,
   alertByIdFilter,
   alertByNameFilter,
+  alertFilter,
   alertPatchUpdate,
   claimDoc,
   deliveriesSinceQuery,
@@ -266,6 +267,10 @@ class MongoStore implements Store {
     if (nothingWanted(filter.limit)) return [];
     const docs = await this.run('list alerts', () => this.findMany(this.alerts, listAlertsQuery(filter)));
     return docs.map(toAlert);
+  }
+
+  async countAlerts(filter: Omit<AlertFilter, 'limit'> = {}): Promise<number> {
+    return this.run('count alerts', () => this.alerts.countDocuments(alertFilter(filter)));
   }
 
   async updateAlert(id: string, patch: AlertPatch): Promise<Alert | null> {

@@ -140,6 +140,13 @@ function wholeMs(ms: number | null | undefined): number | null {
   return ms === null || ms === undefined ? null : Math.round(ms);
 }
 
+/** An AlertFilter's owner ($1) and ids ($2); NULL matches every alert. */
+const ALERT_FILTER_SQL = '($1::text IS NULL OR $1::text = ANY (owners)) AND ($2::text[] IS NULL OR id = ANY ($2::text[]))';
+
+function alertFilterParams(filter: Omit<AlertFilter, 'limit'>): [string | null, readonly string[] | null] {
+  return [filter.owner ?? null, filter.ids ?? null];
+}
+
 class PostgresStore implements Store {
   private closed = false;
 
@@ -202,12 +209,17 @@ class PostgresStore implements Store {
     const result = await this.query<AlertRow>(
       'list alerts',
       `SELECT * FROM alerts
-       WHERE $1::text IS NULL OR $1::text = ANY (owners)
+       WHERE ${ALERT_FILTER_SQL}
        ORDER BY created_at, id
-       LIMIT $2`,
-      [filter.owner ?? null, filter.limit ?? null],
+       LIMIT $3`,
+      [...alertFilterParams(filter), filter.limit ?? null],
     );
     return result.rows.map(toAlert);
+  }
+
+  async countAlerts(filter: Omit<AlertFilter, 'limit'> = {}): Promise<number> {
+    const result = await this.query<{ n: number }>('count alerts', `SELECT count(*)::int AS n FROM alerts WHERE ${ALERT_FILTER_SQL}`, alertFilterParams(filter));
+    return result.rows[0]?.n ?? 0;
   }
 
   async updateAlert(id: string, patch: AlertPatch): Promise<Alert | null> {

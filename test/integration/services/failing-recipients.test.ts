@@ -43,6 +43,7 @@ describe('findFailingRecipients', () => {
   let ops: Alert;
   let hidden: Alert;
   let young: Alert;
+  let moved: Alert;
   beforeAll(async () => {
     ops = await alertWith('Ops', ['C0OPS', 'C0ENG']);
     await ran(ops, 30, [failed('channel:C0OPS'), ok('channel:C0ENG')]); // outside the window
@@ -54,7 +55,7 @@ describe('findFailingRecipients', () => {
     young = await alertWith('Young', ['C0NEW'], hoursAgo(2));
     await ran(young, 1, [failed('channel:C0NEW')]);
     // Failing to a channel it no longer posts to, and an alert deleted since.
-    const moved = await alertWith('Moved', ['C0OLD']);
+    moved = await alertWith('Moved', ['C0OLD']);
     await ran(moved, 1, [failed('channel:C0OLD')]);
     await store.updateAlert(moved.id, { recipients: [{ kind: 'slack_channel', id: 'C0MOVED' }], updatedBy: 'U1', updatedAt: NOW });
     const gone = await alertWith('Gone', ['C0GONE']);
@@ -77,10 +78,17 @@ describe('findFailingRecipients', () => {
     expect(report.items.map((i) => i.alert.name)).toEqual(['Hidden', 'Ops', 'Young']);
   });
 
-  it('among the alerts the caller already has (Home: their own), only those, without looking them up', async () => {
-    const report = await findFailingRecipients({ store, now: NOW, visible: everyone, among: [ops] });
+  it('among the alerts the caller reads (Home: their own), only those, read once for the alerts failing', async () => {
+    const asked: string[][] = [];
+    const onlyOps = async (ids: readonly string[]): Promise<Alert[]> => {
+      asked.push([...ids].sort());
+      return store.listAlerts({ ids: ids.filter((id) => id === ops.id) });
+    };
+    const report = await findFailingRecipients({ store, now: NOW, visible: everyone, among: onlyOps });
     expect(report.items.map((i) => [i.alert.name, i.recipient])).toEqual([['Ops', 'channel:C0OPS']]);
     expect(report.partial).toBe(false);
+    // The alerts with a failing recipient in the window, and no other (the deleted one's runs went with it).
+    expect(asked).toEqual([[hidden.id, moved.id, ops.id, young.id].sort()]);
   });
 
   it('a success clears it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildHome } from '../../../../src/slack/blocks/home.js';
+import { buildHome, HOME_ALERTS_MAX } from '../../../../src/slack/blocks/home.js';
 import { SLACK_LIMITS } from '../../../../src/messages/slack/limits.js';
 import { ACTION, alertIdFromBlockId, BLOCK } from '../../../../src/messages/slack/ids.js';
 import { makeAlert, NOW } from '../../../support/fixtures.js';
@@ -72,6 +72,18 @@ describe('buildHome', () => {
       if (shown < n) expect(json).toContain(`and ${n - shown} more — \`/alert list\``);
       else expect(json).not.toContain('more —');
     }
+  });
+
+  it('needs only the first HOME_ALERTS_MAX alerts read: the same view as from all of them, counting the rest', () => {
+    for (const n of [HOME_ALERTS_MAX, HOME_ALERTS_MAX + 1, 10_000]) {
+      const all = manyAlerts(n);
+      const fromFirst = buildHome({ alerts: all.slice(0, HOME_ALERTS_MAX), total: n, userId: 'U1', now: NOW, isAdmin: true });
+      expect(fromFirst).toEqual(buildHome({ alerts: all, userId: 'U1', now: NOW, isAdmin: true }));
+    }
+    // A count read a moment before an alert was made is never below what was read.
+    const json = walk(buildHome({ alerts: manyAlerts(40), total: 39, userId: 'U1', now: NOW, isAdmin: false }).blocks).json;
+    expect(json).toMatch(/and \d+ more/);
+    expect(json).not.toContain('and -');
   });
 
   it('block ids are unique and the constants', () => {

@@ -28,6 +28,7 @@ import {
   historyQuery,
   instanceFilter,
   listAlertsQuery,
+  alertFilter,
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
@@ -129,7 +130,7 @@ describe('MongoDB alert queries', () => {
     expect(matches(alertByNameFilter('cpu'), doc)).toBe(false);
   });
 
-  it('lists oldest first, by owner, up to the limit', () => {
+  it('lists oldest first, by owner and ids, up to the limit; counts what the same filter keeps', () => {
     const second = alertDoc({ owners: ['U1'], createdAt: at(60) });
     const first = alertDoc({ owners: ['U2', 'U1'], createdAt: T0 });
     const third = alertDoc({ owners: ['U2'], createdAt: at(120) });
@@ -142,6 +143,11 @@ describe('MongoDB alert queries', () => {
     expect(ids(listAlertsQuery({ owner: 'U2' }))).toEqual([first._id, third._id]);
     expect(ids(listAlertsQuery({ owner: 'U3' }))).toEqual([]);
     expect(ids(listAlertsQuery({ limit: 2 }))).toEqual([first._id, second._id]);
+    expect(ids(listAlertsQuery({ ids: [third._id, second._id, 'gone'] }))).toEqual([second._id, third._id]);
+    expect(ids(listAlertsQuery({ owner: 'U2', ids: [third._id, second._id] }))).toEqual([third._id]);
+    expect(ids(listAlertsQuery({ ids: [] }))).toEqual([]);
+    expect(listAlertsQuery({ owner: 'U1', ids: ['x'], limit: 3 }).filter).toEqual(alertFilter({ owner: 'U1', ids: ['x'] }));
+    expect(docs.filter((d) => matches(alertFilter({ owner: 'U1' }), d))).toHaveLength(2);
   });
 
   it('finds due alerts: active, in the shard, next run at or before now, earliest first', () => {
