@@ -194,20 +194,34 @@ for (const p of instances) p.kill('SIGTERM');
 const exits = await Promise.all(instances.map((p) => p.exited));
 
 // What reached Slack: top-level posts (kind firing) and thread replies (kind repeat), each
-// carrying its execution id.
+// carrying its execution id, and storm digests (delivery/slack/channel-turns.ts), whose metadata
+// lists each firing execution it carries: a send each, reaching Slack when the digest did.
 const SENDS = new Set<string | undefined>(['firing', 'repeat']);
 const byExecution = new Map(rows.map((r) => [r.id, r]));
+type SentPayload = { execution_id?: string; kind?: string; listed?: { execution_id?: string }[] };
+/** The measured executions a message sent, and whether it was a digest. */
+function sentExecutions(message: { metadata?: unknown }): { executions: typeof rows; digest: boolean } {
+  const payload = (message.metadata as { event_payload?: SentPayload } | undefined)?.event_payload;
+  if (payload === undefined || !SENDS.has(payload.kind)) return { executions: [], digest: false };
+  const ids = payload.listed !== undefined ? payload.listed.map((l) => l.execution_id) : [payload.execution_id];
+  const executions = ids.flatMap((id) => (id === undefined ? [] : (byExecution.get(id) ?? [])));
+  return { executions, digest: payload.listed !== undefined };
+}
 const postsPerTick = new Map<string, number>();
 const lateness: number[] = [];
 let sends = 0;
+let inDigests = 0;
+let digests = 0;
 for (const message of sim.messages()) {
-  const payload = (message.metadata as { event_payload?: { execution_id?: string; kind?: string } } | undefined)?.event_payload;
-  const execution = payload?.execution_id === undefined ? undefined : byExecution.get(payload.execution_id);
-  if (execution === undefined || !SENDS.has(payload?.kind)) continue;
-  sends += 1;
-  const key = `${execution.alert_id}@${new Date(execution.scheduled_at).getTime()}`;
-  postsPerTick.set(key, (postsPerTick.get(key) ?? 0) + 1);
-  lateness.push((message.postedAt.getTime() - new Date(execution.scheduled_at).getTime()) / 1000);
+  const sent = sentExecutions(message);
+  if (sent.digest && sent.executions.length > 0) digests += 1;
+  for (const execution of sent.executions) {
+    sends += 1;
+    if (sent.digest) inDigests += 1;
+    const key = `${execution.alert_id}@${new Date(execution.scheduled_at).getTime()}`;
+    postsPerTick.set(key, (postsPerTick.get(key) ?? 0) + 1);
+    lateness.push((message.postedAt.getTime() - new Date(execution.scheduled_at).getTime()) / 1000);
+  }
 }
 const due = N * M;
 const duplicates = [...postsPerTick.values()].reduce((sum, n) => sum + (n - 1), 0) + (rows.length - new Set(rows.map((r) => `${r.alert_id}@${new Date(r.scheduled_at).getTime()}`)).size);
@@ -226,9 +240,9 @@ for (const t of ticks) {
   const evaluated = rows.filter((r) => new Date(r.scheduled_at).getTime() === t).length;
   const late: number[] = [];
   for (const message of sim.messages()) {
-    const payload = (message.metadata as { event_payload?: { execution_id?: string; kind?: string } } | undefined)?.event_payload;
-    const execution = payload?.execution_id === undefined ? undefined : byExecution.get(payload.execution_id);
-    if (execution !== undefined && SENDS.has(payload?.kind) && new Date(execution.scheduled_at).getTime() === t) late.push((message.postedAt.getTime() - t) / 1000);
+    for (const execution of sentExecutions(message).executions) {
+      if (new Date(execution.scheduled_at).getTime() === t) late.push((message.postedAt.getTime() - t) / 1000);
+    }
   }
   late.sort((a, b) => a - b);
   const q = (p: number) => (late.length ? round(late[Math.min(late.length - 1, Math.ceil((p / 100) * late.length) - 1)]!) : '-');
@@ -251,6 +265,7 @@ console.log(
   `CPU per evaluation: Lookout ${round(cpu.lookoutMs / Math.max(1, rows.length), 3)} ms, SQLite helpers ${round(cpu.helpersMs / Math.max(1, rows.length), 3)} ms, PostgreSQL backends ${round(cpu.postgresMs / Math.max(1, rows.length), 3)} ms; load average ${round(cpu.loadStart)} → ${round(cpu.loadEnd)}`,
 );
 console.log(`executions by state: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+console.log(`sends carried by storm digests: ${inDigests} in ${digests} digests`);
 const warnings = instances.flatMap((p) => p.logs.filter((l) => typeof l.level === 'number' && l.level >= 40));
 console.log(`warnings logged: ${warnings.length}${warnings.length ? ` (first: ${String(warnings[0]?.msg)})` : ''}`);
 
@@ -260,6 +275,7 @@ const result = {
   minutes: M,
   ticks: due,
   sends,
+  sends_in_digests: inDigests,
   duplicates,
   lost,
   lateness_p99_s: round(pct(99)),
