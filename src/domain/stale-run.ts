@@ -5,12 +5,6 @@
 // a run that may have begun sending is UNKNOWN and never sent again; one that sent nothing is
 // taken over once by the dispatch (the tick is run again under the same claim), else ERROR.
 
-/**
- * The shortest working timeout an alert may have. A run younger than this is stale under no
- * alert's timeout, so the stores' stale scans skip the (many) runs that started just now.
- */
-export const MIN_WORKING_TIMEOUT_S = 10;
-
 /** Whether a run that started at `startedAt` is past its working timeout at `now`. */
 export function isStale(startedAt: Date, workingTimeoutS: number, now: Date): boolean {
   return now.getTime() - startedAt.getTime() >= workingTimeoutS * 1000;

@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import { KEY_PATTERN, KEY_RULE } from '../domain/alert-key.js';
 import { validateSchedule } from '../domain/schedule.js';
-import { MIN_WORKING_TIMEOUT_S } from '../domain/stale-run.js';
 import { DEFAULTS, LEGACY_RULES, LEGACY_TRIAGE, type AlertSpec } from '../domain/types.js';
 import { templateProblem } from '../messages/template.js';
 import { checkRules, failedFields, reportTo, RULE_FIELDS, RULE_KEYS, RULE_LIMITS } from './alert-rules-input.js';
@@ -25,7 +24,7 @@ export const LIMITS = {
   recipients: 20,
   owners: 10,
   gracePeriodS: 30 * 24 * 3600,
-  workingTimeoutS: { min: MIN_WORKING_TIMEOUT_S, max: 3600 },
+  workingTimeoutS: { min: 10, max: 3600 },
   logRetentionDays: { min: 1, max: 3650 },
   ...CONTENT_LIMITS,
   ...RULE_LIMITS,

@@ -3,7 +3,6 @@
 // Each test starts on an empty store (cleanup empties it) and passes explicit times: no sleeping.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { MIN_WORKING_TIMEOUT_S } from '../../src/domain/stale-run.js';
 import type { DeliveryRecord, Execution } from '../../src/domain/types.js';
 import { ConflictError } from '../../src/errors.js';
 import type { ClaimRequest, Store } from '../../src/store/port.js';
@@ -495,13 +494,24 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect((await store.staleExecutions(5, plusSeconds(T0, 601), 10)).map((e) => e.id)).toEqual([slowRun.id]);
       });
 
-      it('reports a run stale under the shortest working timeout allowed, and none younger', async () => {
-        const alert = await store.createAlert(newAlertFixture({ shard: 9, workingTimeoutS: MIN_WORKING_TIMEOUT_S }));
-        const old = await claimed(alert.id, T0, { now: T0 });
-        const young = await claimed(alert.id, plusSeconds(T0, 60), { now: plusSeconds(T0, 5) });
-        expect(await store.staleExecutions(9, plusSeconds(T0, MIN_WORKING_TIMEOUT_S), 10)).toEqual([]);
-        expect((await store.staleExecutions(9, plusSeconds(T0, MIN_WORKING_TIMEOUT_S + 1), 10)).map((e) => e.id)).toEqual([old.id]);
-        expect((await store.staleExecutions(9, plusSeconds(T0, 5 + MIN_WORKING_TIMEOUT_S + 1), 10)).map((e) => e.id)).toEqual([old.id, young.id]);
+      it("reports each run by its own alert's timeout, whatever the shard's other alerts allow", async () => {
+        const brief = await store.createAlert(newAlertFixture({ shard: 9, workingTimeoutS: 10 }));
+        const long = await store.createAlert(newAlertFixture({ shard: 9, workingTimeoutS: 3600 }));
+        const old = await claimed(brief.id, T0, { now: T0 });
+        const young = await claimed(brief.id, plusSeconds(T0, 60), { now: plusSeconds(T0, 5) });
+        const patient = await claimed(long.id, T0, { now: T0 });
+        const ids = async (seconds: number) => (await store.staleExecutions(9, plusSeconds(T0, seconds), 10)).map((e) => e.id);
+        expect(await ids(10)).toEqual([]);
+        expect(await ids(11)).toEqual([old.id]);
+        expect(await ids(16)).toEqual([old.id, young.id]);
+        expect(await ids(3600)).toEqual([old.id, young.id]);
+        expect((await ids(3601)).sort()).toEqual([old.id, young.id, patient.id].sort());
+        // The brief alert deleted (its runs with it), the shard's shortest timeout is the long one's.
+        await store.deleteAlert(brief.id);
+        expect(await ids(3599)).toEqual([]);
+        expect(await ids(3601)).toEqual([patient.id]);
+        // A shard with no alerts has nothing stale.
+        expect(await store.staleExecutions(10, plusSeconds(T0, 100_000), 10)).toEqual([]);
       });
 
       it('lists stale executions oldest first', async () => {

@@ -19,6 +19,8 @@ export const ALERT_INDEXES: IndexDescription[] = [
   // The dispatch job's query: a shard's active alerts whose next run has come. Paused alerts
   // (next run null, inactive) stay out of it.
   { key: { shard: 1, nextRunAt: 1 }, name: 'alerts_due', partialFilterExpression: { active: true } },
+  // staleExecutions' bound: the shard's shortest working timeout, one index probe.
+  { key: { shard: 1, workingTimeoutS: 1 }, name: 'alerts_shard_timeout' },
 ];
 
 export const EXECUTION_INDEXES: IndexDescription[] = [
@@ -32,7 +34,7 @@ export const EXECUTION_INDEXES: IndexDescription[] = [
     name: 'executions_working_by_alert',
     partialFilterExpression: { state: 'WORKING' },
   },
-  // staleExecutions: WORKING executions by start time, oldest first, up to the shortest timeout's edge.
+  // staleExecutions: WORKING executions by start time, oldest first, up to the shard's shortest timeout.
   { key: { state: 1, startedAt: 1 }, name: 'executions_working', partialFilterExpression: { state: 'WORKING' } },
   // deliveriesSince (delivery health, every minute): newest finished first. Not partial: a
   // partial filter on "has a delivery" ('deliveries.0') is not one the planner is known to match.

@@ -4,7 +4,6 @@
 // single-document conditional write (the filter states what the caller last saw), so nothing
 // here needs a transaction or a replica set.
 import type { AnyBulkWriteOperation, Document, Filter, UpdateFilter } from 'mongodb';
-import { MIN_WORKING_TIMEOUT_S } from '../../domain/stale-run.js';
 import type { Acknowledgement, AlertRuntime, DeliveryRecord, ExecutionState, Mute } from '../../domain/types.js';
 import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NextRunMove } from '../port.js';
 import {
@@ -231,15 +230,21 @@ export function finishUpdate(finish: ExecutionFinish): UpdateFilter<ExecutionDoc
   };
 }
 
+/** The shard's alert with the shortest working timeout (alerts_shard_timeout), for staleExecutionsPipeline. */
+export function shortestTimeoutQuery(shard: number): FindQuery<AlertDoc> {
+  return { filter: { shard }, sort: { workingTimeoutS: 1 }, limit: 1 };
+}
+
 /**
  * WORKING executions of a shard's alerts started more than the alert's working timeout before
  * `now`, oldest first. As the PostgreSQL adapter's, it reads by start time only the runs older
- * than the shortest working timeout (not the many that started just now), then joins each to its
- * alert; an execution whose alert is gone drops out at $unwind.
+ * than `shortestTimeoutS`, the shard's shortest working timeout (shortestTimeoutQuery), not the
+ * many that started within it, then joins each to its alert; an execution whose alert is gone
+ * drops out at $unwind.
  */
-export function staleExecutionsPipeline(shard: number, now: Date, limit: number): Document[] {
+export function staleExecutionsPipeline(shard: number, now: Date, limit: number, shortestTimeoutS: number): Document[] {
   return [
-    { $match: { state: 'WORKING', startedAt: { $lt: new Date(now.getTime() - MIN_WORKING_TIMEOUT_S * 1000) } } },
+    { $match: { state: 'WORKING', startedAt: { $lt: new Date(now.getTime() - shortestTimeoutS * 1000) } } },
     { $sort: { startedAt: 1, _id: 1 } },
     {
       // The let/$expr form: the server serves `$eq` on _id from its index (5.0+), and mingo,

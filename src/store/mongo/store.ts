@@ -100,6 +100,7 @@ import {
   setAcknowledgementUpdate,
   setMuteUpdate,
   settingFilter,
+  shortestTimeoutQuery,
   staleExecutionsPipeline,
   takeOverFilter,
   takeOverUpdate,
@@ -513,8 +514,11 @@ class MongoStore implements Store {
 
   async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
     if (nothingWanted(limit)) return [];
+    // Two round trips where PostgreSQL has one: the shard's shortest timeout bounds the scan.
+    const [shortest] = await this.run('find stale executions', () => this.findMany(this.alerts, shortestTimeoutQuery(shard)));
+    if (shortest === undefined) return [];
     const docs = await this.run('find stale executions', () =>
-      this.executions.aggregate<ExecutionDoc>(staleExecutionsPipeline(shard, now, limit)).toArray(),
+      this.executions.aggregate<ExecutionDoc>(staleExecutionsPipeline(shard, now, limit, shortest.workingTimeoutS)).toArray(),
     );
     return docs.map(toExecution);
   }

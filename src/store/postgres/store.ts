@@ -6,7 +6,6 @@
 // `WHERE state = 'WORKING' ...` for finishing and taking over.
 import pg from 'pg';
 import type { Acknowledgement, Alert, AlertRuntime, DeliveryRecord, Execution, ExecutionState, Mute } from '../../domain/types.js';
-import { MIN_WORKING_TIMEOUT_S } from '../../domain/stale-run.js';
 import type { AlertVersion, NewAlertVersion } from '../../domain/versions.js';
 import { ConflictError, StoreError } from '../../errors.js';
 import { chunks, seenOf } from '../keys.js';
@@ -488,18 +487,20 @@ class PostgresStore implements Store {
   }
 
   async staleExecutions(shard: number, now: Date, limit: number): Promise<Execution[]> {
-    // Read by start time (executions_stale_idx) up to the shortest timeout's edge: the runs that
-    // started just now, thousands under load, are never read. Each older one's alert is looked up
-    // by its key; an execution whose alert is gone drops out (the subquery gives NULL).
+    // Read by start time (executions_stale_idx) only up to the shard's shortest working timeout
+    // (alerts_shard_timeout_idx; none when the shard has no alerts): the runs that started within
+    // it, thousands under load, are never read. Each older one's alert is looked up by its key; an
+    // execution whose alert is gone drops out (the subquery gives NULL).
     const result = await this.query<ExecutionRow>(
       'find stale executions',
       `SELECT e.* FROM executions e
-       WHERE e.state = 'WORKING' AND e.started_at < $4::timestamptz
+       WHERE e.state = 'WORKING'
+         AND e.started_at < $2::timestamptz - (SELECT min(working_timeout_s) FROM alerts WHERE shard = $1) * interval '1 second'
          AND (SELECT a.shard = $1 AND e.started_at < $2::timestamptz - a.working_timeout_s * interval '1 second'
               FROM alerts a WHERE a.id = e.alert_id)
        ORDER BY e.started_at, e.id
        LIMIT $3`,
-      [shard, now, limit, new Date(now.getTime() - MIN_WORKING_TIMEOUT_S * 1000)],
+      [shard, now, limit],
     );
     return result.rows.map(toExecution);
   }

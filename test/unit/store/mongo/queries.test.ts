@@ -4,7 +4,6 @@
 // only the contract suite against a real MongoDB (MONGODB_URL) shows the server agrees.
 import { describe, expect, it } from '@jest/globals';
 import { find } from 'mingo';
-import { MIN_WORKING_TIMEOUT_S } from '../../../../src/domain/stale-run.js';
 import { NO_TRIAGE_RUNTIME, type Execution } from '../../../../src/domain/types.js';
 import type { ExecutionFinish } from '../../../../src/store/port.js';
 import { type AlertDoc, type ExecutionDoc, newAlertDoc, toAlert, toExecution } from '../../../../src/store/mongo/documents.js';
@@ -40,6 +39,7 @@ import {
   runningExecutionQuery,
   runtimeUpdate,
   staleExecutionsPipeline,
+  shortestTimeoutQuery,
   takeOverFilter,
   takeOverUpdate,
 } from '../../../../src/store/mongo/queries.js';
@@ -398,7 +398,7 @@ describe('MongoDB execution queries', () => {
     const orphan = executionDoc('deleted-alert', at(-600), { startedAt: at(-600) });
     const executions = [slowRun, otherShard, finished, orphan, stuck];
     const stale = (shard: number, now: Date, limit: number) =>
-      aggregate<ExecutionDoc>(staleExecutionsPipeline(shard, now, limit), executions, { [ALERTS]: alerts });
+      aggregate<ExecutionDoc>(staleExecutionsPipeline(shard, now, limit, 300), executions, { [ALERTS]: alerts });
 
     it('are WORKING past their own alert’s working timeout, strictly', () => {
       expect(stale(5, at(299), 10)).toEqual([]);
@@ -413,22 +413,31 @@ describe('MongoDB execution queries', () => {
       expect(stale(7, at(3600), 10)).toEqual([]);
     });
 
-    it('include a run stale under the shortest working timeout allowed, and none younger', () => {
-      const alert = alertDoc({ shard: 9, workingTimeoutS: MIN_WORKING_TIMEOUT_S });
-      const old = executionDoc(alert._id, T0);
-      const young = executionDoc(alert._id, at(60), { startedAt: at(5) });
+    it("are judged by their own alert's timeout, the scan bounded by the shard's shortest", () => {
+      const brief = alertDoc({ shard: 9, workingTimeoutS: 10 });
+      const long = alertDoc({ shard: 9, workingTimeoutS: 3600 });
+      const shard9 = [long, brief, alertDoc({ shard: 10, workingTimeoutS: 5 })];
+      const shortest = run(shortestTimeoutQuery(9), shard9)[0]?.workingTimeoutS ?? NaN;
+      expect(shortest).toBe(10);
+      const old = executionDoc(brief._id, T0);
+      const young = executionDoc(brief._id, at(60), { startedAt: at(5) });
+      const patient = executionDoc(long._id, T0);
       const stale9 = (seconds: number) =>
-        aggregate<ExecutionDoc>(staleExecutionsPipeline(9, at(seconds), 10), [young, old], { [ALERTS]: [alert] }).map((e) => e._id);
-      expect(stale9(MIN_WORKING_TIMEOUT_S)).toEqual([]);
-      expect(stale9(MIN_WORKING_TIMEOUT_S + 1)).toEqual([old._id]);
-      expect(stale9(5 + MIN_WORKING_TIMEOUT_S + 1)).toEqual([old._id, young._id]);
+        aggregate<ExecutionDoc>(staleExecutionsPipeline(9, at(seconds), 10, shortest), [young, patient, old], { [ALERTS]: shard9 }).map((e) => e._id);
+      expect(stale9(10)).toEqual([]);
+      expect(stale9(11)).toEqual([old._id]);
+      expect(stale9(16)).toEqual([old._id, young._id]);
+      expect(stale9(3601).sort()).toEqual([old._id, young._id, patient._id].sort());
+      // Bounded by a longer shortest timeout, the scan leaves out the runs younger than it.
+      expect(aggregate<ExecutionDoc>(staleExecutionsPipeline(9, at(3599), 10, 3600), [young, patient, old], { [ALERTS]: shard9 })).toEqual([]);
+      expect(run(shortestTimeoutQuery(11), shard9)).toEqual([]);
     });
 
     it('come back as execution documents, oldest first', () => {
       const alert = alertDoc({ shard: 8, workingTimeoutS: 60 });
       const later = executionDoc(alert._id, at(60), { startedAt: at(60) });
       const earlier = executionDoc(alert._id, T0);
-      const rows = aggregate<ExecutionDoc>(staleExecutionsPipeline(8, at(3600), 10), [later, earlier], { [ALERTS]: [alert] });
+      const rows = aggregate<ExecutionDoc>(staleExecutionsPipeline(8, at(3600), 10, 60), [later, earlier], { [ALERTS]: [alert] });
       expect(rows).toEqual([earlier, later]);
     });
   });
@@ -555,7 +564,12 @@ describe('MongoDB indexes', () => {
 
     const working = byName(EXECUTION_INDEXES, 'executions_working');
     expect(working).toMatchObject({ key: { state: 1, startedAt: 1 } });
-    expect(staleExecutionsPipeline(0, T0, 1)[0]?.$match).toMatchObject(working?.partialFilterExpression ?? { missing: true });
+    expect(staleExecutionsPipeline(0, T0, 1, 10)[0]?.$match).toMatchObject(working?.partialFilterExpression ?? { missing: true });
+
+    const shortestTimeout = byName(ALERT_INDEXES, 'alerts_shard_timeout');
+    expect(shortestTimeout).toMatchObject({ key: { shard: 1, workingTimeoutS: 1 } });
+    expect(shortestTimeoutQuery(0).sort).toEqual({ workingTimeoutS: 1 });
+    expect(Object.keys(shortestTimeoutQuery(0).filter)).toEqual(['shard']);
   });
 
   it("makes Agenda's repeating jobs unique by name, as its PostgreSQL backend does", () => {
