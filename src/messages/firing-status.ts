@@ -1,6 +1,8 @@
 // The first message of an incident, rewritten in place (Slack's chat.update) to show where the
 // alert stands now: still firing since when with the last value (and, with series, which fire
 // now at which level), or resolved and when; who acknowledged it, and the button that does.
+// While firing it notes when the status last changed: a run that changes nothing of it is only a
+// reply in the thread (delivery/slack/slack-delivery.ts compares `firingStatusShown`).
 import type { Alert } from '../domain/types.js';
 import type { SeriesReport } from '../domain/decide-result.js';
 import { acknowledgedParts } from './acknowledgement.js';
@@ -10,6 +12,15 @@ import { conditionWords } from './sentences.js';
 import { formatInZone } from './time.js';
 
 export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', lastValue: string | null, at: Date, series: SeriesReport | null = null): MessageDoc {
+  return statusDoc(alert, state, lastValue, at, series, true);
+}
+
+/** The same status without the time it was drawn: two runs whose status this shows alike change nothing on the message. */
+export function firingStatusShown(alert: Alert, state: 'firing' | 'resolved', lastValue: string | null, at: Date, series: SeriesReport | null = null): MessageDoc {
+  return statusDoc(alert, state, lastValue, at, series, false);
+}
+
+function statusDoc(alert: Alert, state: 'firing' | 'resolved', lastValue: string | null, at: Date, series: SeriesReport | null, stamped: boolean): MessageDoc {
   const zone = alert.schedule.timezone;
   const condition = conditionWords(alert);
   const conditionPart = condition !== null ? ` — condition: ${condition}` : '';
@@ -28,7 +39,7 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
         { kind: 'paragraph', inlines: [{ bold: 'Firing' }, ` since ${formatInZone(alert.firingSince ?? at, zone)}`, ...single, conditionPart] },
         ...(firingNow !== null ? [{ kind: 'paragraph', inlines: firingNow } satisfies Part] : []),
         ...acknowledgedParts(alert, alert.ack),
-        { kind: 'note', inlines: [`Updated ${formatInZone(at, zone)}`] },
+        ...(stamped ? [changedNote(at, zone)] : []),
         firingButtons,
       ],
     };
@@ -43,7 +54,7 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
           inlines: [{ bold: 'Firing' }, ` since ${formatInZone(alert.firingSince ?? at, zone)}`, ...(lastValue !== null ? [' — last value ', { bold: lastValue }] : []), conditionPart],
         },
         ...acknowledgedParts(alert, alert.ack),
-        { kind: 'note', inlines: [`Updated ${formatInZone(at, zone)}`] },
+        ...(stamped ? [changedNote(at, zone)] : []),
         firingButtons,
       ],
     };
@@ -58,4 +69,9 @@ export function firingStatusDoc(alert: Alert, state: 'firing' | 'resolved', last
       { kind: 'actions', alert, buttons: ['runNow', 'pauseOrResume', 'history'] },
     ],
   };
+}
+
+/** When the status shown last changed (runs that changed nothing are replies in the thread only). */
+function changedNote(at: Date, zone: string): Part {
+  return { kind: 'note', inlines: [`Last changed ${formatInZone(at, zone)} · every run is in the thread`] };
 }

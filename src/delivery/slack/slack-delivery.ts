@@ -1,7 +1,8 @@
 // The delivery port over Slack's Web API. A channel gets chat.postMessage; a person gets a DM
 // (conversations.open first, its channel id cached). The first firing message's "<channel>:<ts>"
 // is the ref the runner keeps per recipient: repeats and the recovery reply in its thread, and
-// that first message is rewritten (chat.update) to show where the alert stands now.
+// that first message is rewritten (chat.update) to show where the alert stands now, when that
+// changed (a repeat that changes nothing on it is the reply alone).
 // Every post waits its turn in its channel's queue (channel-queue.ts: Slack's pace of about one
 // message a second per channel, a 429 pausing that channel); in a storm the waiting firing
 // messages go as one digest (channel-turns.ts), whose ref each listed alert gets: its repeats and
@@ -12,6 +13,7 @@
 // Content messages carry their files (slack-files.ts) right after the post, in the same channel
 // and thread; a file that fails is a note, since the message itself went out.
 // Build the client with createSlackClient() (slack-api/client.ts): retries are done here.
+import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../../clock.js';
 import type { Attachment } from '../../content/port.js';
@@ -19,7 +21,7 @@ import { SLACK_POSTS, type Config } from '../../config.js';
 import { recipientKey, type Recipient } from '../../domain/types.js';
 import type { Logger } from '../../logger.js';
 import { composeMessage } from '../../messages/compose.js';
-import { firingStatusDoc } from '../../messages/firing-status.js';
+import { firingStatusDoc, firingStatusShown } from '../../messages/firing-status.js';
 import { showsContent, threadOf, type OutgoingMessage } from '../../messages/outgoing.js';
 import type { SlackMessage } from '../../messages/slack/limits.js';
 import { renderSlack, type RenderedSlack } from '../../messages/slack/render-slack.js';
@@ -65,6 +67,8 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   const dmChannels = new Map<string, string>();
   /** First messages by ref: this alert's own (its id) or a digest; oldest forgotten first. */
   const threadOwners = new Map<string, string>();
+  /** First messages by ref: a hash of the status this instance last drew on it, without its time. */
+  const drawn = new Map<string, string>();
   const turns = createPostTurns({ client, storm: settings.storm, clock, logger: baseLogger });
   const queue = createChannelQueue<QueuedPost, PostResult>({
     intervalMs: 1000 / settings.channelPostsPerS,
@@ -234,20 +238,35 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     const state = message.kind === 'resolved' ? 'resolved' : 'firing';
     const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
     const series = message.kind === 'repeat' || message.kind === 'resolved' ? message.series : null;
-    const status = renderSlack(firingStatusDoc(message.alert, state, value, message.evaluatedAt, series), { surface: 'message', now: clock() });
-    return rewriteMessage(client, thread, status.message, signal, logger);
+    const at = message.evaluatedAt;
+    // A run that changes nothing the message shows is only the reply: one Slack call, not two.
+    // chat.update is Tier 3 (about 50 a minute per workspace), so rewriting every repeat cannot
+    // last anyway. Kept per instance; another instance, or this one after a restart, draws it once.
+    const blocks = renderSlack(firingStatusShown(message.alert, state, value, at, series), { surface: 'message', now: at }).message.blocks;
+    const shown = createHash('sha256').update(JSON.stringify(blocks)).digest('base64');
+    if (drawn.get(ref) === shown) return null;
+    const status = renderSlack(firingStatusDoc(message.alert, state, value, at, series), { surface: 'message', now: clock() });
+    const note = await rewriteMessage(client, thread, status.message, signal, logger);
+    if (note === null) keepLatest(drawn, ref, shown);
+    else drawn.delete(ref);
+    return note;
   }
 
   function remember(ref: string, owner: string): void {
-    threadOwners.delete(ref);
-    threadOwners.set(ref, owner);
-    if (threadOwners.size > THREAD_OWNERS_KEPT) {
-      const oldest = threadOwners.keys().next().value;
-      if (oldest !== undefined) threadOwners.delete(oldest);
-    }
+    keepLatest(threadOwners, ref, owner);
   }
 
   return { send };
+}
+
+/** Sets `key` as the newest entry, forgetting the oldest past THREAD_OWNERS_KEPT. */
+function keepLatest(map: Map<string, string>, key: string, value: string): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > THREAD_OWNERS_KEPT) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
 }
 
 /** Thread owners that are not an alert id. */

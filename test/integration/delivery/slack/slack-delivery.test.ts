@@ -160,6 +160,49 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
     expect(callsNow().map((c) => c.method)).toEqual(['chat.postMessage', 'chat.update']);
   });
 
+  it('rewrites the first message only when what it shows changed: a repeat that changes nothing is the reply alone', async () => {
+    const first = await firstFiring();
+    const minute = (n: number) => new Date(T0.getTime() + n * 60_000);
+    const repeat = (n: number, value: string, alert: Partial<Alert> = {}) =>
+      delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, value, evaluatedAt: minute(n), executionId: `exec-repeat-${n}`, alert: makeAlert(alert) }), signal());
+    const shown = () => JSON.stringify(sim.message(ALERTS, first.ts)?.blocks);
+    const updates = () => callsNow('chat.update').length;
+    mark = sim.calls().length;
+
+    await repeat(1, '57');
+    expect(updates()).toBe(1);
+    expect(shown()).toContain('57');
+    expect(shown()).toContain('Last changed');
+    const drawnAtFirst = shown();
+    await repeat(2, '57');
+    expect(updates()).toBe(1);
+    expect(shown()).toBe(drawnAtFirst);
+    expect(sim.replies(ALERTS, first.ts)).toHaveLength(2);
+
+    await repeat(3, '58');
+    expect(updates()).toBe(2);
+    expect(shown()).toContain('58');
+    const ack = { by: BOB, at: minute(3), channel: ALERTS };
+    await repeat(4, '58', { ack });
+    expect(updates()).toBe(3);
+    expect(shown()).toContain(BOB);
+    await repeat(5, '58', { ack });
+    expect(updates()).toBe(3);
+
+    // An update that failed is tried again at the next run, though the status did not change.
+    sim.faults.slackError({ method: 'chat.update', error: 'internal_error', times: 1 });
+    const failed = await repeat(6, '59', { ack });
+    expect(failed.ok && failed.note).toMatch(/^could not update the first message/);
+    await repeat(7, '59', { ack });
+    expect(callsNow('chat.update').filter((c) => c.response.ok)).toHaveLength(4);
+    expect(shown()).toContain('59');
+
+    const resolved = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, value: '0', evaluatedAt: minute(8), alert: makeAlert({ ack }) }), signal());
+    expect(resolved.ok).toBe(true);
+    expect(shown()).toContain('Resolved');
+    expect(sim.replies(ALERTS, first.ts)).toHaveLength(8);
+  });
+
   it('replies "resolved" in the thread and turns the first message into resolved', async () => {
     const first = await firstFiring();
     const outcome = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, value: '0' }), signal());
