@@ -266,6 +266,11 @@ console.log(
 );
 console.log(`executions by state: ${[...states].map(([s, n]) => `${s} ${n}`).join(', ')}`);
 console.log(`sends carried by storm digests: ${inDigests} in ${digests} digests`);
+// Every Web API call Lookout made to the simulator over the run (429s included), by method.
+const byMethod = new Map<string, number>();
+for (const call of sim.calls()) byMethod.set(call.method, (byMethod.get(call.method) ?? 0) + 1);
+const slackCalls = [...byMethod.values()].reduce((a, b) => a + b, 0);
+console.log(`Slack calls: ${[...byMethod].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ')}; ${round(slackCalls / Math.max(1, sends))} per send`);
 const warnings = instances.flatMap((p) => p.logs.filter((l) => typeof l.level === 'number' && l.level >= 40));
 console.log(`warnings logged: ${warnings.length}${warnings.length ? ` (first: ${String(warnings[0]?.msg)})` : ''}`);
 
@@ -276,6 +281,7 @@ const result = {
   ticks: due,
   sends,
   sends_in_digests: inDigests,
+  slack_calls_per_send: round(slackCalls / Math.max(1, sends)),
   duplicates,
   lost,
   lateness_p99_s: round(pct(99)),
