@@ -18,7 +18,7 @@ import { failingRecipientsBlocks, type HomeFailing } from './home-deliveries.js'
 export interface HomeInput {
   /** The person's first alerts (at most HOME_ALERTS_MAX are ever shown). */
   alerts: Alert[];
-  /** How many alerts they have in all; `alerts.length` when absent. */
+  /** How many alerts they have in all; `alerts.length` when absent, and never taken below it. */
   total?: number;
   userId: string;
   now: Date;
