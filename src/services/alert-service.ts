@@ -122,6 +122,12 @@ export function createAlertService(deps: AlertServiceDeps) {
   const versions = createVersionRecorder({ store, clock, logger: deps.logger });
   const isAdmin = (userId: string) => policy.admins.includes(userId);
 
+  /** What `/alert list` reads: the person's alerts, or everyone's for an admin who asks. */
+  function listed(actor: Actor, all = false): { owner?: string } {
+    if (all && !isAdmin(actor.userId)) throw new LookoutError('forbidden', 'Only Lookout admins can list all alerts; `/alert list` shows yours.');
+    return all ? {} : { owner: actor.userId };
+  }
+
   function usableDataSources(actor: Actor): string[] {
     return deps.dataSources.names().filter((name) => mayUseSource(actor.userId, deps.dataSources.allowedUsers(name), policy));
   }
@@ -297,15 +303,18 @@ export function createAlertService(deps: AlertServiceDeps) {
     },
 
     async list(actor: Actor, options: { all?: boolean } = {}): Promise<Alert[]> {
-      if (options.all && !isAdmin(actor.userId)) throw new LookoutError('forbidden', 'Only Lookout admins can list all alerts; `/alert list` shows yours.');
-      return store.listAlerts(options.all ? {} : { owner: actor.userId });
+      return store.listAlerts(listed(actor, options.all));
     },
 
-    /** The first `limit` alerts this person owns (oldest first) and how many they own: what Home shows, read without the rest. */
-    async firstOwn(actor: Actor, limit: number): Promise<{ alerts: Alert[]; total: number }> {
+    /**
+     * The first `limit` alerts of `list` (oldest first) and how many it has: what Home and
+     * `/alert list` show, read without the rest.
+     */
+    async first(actor: Actor, limit: number, options: { all?: boolean } = {}): Promise<{ alerts: Alert[]; total: number }> {
+      const filter = listed(actor, options.all);
       // Two reads, not one snapshot: the count may trail the list by an alert made between them
-      // (buildHome never shows fewer than it was given).
-      const [alerts, total] = await Promise.all([store.listAlerts({ owner: actor.userId, limit }), store.countAlerts({ owner: actor.userId })]);
+      // (the views never show fewer than they were given).
+      const [alerts, total] = await Promise.all([store.listAlerts({ ...filter, limit }), store.countAlerts(filter)]);
       return { alerts, total };
     },
 

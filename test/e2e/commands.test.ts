@@ -8,6 +8,7 @@ import type { Alert } from '../../src/domain/types.js';
 import { ACTION, CALLBACK } from '../../src/messages/slack/ids.js';
 import { ADMIN, ALICE, BOB, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
 import { dataSourceConfig } from '../../src/config.js';
+import { PACK_MAX_LINES } from '../../src/messages/slack/pack-lines.js';
 import { HOME_ALERTS_MAX } from '../../src/slack/blocks/home.js';
 import { newAlertFixture } from '../contract/store-fixtures.js';
 
@@ -162,6 +163,23 @@ describe('App Home', () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(shown.map((_, i) => i));
     expect(home).toContain(`and ${total - shown.length} more`);
+  });
+
+  it('/alert list with more alerts than one message holds shows the oldest ones and counts them all', async () => {
+    const { sim, lookout } = e2e;
+    const many = 'U0LISTMANY';
+    sim.workspace.addUser({ id: many, name: 'listmany' });
+    const total = PACK_MAX_LINES + 20;
+    for (let i = 0; i < total; i += 1) {
+      await lookout.store.createAlert(newAlertFixture({ name: `Listed ${String(i).padStart(3, '0')}`, owners: [many], active: false, nextRunAt: null, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
+    }
+    const answer = await e2e.command(many, 'list');
+    const text = blocksText(answer.blocks);
+    expect(answer.text).toBe(`${total} alerts and reports`);
+    const shown = [...text.matchAll(/\*Listed (\d{3})\*/g)].map((m) => Number(m[1]));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual(shown.map((_, i) => i));
+    expect(text).toContain(`…and ${total - shown.length} more`);
   });
 });
 

@@ -9,8 +9,18 @@ import { escapeMrkdwn } from './mrkdwn.js';
 const PACK_MARGIN = 1500;
 const PACK_MAX_BLOCKS = SLACK_LIMITS.messageBlocks - 5;
 
-/** Lines into sections of up to 3000 characters, stopping with "…and N <more>" before the message limits. */
-export function packLines(lines: readonly string[], more: string): KnownBlock[] {
+/**
+ * More lines than one message ever shows: each line shown costs at least the size of a section
+ * of one character, within the message's characters less the margin. A caller with many items
+ * reads this many and passes their total, instead of reading them all.
+ */
+export const PACK_MAX_LINES = Math.floor((SLACK_LIMITS.messageBlocksChars - PACK_MARGIN) / blocksSize([section('•')])) + 1;
+
+/**
+ * Lines into sections of up to 3000 characters, stopping with "…and N <more>" before the message
+ * limits; `total` is how many lines there are in all when `lines` holds only the first of them.
+ */
+export function packLines(lines: readonly string[], more: string, total = lines.length): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   let current: string[] = [];
   let used = 0;
@@ -29,7 +39,8 @@ export function packLines(lines: readonly string[], more: string): KnownBlock[] 
     shown += 1;
   }
   flush();
-  if (shown < lines.length) blocks.push(context([`…and ${lines.length - shown} ${escapeMrkdwn(more)}.`]));
+  const all = Math.max(total, lines.length);
+  if (shown < all) blocks.push(context([`…and ${all - shown} ${escapeMrkdwn(more)}.`]));
   return blocks;
 }
 

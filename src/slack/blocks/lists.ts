@@ -18,8 +18,10 @@ import { managedLine } from './alerts-as-code.js';
  * Each alert on a line; its times are in its own schedule timezone, as its schedule is described.
  * The admins' mute, while it lasts, comes first (its time in `zone` where Slack cannot show the reader's).
  */
-export function buildAlertList(alerts: Alert[], options: { now: Date; mute?: Mute | null; zone?: string }): SlackMessage {
+/** `alerts` may be only the first of them (PACK_MAX_LINES are more than fit) when `total` counts them all. */
+export function buildAlertList(alerts: Alert[], options: { now: Date; mute?: Mute | null; zone?: string; total?: number }): SlackMessage {
   const { now } = options;
+  const total = Math.max(options.total ?? alerts.length, alerts.length);
   const muted = options.mute ? [section(inlines(muteLine(options.mute, options.zone ?? 'UTC')))] : [];
   if (alerts.length === 0) {
     return message('You have no alerts or reports yet.', [...muted, section(`You have no alerts or reports yet. Create one with ${code('/alert create')}.`)]);
@@ -30,11 +32,11 @@ export function buildAlertList(alerts: Alert[], options: { now: Date; mute?: Mut
       ` — next: ${a.active ? when(a.nextRunAt, a.schedule.timezone, 'not scheduled') : 'paused'}` +
       (a.managedBy !== null ? ` — ${managedLine(a.managedBy)}` : ''),
   );
-  const noun = alerts.length === 1 ? 'alert or report' : 'alerts and reports';
-  return message(`${alerts.length} ${noun}`, [
-    header(`${alerts.length} ${noun}`),
+  const noun = total === 1 ? 'alert or report' : 'alerts and reports';
+  return message(`${total} ${noun}`, [
+    header(`${total} ${noun}`),
     ...muted,
-    ...packLines(lines, 'more — narrow it down or open Lookout\'s Home tab'),
+    ...packLines(lines, 'more — narrow it down or open Lookout\'s Home tab', total),
     context([TIMES_NOTE]),
   ]);
 }

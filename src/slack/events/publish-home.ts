@@ -7,7 +7,7 @@ import { buildHome, HOME_ALERTS_MAX } from '../blocks/home.js';
 import { FAILING_WINDOW_MS, type FailingReport } from '../../services/failing-recipients.js';
 
 export async function publishHome(client: WebClient, deps: HandlerDeps, userId: string): Promise<void> {
-  const [own, failing, mute] = await Promise.all([deps.service.firstOwn({ userId }, HOME_ALERTS_MAX), failingOf(deps, userId), deps.triage.activeMute()]);
+  const [own, failing, mute] = await Promise.all([deps.service.first({ userId }, HOME_ALERTS_MAX), failingOf(deps, userId), deps.triage.activeMute()]);
   const view = buildHome({
     alerts: own.alerts,
     total: own.total,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildAlertList, buildHelp, buildUsageError } from '../../../../src/slack/blocks/lists.js';
 import { blocksSize, SLACK_LIMITS, type SlackMessage } from '../../../../src/messages/slack/limits.js';
+import { PACK_MAX_LINES } from '../../../../src/messages/slack/pack-lines.js';
 import { USAGE } from '../../../../src/slack/commands/parse-alert-command.js';
 import { makeAlert, NOW } from '../../../support/fixtures.js';
 import { texts, walk } from '../../../support/slack-blocks.js';
@@ -29,6 +30,21 @@ describe('buildAlertList', () => {
     expect(listed.blocks[1]).toMatchObject({ type: 'section', text: { text: line } });
     expect(walk(buildAlertList([], { now: NOW, mute, zone: 'Asia/Seoul' }).blocks).json).toContain(line.replace(/"/g, '\\"'));
     expect(walk(buildAlertList([makeAlert()], { now: NOW, mute: null }).blocks).json).not.toContain('muted');
+  });
+
+  it('needs only the first PACK_MAX_LINES alerts read: the same message as from all of them, counting the rest', () => {
+    // Short names pack the most lines into a message; long ones the fewest.
+    for (const name of ['A', `Alert ${'x'.repeat(200)}`]) {
+      for (const n of [1, PACK_MAX_LINES, PACK_MAX_LINES + 1, 5_000]) {
+        const all = Array.from({ length: n }, (_, i) => makeAlert({ id: `a${i}`, name: `${name}${i}` }));
+        const fromAll = buildAlertList(all, { now: NOW });
+        const fromFirst = buildAlertList(all.slice(0, PACK_MAX_LINES), { now: NOW, total: n });
+        expect(fromFirst).toEqual(fromAll);
+      }
+    }
+    const counted = walk(buildAlertList(Array.from({ length: 3 }, (_, i) => makeAlert({ id: `a${i}` })), { now: NOW, total: 10_000 }).blocks).json;
+    expect(counted).toContain('10000 alerts and reports');
+    expect(counted).toContain('…and 9997 more');
   });
 
   it('says how to start when empty', () => {
