@@ -147,14 +147,20 @@ describe('App Home', () => {
     expect(dm.via).toBe('chat.postMessage');
   });
 
-  it('someone with more alerts than Home holds sees the oldest ones and how many more, counted', async () => {
-    const { sim, lookout } = e2e;
-    const many = 'U0MANYALERTS';
-    sim.workspace.addUser({ id: many, name: 'many' });
-    const total = HOME_ALERTS_MAX + 12;
+  /** A new person with `total` paused alerts named `<prefix> 000`, … made a minute apart, oldest first. */
+  async function seedMany(user: string, prefix: string, total: number): Promise<void> {
+    e2e.sim.workspace.addUser({ id: user, name: user.toLowerCase() });
     for (let i = 0; i < total; i += 1) {
-      await lookout.store.createAlert(newAlertFixture({ name: `Many ${String(i).padStart(3, '0')}`, owners: [many], active: false, nextRunAt: null, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
+      const name = `${prefix} ${String(i).padStart(3, '0')}`;
+      await e2e.lookout.store.createAlert(newAlertFixture({ name, owners: [user], active: false, nextRunAt: null, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
     }
+  }
+
+  it('someone with more alerts than Home holds sees the oldest ones and how many more, counted', async () => {
+    const { sim } = e2e;
+    const many = 'U0MANYALERTS';
+    const total = HOME_ALERTS_MAX + 12;
+    await seedMany(many, 'Many', total);
     const published = sim.calls('views.publish').length;
     await sim.event({ type: 'app_home_opened', user: many, tab: 'home' });
     const call = await sim.waitUntil(() => sim.calls('views.publish').slice(published).find((c) => c.args.user_id === many));
@@ -166,13 +172,9 @@ describe('App Home', () => {
   });
 
   it('/alert list with more alerts than one message holds shows the oldest ones and counts them all', async () => {
-    const { sim, lookout } = e2e;
     const many = 'U0LISTMANY';
-    sim.workspace.addUser({ id: many, name: 'listmany' });
     const total = PACK_MAX_LINES + 20;
-    for (let i = 0; i < total; i += 1) {
-      await lookout.store.createAlert(newAlertFixture({ name: `Listed ${String(i).padStart(3, '0')}`, owners: [many], active: false, nextRunAt: null, createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) }));
-    }
+    await seedMany(many, 'Listed', total);
     const answer = await e2e.command(many, 'list');
     const text = blocksText(answer.blocks);
     expect(answer.text).toBe(`${total} alerts and reports`);
