@@ -17,8 +17,8 @@ import { managedLine } from './alerts-as-code.js';
 /**
  * Each alert on a line; its times are in its own schedule timezone, as its schedule is described.
  * The admins' mute, while it lasts, comes first (its time in `zone` where Slack cannot show the reader's).
+ * `alerts` may be only the first of them (PACK_MAX_LINES, more than fit) when `total` counts them all.
  */
-/** `alerts` may be only the first of them (PACK_MAX_LINES are more than fit) when `total` counts them all. */
 export function buildAlertList(alerts: Alert[], options: { now: Date; mute?: Mute | null; zone?: string; total?: number }): SlackMessage {
   const { now } = options;
   const total = Math.max(options.total ?? alerts.length, alerts.length);
