@@ -1,6 +1,7 @@
-// `/alert list all` with many alerts: what the command reads and draws, the way it did (every
-// alert, then packed into one message) and the way it does (the first PACK_MAX_LINES and a
-// count). Seeds N alerts in a database of its own on the machine's PostgreSQL, then runs each
+// `/alert list all` and `/alert doctor`'s channel check with many alerts: what each reads, the
+// way it did (every alert; the list packed into one message, the channels gathered from every
+// alert's recipients) and the way it does (the list's first PACK_MAX_LINES and a count; the
+// store's first 100 channels with three names each and a count). Seeds N alerts in a database of its own on the machine's PostgreSQL, then runs each
 // read three times, alternating. Prints a table, then one JSON line of the figures. Asserts nothing.
 //
 //   npm run bench:list -- --alerts 10000
@@ -27,12 +28,26 @@ const store = await createPostgresStore({ connectionString: url.toString() });
 const now = new Date();
 // Ten at a time (the store's pool): seeding is not what is measured.
 for (let i = 0; i < N; i += 10) {
-  await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => store.createAlert(benchAlert(i + k, { owner: 'UBENCH', channel: 'C0BENCH', nextRunAt: null, shards: 16, now }))));
+  await Promise.all(Array.from({ length: Math.min(10, N - i) }, (_, k) => store.createAlert(benchAlert(i + k, { owner: 'UBENCH', channel: `C0BENCH${(i + k) % 500}`, nextRunAt: null, shards: 16, now }))));
 }
 
-type Read = 'every alert' | 'first and count';
+type Read = 'every alert' | 'first and count' | 'doctor: every alert' | 'doctor: channels';
 const runs: { read: Read; rows: number; wallMs: number; cpuMs: number; text: string }[] = [];
+/** What the doctor's channel check did: every alert read, its channel recipients gathered. */
+async function channelsFromEveryAlert(): Promise<{ rows: number; channels: number }> {
+  const alerts = await store.listAlerts({});
+  const users = new Map<string, string[]>();
+  for (const alert of alerts) for (const r of alert.recipients) if (r.kind === 'slack_channel') users.set(r.id, [...(users.get(r.id) ?? []), alert.name]);
+  return { rows: alerts.length, channels: users.size };
+}
 for (let round = 0; round < 3; round += 1) {
+  for (const read of ['doctor: every alert', 'doctor: channels'] as const) {
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const found = read === 'doctor: every alert' ? await channelsFromEveryAlert() : await store.alertChannels(100).then((c) => ({ rows: c.channels.length, channels: c.total }));
+    const used = process.cpuUsage(cpu);
+    runs.push({ read, rows: found.rows, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000, text: `${found.channels} channels` });
+  }
   for (const read of ['every alert', 'first and count'] as const) {
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -51,8 +66,8 @@ await admin.end();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const of = (read: Read) => runs.filter((r) => r.read === read);
-console.log(`\n/alert list all, ${N} alerts, PostgreSQL store\n`);
-console.log('| read | rows read | wall ms | Lookout CPU ms | message says |');
+console.log(`\n/alert list all and /alert doctor's channels, ${N} alerts over 500 channels, PostgreSQL store\n`);
+console.log('| read | rows read | wall ms | Lookout CPU ms | found |');
 console.log('|---|---|---|---|---|');
 for (const r of runs) console.log(`| ${r.read} | ${r.rows} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.text} |`);
 const round = (x: number) => Math.round(x);
@@ -65,6 +80,12 @@ console.log(
     wall_ms_now_p50: round(median(of('first and count').map((r) => r.wallMs))),
     cpu_ms_before_p50: round(median(of('every alert').map((r) => r.cpuMs))),
     cpu_ms_now_p50: round(median(of('first and count').map((r) => r.cpuMs))),
+    doctor_rows_before: of('doctor: every alert')[0]!.rows,
+    doctor_rows_now: of('doctor: channels')[0]!.rows,
+    doctor_wall_ms_before_p50: round(median(of('doctor: every alert').map((r) => r.wallMs))),
+    doctor_wall_ms_now_p50: round(median(of('doctor: channels').map((r) => r.wallMs))),
+    doctor_cpu_ms_before_p50: round(median(of('doctor: every alert').map((r) => r.cpuMs))),
+    doctor_cpu_ms_now_p50: round(median(of('doctor: channels').map((r) => r.cpuMs))),
     load_1m_start: loadStart,
     load_1m_end: loadavg()[0]!,
   }),

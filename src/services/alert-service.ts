@@ -14,7 +14,7 @@ import { differsFrom, specOf, type AlertVersion, type ChangeChannel } from '../d
 import { ConflictError, ForbiddenError, LookoutError, ManagedInCodeError, NotFoundError, SourceBarredError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { shardOf } from '../domain/shards.js';
-import { MAX_VERSIONS_PER_ALERT, type AlertPatch, type Store } from '../store/port.js';
+import { MAX_VERSIONS_PER_ALERT, type AlertChannel, type AlertPatch, type Store } from '../store/port.js';
 import type { TestQueryResult, TestVerdict } from '../messages/test-query-result.js';
 import { LIMITS, validateAlertInput, type AlertInput } from './alert-input.js';
 import { readAlertRules } from './alert-rules-input.js';
@@ -24,6 +24,9 @@ import { alertToDocument, alertsFileText, specToInput } from './alert-document.j
 import type { ChannelDirectory } from './channel-directory.js';
 import { createVersionRecorder } from './alert-versions.js';
 import { findFailingRecipients, type FailingReport } from './failing-recipients.js';
+
+/** What `/alert doctor` reads of the channels alerts post to. */
+export type { AlertChannel };
 
 export interface Actor {
   userId: string;
@@ -316,6 +319,12 @@ export function createAlertService(deps: AlertServiceDeps) {
       // (the views never show fewer than they were given).
       const [alerts, total] = await Promise.all([store.listAlerts({ ...filter, limit }), store.countAlerts(filter)]);
       return { alerts, total };
+    },
+
+    /** The Slack channels alerts post to (`list all`'s alerts: admins only), at most `limit`, and how many in all. */
+    async channelsInUse(actor: Actor, limit: number): Promise<{ channels: AlertChannel[]; total: number }> {
+      listed(actor, true);
+      return store.alertChannels(limit);
     },
 
     async pause(actor: Actor, ref: string): Promise<Alert> {

@@ -4,7 +4,7 @@
 // diagnose() gathers plain findings; doctorText() words them as one mrkdwn message;
 // doctorReply() puts them (admins only) above the recipients failing now.
 import type { WebClient } from '@slack/web-api';
-import type { Actor, AlertService } from '../services/alert-service.js';
+import type { Actor, AlertChannel, AlertService } from '../services/alert-service.js';
 import { summarizeSlackError, slackErrorCode } from '../slack-api/slack-errors.js';
 import type { MessageDoc } from '../messages/document.js';
 import { context } from '../messages/slack/kit.js';
@@ -96,26 +96,21 @@ async function checkScopes(client: WebClient): Promise<DoctorFinding[]> {
 }
 
 async function checkChannels(client: WebClient, service: AlertService, actor: Actor): Promise<DoctorFinding[]> {
-  const alerts = await service.list(actor, { all: true });
-  const users = new Map<string, string[]>();
-  for (const alert of alerts) {
-    for (const r of alert.recipients) {
-      if (r.kind === 'slack_channel') users.set(r.id, [...(users.get(r.id) ?? []), alert.name]);
-    }
-  }
-  const channels = [...users.keys()].slice(0, MAX_CHANNELS);
+  // The channels and a few of their alerts' names, not every alert: a workspace may have thousands.
+  const { channels, total } = await service.channelsInUse(actor, MAX_CHANNELS);
   const findings: DoctorFinding[] = [];
   for (let i = 0; i < channels.length; i += PARALLEL_CALLS) {
-    const batch = await Promise.all(channels.slice(i, i + PARALLEL_CALLS).map((id) => checkChannel(client, id, users.get(id) ?? [])));
+    const batch = await Promise.all(channels.slice(i, i + PARALLEL_CALLS).map((channel) => checkChannel(client, channel)));
     findings.push(...batch.filter((f): f is DoctorFinding => f !== null));
   }
   if (findings.length === 0) findings.push({ status: 'ok', text: `Lookout is in all ${channels.length} channels alerts post to.` });
-  if (users.size > MAX_CHANNELS) findings.push({ status: 'problem', text: `Only the first ${MAX_CHANNELS} of ${users.size} channels were checked.` });
+  if (total > MAX_CHANNELS) findings.push({ status: 'problem', text: `Only the first ${MAX_CHANNELS} of ${total} channels were checked.` });
   return findings;
 }
 
-async function checkChannel(client: WebClient, id: string, alertNames: string[]): Promise<DoctorFinding | null> {
-  const usedBy = `used by ${alertNames.slice(0, 3).map((n) => `“${escapeMrkdwn(n)}”`).join(', ')}${alertNames.length > 3 ? ` and ${alertNames.length - 3} more` : ''}`;
+async function checkChannel(client: WebClient, { id, alertNames, alerts }: AlertChannel): Promise<DoctorFinding | null> {
+  const more = alerts - alertNames.length;
+  const usedBy = `used by ${alertNames.map((n) => `“${escapeMrkdwn(n)}”`).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   try {
     const info = await client.conversations.info({ channel: id });
     if (info.channel?.is_member === true || info.channel?.is_im === true) return null;

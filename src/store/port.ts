@@ -31,6 +31,16 @@ export type AlertPatch = Partial<AlertSpec> & {
   updatedAt: Date;
 };
 
+/** Alert names an AlertChannel carries at most, the oldest alerts' first. */
+export const ALERT_CHANNEL_NAMES = 3;
+
+/** A Slack channel alerts post to: the names of the oldest of them (ALERT_CHANNEL_NAMES at most), and how many use it. */
+export interface AlertChannel {
+  id: string;
+  alertNames: string[];
+  alerts: number;
+}
+
 export interface AlertFilter {
   /** Only alerts this Slack user owns. */
   owner?: string;
@@ -52,6 +62,12 @@ export interface AlertStore {
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   /** How many alerts match the filter (its limit aside), without reading them. */
   countAlerts(filter?: Omit<AlertFilter, 'limit'>): Promise<number>;
+  /**
+   * The Slack channels alerts post to, in the order of the oldest alert naming each (then by id),
+   * at most `limit`, and how many there are in all: what `/alert doctor` checks, read without
+   * the alerts themselves.
+   */
+  alertChannels(limit: number): Promise<{ channels: AlertChannel[]; total: number }>;
   /** Applies a person's change; returns the updated alert, or null if it no longer exists. A name or key taken: ConflictError. */
   updateAlert(id: string, patch: AlertPatch): Promise<Alert | null>;
   /** Deletes an alert, its executions and its seen keys; false if it did not exist. */

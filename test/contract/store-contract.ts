@@ -161,6 +161,26 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
         expect(await store.countAlerts({ ids: [] })).toBe(0);
       });
 
+      it('lists the channels alerts post to, by their oldest alert, with its first names and counts, and how many in all', async () => {
+        expect(await store.alertChannels(50)).toEqual({ channels: [], total: 0 });
+        const slack = (id: string) => ({ kind: 'slack_channel' as const, id });
+        await store.createAlert(newAlertFixture({ name: 'B', createdAt: plusSeconds(T0, 60), recipients: [slack('C2'), slack('C1')] }));
+        await store.createAlert(newAlertFixture({ name: 'A', createdAt: T0, recipients: [slack('C1'), { kind: 'slack_user', id: 'U9' }, { kind: 'email', address: 'x@example.com' }] }));
+        for (let i = 0; i < 3; i += 1) {
+          await store.createAlert(newAlertFixture({ name: `C${i}`, createdAt: plusSeconds(T0, 120 + i), recipients: [slack('C1'), slack('C3')] }));
+        }
+
+        expect(await store.alertChannels(50)).toEqual({
+          total: 3,
+          channels: [
+            { id: 'C1', alertNames: ['A', 'B', 'C0'], alerts: 5 },
+            { id: 'C2', alertNames: ['B'], alerts: 1 },
+            { id: 'C3', alertNames: ['C0', 'C1', 'C2'], alerts: 3 },
+          ],
+        });
+        expect(await store.alertChannels(1)).toEqual({ total: 3, channels: [{ id: 'C1', alertNames: ['A', 'B', 'C0'], alerts: 5 }] });
+      });
+
       it('applies a change, bumps updated by/at and leaves the rest alone', async () => {
         const created = await store.createAlert(newAlertFixture({ name: 'Disk' }));
         const at = plusSeconds(T0, 3600);

@@ -5,7 +5,7 @@
 // here needs a transaction or a replica set.
 import type { AnyBulkWriteOperation, Document, Filter, UpdateFilter } from 'mongodb';
 import type { Acknowledgement, AlertRuntime, DeliveryRecord, ExecutionState, Mute } from '../../domain/types.js';
-import type { AlertFilter, AlertPatch, ClaimRequest, ExecutionFinish, NextRunMove } from '../port.js';
+import { ALERT_CHANNEL_NAMES, type AlertFilter, type AlertPatch, type ClaimRequest, type ExecutionFinish, type NextRunMove } from '../port.js';
 import {
   type AlertDoc,
   type AlertKeyDoc,
@@ -46,6 +46,35 @@ export function listAlertsQuery(filter: AlertFilter): FindQuery<AlertDoc> {
     sort: { createdAt: 1, _id: 1 },
     ...(filter.limit === undefined ? {} : { limit: filter.limit }),
   };
+}
+
+/** What alertChannelsPipeline answers: the first `limit` channels, and how many in all. */
+export interface AlertChannelsFacet {
+  channels: { _id: string; names: string[]; alerts: number }[];
+  total: { n: number }[];
+}
+
+/**
+ * The Slack channels alerts post to (store.alertChannels): each channel recipient of each alert,
+ * oldest alert first, grouped by channel; ordered by the oldest alert naming it, then its id.
+ */
+export function alertChannelsPipeline(limit: number): Document[] {
+  return [
+    { $unwind: '$recipients' },
+    { $match: { 'recipients.kind': 'slack_channel' } },
+    { $sort: { createdAt: 1, _id: 1 } },
+    { $group: { _id: '$recipients.id', first: { $min: '$createdAt' }, names: { $push: '$name' }, alertIds: { $addToSet: '$_id' } } },
+    {
+      $facet: {
+        channels: [
+          { $sort: { first: 1, _id: 1 } },
+          { $limit: Math.max(1, limit) },
+          { $project: { _id: 1, names: { $slice: ['$names', ALERT_CHANNEL_NAMES] }, alerts: { $size: '$alertIds' } } },
+        ],
+        total: [{ $count: 'n' }],
+      },
+    },
+  ];
 }
 
 /** The alerts an AlertFilter keeps, its limit aside. */

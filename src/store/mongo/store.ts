@@ -14,6 +14,7 @@ import { StoreError } from '../../errors.js';
 import { withStoreRetry } from '../retry.js';
 import { chunks, seenOf } from '../keys.js';
 import {
+  type AlertChannel,
   type AlertFilter,
   type AlertPatch,
   type ClaimedTick,
@@ -79,6 +80,8 @@ import {
   keysFromBoundaryFilter,
   keysOfAlertFilter,
   listAlertsQuery,
+  alertChannelsPipeline,
+  type AlertChannelsFacet,
   liveInstancesQuery,
   markSendingFilter,
   markSendingUpdate,
@@ -272,6 +275,12 @@ class MongoStore implements Store {
 
   async countAlerts(filter: Omit<AlertFilter, 'limit'> = {}): Promise<number> {
     return this.run('count alerts', () => this.alerts.countDocuments(alertFilter(filter)));
+  }
+
+  async alertChannels(limit: number): Promise<{ channels: AlertChannel[]; total: number }> {
+    const [facet] = await this.run('list the channels alerts post to', () => this.alerts.aggregate<AlertChannelsFacet>(alertChannelsPipeline(limit)).toArray());
+    const channels = (facet?.channels ?? []).slice(0, Math.max(0, limit)).map((c) => ({ id: c._id, alertNames: c.names, alerts: c.alerts }));
+    return { channels, total: facet?.total[0]?.n ?? 0 };
   }
 
   async updateAlert(id: string, patch: AlertPatch): Promise<Alert | null> {

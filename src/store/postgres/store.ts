@@ -10,6 +10,8 @@ import type { AlertVersion, NewAlertVersion } from '../../domain/versions.js';
 import { ConflictError, StoreError } from '../../errors.js';
 import { chunks, seenOf } from '../keys.js';
 import {
+  ALERT_CHANNEL_NAMES,
+  type AlertChannel,
   type AlertFilter,
   type AlertPatch,
   type ClaimedTick,
@@ -218,6 +220,34 @@ class PostgresStore implements Store {
 
   async countAlerts(filter: Omit<AlertFilter, 'limit'> = {}): Promise<number> {
     const result = await this.query<{ n: number }>('count alerts', `SELECT count(*)::int AS n FROM alerts WHERE ${ALERT_FILTER_SQL}`, alertFilterParams(filter));
+    return result.rows[0]?.n ?? 0;
+  }
+
+  async alertChannels(limit: number): Promise<{ channels: AlertChannel[]; total: number }> {
+    const result = await this.query<{ id: string; names: string[]; alerts: number; total: number }>(
+      'list the channels alerts post to',
+      `WITH uses AS (
+         SELECT r.value->>'id' AS id, a.name, a.created_at, a.id AS alert_id
+         FROM alerts a CROSS JOIN LATERAL jsonb_array_elements(a.recipients) AS r(value)
+         WHERE r.value->>'kind' = 'slack_channel'
+       )
+       SELECT id, (array_agg(name ORDER BY created_at, alert_id))[1:${ALERT_CHANNEL_NAMES}] AS names,
+              count(DISTINCT alert_id)::int AS alerts, count(*) OVER ()::int AS total
+       FROM uses GROUP BY id
+       ORDER BY min(created_at), id
+       LIMIT $1`,
+      [limit],
+    );
+    const total = result.rows[0]?.total ?? (limit > 0 ? 0 : await this.countChannels());
+    return { channels: result.rows.map((r) => ({ id: r.id, alertNames: r.names, alerts: r.alerts })), total };
+  }
+
+  private async countChannels(): Promise<number> {
+    const result = await this.query<{ n: number }>(
+      'count the channels alerts post to',
+      `SELECT count(DISTINCT r.value->>'id')::int AS n FROM alerts a CROSS JOIN LATERAL jsonb_array_elements(a.recipients) AS r(value) WHERE r.value->>'kind' = 'slack_channel'`,
+      [],
+    );
     return result.rows[0]?.n ?? 0;
   }
 

@@ -35,6 +35,8 @@ import {
   orphanedExecutionsFilter,
   pruneFilter,
   retentionGroupsPipeline,
+  alertChannelsPipeline,
+  type AlertChannelsFacet,
   runningByAlertPipeline,
   runningExecutionQuery,
   runtimeUpdate,
@@ -582,5 +584,38 @@ describe('MongoDB indexes', () => {
 
   it('creates no TTL index: the daily prune job applies each alert’s retention', () => {
     expect([...ALERT_INDEXES, ...EXECUTION_INDEXES].some((i) => i.expireAfterSeconds !== undefined)).toBe(false);
+  });
+});
+
+describe('alertChannelsPipeline', () => {
+  const slack = (id: string) => ({ kind: 'slack_channel' as const, id });
+  const T0 = new Date('2026-11-24T00:00:00Z');
+  const at = (s: number) => new Date(T0.getTime() + s * 1000);
+
+  it('groups channel recipients by channel, oldest alert first, with three names, the count of alerts and the total', () => {
+    const docs = [
+      alertDoc({ name: 'B', createdAt: at(60), recipients: [slack('C2'), slack('C1')] }),
+      alertDoc({ name: 'A', createdAt: at(0), recipients: [slack('C1'), { kind: 'slack_user', id: 'U9' }, { kind: 'email', address: 'x@example.com' }] }),
+      ...[0, 1, 2].map((i) => alertDoc({ name: `C${i}`, createdAt: at(120 + i), recipients: [slack('C1'), slack('C3')] })),
+    ];
+    const [all] = aggregate<AlertChannelsFacet>(alertChannelsPipeline(50), docs);
+    expect(all).toEqual({
+      channels: [
+        { _id: 'C1', names: ['A', 'B', 'C0'], alerts: 5 },
+        { _id: 'C2', names: ['B'], alerts: 1 },
+        { _id: 'C3', names: ['C0', 'C1', 'C2'], alerts: 3 },
+      ],
+      total: [{ n: 3 }],
+    });
+    const [first] = aggregate<AlertChannelsFacet>(alertChannelsPipeline(1), docs);
+    expect(first?.channels.map((c) => c._id)).toEqual(['C1']);
+    expect(first?.total).toEqual([{ n: 3 }]);
+  });
+
+  it('answers no channels and no count when no alert posts to one', () => {
+    const [none] = aggregate<AlertChannelsFacet>(alertChannelsPipeline(50), [alertDoc({ recipients: [{ kind: 'slack_user', id: 'U1' }] })]);
+    expect(none?.channels).toEqual([]);
+    // MongoDB's $count of nothing is no document, mingo's is { n: 0 }: the store reads both as 0.
+    expect(none?.total[0]?.n ?? 0).toBe(0);
   });
 });
