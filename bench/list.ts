@@ -70,22 +70,23 @@ console.log(`\n/alert list all and /alert doctor's channels, ${N} alerts over 50
 console.log('| read | rows read | wall ms | Lookout CPU ms | found |');
 console.log('|---|---|---|---|---|');
 for (const r of runs) console.log(`| ${r.read} | ${r.rows} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${r.text} |`);
-const round = (x: number) => Math.round(x);
+/** One read's figures before and now, under `prefix`: rows read, and the medians of wall and CPU ms. */
+function compared(prefix: string, before: Read, now: Read): Record<string, number> {
+  const p50 = (read: Read, key: 'wallMs' | 'cpuMs') => Math.round(median(of(read).map((r) => r[key])));
+  return {
+    [`${prefix}rows_before`]: of(before)[0]!.rows,
+    [`${prefix}rows_now`]: of(now)[0]!.rows,
+    [`${prefix}wall_ms_before_p50`]: p50(before, 'wallMs'),
+    [`${prefix}wall_ms_now_p50`]: p50(now, 'wallMs'),
+    [`${prefix}cpu_ms_before_p50`]: p50(before, 'cpuMs'),
+    [`${prefix}cpu_ms_now_p50`]: p50(now, 'cpuMs'),
+  };
+}
 console.log(
   JSON.stringify({
     alerts: N,
-    rows_before: of('every alert')[0]!.rows,
-    rows_now: of('first and count')[0]!.rows,
-    wall_ms_before_p50: round(median(of('every alert').map((r) => r.wallMs))),
-    wall_ms_now_p50: round(median(of('first and count').map((r) => r.wallMs))),
-    cpu_ms_before_p50: round(median(of('every alert').map((r) => r.cpuMs))),
-    cpu_ms_now_p50: round(median(of('first and count').map((r) => r.cpuMs))),
-    doctor_rows_before: of('doctor: every alert')[0]!.rows,
-    doctor_rows_now: of('doctor: channels')[0]!.rows,
-    doctor_wall_ms_before_p50: round(median(of('doctor: every alert').map((r) => r.wallMs))),
-    doctor_wall_ms_now_p50: round(median(of('doctor: channels').map((r) => r.wallMs))),
-    doctor_cpu_ms_before_p50: round(median(of('doctor: every alert').map((r) => r.cpuMs))),
-    doctor_cpu_ms_now_p50: round(median(of('doctor: channels').map((r) => r.cpuMs))),
+    ...compared('', 'every alert', 'first and count'),
+    ...compared('doctor_', 'doctor: every alert', 'doctor: channels'),
     load_1m_start: loadStart,
     load_1m_end: loadavg()[0]!,
   }),
