@@ -55,22 +55,21 @@ export interface AlertChannelsFacet {
 }
 
 /**
- * The Slack channels alerts post to (store.alertChannels): each channel recipient of each alert,
- * oldest alert first, grouped by channel; ordered by the oldest alert naming it, then its id.
+ * The Slack channels alerts post to (store.alertChannels): each (channel, alert) once, oldest
+ * alert first, grouped by channel keeping only the first names ($firstN, MongoDB 5.2+) and a
+ * count, so a channel of a hundred thousand alerts groups into a small document; ordered by the
+ * oldest alert naming it, then its id.
  */
 export function alertChannelsPipeline(limit: number): Document[] {
   return [
     { $unwind: '$recipients' },
     { $match: { 'recipients.kind': 'slack_channel' } },
-    { $sort: { createdAt: 1, _id: 1 } },
-    { $group: { _id: '$recipients.id', first: { $min: '$createdAt' }, names: { $push: '$name' }, alertIds: { $addToSet: '$_id' } } },
+    { $group: { _id: { channel: '$recipients.id', alert: '$_id' }, name: { $first: '$name' }, createdAt: { $first: '$createdAt' } } },
+    { $sort: { createdAt: 1, '_id.alert': 1 } },
+    { $group: { _id: '$_id.channel', first: { $min: '$createdAt' }, names: { $firstN: { input: '$name', n: ALERT_CHANNEL_NAMES } }, alerts: { $sum: 1 } } },
     {
       $facet: {
-        channels: [
-          { $sort: { first: 1, _id: 1 } },
-          { $limit: Math.max(1, limit) },
-          { $project: { _id: 1, names: { $slice: ['$names', ALERT_CHANNEL_NAMES] }, alerts: { $size: '$alertIds' } } },
-        ],
+        channels: [{ $sort: { first: 1, _id: 1 } }, { $limit: Math.max(1, limit) }, { $project: { _id: 1, names: 1, alerts: 1 } }],
         total: [{ $count: 'n' }],
       },
     },

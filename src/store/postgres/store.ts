@@ -227,12 +227,12 @@ class PostgresStore implements Store {
     const result = await this.query<{ id: string; names: string[]; alerts: number; total: number }>(
       'list the channels alerts post to',
       `WITH uses AS (
-         SELECT r.value->>'id' AS id, a.name, a.created_at, a.id AS alert_id
+         SELECT DISTINCT r.value->>'id' AS id, a.name, a.created_at, a.id AS alert_id
          FROM alerts a CROSS JOIN LATERAL jsonb_array_elements(a.recipients) AS r(value)
          WHERE r.value->>'kind' = 'slack_channel'
        )
        SELECT id, (array_agg(name ORDER BY created_at, alert_id))[1:${ALERT_CHANNEL_NAMES}] AS names,
-              count(DISTINCT alert_id)::int AS alerts, count(*) OVER ()::int AS total
+              count(*)::int AS alerts, count(*) OVER ()::int AS total
        FROM uses GROUP BY id
        ORDER BY min(created_at), id
        LIMIT $1`,

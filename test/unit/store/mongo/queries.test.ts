@@ -607,6 +607,8 @@ describe('alertChannelsPipeline', () => {
       ],
       total: [{ n: 3 }],
     });
+    const [twice] = aggregate<AlertChannelsFacet>(alertChannelsPipeline(50), [alertDoc({ name: 'Twice', recipients: [slack('C4'), slack('C4')] })]);
+    expect(twice?.channels).toEqual([{ _id: 'C4', names: ['Twice'], alerts: 1 }]);
     const [first] = aggregate<AlertChannelsFacet>(alertChannelsPipeline(1), docs);
     expect(first?.channels.map((c) => c._id)).toEqual(['C1']);
     expect(first?.total).toEqual([{ n: 3 }]);
