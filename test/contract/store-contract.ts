@@ -179,6 +179,7 @@ export function runStoreContract(label: string, hooks: StoreContractHooks): void
           ],
         });
         expect(await store.alertChannels(1)).toEqual({ total: 3, channels: [{ id: 'C1', alertNames: ['A', 'B', 'C0'], alerts: 5 }] });
+        expect(await store.alertChannels(0)).toEqual({ total: 3, channels: [] });
         // An alert naming a channel twice (by level routes, say) counts once.
         await store.createAlert(newAlertFixture({ name: 'Twice', createdAt: plusSeconds(T0, 300), recipients: [slack('C4'), slack('C4')] }));
         expect((await store.alertChannels(50)).channels.at(-1)).toEqual({ id: 'C4', alertNames: ['Twice'], alerts: 1 });

@@ -224,31 +224,25 @@ class PostgresStore implements Store {
   }
 
   async alertChannels(limit: number): Promise<{ channels: AlertChannel[]; total: number }> {
-    const result = await this.query<{ id: string; names: string[]; alerts: number; total: number }>(
+    // One row even when no channel is in use (the lateral side empty), so the total always comes.
+    const result = await this.query<{ id: string | null; names: string[] | null; alerts: number | null; total: number }>(
       'list the channels alerts post to',
       `WITH uses AS (
          SELECT DISTINCT r.value->>'id' AS id, a.name, a.created_at, a.id AS alert_id
          FROM alerts a CROSS JOIN LATERAL jsonb_array_elements(a.recipients) AS r(value)
          WHERE r.value->>'kind' = 'slack_channel'
+       ), channels AS (
+         SELECT id, (array_agg(name ORDER BY created_at, alert_id))[1:${ALERT_CHANNEL_NAMES}] AS names,
+                count(*)::int AS alerts, min(created_at) AS first
+         FROM uses GROUP BY id
        )
-       SELECT id, (array_agg(name ORDER BY created_at, alert_id))[1:${ALERT_CHANNEL_NAMES}] AS names,
-              count(*)::int AS alerts, count(*) OVER ()::int AS total
-       FROM uses GROUP BY id
-       ORDER BY min(created_at), id
-       LIMIT $1`,
-      [limit],
+       SELECT (SELECT count(*)::int FROM channels) AS total, c.id, c.names, c.alerts
+       FROM (SELECT 1) AS one
+       LEFT JOIN LATERAL (SELECT * FROM channels ORDER BY first, id LIMIT $1) AS c ON true`,
+      [Math.max(0, limit)],
     );
-    const total = result.rows[0]?.total ?? (limit > 0 ? 0 : await this.countChannels());
-    return { channels: result.rows.map((r) => ({ id: r.id, alertNames: r.names, alerts: r.alerts })), total };
-  }
-
-  private async countChannels(): Promise<number> {
-    const result = await this.query<{ n: number }>(
-      'count the channels alerts post to',
-      `SELECT count(DISTINCT r.value->>'id')::int AS n FROM alerts a CROSS JOIN LATERAL jsonb_array_elements(a.recipients) AS r(value) WHERE r.value->>'kind' = 'slack_channel'`,
-      [],
-    );
-    return result.rows[0]?.n ?? 0;
+    const channels = result.rows.flatMap((r) => (r.id === null ? [] : [{ id: r.id, alertNames: r.names ?? [], alerts: r.alerts ?? 0 }]));
+    return { channels, total: result.rows[0]?.total ?? 0 };
   }
 
   async updateAlert(id: string, patch: AlertPatch): Promise<Alert | null> {
