@@ -81,6 +81,14 @@ describe("an alert's output, to someone outside its channels", () => {
     expect(all.text).toMatch(/Only Lookout admins can list all alerts/);
     expect(`${all.text}${blocksText(all.blocks)}`).not.toMatch(/Payroll/);
   });
+
+  it('/alert doctor names no channel or alert of it to someone who is not an admin, and the channel read refuses them', async () => {
+    const doctor = await e2e.command(BOB, 'doctor');
+    expect(`${doctor.text}${blocksText(doctor.blocks)}`).not.toMatch(/Payroll|secret|C0SECRET1/);
+    await expect(e2e.lookout.service.channelsInUse({ userId: BOB }, 100)).rejects.toThrow(/Only Lookout admins/);
+    const forAdmin = await e2e.lookout.service.channelsInUse({ userId: ADMIN }, 100);
+    expect(forAdmin.channels.find((c) => c.id === SECRET)?.alertNames).toEqual(['Payroll']);
+  });
 });
 
 describe('those who may see it', () => {
