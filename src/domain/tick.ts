@@ -121,11 +121,19 @@ export function foldRuntime(input: RuntimeInput): RuntimeChange {
     change.threads =
       runtime.firingSince === null ? threadsOf(input.deliveries) : { ...threadsOf(input.deliveries), ...runtime.threads };
   }
+  if (input.sent === 'firing' || input.sent === 'resolved') {
+    // What each first message shows now: this send's word wins over what was kept (a new incident keeps none).
+    const kept = runtime.firingSince === null ? {} : runtime.drawn;
+    const drawn = { ...kept, ...drawnOf(input.deliveries) };
+    // A repeat that changed nothing on the first message writes nothing (most repeats).
+    if (!sameEntries(drawn, runtime.drawn)) change.drawn = drawn;
+  }
   const closes = input.incident === 'close' || (input.conditionFalse && input.incident !== 'keep');
   if (closes && runtime.firingSince !== null) {
     // The incident is over: its threads, acknowledgement and reminders with it.
     change.firingSince = null;
     change.threads = {};
+    if (Object.keys(runtime.drawn).length > 0) change.drawn = {};
     change.ack = null;
     change.reminded = { sent: 0, lastTick: null };
   }
@@ -137,6 +145,17 @@ function threadsOf(deliveries: DeliveryRecord[]): Record<string, string> {
   const threads: Record<string, string> = {};
   for (const d of deliveries) if (d.ok && d.ref !== null) threads[d.recipient] = d.ref;
   return threads;
+}
+
+function sameEntries(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function drawnOf(deliveries: DeliveryRecord[]): Record<string, string> {
+  const drawn: Record<string, string> = {};
+  for (const d of deliveries) if (d.ok && d.drawn !== undefined) drawn[d.recipient] = d.drawn;
+  return drawn;
 }
 
 /** The tick's series states; the series its delivered message named as firing count their grace from this tick. */

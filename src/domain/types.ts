@@ -221,6 +221,13 @@ export interface AlertRuntime {
   lastErrorNoticeAt: Date | null;
   /** Per-recipient references of the firing message (e.g. Slack channel:ts) for threads. */
   threads: Record<string, string>;
+  /**
+   * Per recipient, the delivery's word on what its thread's first message shows now (Slack: whose
+   * message it is and the status last drawn on it), handed back with the next message to that
+   * thread, so that whichever instance sends it rewrites the first message only when that changed
+   * and never has to ask Slack whose it is. Opaque here; cleared with the threads.
+   */
+  drawn: Record<string, string>;
   /** Each series' state by series key (domain/series.ts); {} until an evaluation records one. */
   series: Record<string, SeriesState>;
   /** New-rows alerts: when the first run recorded the keys it saw (it sends nothing unless asked). */
@@ -296,6 +303,8 @@ export interface DeliveryRecord {
   reconciled?: 'found' | 'missing' | 'gave_up';
   /** The message went out inside a storm digest (delivery/slack): `ref` is the digest's ts. */
   digest?: boolean;
+  /** What the thread's first message shows after this send (AlertRuntime.drawn). */
+  drawn?: string;
 }
 
 export interface Execution {

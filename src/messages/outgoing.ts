@@ -57,6 +57,8 @@ export interface RepeatMessage extends MessageContext, ResultContent, TriageFact
   kind: 'repeat';
   value: string | null;
   threadRef: string;
+  /** What the thread's first message shows, as the delivery last said (AlertRuntime.drawn); absent when unknown. */
+  threadDrawn?: string;
   series: SeriesReport | null;
 }
 
@@ -65,6 +67,8 @@ export interface ResolvedMessage extends MessageContext, Pick<TriageFacts, 'prom
   kind: 'resolved';
   value: string | null;
   threadRef: string | null;
+  /** As RepeatMessage's. */
+  threadDrawn?: string;
   series: SeriesReport | null;
 }
 

@@ -21,6 +21,8 @@ export type DeliveryOutcome =
       picture?: 'native' | 'image' | null;
       /** Sent inside a storm digest (Slack): `ref` is the digest's. */
       digest?: boolean;
+      /** What the thread's first message shows after this send, handed back as the next message's `threadDrawn`. */
+      drawn?: string;
     }
   | { ok: false; error: string; unknown: boolean };
 

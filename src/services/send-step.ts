@@ -76,17 +76,20 @@ export function createSendStep(deps: SendStepDeps): SendStep {
     const shown = { result, attachments: content.attachments, contentNotes: content.notes };
     const mentions = kind === 'firing' ? await firingMentions(alert, result, series, level, signal) : null;
     const messageFor = (recipient: Recipient): OutgoingMessage => {
-      const threadRef = alert.threads[recipientKey(recipient)] ?? null;
+      const key = recipientKey(recipient);
+      const threadRef = alert.threads[key] ?? null;
+      const drawn = alert.drawn[key];
+      const threadDrawn = drawn === undefined ? {} : { threadDrawn: drawn };
       switch (kind) {
         case 'report':
           return { ...context, ...shown, kind: 'report' };
         case 'resolved':
-          return { ...context, kind: 'resolved', value, threadRef, series, prompt };
+          return { ...context, kind: 'resolved', value, threadRef, ...threadDrawn, series, prompt };
         case 'firing':
           // While an incident lasts, a recipient that has its first message gets a reply in its thread.
           return threadRef === null
             ? { ...context, ...shown, kind: 'firing', value, series, prompt, mentions }
-            : { ...context, ...shown, kind: 'repeat', value, threadRef, series, prompt, mentions };
+            : { ...context, ...shown, kind: 'repeat', value, threadRef, ...threadDrawn, series, prompt, mentions };
       }
     };
     const deliveries = await Promise.all(recipients.map((recipient) => deliverOne(deps, recipient, messageFor(recipient), signal, deadline)));
@@ -167,6 +170,7 @@ export async function deliverOne(
           fallback: outcome.fallback ?? null,
           ...(outcome.picture ? { picture: outcome.picture } : {}),
           ...(outcome.digest === true ? { digest: true } : {}),
+          ...(outcome.drawn !== undefined ? { drawn: outcome.drawn } : {}),
         }
       : { recipient: key, ok: false, unknown: outcome.unknown, error: outcome.error, ref: null, note: null };
   } catch (err) {

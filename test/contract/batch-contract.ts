@@ -25,6 +25,7 @@ const FULL_RUNTIME: AlertRuntime = {
   firingSince: T0,
   lastErrorNoticeAt: minutes(-5),
   threads: { 'email:ops@example.com': '<1.2>', 'channel:C1': 'C1:17"\\{1}' },
+  drawn: { 'email:ops.x@example.com': '$set|own|a.b', 'channel:C1': 'C1:17"\\{1}|digest' },
   series: {
     'region=eu.west': { labels: { region: 'eu.west' }, status: 'firing', level: 'critical', held: 2, quiet: 0, since: T0, lastSentTick: minutes(1), value: 12.5 },
   },

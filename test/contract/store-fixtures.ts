@@ -61,6 +61,7 @@ export function asCreated(spec: NewAlert): Alert {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: {},
+    drawn: {},
     ...NO_TRIAGE_RUNTIME,
     series: {},
     keysSeededAt: null,

@@ -41,6 +41,7 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: {},
+    drawn: {},
     series: {},
     keysSeededAt: null,
     ...NO_TRIAGE_RUNTIME,

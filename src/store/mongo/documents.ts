@@ -31,7 +31,8 @@ import type {
 import type { AlertPatch, NewAlert } from '../port.js';
 
 /**
- * Thread references as a list, not an object keyed by recipient: the keys are recipient keys
+ * Thread references (and what their first messages show: `drawn`, in `ref`) as a list, not an
+ * object keyed by recipient: the keys are recipient keys
  * such as `email:ops@example.com`, and a dot in a field name is a path in MongoDB updates.
  */
 export interface ThreadEntry {
@@ -85,6 +86,8 @@ export interface AlertDoc {
   firingSince: Date | null;
   lastErrorNoticeAt: Date | null;
   threads: ThreadEntry[];
+  /** As the threads, by recipient key; absent on documents from before it. */
+  drawn?: ThreadEntry[];
   /** Series keys hold any text (dots, dollars), so they are entries, not field names. */
   series?: SeriesEntry[];
   keysSeededAt?: Date | null;
@@ -213,6 +216,7 @@ export function toAlert(doc: AlertDoc): Alert {
     firingSince: doc.firingSince ?? null,
     lastErrorNoticeAt: doc.lastErrorNoticeAt ?? null,
     threads: fromThreadEntries(doc.threads),
+    drawn: fromThreadEntries(doc.drawn),
     series: fromSeriesEntries(doc.series),
     keysSeededAt: doc.keysSeededAt ?? null,
     ...triageRuntimeFrom(doc),
@@ -299,6 +303,7 @@ const RUNTIME_FIELDS: FieldMap<AlertRuntime> = {
   firingSince: (v) => ({ firingSince: v }),
   lastErrorNoticeAt: (v) => ({ lastErrorNoticeAt: v }),
   threads: (v) => ({ threads: toThreadEntries(v) }),
+  drawn: (v) => ({ drawn: toThreadEntries(v) }),
   series: (v) => ({ series: toSeriesEntries(v) }),
   keysSeededAt: (v) => ({ keysSeededAt: v }),
   ack: (v) => ({ ack: v }),
@@ -358,6 +363,7 @@ export function newAlertDoc(alert: NewAlert): AlertDoc {
     firingSince: null,
     lastErrorNoticeAt: null,
     threads: [],
+    drawn: [],
     series: [],
     keysSeededAt: null,
     ack: null,

@@ -19,6 +19,7 @@ const RUNTIME_COLUMNS: Record<keyof AlertRuntime, readonly [column: string, type
   firingSince: ['firing_since', 'timestamptz'],
   lastErrorNoticeAt: ['last_error_notice_at', 'timestamptz'],
   threads: ['threads', 'jsonb'],
+  drawn: ['drawn', 'jsonb'],
   series: ['series', 'jsonb'],
   keysSeededAt: ['keys_seeded_at', 'timestamptz'],
   ack: ['ack', 'jsonb'],

@@ -68,6 +68,7 @@ export interface AlertRow {
   firing_since: Date | null;
   last_error_notice_at: Date | null;
   threads: unknown;
+  drawn?: unknown;
   created_by: string;
   created_at: Date;
   updated_by: string;
@@ -133,6 +134,7 @@ export function toAlert(row: AlertRow): Alert {
     firingSince: row.firing_since,
     lastErrorNoticeAt: row.last_error_notice_at,
     threads: (row.threads ?? {}) as Record<string, string>,
+    drawn: (row.drawn ?? {}) as Record<string, string>,
     series: seriesFrom(row.series),
     keysSeededAt: row.keys_seeded_at ?? null,
     ...triageRuntimeFrom({ ack: row.ack, reminded: row.reminded, heldSince: row.held_since }),
@@ -228,6 +230,7 @@ const RUNTIME_COLUMNS: ColumnMap<AlertRuntime> = {
   firingSince: (v) => [['firing_since', v]],
   lastErrorNoticeAt: (v) => [['last_error_notice_at', v]],
   threads: (v) => [['threads', json(v)]],
+  drawn: (v) => [['drawn', json(v)]],
   series: (v) => [['series', json(v)]],
   keysSeededAt: (v) => [['keys_seeded_at', v]],
   ack: (v) => [['ack', ackParam(v)]],

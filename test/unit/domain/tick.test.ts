@@ -23,6 +23,7 @@ const runtime: AlertRuntime = {
   firingSince: null,
   lastErrorNoticeAt: null,
   threads: {},
+  drawn: {},
   series: {},
   keysSeededAt: null,
   ...NO_TRIAGE_RUNTIME,
@@ -122,6 +123,25 @@ describe('foldRuntime (steps 4-6)', () => {
       firingSince: t('10:00:00'),
       threads: { 'channel:C1': 'C1:1' },
     });
+  });
+  it('keeps what each first message shows as the last send said, and forgets it with the incident', () => {
+    const drew = (recipient: string, ref: string, drawn: string) => ({ ...ok(recipient, ref), drawn });
+    // A new incident keeps only this send's word (nothing of an earlier incident).
+    const started = foldRuntime({ ...base, runtime: { ...runtime, drawn: { 'channel:C9': 'old' } }, deliveries: [drew('channel:C1', 'C1:1', 'C1:1|own|')] }).runtime;
+    expect(started.drawn).toEqual({ 'channel:C1': 'C1:1|own|' });
+    // While it lasts, a repeat's word replaces the kept one; a recipient whose send said nothing (failed) keeps its own.
+    const firing = { ...runtime, firingSince: t('09:00:00'), threads: { 'channel:C1': 'C1:1', 'channel:C2': 'C2:1' }, drawn: { 'channel:C1': 'C1:1|own|', 'channel:C2': 'C2:1|digest' } };
+    const failed = { recipient: 'channel:C2', ok: false, unknown: false, error: 'boom', ref: null, note: null, drawn: 'never' };
+    const repeat = foldRuntime({ ...base, runtime: firing, deliveries: [drew('channel:C1', 'C1:1', 'C1:1|own|h1'), failed] }).runtime;
+    expect(repeat.drawn).toEqual({ 'channel:C1': 'C1:1|own|h1', 'channel:C2': 'C2:1|digest' });
+    // A resolution held open (triage) still records what its reply drew on the first message.
+    const held = foldRuntime({ ...base, runtime: firing, sent: 'resolved', conditionTrue: false, conditionFalse: true, incident: 'keep', deliveries: [drew('channel:C1', 'C1:1', 'C1:1|own|r')] }).runtime;
+    expect(held.drawn).toEqual({ 'channel:C1': 'C1:1|own|r', 'channel:C2': 'C2:1|digest' });
+    const resolved = foldRuntime({ ...base, runtime: firing, sent: 'resolved', conditionTrue: false, conditionFalse: true, deliveries: [drew('channel:C1', 'C1:1', 'C1:1|own|r')] }).runtime;
+    expect(resolved.drawn).toEqual({});
+    // A run that sent nothing, or whose sends said what was kept, writes nothing.
+    expect(foldRuntime({ ...base, runtime: firing, sent: null, deliveries: [] }).runtime.drawn).toBeUndefined();
+    expect(foldRuntime({ ...base, runtime: firing, deliveries: [drew('channel:C1', 'C1:1', 'C1:1|own|')] }).runtime.drawn).toBeUndefined();
   });
   it('while firing, the first message stays each recipient’s thread and a new recipient gets one', () => {
     const firing = { ...runtime, firingSince: t('09:00:00'), threads: { 'channel:C1': 'C1:1' } };

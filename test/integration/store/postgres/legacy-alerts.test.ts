@@ -121,6 +121,8 @@ describe('an alert stored before series, opened by the current store', () => {
       firingSince: FIRING_SINCE,
       lastErrorNoticeAt: null,
       threads: THREADS,
+      // Added by migration 007: nothing known of what the first messages show.
+      drawn: {},
       series: {},
       keysSeededAt: null,
       ...NO_TRIAGE_RUNTIME,

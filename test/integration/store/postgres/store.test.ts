@@ -73,7 +73,7 @@ describe('PostgreSQL store', () => {
       await check.connect();
       try {
         const applied = await check.query('SELECT version FROM lookout_migrations ORDER BY version');
-        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
+        expect(applied.rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }, { version: 7 }]);
       } finally {
         await check.end();
       }

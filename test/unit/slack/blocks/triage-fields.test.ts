@@ -28,7 +28,7 @@ const alertValues = (overrides: Partial<ModalValues> = {}): ModalValues => ({ ..
 
 /** What the modal's values validate to: the alert's spec, with no key (the modal sends none; the service keeps the alert's). */
 function specOf(alert: Alert): Omit<AlertSpec, 'key'> & { key: null } {
-  const { id: _id, key: _key, managedBy: _managedBy, active: _a, snoozedUntil: _s, nextRunAt: _n, shard: _sh, createdBy: _cb, createdAt: _ca, updatedBy: _ub, updatedAt: _ua, lastState: _ls, lastEvaluatedAt: _le, lastSentAt: _lsa, lastSentTick: _lst, firingSince: _f, lastErrorNoticeAt: _len, threads: _t, series: _se, keysSeededAt: _k, ack: _ack, reminded: _r, heldSince: _h, ...spec } = alert;
+  const { id: _id, key: _key, managedBy: _managedBy, active: _a, snoozedUntil: _s, nextRunAt: _n, shard: _sh, createdBy: _cb, createdAt: _ca, updatedBy: _ub, updatedAt: _ua, lastState: _ls, lastEvaluatedAt: _le, lastSentAt: _lsa, lastSentTick: _lst, firingSince: _f, lastErrorNoticeAt: _len, threads: _t, drawn: _d, series: _se, keysSeededAt: _k, ack: _ack, reminded: _r, heldSince: _h, ...spec } = alert;
   return { ...spec, key: null };
 }
 

@@ -68,6 +68,7 @@ describe('MongoDB documents', () => {
       firingSince: null,
       lastErrorNoticeAt: null,
       threads: {},
+      drawn: {},
       series: {},
       keysSeededAt: null,
       ...NO_TRIAGE_RUNTIME,

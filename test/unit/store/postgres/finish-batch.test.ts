@@ -17,6 +17,7 @@ const RUNTIME: AlertRuntime = {
   firingSince: T0,
   lastErrorNoticeAt: T1,
   threads: { 'email:ops@example.com': 'C1:"1"' },
+  drawn: { 'email:ops@example.com': 'C1:"1"|own|x' },
   series: { eu: { labels: { region: 'eu' }, status: 'firing', level: 'critical', held: 2, quiet: 0, since: T0, lastSentTick: T1, value: 3.5 } },
   keysSeededAt: T0,
   ack: { by: 'U1', at: T1, channel: 'C1' },
