@@ -75,8 +75,10 @@ export function createFallbackDelivery(options: FallbackDeliveryOptions): Delive
 /** The message as one that stands alone: a repeat becomes a firing message, a recovery loses its thread. */
 function unthreaded(message: OutgoingMessage): OutgoingMessage {
   if (message.kind === 'repeat') {
-    const { threadRef: _thread, ...rest } = message;
+    const { threadRef: _thread, threadDrawn: _drawn, ...rest } = message;
     return { ...rest, kind: 'firing' };
   }
-  return message.kind === 'resolved' ? { ...message, threadRef: null } : message;
+  if (message.kind !== 'resolved') return message;
+  const { threadDrawn: _drawn, ...rest } = message;
+  return { ...rest, threadRef: null };
 }

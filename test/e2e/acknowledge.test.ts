@@ -68,6 +68,7 @@ describe('Acknowledge on a firing message', () => {
   });
 
   it('a member acknowledges: stored with who, when and where, and the first message says so in place', async () => {
+    const lookups = e2e.sim.calls('conversations.replies').length;
     await e2e.sim.blockAction({ user: BOB, action_id: ACTION.acknowledge, message: { channel: BOBS, ts: first.ts } });
     const ack = await eventually(async () => (await stored()).ack, 15_000, 'the acknowledgement to be stored');
     expect(ack).toMatchObject({ by: BOB, channel: BOBS });
@@ -77,6 +78,8 @@ describe('Acknowledge on a firing message', () => {
     expect(actionIds(first)).toContain(ACTION.unacknowledge);
     expect(actionIds(first)).not.toContain(ACTION.acknowledge);
     expect(updated.history.length).toBeGreaterThan(0);
+    // The alert keeps that its first message is its own: Slack was not asked.
+    expect(e2e.sim.calls('conversations.replies').slice(lookups)).toEqual([]);
   });
 
   it('run now while acknowledged: the reply in the thread says who has it and offers Unacknowledge', async () => {

@@ -97,7 +97,11 @@ describe(`${STORM} alerts firing into one channel at once`, () => {
     const digest = parseMessageRef(records[i]!.ref)!;
     const before = e2e.sim.message(ALERTS, digest.ts)!;
     const blocks = JSON.stringify(before.blocks);
+    const since = e2e.sim.calls().length;
     expect(await tick(alerts[i]!, 2)).toMatchObject({ state: 'SUCCESS' });
+    // The alert kept that its first message is a digest: Slack was not asked, nothing rewritten.
+    expect(e2e.sim.calls().slice(since).map((c) => c.method)).not.toEqual(expect.arrayContaining(['conversations.replies']));
+    expect(e2e.sim.calls('chat.update').filter((c) => c.seq > since)).toEqual([]);
     const replies = e2e.sim.replies(ALERTS, digest.ts);
     expect(replies.map((m) => m.text)).toEqual([expect.stringContaining(alerts[i]!.name)]);
     const after = e2e.sim.message(ALERTS, digest.ts)!;

@@ -2,7 +2,8 @@
 // (conversations.open first, its channel id cached). The first firing message's "<channel>:<ts>"
 // is the ref the runner keeps per recipient: repeats and the recovery reply in its thread, and
 // that first message is rewritten (chat.update) to show where the alert stands now, when that
-// changed (a repeat that changes nothing on it is the reply alone).
+// changed (a repeat that changes nothing on it is the reply alone). Whose the first message is and
+// what it shows travel with the alert (first-message.ts), not in this instance's memory.
 // Every post waits its turn in its channel's queue (channel-queue.ts: Slack's pace of about one
 // message a second per channel, a 429 pausing that channel); in a storm the waiting firing
 // messages go as one digest (channel-turns.ts), whose ref each listed alert gets: its repeats and
@@ -13,7 +14,6 @@
 // Content messages carry their files (slack-files.ts) right after the post, in the same channel
 // and thread; a file that fails is a note, since the message itself went out.
 // Build the client with createSlackClient() (slack-api/client.ts): retries are done here.
-import { createHash } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../../clock.js';
 import type { Attachment } from '../../content/port.js';
@@ -29,6 +29,7 @@ import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js'
 import { callSlack, RATE_LIMIT_TIMEOUT, type CallResult } from '../../slack-api/call.js';
 import { createChannelQueue, type Queued } from './channel-queue.js';
 import { createPostTurns, isDigestible, type PostResult, type QueuedPost } from './channel-turns.js';
+import { formatDrawn, parseDrawn, shownHash, type FirstMessage } from './first-message.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
 import { findPosted, formatMessageRef, parseMessageRef, rewriteMessage, threadOwner, type Posted, type PostTarget, type SlackMessageRef } from './slack-post.js';
 
@@ -55,8 +56,6 @@ interface Shown {
 const MAX_REPOSTS = 5;
 /** The look-up starts this long before the first attempt (clocks differ a little). */
 const LOOKUP_SLACK_S = 60;
-/** First messages whose owner (this alert, or a digest) is remembered, so a thread is looked up once. */
-const THREAD_OWNERS_KEPT = 10_000;
 
 export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   const { client } = options;
@@ -65,10 +64,6 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   const baseLogger = options.logger.child({ module: 'slack-delivery' });
   /** DM channel id per user id: conversations.open answers the same id every time. */
   const dmChannels = new Map<string, string>();
-  /** First messages by ref: this alert's own (its id) or a digest; oldest forgotten first. */
-  const threadOwners = new Map<string, string>();
-  /** First messages by ref: a hash of the status this instance last drew on it, without its time. */
-  const drawn = new Map<string, string>();
   const turns = createPostTurns({ client, storm: settings.storm, clock, logger: baseLogger });
   const queue = createChannelQueue<QueuedPost, PostResult>({
     intervalMs: 1000 / settings.channelPostsPerS,
@@ -111,8 +106,8 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
       const shown = await postShown({ recipient, channel: thread.channel, threadTs: thread.ts, content: content.message, message }, content, signal, logger);
       if (!shown.ok) return failed(shown.failure);
       const filesNote = await attach(message, shown.value.picture, { channel: thread.channel, threadTs: thread.ts }, signal, logger);
-      const updateNote = await updateFirst(thread, message, signal, logger);
-      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, updateNote), ...pictureOf(shown.value) };
+      const first = await updateFirst(thread, message, signal, logger);
+      return { ok: true, ref: formatMessageRef(thread), note: joinNotes(filesNote, first.note), ...first.drawn, ...pictureOf(shown.value) };
     }
 
     const channel = await conversationFor(recipient, signal, logger);
@@ -121,15 +116,17 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
     const shown = await postShown(target, content, signal, logger);
     if (!shown.ok) return failed(shown.failure);
     const { ref, digest } = shown.value.posted;
-    if (ref !== null) remember(formatMessageRef(ref), digest ? DIGEST_OWNER : message.alert.id);
+    const refText = ref === null ? null : formatMessageRef(ref);
+    // The first message as posted: this alert's own, or the digest it went in.
+    const drawn = refText === null ? {} : { drawn: formatDrawn(refText, digest ? { owner: 'digest' } : { owner: 'own', shown: '' }) };
     if (digest) {
       // A digest lists the alert with its buttons; its chart, table and files are left out.
       const files = showsContent(message) && message.attachments.length > 0 ? `posted in a storm digest, without ${describeFiles(message.attachments, message.alert.content.kind)}` : null;
-      return { ok: true, ref: ref === null ? null : formatMessageRef(ref), note: files, digest: true };
+      return { ok: true, ref: refText, note: files, digest: true, ...drawn };
     }
     // A top-level message's files go top-level too, right under it.
     const note = await attach(message, shown.value.picture, { channel: ref?.channel ?? channel.value }, signal, logger);
-    return { ok: true, ref: ref === null ? null : formatMessageRef(ref), note, ...pictureOf(shown.value) };
+    return { ok: true, ref: refText, note, ...drawn, ...pictureOf(shown.value) };
   }
 
   /**
@@ -223,55 +220,35 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   /**
    * Rewrites the first message of the incident to show where the alert stands now — only when
    * that message is this alert's own: a storm digest lists other alerts too and is left as it is.
-   * A failure is only a note, since the reply went out.
+   * Whose it is and what it shows come with the message (`threadDrawn`); Slack is asked whose it is
+   * only when that is unknown (a thread from before, or one found again by reconciliation).
+   * A failure is only a note, since the reply went out. `drawn` is what the message shows after.
    */
-  async function updateFirst(thread: SlackMessageRef, message: OutgoingMessage, signal: AbortSignal, logger: Logger): Promise<string | null> {
+  async function updateFirst(thread: SlackMessageRef, message: OutgoingMessage, signal: AbortSignal, logger: Logger): Promise<{ note: string | null; drawn: { drawn?: string } }> {
     const ref = formatMessageRef(thread);
-    let owner = threadOwners.get(ref);
-    if (owner === undefined) {
+    const threadDrawn = message.kind === 'repeat' || message.kind === 'resolved' ? message.threadDrawn : undefined;
+    let first: FirstMessage | null = parseDrawn(ref, threadDrawn);
+    if (first === null) {
       const found = await threadOwner(client, thread, message.alert.id, signal, logger);
-      if (found === 'unknown') return 'could not check that the first message is this alert’s own, so it was not updated';
-      owner = found === 'own' ? message.alert.id : found === 'digest' ? DIGEST_OWNER : OTHER_OWNER;
-      remember(ref, owner);
+      if (found === 'unknown') return { note: 'could not check that the first message is this alert’s own, so it was not updated', drawn: {} };
+      first = found === 'own' ? { owner: 'own', shown: '' } : { owner: found };
     }
-    if (owner !== message.alert.id) return null;
+    if (first.owner !== 'own') return { note: null, drawn: { drawn: formatDrawn(ref, first) } };
     const state = message.kind === 'resolved' ? 'resolved' : 'firing';
     const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;
     const series = message.kind === 'repeat' || message.kind === 'resolved' ? message.series : null;
     const at = message.evaluatedAt;
     // A run that changes nothing the message shows is only the reply: one Slack call, not two.
-    // chat.update is Tier 3 (about 50 a minute per workspace), so rewriting every repeat cannot
-    // last anyway. Kept per instance; another instance, or this one after a restart, draws it once.
-    const blocks = renderSlack(firingStatusShown(message.alert, state, value, at, series), { surface: 'message', now: at }).message.blocks;
-    const shown = createHash('sha256').update(JSON.stringify(blocks)).digest('base64');
-    if (drawn.get(ref) === shown) return null;
+    // chat.update is Tier 3 (about 50 a minute per workspace), so rewriting every repeat cannot last.
+    const shown = shownHash(renderSlack(firingStatusShown(message.alert, state, value, at, series), { surface: 'message', now: at }).message.blocks);
+    if (first.shown === shown) return { note: null, drawn: { drawn: formatDrawn(ref, first) } };
     const status = renderSlack(firingStatusDoc(message.alert, state, value, at, series), { surface: 'message', now: clock() });
     const note = await rewriteMessage(client, thread, status.message, signal, logger);
-    if (note === null) keepLatest(drawn, ref, shown);
-    else drawn.delete(ref);
-    return note;
-  }
-
-  function remember(ref: string, owner: string): void {
-    keepLatest(threadOwners, ref, owner);
+    return { note, drawn: { drawn: formatDrawn(ref, { owner: 'own', shown: note === null ? shown : '' }) } };
   }
 
   return { send };
 }
-
-/** Sets `key` as the newest entry, forgetting the oldest past THREAD_OWNERS_KEPT. */
-function keepLatest(map: Map<string, string>, key: string, value: string): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > THREAD_OWNERS_KEPT) {
-    const oldest = map.keys().next().value;
-    if (oldest !== undefined) map.delete(oldest);
-  }
-}
-
-/** Thread owners that are not an alert id. */
-const DIGEST_OWNER = '(digest)';
-const OTHER_OWNER = '(other)';
 
 /** How a post left its channel's queue, as the call result the rest of the delivery reads. */
 function queuedResult(outcome: Queued<PostResult>): PostResult {

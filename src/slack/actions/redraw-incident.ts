@@ -2,12 +2,13 @@
 // message in each channel and DM is drawn again as the tick runner draws it on a repeat
 // (firing-status.ts, chat.update), so everyone reading sees who has it — only a first message
 // that is this alert's own: a storm digest lists other alerts too and is left as it is, as the
-// delivery leaves it (threadOwner, by the message's metadata). The message pressed, when it is a
-// reply in a thread or a digest, keeps its content and only has this alert's button and line
-// re-stamped. A failed update is logged and said to the person who pressed; the acknowledgement stands.
+// delivery leaves it (whose a message is: as the alert keeps it, AlertRuntime.drawn, else by the
+// message's metadata, threadOwner). The message pressed, when it is a reply in a thread or a
+// digest, keeps its content and only has this alert's button and line re-stamped. A failed update is logged and said to the person who pressed; the acknowledgement stands.
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../../domain/types.js';
 import { parseMessageRef } from '../../delivery/slack/slack-delivery.js';
+import { parseDrawn } from '../../delivery/slack/first-message.js';
 import { threadOwner } from '../../delivery/slack/slack-post.js';
 import { firingStatusDoc } from '../../messages/firing-status.js';
 import { renderSlack } from '../../messages/slack/render-slack.js';
@@ -30,11 +31,12 @@ export async function redrawIncident(
   now: Date,
 ): Promise<string[]> {
   if (alert.firingSince === null) return [];
-  const firsts = Object.values(alert.threads).flatMap((ref) => {
+  const firsts = Object.entries(alert.threads).flatMap(([recipient, ref]) => {
     const parsed = parseMessageRef(ref);
-    return parsed === null ? [] : [parsed];
+    return parsed === null ? [] : [{ ...parsed, known: parseDrawn(ref, alert.drawn[recipient])?.owner }];
   });
-  const owners = await Promise.all(firsts.map((first) => threadOwner(client, first, alert.id, AbortSignal.timeout(OWNER_TIMEOUT_MS), logger)));
+  // Whose each message is, as the alert keeps it; Slack is asked only where that is unknown.
+  const owners = await Promise.all(firsts.map((first) => first.known ?? threadOwner(client, first, alert.id, AbortSignal.timeout(OWNER_TIMEOUT_MS), logger)));
   const own = firsts.filter((_, i) => owners[i] === 'own');
   const unchecked = owners.filter((o) => o === 'unknown').map(() => 'not_checked');
   const drawn = renderSlack(firingStatusDoc(alert, 'firing', status.value, status.at, status.series), { surface: 'message', now }).message;

@@ -69,6 +69,11 @@ function buttons(blocks: unknown[] | undefined): string[] {
     .map((e) => e.text?.text ?? '');
 }
 
+/** What the outcome says the thread's first message shows now (AlertRuntime.drawn). */
+function drawnOf(outcome: DeliveryOutcome): string | undefined {
+  return outcome.ok ? outcome.drawn : undefined;
+}
+
 function okRef(outcome: DeliveryOutcome): { channel: string; ts: string } {
   if (!outcome.ok) throw new Error(`delivery failed: ${outcome.error}`);
   const ref = parseMessageRef(outcome.ref);
@@ -83,6 +88,8 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
 
   /** Calls since the start of the current test, optionally for one method. */
   const callsNow = (method?: string): CallRecord[] => sim.calls(method).filter((c) => c.seq > mark);
+  /** The methods Slack answered since the mark, without 429s (a new delivery does not know the channel's pace yet). */
+  const answeredNow = (): string[] => callsNow().filter((c) => c.status !== 429).map((c) => c.method);
 
   beforeAll(async () => {
     sim = await startSlackSimulator({
@@ -114,16 +121,18 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
     await sim.stop();
   });
 
-  async function firstFiring(): Promise<{ ref: string; channel: string; ts: string }> {
+  /** The incident's first message, and what the delivery said it shows (kept with the alert between runs). */
+  async function firstFiring(): Promise<{ ref: string; channel: string; ts: string; drawn: string | undefined }> {
     const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
     const ref = okRef(outcome);
-    return { ...ref, ref: `${ref.channel}:${ref.ts}` };
+    return { ...ref, ref: `${ref.channel}:${ref.ts}`, drawn: drawnOf(outcome) };
   }
 
   it('posts a firing alert to the channel with its name, value and buttons', async () => {
     const outcome = await delivery.send(channel(ALERTS), outgoing('firing'), signal());
     const ref = okRef(outcome);
-    expect(outcome).toEqual({ ok: true, ref: `${ALERTS}:${ref.ts}`, note: null });
+    // The first message as posted: this alert's own, nothing drawn on it yet.
+    expect(outcome).toEqual({ ok: true, ref: `${ALERTS}:${ref.ts}`, note: null, drawn: `${ALERTS}:${ref.ts}|own|` });
 
     const posts = callsNow('chat.postMessage');
     expect(posts).toHaveLength(1);
@@ -147,8 +156,8 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
     const first = await firstFiring();
     mark = sim.calls().length;
 
-    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, value: '57' }), signal());
-    expect(outcome).toEqual({ ok: true, ref: first.ref, note: null });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, threadDrawn: first.drawn, value: '57' }), signal());
+    expect(outcome).toEqual({ ok: true, ref: first.ref, note: null, drawn: expect.stringMatching(new RegExp(`^${first.ref}\\|own\\|.+`)) });
 
     const replies = sim.replies(ALERTS, first.ts);
     expect(replies).toHaveLength(1);
@@ -163,8 +172,17 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   it('rewrites the first message only when what it shows changed: a repeat that changes nothing is the reply alone', async () => {
     const first = await firstFiring();
     const minute = (n: number) => new Date(T0.getTime() + n * 60_000);
-    const repeat = (n: number, value: string, alert: Partial<Alert> = {}) =>
-      delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, value, evaluatedAt: minute(n), executionId: `exec-repeat-${n}`, alert: makeAlert(alert) }), signal());
+    // As the alert's runtime keeps it: each send's word on the first message, handed to the next.
+    let drawn = first.drawn;
+    const repeat = async (n: number, value: string, alert: Partial<Alert> = {}) => {
+      const outcome = await delivery.send(
+        channel(ALERTS),
+        outgoing('firing', { threadRef: first.ref, threadDrawn: drawn, value, evaluatedAt: minute(n), executionId: `exec-repeat-${n}`, alert: makeAlert(alert) }),
+        signal(),
+      );
+      drawn = drawnOf(outcome) ?? drawn;
+      return outcome;
+    };
     const shown = () => JSON.stringify(sim.message(ALERTS, first.ts)?.blocks);
     const updates = () => callsNow('chat.update').length;
     mark = sim.calls().length;
@@ -197,16 +215,55 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
     expect(callsNow('chat.update').filter((c) => c.response.ok)).toHaveLength(4);
     expect(shown()).toContain('59');
 
-    const resolved = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, value: '0', evaluatedAt: minute(8), alert: makeAlert({ ack }) }), signal());
+    const resolved = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, threadDrawn: drawn, value: '0', evaluatedAt: minute(8), alert: makeAlert({ ack }) }), signal());
     expect(resolved.ok).toBe(true);
     expect(shown()).toContain('Resolved');
     expect(sim.replies(ALERTS, first.ts)).toHaveLength(8);
+    // Whose the first message is came with each message: Slack was never asked.
+    expect(callsNow('conversations.replies')).toHaveLength(0);
+  });
+
+  it('a repeat sent by another instance (nothing in its memory) neither asks whose the first message is nor rewrites what it shows', async () => {
+    const first = await firstFiring();
+    const repeat = (by: Delivery, n: number, threadDrawn: string | undefined) =>
+      by.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, threadDrawn, value: '57', executionId: `exec-moved-${n}` }), signal());
+    const once = await repeat(delivery, 1, first.drawn);
+    expect(callsNow('chat.update')).toHaveLength(1);
+    mark = sim.calls().length;
+
+    const other = freshDelivery();
+    const moved = await repeat(other, 2, drawnOf(once));
+    expect(moved).toMatchObject({ ok: true, ref: first.ref, note: null, drawn: drawnOf(once) });
+    expect(answeredNow()).toEqual(['chat.postMessage']);
+    expect(sim.replies(ALERTS, first.ts)).toHaveLength(2);
+  });
+
+  it('asks Slack whose the first message is only when nothing came with the message (a thread from before), and says so for the next', async () => {
+    const first = await firstFiring();
+    mark = sim.calls().length;
+    const unknown = await freshDelivery().send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, value: '57', executionId: 'exec-before-1' }), signal());
+    expect(answeredNow()).toEqual(['chat.postMessage', 'conversations.replies', 'chat.update']);
+    mark = sim.calls().length;
+    await freshDelivery().send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, threadDrawn: drawnOf(unknown), value: '57', executionId: 'exec-before-2' }), signal());
+    expect(answeredNow()).toEqual(['chat.postMessage']);
+  });
+
+  it('does not take what was said about another message for this one: it asks and draws again', async () => {
+    const first = await firstFiring();
+    const second = await firstFiring();
+    const secondShown = drawnOf(await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: second.ref, threadDrawn: second.drawn, value: '57', executionId: 'exec-other-1' }), signal()));
+    expect(secondShown).toMatch(new RegExp(`^${second.ref}\\|own\\|.+`));
+    mark = sim.calls().length;
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, threadDrawn: secondShown, value: '57', executionId: 'exec-other-2' }), signal());
+    expect(callsNow().map((c) => c.method)).toEqual(['chat.postMessage', 'conversations.replies', 'chat.update']);
+    expect(JSON.stringify(sim.message(ALERTS, first.ts)?.blocks)).toContain('57');
+    expect(drawnOf(outcome)).toMatch(new RegExp(`^${first.ref}\\|own\\|.+`));
   });
 
   it('replies "resolved" in the thread and turns the first message into resolved', async () => {
     const first = await firstFiring();
-    const outcome = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, value: '0' }), signal());
-    expect(outcome).toEqual({ ok: true, ref: first.ref, note: null });
+    const outcome = await delivery.send(channel(ALERTS), outgoing('resolved', { threadRef: first.ref, threadDrawn: first.drawn, value: '0' }), signal());
+    expect(outcome).toMatchObject({ ok: true, ref: first.ref, note: null });
 
     const replies = sim.replies(ALERTS, first.ts);
     expect(replies).toHaveLength(1);
@@ -316,7 +373,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   it('looks in the thread for a reply whose post answered 500', async () => {
     const first = await firstFiring();
     sim.faults.httpError({ method: 'chat.postMessage', status: 500, times: 1, afterEffect: true });
-    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-reply', threadRef: first.ref }), signal());
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { executionId: 'exec-reply', threadRef: first.ref, threadDrawn: first.drawn }), signal());
     expect(outcome.ok).toBe(true);
     expect(callsNow('conversations.replies')[0]?.args).toMatchObject({ channel: ALERTS, ts: first.ts });
     expect(sim.replies(ALERTS, first.ts)).toHaveLength(1);
@@ -356,7 +413,7 @@ describe('Slack delivery (real WebClient, simulated Slack)', () => {
   it('keeps the delivery when only the update of the first message fails', async () => {
     const first = await firstFiring();
     sim.faults.slackError({ method: 'chat.update', error: 'cant_update_message' });
-    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref }), signal());
+    const outcome = await delivery.send(channel(ALERTS), outgoing('firing', { threadRef: first.ref, threadDrawn: first.drawn }), signal());
     expect(outcome.ok).toBe(true);
     expect(outcome.ok && outcome.note).toMatch(/^could not update the first message: /);
     expect(sim.replies(ALERTS, first.ts)).toHaveLength(1);

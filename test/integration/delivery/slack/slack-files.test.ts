@@ -159,10 +159,12 @@ describe('Slack delivery: files after the message', () => {
 
   it('puts a repeat firing\'s files in the firing thread', async () => {
     const send = delivery();
-    const first = okRef(await send.send(channel, outgoing('firing'), signal()));
+    const posted = await send.send(channel, outgoing('firing'), signal());
+    const first = okRef(posted);
     mark = sim.calls().length;
 
-    const outcome = await send.send(channel, outgoing('firing', { threadRef: `${ALERTS}:${first.ts}` }), signal());
+    const threadDrawn = posted.ok ? posted.drawn : undefined;
+    const outcome = await send.send(channel, outgoing('firing', { threadRef: `${ALERTS}:${first.ts}`, threadDrawn }), signal());
     expect(outcome).toMatchObject({ ok: true, note: null });
     expect(callsNow().map((c) => c.method)).toEqual([
       'chat.postMessage',
