@@ -5,7 +5,9 @@
 // duplicates, lost ticks, lateness (from the tick to the message reaching Slack) and peak
 // RSS per instance. Prints a table, then one JSON line of the figures. Asserts nothing.
 //
-//   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 64]
+//   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 64] [--restart]
+// --restart stops the first instance 25 s after the second tick and starts it again (a deploy):
+// its shards move, and the instance that runs them next has nothing of them in memory.
 import Database from 'better-sqlite3';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '64' },
     channels: { type: 'string', default: '200' },
+    restart: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.alerts);
@@ -76,24 +79,24 @@ for (let i = 0; i < N; i += 10) {
 
 log(`starting ${K} instances`);
 const instances: LookoutProcess[] = [];
-for (let k = 0; k < K; k += 1) {
-  instances.push(
-    await startLookoutProcess(
-      {
-        DATABASE_URL: dbUrl,
-        LOOKOUT_CONFIG: join(dir, 'lookout.config.yml'),
-        SLACK_BOT_TOKEN: sim.botToken,
-        SLACK_APP_TOKEN: sim.appToken,
-        SLACK_API_URL: sim.url,
-        INSTANCE_NAME: `load-${k + 1}`,
-        EVAL_CONCURRENCY: values.concurrency!,
-        SHARDS: String(SHARDS),
-      },
-      // One info line per execution is written (as in production); the bench keeps only warnings.
-      { keep: (line) => typeof line.level === 'number' && line.level >= 40 },
-    ),
+const startInstance = (k: number) =>
+  startLookoutProcess(
+    {
+      DATABASE_URL: dbUrl,
+      LOOKOUT_CONFIG: join(dir, 'lookout.config.yml'),
+      SLACK_BOT_TOKEN: sim.botToken,
+      SLACK_APP_TOKEN: sim.appToken,
+      SLACK_API_URL: sim.url,
+      INSTANCE_NAME: `load-${k + 1}`,
+      EVAL_CONCURRENCY: values.concurrency!,
+      SHARDS: String(SHARDS),
+    },
+    // One info line per execution is written (as in production); the bench keeps only warnings.
+    { keep: (line) => typeof line.level === 'number' && line.level >= 40 },
   );
-}
+for (let k = 0; k < K; k += 1) instances.push(await startInstance(k));
+/** Processes stopped by --restart, and how they ended. */
+const restarted: { name: string; exit: Awaited<LookoutProcess['exited']> }[] = [];
 
 /** RSS of a process and every process below it (Lookout and its SQLite helpers). */
 function treeRss(root: number): number {
@@ -156,6 +159,18 @@ const ticks = Array.from({ length: M }, (_, i) => firstTick + i * 60_000);
   await client.end();
 }
 log(`ticks ${ticks.map((t) => new Date(t).toISOString().slice(11, 16)).join(', ')}`);
+if (values.restart === true && ticks.length > 1) {
+  setTimeout(() => {
+    void (async () => {
+      log('restarting load-1');
+      const old = instances[0]!;
+      old.kill('SIGTERM');
+      restarted.push({ name: 'load-1 (before the restart)', exit: await old.exited });
+      instances[0] = await startInstance(0);
+      log('load-1 started again');
+    })();
+  }, ticks[1]! + 25_000 - Date.now());
+}
 
 /** Executions of the measured ticks, as the store has them. */
 async function executions(): Promise<{ id: string; alert_id: string; scheduled_at: Date; state: string; instance: string }[]> {
@@ -255,6 +270,7 @@ instances.forEach((_, i) => {
   const name = `load-${i + 1}`;
   console.log(`| ${name} | ${rows.filter((r) => r.instance === name).length} | ${round(peakRss[i]! / 1024 / 1024, 0)} | ${exits[i]?.code ?? exits[i]?.signal} |`);
 });
+for (const { name, exit } of restarted) console.log(`| ${name} | (above) | | ${exit.code ?? exit.signal} |`);
 console.log('');
 console.log(
   `CPU seconds over the ${Math.round(windowS)} s measured (2 cores): ${[...cpuAfter]
@@ -282,6 +298,7 @@ const result = {
   sends,
   sends_in_digests: inDigests,
   slack_calls_per_send: round(slackCalls / Math.max(1, sends)),
+  ...(values.restart === true ? { restarted: true, chat_update: byMethod.get('chat.update') ?? 0, conversations_replies: byMethod.get('conversations.replies') ?? 0 } : {}),
   duplicates,
   lost,
   lateness_p99_s: round(pct(99)),
