@@ -3,10 +3,15 @@
 // keep a SIGKILL from reaching it), the settings given as environment variables: for tests
 // that kill an instance and for the load bench. Its log lines (pino JSON) are kept.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Node's flags of `npm start` (package.json), so the benches and tests run Lookout as it runs. */
+const NODE_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--max-'));
 
 export interface LookoutProcess {
   readonly child: ChildProcess;
@@ -26,7 +31,7 @@ export async function startLookoutProcess(
   options: { startTimeoutMs?: number; /** Which log lines to keep once started (default all). */ keep?: (line: Record<string, unknown>) => boolean } = {},
 ): Promise<LookoutProcess> {
   let started = false;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
