@@ -4,7 +4,8 @@
 // that is this alert's own: a storm digest lists other alerts too and is left as it is, as the
 // delivery leaves it (whose a message is: as the alert keeps it, AlertRuntime.drawn, else by the
 // message's metadata, threadOwner). The message pressed, when it is a reply in a thread or a
-// digest, keeps its content and only has this alert's button and line re-stamped. A failed update is logged and said to the person who pressed; the acknowledgement stands.
+// digest, keeps its content and only has this alert's button and line re-stamped. A failed
+// update is logged and said to the person who pressed; the acknowledgement stands.
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../../domain/types.js';
 import { parseMessageRef } from '../../delivery/slack/slack-delivery.js';

@@ -32,8 +32,8 @@ import type { AlertPatch, NewAlert } from '../port.js';
 
 /**
  * Thread references (and what their first messages show: `drawn`, in `ref`) as a list, not an
- * object keyed by recipient: the keys are recipient keys
- * such as `email:ops@example.com`, and a dot in a field name is a path in MongoDB updates.
+ * object keyed by recipient: the keys are recipient keys such as `email:ops@example.com`, and a
+ * dot in a field name is a path in MongoDB updates.
  */
 export interface ThreadEntry {
   key: string;
