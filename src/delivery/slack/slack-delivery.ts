@@ -29,9 +29,9 @@ import type { Delivery, DeliveryOutcome } from '../../services/delivery-port.js'
 import { callSlack, RATE_LIMIT_TIMEOUT, type CallResult } from '../../slack-api/call.js';
 import { createChannelQueue, type Queued } from './channel-queue.js';
 import { createPostTurns, isDigestible, type PostResult, type QueuedPost } from './channel-turns.js';
-import { formatDrawn, parseDrawn, shownHash, type FirstMessage } from './first-message.js';
+import { formatDrawn, shownHash } from './first-message.js';
 import { uploadAttachments, type FileDestination } from './slack-files.js';
-import { findPosted, formatMessageRef, parseMessageRef, rewriteMessage, threadOwner, type Posted, type PostTarget, type SlackMessageRef } from './slack-post.js';
+import { findPosted, firstMessage, formatMessageRef, parseMessageRef, rewriteMessage, type Posted, type PostTarget, type SlackMessageRef } from './slack-post.js';
 
 export interface SlackDeliveryOptions {
   client: WebClient;
@@ -227,12 +227,8 @@ export function createSlackDelivery(options: SlackDeliveryOptions): Delivery {
   async function updateFirst(thread: SlackMessageRef, message: OutgoingMessage, signal: AbortSignal, logger: Logger): Promise<{ note: string | null; drawn: { drawn?: string } }> {
     const ref = formatMessageRef(thread);
     const threadDrawn = message.kind === 'repeat' || message.kind === 'resolved' ? message.threadDrawn : undefined;
-    let first: FirstMessage | null = parseDrawn(ref, threadDrawn);
-    if (first === null) {
-      const found = await threadOwner(client, thread, message.alert.id, signal, logger);
-      if (found === 'unknown') return { note: 'could not check that the first message is this alert’s own, so it was not updated', drawn: {} };
-      first = found === 'own' ? { owner: 'own', shown: '' } : { owner: found };
-    }
+    const first = await firstMessage(client, thread, message.alert.id, threadDrawn, signal, logger);
+    if (first === 'unknown') return { note: 'could not check that the first message is this alert’s own, so it was not updated', drawn: {} };
     if (first.owner !== 'own') return { note: null, drawn: { drawn: formatDrawn(ref, first) } };
     const state = message.kind === 'resolved' ? 'resolved' : 'firing';
     const value = message.kind === 'repeat' || message.kind === 'resolved' ? message.value : null;

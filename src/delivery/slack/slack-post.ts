@@ -8,6 +8,7 @@ import type { Logger } from '../../logger.js';
 import type { OutgoingMessage } from '../../messages/outgoing.js';
 import type { SlackMessage } from '../../messages/slack/limits.js';
 import { callSlack, type CallResult } from '../../slack-api/call.js';
+import { parseDrawn, type FirstMessage } from './first-message.js';
 
 /** Where a message lives: `ref` is "<channel id>:<ts>". */
 export interface SlackMessageRef {
@@ -210,4 +211,23 @@ export async function threadOwner(
   if (metadata?.event_type === DIGEST_EVENT) return 'digest';
   if (metadata?.event_type === METADATA_EVENT) return metadata.event_payload?.alert_id === alertId ? 'own' : 'other';
   return metadata === undefined ? 'own' : 'other';
+}
+
+/**
+ * Whose the first message of a thread is and what it shows: as the token the alert kept says
+ * (AlertRuntime.drawn), else asked of Slack (threadOwner; nothing known drawn on it then);
+ * 'unknown' when Slack could not be asked.
+ */
+export async function firstMessage(
+  client: WebClient,
+  thread: SlackMessageRef,
+  alertId: string,
+  token: string | undefined,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<FirstMessage | 'unknown'> {
+  const known = parseDrawn(formatMessageRef(thread), token);
+  if (known !== null) return known;
+  const found = await threadOwner(client, thread, alertId, signal, logger);
+  return found === 'unknown' ? 'unknown' : found === 'own' ? { owner: 'own', shown: '' } : { owner: found };
 }

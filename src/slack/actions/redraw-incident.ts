@@ -2,15 +2,14 @@
 // message in each channel and DM is drawn again as the tick runner draws it on a repeat
 // (firing-status.ts, chat.update), so everyone reading sees who has it — only a first message
 // that is this alert's own: a storm digest lists other alerts too and is left as it is, as the
-// delivery leaves it (whose a message is: as the alert keeps it, AlertRuntime.drawn, else by the
-// message's metadata, threadOwner). The message pressed, when it is a reply in a thread or a
+// delivery leaves it (whose a message is: firstMessage, as the alert keeps it, else by the
+// message's metadata). The message pressed, when it is a reply in a thread or a
 // digest, keeps its content and only has this alert's button and line re-stamped. A failed
 // update is logged and said to the person who pressed; the acknowledgement stands.
 import type { WebClient } from '@slack/web-api';
 import type { Alert } from '../../domain/types.js';
 import { parseMessageRef } from '../../delivery/slack/slack-delivery.js';
-import { parseDrawn } from '../../delivery/slack/first-message.js';
-import { threadOwner } from '../../delivery/slack/slack-post.js';
+import { firstMessage } from '../../delivery/slack/slack-post.js';
 import { firingStatusDoc } from '../../messages/firing-status.js';
 import { renderSlack } from '../../messages/slack/render-slack.js';
 import { restampAcknowledgement } from '../../messages/slack/restamp-acknowledgement.js';
@@ -34,10 +33,11 @@ export async function redrawIncident(
   if (alert.firingSince === null) return [];
   const firsts = Object.entries(alert.threads).flatMap(([recipient, ref]) => {
     const parsed = parseMessageRef(ref);
-    return parsed === null ? [] : [{ ...parsed, known: parseDrawn(ref, alert.drawn[recipient])?.owner }];
+    return parsed === null ? [] : [{ ...parsed, token: alert.drawn[recipient] }];
   });
   // Whose each message is, as the alert keeps it; Slack is asked only where that is unknown.
-  const owners = await Promise.all(firsts.map((first) => first.known ?? threadOwner(client, first, alert.id, AbortSignal.timeout(OWNER_TIMEOUT_MS), logger)));
+  const found = await Promise.all(firsts.map((first) => firstMessage(client, first, alert.id, first.token, AbortSignal.timeout(OWNER_TIMEOUT_MS), logger)));
+  const owners = found.map((f) => (f === 'unknown' ? f : f.owner));
   const own = firsts.filter((_, i) => owners[i] === 'own');
   const unchecked = owners.filter((o) => o === 'unknown').map(() => 'not_checked');
   const drawn = renderSlack(firingStatusDoc(alert, 'firing', status.value, status.at, status.series), { surface: 'message', now }).message;
