@@ -154,6 +154,34 @@ describe('lookout alerts on the sample directory', () => {
     expect(await count('alert_versions')).toBe(versions);
   });
 
+  it("refuses a file that sets what Lookout keeps between runs (the incident's threads, what its first messages show), and stores none of it", async () => {
+    // An author who could write `drawn` could make Lookout rewrite a message of another thread as
+    // the alert's own, or never ask Slack whose it is; `threads` could point replies anywhere.
+    writeFileSync(
+      join(dir, 'runtime.yml'),
+      [
+        'alerts:',
+        '  - key: runtime-report',
+        '    name: Runtime report',
+        '    type: report',
+        '    dataSource: shop',
+        '    sql: SELECT 1',
+        '    schedule: { cron: "0 9 * * *", timezone: UTC }',
+        '    recipients: [{ kind: slack_channel, id: C0SHOPOPS }]',
+        '    threads: { "channel:C0SHOPOPS": "C0OTHER01:1.2" }',
+        '    drawn: { "channel:C0SHOPOPS": "C0OTHER01:1.2|own|" }',
+        '    firingSince: 2026-01-01T00:00:00Z',
+        '',
+      ].join('\n'),
+    );
+    const result = await cli('alerts apply -f runtime.yml');
+    expect(result.code).toBe(1);
+    for (const field of ['threads', 'drawn', 'firingSince']) expect(result.out.join('\n')).toMatch(new RegExp(`^runtime\\.yml:\\d+:\\d+: .*${field}`, 'm'));
+    expect(result.out.at(-1)).toMatch(/nothing was changed$/);
+    expect(await count("alerts WHERE key = 'runtime-report'")).toBe(0);
+    expect(await count("alerts WHERE drawn <> '{}'::jsonb OR threads <> '{}'::jsonb")).toBe(0);
+  });
+
   it('refuses an alert another file manages', async () => {
     writeFileSync(join(dir, 'thief.yml'), readFileSync(join(dir, 'alerts/ops/freshness.yml'), 'utf8'));
     const result = await cli('alerts apply -f thief.yml');
