@@ -57,6 +57,19 @@ export function describeTwoInstances(title: string, freshStore: () => Promise<Fr
         });
         instances.push({ lookout, recording });
       }
+      // Each sees the other before the alerts are made: a tick that comes soon after (creation
+      // near a minute's end) would otherwise find one instance holding every shard.
+      await eventually(
+        async () => {
+          for (const { lookout } of instances) {
+            const seen = await lookout.metrics.registry.getSingleMetric('lookout_instances')?.get();
+            if (seen?.values[0]?.value !== 2) return false;
+          }
+          return true;
+        },
+        30_000,
+        'both instances to see each other',
+      );
     }, 60_000);
 
     afterAll(async () => {
