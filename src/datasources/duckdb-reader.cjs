@@ -33,6 +33,53 @@ const NESTED = new Set([
   DuckDBTypeId.VARIANT,
 ]);
 
+/**
+ * The table functions a query may call: the file readers (each file they open passes DuckDB's
+ * allowed_directories check), their metadata, and generators. Every other one is refused, since
+ * several act while the query is prepared, past the locked configuration (measured on 1.5:
+ * enable_logging and enable_profiling write files into an allowed directory and log later
+ * queries' SQL, query() and query_table() hide SQL in a string, glob() lists names through a
+ * symlinked directory without the file check).
+ */
+const TABLE_FUNCTIONS = new Set([
+  'read_csv',
+  'read_csv_auto',
+  'read_parquet',
+  'parquet_scan',
+  'read_json',
+  'read_json_auto',
+  'read_ndjson',
+  'read_ndjson_auto',
+  'read_json_objects',
+  'read_json_objects_auto',
+  'read_ndjson_objects',
+  'read_text',
+  'read_blob',
+  'sniff_csv',
+  'parquet_metadata',
+  'parquet_schema',
+  'parquet_file_metadata',
+  'parquet_kv_metadata',
+  'range',
+  'generate_series',
+  'unnest',
+  'json_each',
+  'json_tree',
+]);
+/** Scalar functions with an effect beyond their value: write_log writes to DuckDB's log, setseed changes later random(). */
+const SCALAR_REFUSED = new Set(['write_log', 'setseed']);
+/** Longest error message and column name sent on (bytes): DuckDB puts values in both, of any size. */
+const MESSAGE_MAX = 2048;
+const COLUMN_NAME_MAX = 256;
+
+/** `text` cut to at most `max` UTF-8 bytes, on a character boundary. */
+function cut(text, max) {
+  if (Buffer.byteLength(text, 'utf8') <= max) return text;
+  let end = Math.min(text.length, max);
+  while (end > 0 && Buffer.byteLength(text.slice(0, end), 'utf8') > max - 3) end--;
+  return `${text.slice(0, end)}...`;
+}
+
 class ReaderError extends Error {
   constructor(code, message, column) {
     super(message);
@@ -43,8 +90,8 @@ class ReaderError extends Error {
 
 /** DuckDB's "Catalog Error: Table ... does not exist!" as { code: 'CATALOG', message: 'Table ...' }. */
 function describe(err) {
-  if (err instanceof ReaderError) return { code: err.code, message: err.message, column: err.column };
-  const text = String((err && err.message) || err).replace(/^Failed to extract statements: /, '');
+  if (err instanceof ReaderError) return { code: err.code, message: cut(err.message, MESSAGE_MAX), column: err.column };
+  const text = cut(String((err && err.message) || err), MESSAGE_MAX).replace(/^Failed to extract statements: /, '');
   const typed = /^([A-Za-z ]+?) Error: ([\s\S]*)$/.exec(text);
   if (typed) return { code: typed[1].toUpperCase().replace(/ /g, '_'), message: typed[2] };
   return { code: 'UNKNOWN', message: text };
@@ -138,6 +185,29 @@ async function refuseAllButOneQuery(connection, sql) {
   }
   if (parsed.statements.length === 0) throw new ReaderError('NO_STATEMENT', 'no statement');
   if (parsed.statements.length > 1) throw new ReaderError('MULTIPLE_STATEMENTS', `${parsed.statements.length} statements`);
+  const refused = refusedFunction(parsed.statements[0]);
+  if (refused !== null) throw new ReaderError('FUNCTION_REFUSED', refused);
+}
+
+/** The first function in the parsed query that may not run (by the lists above), or null. */
+function refusedFunction(tree) {
+  const stack = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push(item);
+      continue;
+    }
+    if (node.type === 'TABLE_FUNCTION') {
+      const name = String(node.function && node.function.function_name).toLowerCase();
+      if (!TABLE_FUNCTIONS.has(name)) return name;
+    } else if (node.class === 'FUNCTION' && SCALAR_REFUSED.has(String(node.function_name).toLowerCase())) {
+      return String(node.function_name).toLowerCase();
+    }
+    for (const key of Object.keys(node)) stack.push(node[key]);
+  }
+  return null;
 }
 
 async function run(connection, task) {
@@ -161,14 +231,17 @@ async function run(connection, task) {
     const columns = [];
     const types = [];
     for (let i = 0; i < prepared.columnCount; i++) {
-      columns.push(prepared.columnName(i));
+      // Cut as PostgreSQL cuts names (at 63 bytes): a name may be built from data (query(), an alias).
+      columns.push(cut(prepared.columnName(i), COLUMN_NAME_MAX));
       types.push(prepared.columnTypeId(i));
       if (NESTED.has(types[i])) throw new ReaderError('NESTED_COLUMN', DuckDBTypeId[types[i]], columns[i]);
     }
     checkInterrupt(task);
     const result = await prepared.stream();
     const rows = [];
-    let used = 0;
+    // The names travel with the rows: they count against the result cap too.
+    let used = columns.reduce((sum, name) => sum + Buffer.byteLength(name, 'utf8'), 0);
+    if (used > settings.resultCap) throw new ReaderError('RESULT_TOO_LARGE', '');
     // One chunk (up to 2048 rows) at a time; the rest of the result is never computed.
     while (rows.length < task.limit) {
       const chunk = await result.fetchChunk();

@@ -7,15 +7,18 @@
 // What the reader allows, each enforced by DuckDB itself, set before its configuration is locked
 // (lock_configuration), so no statement can lift it:
 // - files: enable_external_access is off, so only paths under allowed_directories open; DuckDB
-//   resolves `..` and symlinks first, and checks every file a glob matches;
+//   resolves `..` and symlinks first, and checks every file a glob matches (glob() itself is
+//   refused: it listed names through a symlinked directory);
 // - no network, no extensions: httpfs is not built in, and nothing is installed or loaded on
 //   demand (autoinstall/autoload_known_extensions off); INSTALL and LOAD are refused;
 // - read-only: the database is in memory and empty, spilling to disk is off (temp_directory
 //   ''), and only a query runs: DuckDB's parser must take the SQL as one SELECT
 //   (json_serialize_sql takes nothing else) before it is even prepared, since preparing
 //   EXPORT DATABASE already creates its directory; the prepared statement's type is checked
-//   again. So COPY ... TO, EXPORT, ATTACH, SET, CREATE and the rest never run, nothing is
-//   written and no state outlives a query.
+//   again. So COPY ... TO, EXPORT, ATTACH, SET, CREATE and the rest never run. Table functions
+//   must be on the reader's list (file readers, their metadata, generators), since some act
+//   while prepared (enable_logging wrote files); so nothing is written and no state outlives a
+//   query.
 // The statement timeout and the working timeout interrupt the query in place; a reader that
 // does not stop within 3 s (a long single function call) is killed and a warm one takes
 // its place. Values are measured before they become strings (text, blobs) and stopped at the

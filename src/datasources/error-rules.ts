@@ -298,6 +298,12 @@ export const DUCKDB_RULES: readonly ErrorRule[] = [
       `Data source ${q(source)} only runs queries that read (SELECT, WITH ... SELECT, FROM ..., DESCRIBE, SUMMARIZE); this is a ${detail} statement. COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, CREATE, EXPLAIN and CALL are refused.`,
   },
   {
+    code: 'FUNCTION_REFUSED',
+    reason: 'read_only',
+    message: ({ source, detail }) =>
+      `Data source ${q(source)} does not run ${detail}(): a query reads files with read_csv, read_parquet, read_json, read_text or a path in FROM (e.g. FROM 'orders.csv'), and may use range, generate_series, unnest, sniff_csv and the parquet_* metadata functions. Functions that log, profile, run SQL from a string (query, query_table) or list directories (glob) are refused.`,
+  },
+  {
     code: 'NESTED_COLUMN',
     reason: 'syntax',
     message: ({ source, detail }) =>
