@@ -8,10 +8,11 @@
 //   A refusal to see reads exactly like "no such alert", so it does not reveal that one exists.
 // - Use a data source: everyone when its allowedUsers is empty, else those listed and admins.
 //   An alert runs on a source only while the person acting and every owner may use it.
-// - Acknowledge a firing message (or take the acknowledgement back): in a channel, its members;
-//   in a direct message, the person the alert messages. Not owners or admins as such: an
+// - Acknowledge a firing message (or take the acknowledgement back): in a channel the alert posts
+//   to (or its incident has a message in), its members; in a direct message, the person the
+//   alert messages. Not owners or admins as such: an
 //   acknowledgement tells the people reading that message that someone there is on it.
-import type { Alert } from './types.js';
+import { recipientKey, type Alert } from './types.js';
 
 export interface AccessPolicy {
   /** Lookout admins (config `admins`, ADMIN_USER_IDS). */
@@ -56,14 +57,22 @@ export function barredFromSource(people: readonly string[], allowedUsers: readon
 }
 
 /** Where an Acknowledge button was pressed: a channel (is the person in it?) or a direct message. */
-export type AckPlace = { kind: 'channel'; member: boolean } | { kind: 'dm' };
+export type AckPlace = { kind: 'channel'; id: string; member: boolean } | { kind: 'dm' };
 
 /**
- * Whether `userId` may acknowledge the alert's incident where they pressed (or take it back). A
- * direct message has one reader, but the alert must still message that person: one whose DMs were
- * removed from the alert no longer answers for it.
+ * Whether `userId` may acknowledge the alert's incident where they pressed (or take it back). In a
+ * channel: a member, and the alert posts there or its incident has a message there (it may have
+ * been moved since); any other channel's press names an alert that is not this channel's business.
+ * A direct message has one reader, but the alert must still message that person: one whose DMs
+ * were removed from the alert no longer answers for it.
  */
-export function mayAcknowledge(userId: string, alert: Pick<Alert, 'recipients'>, place: AckPlace): boolean {
-  if (place.kind === 'channel') return place.member;
+export function mayAcknowledge(userId: string, alert: Pick<Alert, 'recipients' | 'threads'>, place: AckPlace): boolean {
+  if (place.kind === 'channel') return place.member && alertSpeaksIn(alert, place.id);
   return alert.recipients.some((r) => r.kind === 'slack_user' && r.id === userId);
+}
+
+/** Whether the alert posts to `channelId`, or its incident has a message there. */
+export function alertSpeaksIn(alert: Pick<Alert, 'recipients' | 'threads'>, channelId: string): boolean {
+  const key = recipientKey({ kind: 'slack_channel', id: channelId });
+  return alert.recipients.some((r) => r.kind === 'slack_channel' && r.id === channelId) || Object.hasOwn(alert.threads, key);
 }

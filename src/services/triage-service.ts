@@ -3,7 +3,7 @@
 // domain/access.ts's; the store makes the acknowledgement conditional on the incident the person
 // saw, so one that resolved (or started again) meanwhile is refused, never acknowledged by mistake.
 import type { Clock } from '../clock.js';
-import { isAdmin, mayAcknowledge, type AccessPolicy } from '../domain/access.js';
+import { alertSpeaksIn, isAdmin, mayAcknowledge, type AccessPolicy, type AckPlace } from '../domain/access.js';
 import type { SeriesItem, SeriesReport } from '../domain/decide-result.js';
 import type { Acknowledgement, Alert, Execution, Mute } from '../domain/types.js';
 import { LookoutError } from '../errors.js';
@@ -54,9 +54,9 @@ export function createTriageService(deps: TriageServiceDeps) {
   const { store, clock } = deps;
   const policy: AccessPolicy = { admins: deps.admins };
 
-  async function placeOf(actor: Actor, where: PressedIn): Promise<{ kind: 'channel'; member: boolean } | { kind: 'dm' }> {
+  async function placeOf(actor: Actor, where: PressedIn): Promise<AckPlace> {
     if (where.kind === 'dm') return { kind: 'dm' };
-    return { kind: 'channel', member: (await deps.channels?.isMember(actor.userId, where.id)) ?? false };
+    return { kind: 'channel', id: where.id, member: (await deps.channels?.isMember(actor.userId, where.id)) ?? false };
   }
 
   async function status(alert: Alert): Promise<FiringStatus> {
@@ -67,7 +67,10 @@ export function createTriageService(deps: TriageServiceDeps) {
   async function setAck(actor: Actor, request: AckRequest, ack: boolean): Promise<AckOutcome> {
     const alert = await store.getAlert(request.alertId).catch(() => null);
     if (alert === null) return { ok: false, refusal: { kind: 'gone' }, alert: null, status: null };
-    // Membership first: someone who may not acknowledge learns nothing of the alert's state.
+    // A press in a channel the alert has no message in (a button value made up or carried over)
+    // reads as no such alert: it reveals nothing, not even that the alert exists.
+    if (request.where.kind === 'channel' && !alertSpeaksIn(alert, request.where.id)) return { ok: false, refusal: { kind: 'gone' }, alert: null, status: null };
+    // Membership next: someone who may not acknowledge learns nothing of the alert's state.
     if (!mayAcknowledge(actor.userId, alert, await placeOf(actor, request.where))) {
       const refusal: AckRefusal = request.where.kind === 'channel' ? { kind: 'not_member', channel: request.where.id } : { kind: 'not_recipient' };
       return { ok: false, refusal, alert: null, status: null };

@@ -9,7 +9,7 @@ import type { Alert } from '../../src/domain/types.js';
 import { ACTION, ackLineBlockId } from '../../src/messages/slack/ids.js';
 import type { SimMessage } from '../support/slack-simulator/index.js';
 import { makeAlert } from '../support/fixtures.js';
-import { ALICE, BOB, BOBS, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
+import { ALERTS, ALICE, BOB, BOBS, blocksText, eventually, firingAlert, startE2e, type E2e } from './support/e2e.js';
 
 let e2e: E2e;
 let alert: Alert;
@@ -65,6 +65,23 @@ describe('Acknowledge on a firing message', () => {
     expect((await stored()).ack).toBeNull();
     expect(e2e.sim.calls('chat.update').slice(updates)).toEqual([]);
     expect(actionIds(first)).toContain(ACTION.acknowledge);
+  });
+
+  it('a button value naming an alert that does not post to the channel pressed in reads as no such alert', async () => {
+    // Alice's own alert on #alerts, whose message carries an Acknowledge button; its value made up
+    // to name "Disk full", which posts only to #bobs (Alice is not in it).
+    await e2e.createAlert(ALICE, firingAlert('Queue backed up', { ...YEARLY, channels: [ALERTS] }));
+    await e2e.command(ALICE, 'run "Queue backed up"');
+    const hers = await e2e.sim.waitUntil(() => e2e.posts(ALERTS).find((m) => (m.text ?? '').includes('Queue backed up')), 15_000);
+    const updates = e2e.sim.calls('chat.update').length;
+    const before = e2e.sim.ephemerals(ALICE).length;
+    const since = (await stored()).firingSince!;
+    await e2e.sim.blockAction({ user: ALICE, action_id: ACTION.acknowledge, value: `${alert.id}@${since.getTime()}`, message: { channel: hers.channel, ts: hers.ts } });
+    const answer = await e2e.sim.waitUntil(() => e2e.sim.ephemerals(ALICE)[before], 15_000);
+    expect(answer.text).toBe('ℹ️ This alert no longer exists.');
+    expect(answer.text).not.toContain('Disk full');
+    expect((await stored()).ack).toBeNull();
+    expect(e2e.sim.calls('chat.update').slice(updates)).toEqual([]);
   });
 
   it('a member acknowledges: stored with who, when and where, and the first message says so in place', async () => {

@@ -37,15 +37,19 @@ describe('mayView', () => {
 });
 
 describe('mayAcknowledge', () => {
-  it.each<[string, string, Recipient[], AckPlace, boolean]>([
-    ['a member of the channel pressed in', 'UOTHER', [ch('C1')], { kind: 'channel', member: true }, true],
-    ['a non-member, even an owner', 'UOWNER', [ch('C1')], { kind: 'channel', member: false }, false],
-    ['a non-member, even an admin', 'UADMIN', [ch('C1')], { kind: 'channel', member: false }, false],
-    ['a member of a channel the alert no longer posts to', 'UOTHER', [ch('C2')], { kind: 'channel', member: true }, true],
-    ['in a DM, the person the alert messages', 'UDM', [{ kind: 'slack_user', id: 'UDM' }], { kind: 'dm' }, true],
-    ['in a DM, someone the alert no longer messages', 'UDM', [ch('C1')], { kind: 'dm' }, false],
-  ])('%s → %s', (_, user, recipients, place, expected) => {
-    expect(mayAcknowledge(user, alert(recipients), place)).toBe(expected);
+  const inC1 = (member: boolean): AckPlace => ({ kind: 'channel', id: 'C1', member });
+  it.each<[string, string, Recipient[], Record<string, string>, AckPlace, boolean]>([
+    ['a member of the channel pressed in', 'UOTHER', [ch('C1')], {}, inC1(true), true],
+    ['a non-member, even an owner', 'UOWNER', [ch('C1')], {}, inC1(false), false],
+    ['a non-member, even an admin', 'UADMIN', [ch('C1')], {}, inC1(false), false],
+    ['a member of a channel the alert moved from, where its incident has a message', 'UOTHER', [ch('C2')], { 'channel:C1': 'C1:1.2' }, inC1(true), true],
+    ['a member of a channel the alert never posted this incident to', 'UOTHER', [ch('C2')], { 'channel:C2': 'C2:1.2' }, inC1(true), false],
+    ['an owner in a channel of their own, the alert posting elsewhere', 'UOWNER', [ch('C2')], {}, inC1(true), false],
+    ['a member, the channel being only a DM thread key of that id', 'UOTHER', [ch('C2')], { 'user:C1': 'D1:1.2' }, inC1(true), false],
+    ['in a DM, the person the alert messages', 'UDM', [{ kind: 'slack_user', id: 'UDM' }], {}, { kind: 'dm' }, true],
+    ['in a DM, someone the alert no longer messages', 'UDM', [ch('C1')], {}, { kind: 'dm' }, false],
+  ])('%s → %s', (_, user, recipients, threads, place, expected) => {
+    expect(mayAcknowledge(user, { ...alert(recipients), threads }, place)).toBe(expected);
   });
 });
 
