@@ -265,6 +265,9 @@ export function createAlertService(deps: AlertServiceDeps) {
       return saveChange(actor, alert, await validate(actor, input, alert), options);
     },
 
+    /** Whether this person may see the alert (its owners, admins, members of every channel it posts to). */
+    canSee: (actor: Actor, alert: Alert): Promise<boolean> => canView(actor, alert),
+
     /**
      * Every check create or update makes (`existing` is the alert an update would change), saving
      * nothing: alert files are checked whole before any of their alerts is saved.

@@ -89,6 +89,10 @@ export function createAlertsAsCode(deps: { service: AlertService; store: Store }
             return null;
           };
           const current = key === null ? null : (byKey.get(key) ?? null);
+          // An alert this person may not see is not named, nor is its file: the key is just taken.
+          if (current !== null && !(await service.canSee(actor, current))) {
+            return fieldProblem('key', `the key “${current.key}” is taken by an alert you cannot see; use another key`);
+          }
           // Managed by another file: refused, with the entry's other problems said too — unless that
           // file is applied too and no longer lists it (the alert moves).
           const moving = current !== null && current.managedBy !== null && keysOf.has(current.managedBy) && !keysOf.get(current.managedBy)!.has(current.key);

@@ -11,7 +11,7 @@ import { runCli } from '../../src/cli/run-cli.js';
 import type { Alert } from '../../src/domain/types.js';
 import { ACTION, BLOCK, CALLBACK } from '../../src/messages/slack/ids.js';
 import { createTempDatabase, type TempDatabase } from '../support/postgres.js';
-import { ADMIN, ALERTS, ALICE, BOB, blocksText, eventually, firingAlert, modalValues, startE2e, type E2e } from './support/e2e.js';
+import { ADMIN, ALERTS, ALICE, BOB, BOBS, blocksText, eventually, firingAlert, modalValues, startE2e, type E2e } from './support/e2e.js';
 
 const OPS_FILE = (threshold: number) => `alerts:
   - key: metric-high
@@ -248,5 +248,23 @@ describe('/alert import', () => {
     const dm = await e2e.sim.waitUntil(() => e2e.sim.messages(ALICE)[dms]);
     expect(dm.text).toBe('✅ Imported:\n+ created “Imported report”');
     expect(await byKey('imported')).toMatchObject({ name: 'Imported report', owners: [ALICE], managedBy: null, createdBy: ALICE });
+  });
+
+  it('names neither the alert nor its file when the key is taken by an alert the person may not see', async () => {
+    // Bob's alert posts only to #bobs, which Alice is not in; one of them is managed in code.
+    const hidden = await e2e.createAlert(BOB, firingAlert('Payroll run', { cron: '0 9 1 1 *', channels: [BOBS] }));
+    const managed = await e2e.createAlert(BOB, firingAlert('Payroll audit', { cron: '0 9 1 1 *', channels: [BOBS] }));
+    await e2e.lookout.store.updateAlert(managed.id, { managedBy: 'finance/payroll.yml', updatedBy: ADMIN, updatedAt: new Date(managed.updatedAt.getTime()) });
+    for (const alert of [hidden, managed]) {
+      const opened = e2e.sim.calls('views.open').length;
+      await e2e.sim.slashCommand({ user_id: ALICE, text: 'import' });
+      const view = await openedView(opened);
+      const refused = await e2e.sim.viewSubmission({ view: view.id, values: { [BLOCK.importText]: { [ACTION.value]: pasted('Anything').replace('key: imported', `key: ${alert.key}`) } } });
+      expect(refused).toEqual({
+        response_action: 'errors',
+        errors: { [BLOCK.importText]: `line 2: alert 1 key: the key “${alert.key}” is taken by an alert you cannot see; use another key` },
+      });
+      expect(await e2e.lookout.store.getAlert(alert.id)).toMatchObject({ name: alert.name, owners: [BOB] });
+    }
   });
 });
