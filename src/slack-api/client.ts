@@ -6,6 +6,7 @@
 // Bolt builds itself) gets `interactiveClientOptions`: a few quick retries, since a person waits.
 import { LogLevel, WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from '../logger.js';
+import { createSlackFetch } from './slack-fetch.js';
 import { slackLogger } from './slack-logger.js';
 
 export interface SlackClientOptions {
@@ -19,7 +20,7 @@ export interface SlackClientOptions {
   timeoutMs?: number;
   /** Enterprise Grid org tokens need the workspace's team id on every call. */
   teamId?: string;
-  /** Another fetch (a proxy's, a test's); defaults to the global one. */
+  /** Another fetch (a proxy's, a test's); defaults to createSlackFetch's. */
   fetch?: FetchFunction;
 }
 
@@ -32,13 +33,18 @@ export function createSlackClient(options: SlackClientOptions): WebClient {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS,
-    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+    fetch: options.fetch ?? createSlackFetch(),
   });
 }
 
 /** Handlers' calls (the Bolt app's own client): a few quick retries, not WebClient's half hour. */
 export function interactiveClientOptions(options: Omit<SlackClientOptions, 'token' | 'fetch'>): WebClientOptions {
-  return { ...common(options), retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 }, timeout: options.timeoutMs ?? 10_000 };
+  return {
+    ...common(options),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 },
+    timeout: options.timeoutMs ?? 10_000,
+    fetch: createSlackFetch(),
+  };
 }
 
 function common(options: Pick<SlackClientOptions, 'slackApiUrl' | 'teamId' | 'logger'>): WebClientOptions {
