@@ -173,6 +173,8 @@ const fileSchema = z
                 cookies: z
                   .array(z.object({ name: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a cookie name (letters, digits, no "=" or ";")'), value: z.string().regex(/^[^;\r\n]*$/, 'must not hold ";" or a line break') }).strict())
                   .default([]),
+                /** When not empty, only these Slack users (and admins) may capture with them; the data sources' rule. */
+                allowedUsers: z.array(z.string()).default([]),
               })
               .strict(),
           )
@@ -268,7 +270,7 @@ export interface Config {
   screenshots: {
     allowedHosts: string[];
     allowLoopback: boolean;
-    auth: Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[] }>;
+    auth: Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[]; allowedUsers: string[] }>;
     chromiumPath: string;
     concurrency: number;
   };
@@ -335,6 +337,11 @@ function readFile(path: string, env: Env): z.infer<typeof fileSchema> {
  * Reads and validates every setting. `cwd` resolves relative paths; `env` defaults to
  * process.env. Throws ConfigError naming the first bad setting.
  */
+/** screenshots.auth's keys with their allowedUsers, without the credentials: who may capture with them. */
+export function screenshotCredentialUsers(config: Pick<Config, 'screenshots'>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(config.screenshots.auth).map(([key, entry]) => [key, entry.allowedUsers]));
+}
+
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const parsedEnv = envSchema.safeParse(env);
   if (!parsedEnv.success) throw firstIssue(parsedEnv.error, '');

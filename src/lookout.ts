@@ -1,7 +1,7 @@
 // Builds a running Lookout from a validated config: store, data sources, delivery, tick
 // runner, scheduler and the alert service. main.ts, the demo, the benchmarks and the
 // end-to-end tests all start Lookout through here, so there is one wiring.
-import { DEFAULT_DISPATCH_LEAD_S, type Config } from './config.js';
+import { DEFAULT_DISPATCH_LEAD_S, screenshotCredentialUsers, type Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
 import { privilegedError, privilegedWarning } from './datasources/error-rules.js';
 import type { DataSourceCatalog } from './datasources/port.js';
@@ -236,6 +236,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       maxSeries: config.alerts.maxSeries,
       shards: config.scheduler.shards,
       allowedHosts: config.screenshots.allowedHosts,
+      credentialUsers: screenshotCredentialUsers(config),
       // Without a scheduler (one-off use), run now runs here and now.
       runNow: scheduler ? scheduler.runNow : async (data) => void (await runNow(data)),
       verifyRecipients: membership?.verifyRecipients,

@@ -57,6 +57,7 @@ export function createOutbound(config: Config, options: OutboundOptions): Outbou
     browser,
     policy: { allowedHosts: config.screenshots.allowedHosts, allowLoopback: config.screenshots.allowLoopback },
     auth: config.screenshots.auth,
+    admins: config.admins,
     logger: logger.child({ module: 'screenshot' }),
   });
   const content = createContentRenderer({

@@ -6,8 +6,11 @@
 // redirect elsewhere. Pure.
 import { authOrigins } from '../domain/auth-origin.js';
 
-/** screenshots.auth: per origin (auth-origin.ts), headers sent with its requests and cookies sent to it. */
-export type ScreenshotAuth = Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[] }>;
+/**
+ * screenshots.auth: per origin (auth-origin.ts), headers sent with its requests and cookies sent
+ * to it; allowedUsers, when not empty, limits them to captures for those people (and admins).
+ */
+export type ScreenshotAuth = Record<string, { headers: Record<string, string>; cookies: { name: string; value: string }[]; allowedUsers?: string[] }>;
 
 export interface CredentialRules {
   /** The headers `url`'s request should go with (names lower-case), or null to leave it as it is. */
@@ -18,8 +21,12 @@ export interface CredentialRules {
   hosts(): string[];
 }
 
-/** Throws on a key that is not an origin (config.ts refuses those at start-up). */
-export function credentialRules(auth: ScreenshotAuth): CredentialRules {
+/**
+ * Throws on a key that is not an origin (config.ts refuses those at start-up). `mayUse` says
+ * whether the capture may use an origin's credentials (by its allowedUsers); one it may not use
+ * gets none, and still has them taken off like any other request.
+ */
+export function credentialRules(auth: ScreenshotAuth, mayUse: (allowedUsers: readonly string[]) => boolean = () => true): CredentialRules {
   const parsed = authOrigins(Object.keys(auth));
   if (!parsed.ok) throw new Error(`screenshots.auth."${parsed.key}" ${parsed.reason}`);
   const byOrigin = new Map([...parsed.origins].map(([key, origin]) => [origin, auth[key]!]));
@@ -42,7 +49,8 @@ export function credentialRules(auth: ScreenshotAuth): CredentialRules {
       } catch {
         return null;
       }
-      const own = byOrigin.get(target.origin);
+      const configured = byOrigin.get(target.origin);
+      const own = configured !== undefined && mayUse(configured.allowedUsers ?? []) ? configured : undefined;
       // Cookies of these names on this host are ours (or a copy the server or page set on
       // another port): only the configured origin gets them, and only with the configured value.
       const ourNames = cookieNamesByHost.get(target.hostname);

@@ -17,6 +17,11 @@ export interface ScreenshotRequest {
   waitFor: string | null;
   /** Wait until this CSS selector is gone (a spinner). */
   waitForGone: string | null;
+  /**
+   * Whom the capture is for (the alert's owners): credentials limited to some people
+   * (screenshots.auth allowedUsers) go only with a capture for people who are all among them.
+   */
+  for?: readonly string[];
 }
 
 export interface Screenshotter {

@@ -8,6 +8,7 @@ import type { HTTPRequest, Page } from 'puppeteer';
 import { TimeoutError as PuppeteerTimeoutError } from 'puppeteer';
 import { PNG } from 'pngjs';
 import { stopwatch } from '../clock.js';
+import { mayUseCredentials } from '../domain/access.js';
 import type { Logger } from '../logger.js';
 import { BrowserStoppedError, type WarmBrowser } from './browser.js';
 import { credentialRules, type ScreenshotAuth } from './credentials.js';
@@ -22,6 +23,8 @@ export interface ScreenshotterOptions {
   browser: WarmBrowser;
   policy: UrlPolicy;
   auth: ScreenshotAuth;
+  /** Lookout admins: they may use every origin's credentials. */
+  admins?: readonly string[];
   logger: Logger;
   /** Budget of one attempt: load, waitFor and waitForGone together. */
   navigationTimeoutMs?: number;
@@ -78,6 +81,9 @@ export const AFTER_LOAD_MS = 50;
 export function createScreenshotter(options: ScreenshotterOptions): Screenshotter {
   const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
   const credentials = credentialRules(auth);
+  const access = { admins: options.admins ?? [] };
+  /** The credentials this capture may use: limited ones only when it is for people allowed them. */
+  const credentialsFor = (people: readonly string[]) => credentialRules(auth, (allowedUsers) => mayUseCredentials(people, allowedUsers, access));
 
   /**
    * Records the main frame's navigations (the URL, redirect hops, a script navigating away), so a
@@ -128,7 +134,7 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       await page.setViewport(viewport);
     }
     const navigations = watchNavigations(page, refusals);
-    const stopCredentials = await addCredentials(page, credentials, attemptLog);
+    const stopCredentials = await addCredentials(page, credentialsFor(request.for ?? []), attemptLog);
     try {
       return await openAndShoot(page, request, progress, { where, remaining, navigations });
     } finally {

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { systemClock } from '../clock.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, screenshotCredentialUsers, type Config } from '../config.js';
 import { createDataSourceCatalog } from '../datasources/catalog.js';
 import { ConfigError, LookoutError } from '../errors.js';
 import { createRootLogger } from '../logger.js';
@@ -111,6 +111,7 @@ async function run(command: Exclude<CliCommand, { kind: 'help' | 'usage' }>, con
       admins: config.admins,
       shards: config.scheduler.shards,
       allowedHosts: config.screenshots.allowedHosts,
+      credentialUsers: screenshotCredentialUsers(config),
       maxSeries: config.alerts.maxSeries,
       logger,
       runNow: () => Promise.reject(new LookoutError('internal', 'the CLI does not run alerts')),

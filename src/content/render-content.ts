@@ -48,7 +48,7 @@ export function createContentRenderer(deps: ContentRendererDeps): ContentRendere
           note: 'The screenshot is missing: screenshots are not set up on this Lookout (no browser; see CHROMIUM_PATH).',
         };
       }
-      const bytes = await deps.screenshotter.capture(screenshotRequest(content), signal);
+      const bytes = await deps.screenshotter.capture({ ...screenshotRequest(content), for: alert.owners }, signal);
       return { attachment: png(alert.name, bytes, `${alert.name} — screenshot`, `Screenshot of ${shownUrl(content.linkUrl ?? content.url)}`), note: null };
     } catch (err) {
       return failed(what, alert, err);

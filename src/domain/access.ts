@@ -7,7 +7,9 @@
 //   An alert that posts to no channel (only DMs or email) is seen by owners and admins alone.
 //   A refusal to see reads exactly like "no such alert", so it does not reveal that one exists.
 // - Use a data source: everyone when its allowedUsers is empty, else those listed and admins.
-//   An alert runs on a source only while the person acting and every owner may use it.
+//   An alert runs on a source only while the person acting and every owner may use it. The same
+//   for the credentials of a screenshots.auth origin with allowedUsers: saved only by people who
+//   may use them, and sent on a capture only while every owner may.
 // - Acknowledge a firing message (or take the acknowledgement back): in a channel the alert posts
 //   to (or its incident has a message in), its members; in a direct message, the person the
 //   alert messages. Not owners or admins as such: an
@@ -54,6 +56,16 @@ export function mayUseSource(userId: string, allowedUsers: readonly string[], po
 /** Of `people`, those who may not use a source with these allowedUsers (in order, once each). */
 export function barredFromSource(people: readonly string[], allowedUsers: readonly string[], policy: AccessPolicy): string[] {
   return [...new Set(people)].filter((userId) => !mayUseSource(userId, allowedUsers, policy));
+}
+
+/**
+ * Whether a screenshot for `people` (an alert's owners) may use credentials limited to
+ * `allowedUsers` (screenshots.auth): every one of them listed or an admin; a capture for nobody
+ * gets only unlimited ones.
+ */
+export function mayUseCredentials(people: readonly string[], allowedUsers: readonly string[], policy: AccessPolicy): boolean {
+  if (allowedUsers.length === 0) return true;
+  return people.length > 0 && barredFromSource(people, allowedUsers, policy).length === 0;
 }
 
 /** Where an Acknowledge button was pressed: a channel (is the person in it?) or a direct message. */

@@ -41,3 +41,21 @@ export function authOrigins(keys: string[]): { ok: true; origins: Map<string, st
   }
   return { ok: true, origins };
 }
+
+/**
+ * The allowedUsers of the screenshots.auth origin `url` is on (empty: its credentials are for
+ * everyone, or it has none), from a map of keys to allowedUsers.
+ */
+export function credentialUsersOf(users: Readonly<Record<string, readonly string[]>>, url: string): readonly string[] {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return [];
+  }
+  for (const [key, allowed] of Object.entries(users)) {
+    const parsed = authOrigin(key);
+    if (parsed.ok && parsed.origin === origin) return allowed;
+  }
+  return [];
+}

@@ -3,6 +3,7 @@
 // change is checked against owners and admins; front ends only translate.
 import type { Clock } from '../clock.js';
 import { audienceChannels, barredFromSource, mayChange, mayUseSource, mayView, type AccessPolicy } from '../domain/access.js';
+import { credentialUsersOf } from '../domain/auth-origin.js';
 import { IANAZone } from 'luxon';
 import { DEFAULT_MAX_SERIES } from '../domain/decide-result.js';
 import { nextRunAfter, nextRuns, validateSchedule } from '../domain/schedule.js';
@@ -56,6 +57,8 @@ export interface AlertServiceDeps {
   admins: string[];
   shards: number;
   allowedHosts: string[];
+  /** screenshots.auth keys with their allowedUsers (no credentials): who may capture with them. */
+  credentialUsers?: Readonly<Record<string, readonly string[]>>;
   /** Queues a run-now job (the scheduler's; tests may run it directly). */
   runNow: (data: RunNowRequest) => Promise<void>;
   /**
@@ -186,6 +189,16 @@ export function createAlertService(deps: AlertServiceDeps) {
         owners: `${barredOwners.join(', ')} may not use the data source "${result.spec.dataSource}" (it is limited to its allowedUsers): remove ${barredOwners.length === 1 ? 'this owner' : 'these owners'} or choose another source`,
       });
     }
+    const content = result.spec.content;
+    if (content.kind === 'screenshot') {
+      const limitedTo = credentialUsersOf(deps.credentialUsers ?? {}, content.url);
+      const barredPeople = limitedTo.length === 0 ? [] : barredFromSource([actor.userId, ...result.spec.owners], limitedTo, policy);
+      if (barredPeople.length > 0) {
+        throw new ValidationError({
+          'content.url': `Lookout's login for ${new URL(content.url).origin} is limited to some people (screenshots.auth allowedUsers), and ${barredPeople.join(', ')} ${barredPeople.length === 1 ? 'is' : 'are'} not among them: ask an admin, or take a page that needs no login`,
+        });
+      }
+    }
     // The SQL is tried only when it (or its source) is new: an edit of the schedule must not wait on it.
     const sqlChanged = existing === null || existing.sql !== result.spec.sql || existing.dataSource !== result.spec.dataSource;
     const [recipientErrors, dryRun] = await Promise.all([
@@ -206,7 +219,9 @@ export function createAlertService(deps: AlertServiceDeps) {
     if (given !== null && given !== existing?.key) {
       const clash = await store.findAlertByKey(given);
       if (clash !== null && clash.id !== existing?.id && !options.freeing?.has(clash.id)) {
-        throw new ValidationError({ key: `the alert “${clash.name}” already has the key "${given}"; choose another key` });
+        // Named only to someone who may see it.
+        const whose = (await canView(actor, clash)) ? `the alert “${clash.name}”` : 'another alert';
+        throw new ValidationError({ key: `${whose} already has the key "${given}"; choose another key` });
       }
     }
     const key = given ?? existing?.key ?? (await freeKey(result.spec.name));

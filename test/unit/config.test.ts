@@ -92,7 +92,7 @@ describe('content and email settings', () => {
     expect(config.screenshots).toEqual({
       allowedHosts: ['*.example.com'],
       allowLoopback: false,
-      auth: { 'grafana.example.com': { headers: { Authorization: 'Bearer t0k' }, cookies: [] } },
+      auth: { 'grafana.example.com': { headers: { Authorization: 'Bearer t0k' }, cookies: [], allowedUsers: [] } },
       chromiumPath: '/opt/chrome',
       concurrency: 3,
     });

@@ -212,6 +212,17 @@ describe('credentials', () => {
     );
   });
 
+  it('credentials limited to some people go only with a capture for people who are all among them (or admins)', async () => {
+    const limited: ScreenshotAuth = { [origin()]: { headers: { 'X-Token': 'header-secret' }, cookies: [{ name: 'session', value: 'cookie-secret' }], allowedUsers: ['U0ALLOWED'] } };
+    const shooter = createScreenshotter({ browser, policy: LOOPBACK, auth: limited, admins: ['U0ADMIN01'], logger: silentLogger() });
+    const page = server.url('/auth');
+    expect(green(await shooter.capture(shot(page, { for: ['U0ALLOWED'] }), minute()))).toBe(true);
+    expect(green(await shooter.capture(shot(page, { for: ['U0ADMIN01', 'U0ALLOWED'] }), minute()))).toBe(true);
+    expect(red(await shooter.capture(shot(page, { for: ['U0ALLOWED', 'U0OTHER01'] }), minute()))).toBe(true);
+    expect(red(await shooter.capture(shot(page, { for: ['U0OTHER01'] }), minute()))).toBe(true);
+    expect(red(await shooter.capture(shot(page), minute()))).toBe(true);
+  });
+
   it('the header does not follow a redirect to another host', async () => {
     const target = `http://localhost:${new URL(other.url('/')).port}/auth`;
     const policy = { allowedHosts: ['127.0.0.1', 'localhost'], allowLoopback: true };

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { authOrigin, authOrigins } from '../../../src/domain/auth-origin.js';
+import { authOrigin, authOrigins, credentialUsersOf } from '../../../src/domain/auth-origin.js';
 import { credentialRules } from '../../../src/capture/credentials.js';
 import { hostPatterns } from '../../../src/capture/page-credentials.js';
 import { loadConfig } from '../../../src/config.js';
@@ -81,10 +81,33 @@ describe('credentialRules', () => {
     expect(rules.hosts().sort()).toEqual(['dash.test', 'other.test']);
   });
 
+  it('gives an origin whose credentials the capture may not use nothing, and still takes copies off', () => {
+    const limited = credentialRules(
+      { 'http://dash.test:3000': { headers: { 'X-Token': 'secret-token' }, cookies: [{ name: 'session', value: 'secret-cookie' }], allowedUsers: ['UALLOWED'] } },
+      (allowedUsers) => allowedUsers.length === 0,
+    );
+    expect(limited.rewrite('http://dash.test:3000/d/1', { cookie: 'session=planted; a=1', 'x-token': 'planted' })).toEqual({ cookie: 'a=1' });
+    expect(limited.rewrite('http://dash.test:3000/d/1', {})).toEqual({});
+  });
+
   it('refuses a key that is not an origin', () => {
     expect(() => credentialRules({ 'https://dash.test/path': { headers: {}, cookies: [] } })).toThrow(
       'screenshots.auth."https://dash.test/path" is not an origin',
     );
+  });
+});
+
+describe('credentialUsersOf', () => {
+  const users = { 'http://dash.test:3000': ['UALLOWED'], 'other.test': [] };
+  it.each<[string, string, string[]]>([
+    ['its exact origin', 'http://dash.test:3000/d/1?x=1', ['UALLOWED']],
+    ['another port of the host', 'http://dash.test:3001/d/1', []],
+    ['another scheme', 'https://dash.test:3000/d/1', []],
+    ['an origin with credentials for everyone', 'https://other.test/d/1', []],
+    ['a host without credentials', 'https://cdn.test/', []],
+    ['not a URL', 'not a url', []],
+  ])('%s → %j', (_what, url, expected) => {
+    expect(credentialUsersOf(users, url)).toEqual(expected);
   });
 });
 
@@ -100,6 +123,12 @@ describe('screenshots.auth in lookout.config.yml', () => {
     writeFileSync(join(dir, 'lookout.config.yml'), `screenshots:\n  allowedHosts: [grafana.internal]\n  auth:\n${auth}`);
     return () => loadConfig({}, dir);
   };
+
+  it('takes allowedUsers per origin, none meaning everyone', () => {
+    const config = load('    grafana.internal: { headers: { X-Token: t }, allowedUsers: [U0ALICE01] }\n    "http://wiki.internal": { headers: { X-Token: w } }\n')();
+    expect(config.screenshots.auth['grafana.internal']!.allowedUsers).toEqual(['U0ALICE01']);
+    expect(config.screenshots.auth['http://wiki.internal']!.allowedUsers).toEqual([]);
+  });
 
   it('takes origins and bare hosts as they are written', () => {
     const config = load('    "http://grafana.internal:3000": { cookies: [{ name: grafana_session, value: s }] }\n    grafana.internal: { headers: { X-Token: t } }\n')();

@@ -1,6 +1,6 @@
 // One row per access rule of DESIGN.md ("Access").
 import { describe, expect, it } from '@jest/globals';
-import { barredFromSource, mayAcknowledge, mayChange, mayUseSource, mayView, type AckPlace } from '../../../src/domain/access.js';
+import { barredFromSource, mayAcknowledge, mayChange, mayUseCredentials, mayUseSource, mayView, type AckPlace } from '../../../src/domain/access.js';
 import type { Recipient } from '../../../src/domain/types.js';
 
 const policy = { admins: ['UADMIN'] };
@@ -50,6 +50,19 @@ describe('mayAcknowledge', () => {
     ['in a DM, someone the alert no longer messages', 'UDM', [ch('C1')], {}, { kind: 'dm' }, false],
   ])('%s → %s', (_, user, recipients, threads, place, expected) => {
     expect(mayAcknowledge(user, { ...alert(recipients), threads }, place)).toBe(expected);
+  });
+});
+
+describe('mayUseCredentials (screenshots.auth allowedUsers)', () => {
+  it.each<[string, string[], string[], boolean]>([
+    ['anyone, when allowedUsers is empty', ['UOTHER'], [], true],
+    ['a capture for nobody, when allowedUsers is empty', [], [], true],
+    ['every person listed', ['UOWNER', 'UCO'], ['UOWNER', 'UCO'], true],
+    ['listed people and admins', ['UOWNER', 'UADMIN'], ['UOWNER'], true],
+    ['one person not listed', ['UOWNER', 'UOTHER'], ['UOWNER'], false],
+    ['a capture for nobody, when limited', [], ['UOWNER'], false],
+  ])('%s → %s', (_, people, allowed, expected) => {
+    expect(mayUseCredentials(people, allowed, policy)).toBe(expected);
   });
 });
 
