@@ -113,6 +113,9 @@ export function createBrowser({ chromiumPath, concurrency, logger: log, isolatio
         headless: true,
         args: ARGS,
         ignoreDefaultArgs: DROPPED_DEFAULT_ARGS,
+        // DevTools over a pipe, not a port on 127.0.0.1: with loopback allowed, a page could read
+        // the port's /json/list (every open page's URL) in a screenshot (a red-team review).
+        pipe: true,
         // main.ts owns the process signals and closes us in order.
         handleSIGINT: false,
         handleSIGTERM: false,

@@ -13,7 +13,9 @@
 //   capture on a new renderer is slower too), more than a reused page's whole capture.
 // - 'fresh-context': the context is closed after each capture (which ends its pages, popups and
 //   workers and drops its storage), and a spare context and page are made for the next one.
-// A page whose capture failed, or that could not be wiped, is closed with its context.
+// A page whose capture failed, or that could not be wiped, is closed with its context; so is one
+// whose capture left what a wipe cannot remove (`taint`: a login the page gave, a cross-origin
+// frame's storage).
 import type { Browser, BrowserContext, Page, Target } from 'puppeteer';
 import type { Logger } from '../logger.js';
 import { startEgressProxy, type EgressProxy, type EgressRules, type Reached } from './egress-proxy.js';
@@ -33,6 +35,12 @@ export interface PooledPage {
   /** The running capture's rules (closed windows are reported to it); null between captures. */
   rules: EgressRules | null;
   uses: number;
+  /**
+   * Why this capture left what a wipe cannot remove, so its context is closed instead: a login
+   * challenge (Chromium keeps the login for the context, and no CDP call clears it), or a frame of
+   * another origin (its storage is keyed to the page's site, which clearing an origin misses).
+   */
+  taint: string | null;
 }
 
 export interface PagePool {
@@ -80,7 +88,7 @@ export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Lo
       // Service workers are refused at registration (service-workers.ts); this keeps any that
       // existed from answering the page's requests.
       await page.setBypassServiceWorker(true);
-      const pooled: PooledPage = { browser, context, page, proxy, rules: null, uses: 0 };
+      const pooled: PooledPage = { browser, context, page, proxy, rules: null, uses: 0, taint: null };
       closeWindows(pooled);
       return pooled;
     } catch (err) {
@@ -114,7 +122,8 @@ export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Lo
 
   function release(pooled: PooledPage, reached: Reached[]): void {
     pooled.uses += 1;
-    if (isolation === 'fresh-context') {
+    if (isolation === 'fresh-context' || pooled.taint !== null) {
+      if (pooled.taint !== null) log.debug({ taint: pooled.taint }, 'capture left what a wipe cannot remove; closing its context');
       const gone = discard(pooled);
       closing.add(gone);
       void gone.finally(() => closing.delete(gone));
@@ -138,7 +147,9 @@ export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Lo
   return {
     async take(browser) {
       await Promise.all(closing);
-      return (await takeIdle(browser)) ?? openPage(browser);
+      const pooled = (await takeIdle(browser)) ?? (await openPage(browser));
+      watchTaint(pooled);
+      return pooled;
     },
 
     release,
@@ -155,6 +166,49 @@ export function createPagePool({ logger: log, isolation = 'wipe' }: { logger: Lo
       );
     },
   };
+}
+
+/**
+ * Marks the capture whose page gives a login, meets a login challenge or loads a frame of another
+ * origin (`taint`). Chromium keeps a login the page gave (XHR's open(method, url, async, user,
+ * password), whose request URL then holds them) for the whole context, and answers the challenge
+ * itself: Puppeteer's events show only the final answer, so the URL is what tells. (Logins of
+ * screenshots.auth are headers added on the way, and leave nothing in that cache.)
+ */
+function watchTaint(pooled: PooledPage): void {
+  const { page } = pooled;
+  pooled.taint = null;
+  page.on('request', (request) => {
+    if (holdsLogin(request.url())) pooled.taint ??= 'a request with a user name or password';
+  });
+  page.on('response', (response) => {
+    const status = response.status();
+    if (status === 401 || status === 407) pooled.taint ??= `an HTTP ${status} login challenge`;
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) return;
+    const origin = httpOrigin(frame.url());
+    if (origin !== null && origin !== httpOrigin(page.mainFrame().url())) pooled.taint ??= 'a frame of another origin';
+  });
+}
+
+function holdsLogin(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The origin of an http(s) URL; null for about:, data:, blob: and the rest (they hold no storage of their own). */
+function httpOrigin(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Closes every window the capture's page opens, as soon as it appears. */
@@ -233,7 +287,7 @@ async function onlyTargetLeft(context: BrowserContext, keep: Target, timeoutMs: 
  */
 async function wipe(pooled: PooledPage, reached: Reached[]): Promise<void> {
   const { page } = pooled;
-  for (const event of ['request', 'requestfinished', 'requestfailed', 'response', 'dialog', 'console'] as const) {
+  for (const event of ['request', 'requestfinished', 'requestfailed', 'response', 'framenavigated', 'dialog', 'console'] as const) {
     page.removeAllListeners(event);
   }
   await page.goto('about:blank', { timeout: WIPE_TIMEOUT_MS });

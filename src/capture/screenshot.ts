@@ -28,6 +28,8 @@ export interface ScreenshotterOptions {
   logger: Logger;
   /** Budget of one attempt: load, waitFor and waitForGone together. */
   navigationTimeoutMs?: number;
+  /** Budget of taking the picture itself (default 30 s). */
+  shotTimeoutMs?: number;
 }
 
 const DEFAULT_NAVIGATION_TIMEOUT_MS = 30_000;
@@ -52,6 +54,25 @@ function describe(url: string): { host: string; where: string } {
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
+/**
+ * The most pixels one screenshot has (the largest viewport a form allows, 4096 × 8192, at scale
+ * 1): a whole page, an element or a viewport at a high scale is cut to it, from the top left.
+ * Without it a page 120,000 px tall took Lookout to 6.4 GB (a red-team review).
+ */
+export const MAX_CAPTURE_PIXELS = 4096 * 8192;
+/** Images up to this many pixels are decoded to see whether they are blank (32 MiB of RGBA). */
+const BLANK_CHECK_MAX_PIXELS = 4096 * 2048;
+/** How long taking the picture itself may take: a page's script can keep its renderer busy. */
+const SHOT_TIMEOUT_MS = 30_000;
+
+/** `width` × `height` CSS px at `scale`, cut (in height, then width) to MAX_CAPTURE_PIXELS. */
+export function cappedArea(width: number, height: number, scale: number): { width: number; height: number } {
+  const perCss = scale * scale;
+  const w = Math.max(1, Math.min(Math.ceil(width), Math.floor(MAX_CAPTURE_PIXELS / perCss)));
+  const h = Math.max(1, Math.min(Math.ceil(height), Math.floor(MAX_CAPTURE_PIXELS / perCss / w)));
+  return { width: w, height: h };
+}
+
 /** Every pixel the same colour: an empty page, a failed render or a loader on a flat background. */
 export function isBlankPng(png: Buffer): boolean {
   // A single colour compresses far: Chromium's fast PNG encoder (optimizeForSpeed) writes one
@@ -61,6 +82,8 @@ export function isBlankPng(png: Buffer): boolean {
   if (png.length >= 24) {
     const pixels = png.readUInt32BE(16) * png.readUInt32BE(20);
     if (png.length * 150 > pixels * 4) return false;
+    // Decoding would take 4 bytes a pixel in Lookout: a big image is taken as it is.
+    if (pixels > BLANK_CHECK_MAX_PIXELS) return false;
   }
   const { data } = PNG.sync.read(png);
   if (data.length < 4) return true;
@@ -79,7 +102,7 @@ export const NETWORK_IDLE_MS = 100;
 export const AFTER_LOAD_MS = 50;
 
 export function createScreenshotter(options: ScreenshotterOptions): Screenshotter {
-  const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS } = options;
+  const { browser, policy, auth, logger: log, navigationTimeoutMs = DEFAULT_NAVIGATION_TIMEOUT_MS, shotTimeoutMs = SHOT_TIMEOUT_MS } = options;
   const credentials = credentialRules(auth);
   const access = { admins: options.admins ?? [] };
   /** The credentials this capture may use: limited ones only when it is for people allowed them. */
@@ -134,6 +157,8 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       await page.setViewport(viewport);
     }
     const navigations = watchNavigations(page, refusals);
+    // A dialog stops the page's script and the screenshot until answered; nobody is there to.
+    page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => undefined));
     const stopCredentials = await addCredentials(page, credentialsFor(request.for ?? []), attemptLog);
     try {
       return await openAndShoot(page, request, progress, { where, remaining, navigations });
@@ -195,7 +220,16 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     if (navigatedAway !== null) throw new CaptureError(navigatedAway);
 
     progress.phase = 'taking the screenshot';
-    let png: Uint8Array;
+    const png = await withDeadline(
+      takePicture(page, request, where),
+      shotTimeoutMs,
+      () => `${where} kept its browser busy for ${seconds(shotTimeoutMs)} while the screenshot was taken (a script that never yields, or a dialog)`,
+    );
+    return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  }
+
+  /** The PNG, its area cut to MAX_CAPTURE_PIXELS (the clip fixes its size, whatever the page does next). */
+  async function takePicture(page: Page, request: ScreenshotRequest, where: string): Promise<Uint8Array> {
     if (request.selector !== null) {
       const element = await page.$(request.selector).catch((err: unknown) => {
         throw invalidSelector(request.selector ?? '', err) ?? err;
@@ -207,17 +241,20 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
       if (box === null || box.width === 0 || box.height === 0) {
         throw new CaptureError(`the element "${request.selector}" on ${where} is not visible, so it cannot be captured`);
       }
-      png = await element.screenshot({ type: 'png', optimizeForSpeed: true });
-    } else {
-      // Only a whole-page shot needs the area beyond the viewport (which costs ~70 ms more).
-      png = await page.screenshot({
-        type: 'png',
-        fullPage: request.fullPage,
-        captureBeyondViewport: request.fullPage,
-        optimizeForSpeed: true,
-      });
+      // The clip is relative to the element.
+      return element.screenshot({ type: 'png', optimizeForSpeed: true, clip: { x: 0, y: 0, ...cappedArea(box.width, box.height, request.scale) } });
     }
-    return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+    if (!request.fullPage) {
+      const area = cappedArea(request.width, request.height, request.scale);
+      const whole = area.width === request.width && area.height === request.height;
+      return page.screenshot({ type: 'png', optimizeForSpeed: true, ...(whole ? {} : { clip: { x: 0, y: 0, ...area } }) });
+    }
+    // Only a whole-page shot needs the area beyond the viewport (which costs ~70 ms more). Its
+    // size comes from Chromium's layout, not from the page's script.
+    const session = await page.createCDPSession();
+    const { cssContentSize } = await session.send('Page.getLayoutMetrics').finally(() => void session.detach().catch(() => undefined));
+    const area = cappedArea(cssContentSize.width, cssContentSize.height, request.scale);
+    return page.screenshot({ type: 'png', optimizeForSpeed: true, captureBeyondViewport: true, clip: { x: 0, y: 0, ...area } });
   }
 
   async function capture(request: ScreenshotRequest, signal: AbortSignal): Promise<Buffer> {
@@ -266,6 +303,17 @@ export function createScreenshotter(options: ScreenshotterOptions): Screenshotte
     status: () => browser.status(),
     close: () => browser.close(),
   };
+}
+
+/** `promise`, or a CaptureError after `ms` (the caller's page is then closed with its context). */
+async function withDeadline<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => undefined);
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new CaptureError(message())), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function invalidSelector(selector: string, err: unknown): CaptureError | null {

@@ -114,6 +114,11 @@ export async function checkUrl(url: string, policy: UrlPolicy, lookup: LookupAll
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     return { ok: false, reason: `only http and https pages can be captured, not ${parsed.protocol} addresses` };
   }
+  // Chromium keeps a URL's login for its context, so it would reach the next capture's pages
+  // (alerts saved before the form refused these).
+  if (parsed.username !== '' || parsed.password !== '') {
+    return { ok: false, reason: 'the address holds a user name or password; logins to dashboards are set by an admin (screenshots.auth)' };
+  }
   // WHATWG parsing already turned 0x7f.1 or 2130706433 into 127.0.0.1, as Chromium does.
   const verdict = await checkHost(parsed.hostname, policy, lookup);
   return verdict.ok ? { ok: true } : verdict;

@@ -31,6 +31,11 @@ const url = z
       ctx.issues.push({ code: 'custom', message: 'only http and https URLs can be used', input: text });
       return z.NEVER;
     }
+    // It would be shown in Slack, and the browser would keep the login for the next alert's page.
+    if (parsed.username !== '' || parsed.password !== '') {
+      ctx.issues.push({ code: 'custom', message: 'must not hold a user name or password; logins to dashboards are set by an admin (screenshots.auth)', input: text });
+      return z.NEVER;
+    }
     return parsed.href;
   });
 

@@ -1,6 +1,7 @@
 // The screenshot SSRF policy: address classes, then the URL check with a stand-in resolver
 // so names can point anywhere without a DNS server.
 import { describe, expect, it } from '@jest/globals';
+import { cappedArea, MAX_CAPTURE_PIXELS } from '../../../src/capture/screenshot.js';
 import { checkUrl, classifyAddress, type AddressClass, type LookupAll, type UrlPolicy } from '../../../src/capture/url-guard.js';
 
 describe('classifyAddress', () => {
@@ -179,5 +180,20 @@ describe('checkUrl', () => {
       ok: false,
       reason: 'nowhere.grafana.example.com could not be resolved (ENOTFOUND)',
     });
+  });
+});
+
+describe('cappedArea', () => {
+  it.each<[string, [number, number, number], { width: number; height: number }]>([
+    ['a viewport within the bound, as it is', [1280, 800, 1], { width: 1280, height: 800 }],
+    ['the largest viewport at scale 1, as it is', [4096, 8192, 1], { width: 4096, height: 8192 }],
+    ['a page 120,000 px tall, cut in height', [1280, 120_000, 1], { width: 1280, height: 26_214 }],
+    ['the largest viewport at scale 3, cut in height', [4096, 8192, 3], { width: 4096, height: 910 }],
+    ['an element wider than the bound, cut in width first', [40_000_000, 10, 1], { width: MAX_CAPTURE_PIXELS, height: 1 }],
+    ['a fraction of a pixel, rounded up', [0.4, 10.2, 1], { width: 1, height: 11 }],
+  ])('%s', (_, [width, height, scale], expected) => {
+    const area = cappedArea(width, height, scale);
+    expect(area).toEqual(expected);
+    expect(area.width * area.height * scale * scale).toBeLessThanOrEqual(MAX_CAPTURE_PIXELS);
   });
 });

@@ -107,6 +107,13 @@ describe('validateAlertInput content', () => {
       errors: { 'content.url': 'screenshots are off: an admin must list allowed hosts in lookout.config.yml (screenshots.allowedHosts)' },
     });
   });
+
+  it('refuses a user name or password in the page or link URL (the browser would keep the login; Slack would show it)', () => {
+    const message = 'must not hold a user name or password; logins to dashboards are set by an admin (screenshots.auth)';
+    expect(errorsOf({ content: { ...SHOT, url: 'https://admin:hunter2@dashboards.example.com/d/sales' } })).toEqual({ 'content.url': message });
+    expect(errorsOf({ content: { ...SHOT, url: 'https://admin@dashboards.example.com/d/sales' } })).toEqual({ 'content.url': message });
+    expect(errorsOf({ content: { ...SHOT, linkUrl: 'https://u:p@dashboards.example.com/d/sales' } })).toEqual({ 'content.linkUrl': message });
+  });
 });
 
 describe('validateAlertInput messageTemplate', () => {
