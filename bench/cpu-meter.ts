@@ -26,7 +26,6 @@ export interface CpuMeter {
 }
 
 interface ProcStat {
-  ppid: number;
   cpuS: number;
   /** Start time in seconds since boot. */
   startS: number;
@@ -36,18 +35,28 @@ function readStat(pid: number): ProcStat | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), cpuS: (Number(f[11]) + Number(f[12])) / TICKS_PER_S, startS: Number(f[19]) / TICKS_PER_S };
+    return { cpuS: (Number(f[11]) + Number(f[12])) / TICKS_PER_S, startS: Number(f[19]) / TICKS_PER_S };
   } catch {
     return null; // gone meanwhile
   }
 }
 
-function allStats(): Map<number, ProcStat> {
-  const out = new Map<number, ProcStat>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const s = readStat(Number(name));
-    if (s) out.set(Number(name), s);
+/**
+ * A process and every process below it, read down the `children` files of its threads: the
+ * meters sample every second, so they read only these trees, not all of /proc.
+ */
+export function processTree(root: number): number[] {
+  const out: number[] = [];
+  for (const pending = [root]; pending.length > 0; ) {
+    const pid = pending.pop()!;
+    out.push(pid);
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ')) if (child.trim() !== '') pending.push(Number(child));
+      }
+    } catch {
+      // Gone meanwhile.
+    }
   }
   return out;
 }
@@ -115,19 +124,13 @@ export async function startCpuMeter(options: {
   let meterUs = 0;
   async function sample(): Promise<void> {
     const before = process.cpuUsage();
-    const stats = allStats();
-    const rootPids = new Set(roots());
-    for (const [pid, s] of stats) {
-      if (rootPids.has(pid)) {
-        if (options.lookout !== 'self') lookout.add(pid, s);
-        continue;
-      }
+    for (const root of roots()) {
+      const rootStat = readStat(root);
+      if (rootStat && options.lookout !== 'self') lookout.add(root, rootStat);
       // A helper: a SQLite reader below a Lookout process (not tsx's esbuild, say).
-      for (let p = s.ppid, hops = 0; p > 1 && hops < 8; p = stats.get(p)?.ppid ?? 0, hops += 1) {
-        if (rootPids.has(p)) {
-          if (isReader(pid, s)) helpers.add(pid, s);
-          break;
-        }
+      for (const pid of processTree(root).slice(1)) {
+        const s = readStat(pid);
+        if (s && isReader(pid, s)) helpers.add(pid, s);
       }
     }
     const scanned = process.cpuUsage(before);
@@ -135,7 +138,7 @@ export async function startCpuMeter(options: {
     if (admin && options.postgres) {
       const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [options.postgres.database]);
       for (const { pid } of rows) {
-        const s = stats.get(pid) ?? readStat(pid);
+        const s = readStat(pid);
         if (s) postgres.add(pid, s);
       }
     }

@@ -5,7 +5,8 @@
 // duplicates, lost ticks, lateness (from the tick to the message reaching Slack) and peak
 // RSS per instance. Prints a table, then one JSON line of the figures. Asserts nothing.
 //
-//   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 64] [--restart]
+//   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 64] [--restart] [--profile DIR]
+// --profile writes a V8 CPU profile of each instance (and its helpers) into DIR when it stops.
 // --restart stops the first instance 25 s after the second tick and starts it again (a deploy):
 // its shards move, and the instance that runs them next has nothing of them in memory.
 import Database from 'better-sqlite3';
@@ -19,7 +20,7 @@ import { createPostgresStore } from '../src/store/postgres/store.js';
 import { startLookoutProcess, type LookoutProcess } from '../test/support/lookout-process.js';
 import { startSlackSimulator } from '../test/support/slack-simulator/index.js';
 import { benchAlert } from './bench-alert.js';
-import { cpuPerEvaluation, startCpuMeter } from './cpu-meter.js';
+import { cpuPerEvaluation, processTree, startCpuMeter } from './cpu-meter.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     channels: { type: 'string', default: '200' },
     restart: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const N = Number(values.alerts);
@@ -92,7 +94,10 @@ const startInstance = (k: number) =>
       SHARDS: String(SHARDS),
     },
     // One info line per execution is written (as in production); the bench keeps only warnings.
-    { keep: (line) => typeof line.level === 'number' && line.level >= 40 },
+    {
+      keep: (line) => typeof line.level === 'number' && line.level >= 40,
+      ...(values.profile !== undefined ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] } : {}),
+    },
   );
 for (let k = 0; k < K; k += 1) instances.push(await startInstance(k));
 /** Processes stopped by --restart, and how they ended. */
@@ -100,25 +105,12 @@ const restarted: { name: string; exit: Awaited<LookoutProcess['exited']> }[] = [
 
 /** RSS of a process and every process below it (Lookout and its SQLite helpers). */
 function treeRss(root: number): number {
-  const parent = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+  let total = 0;
+  for (const pid of processTree(root)) {
     try {
-      const status = readFileSync(`/proc/${name}/status`, 'utf8');
-      parent.set(Number(name), Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-      rss.set(Number(name), Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024);
+      total += Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
     } catch {
       // Gone meanwhile.
-    }
-  }
-  let total = 0;
-  for (const [pid, bytes] of rss) {
-    for (let p: number | undefined = pid; p !== undefined && p > 1; p = parent.get(p)) {
-      if (p === root) {
-        total += bytes;
-        break;
-      }
     }
   }
   return total;

@@ -28,10 +28,16 @@ export interface LookoutProcess {
 /** Starts src/main.ts with exactly `env` (plus PATH and HOME) and waits for "lookout started". */
 export async function startLookoutProcess(
   env: Record<string, string>,
-  options: { startTimeoutMs?: number; /** Which log lines to keep once started (default all). */ keep?: (line: Record<string, unknown>) => boolean } = {},
+  options: {
+    startTimeoutMs?: number;
+    /** Which log lines to keep once started (default all). */
+    keep?: (line: Record<string, unknown>) => boolean;
+    /** More flags for Node (a bench's --cpu-prof). */
+    nodeFlags?: string[];
+  } = {},
 ): Promise<LookoutProcess> {
   let started = false;
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeFlags ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
