@@ -1,7 +1,8 @@
 // The SQLite helper processes (sqlite.ts) and the queries waiting for them, sent in batches.
 // Each query used to cost a message each way, and on a busy machine a message (a write system
 // call, a wake-up of the other process) cost more than a quick query's work; a helper now takes
-// the queries waiting when it frees up, in one message, and answers them in as few.
+// the queries waiting when it frees up, in one message, and answers them in as few; and the
+// queries asked for in one turn of the event loop leave together, also to an idle helper.
 // What stays as it was: a helper runs one query at a time; a query's timeout or abort kills the
 // helper it is in (SIGKILL, whatever native call SQLite is in) and a warm one takes its place;
 // a helper that dies takes nothing with it but itself.
@@ -223,6 +224,21 @@ export function createSqliteHelpers(options: SqliteHelpersOptions): SqliteHelper
     }
   }
 
+  let pumpQueued = false;
+  /**
+   * A new query waits for the end of this turn of the event loop, so the queries asked for in
+   * one turn (evaluations woken by the same timers or store answers) leave in one message
+   * instead of one each while a helper is idle.
+   */
+  function pumpSoon(): void {
+    if (pumpQueued) return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      pump();
+    });
+  }
+
   return {
     run(sql, { timeoutMs, limit, signal }) {
       if (closed) return Promise.reject(options.closed());
@@ -250,7 +266,7 @@ export function createSqliteHelpers(options: SqliteHelpersOptions): SqliteHelper
           signal.addEventListener('abort', task.onAbort, { once: true });
         }
         queue.push(task);
-        pump();
+        pumpSoon();
       });
     },
 
