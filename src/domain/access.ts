@@ -3,8 +3,10 @@
 //
 // - Change (edit, pause, resume, snooze, delete, run now): its owners and Lookout admins.
 // - See its output (history, values, recipients, test results): those who may change it, and
-//   anyone who is a member of *every* channel it posts to — they see its messages there anyway.
-//   An alert that posts to no channel (only DMs or email) is seen by owners and admins alone.
+//   anyone who is a member of *every* channel it posts to — they see its messages there anyway —
+//   while those channels are sent every level it fires at between them. An alert that posts to
+//   no channel (only DMs or email), or whose channels are told only of some levels (warnings in
+//   a channel, critical to people directly), is seen by owners and admins alone.
 //   A refusal to see reads exactly like "no such alert", so it does not reveal that one exists.
 // - Use a data source: everyone when its allowedUsers is empty, else those listed and admins.
 //   An alert runs on a source only while the person acting and every owner may use it. The same
@@ -14,7 +16,7 @@
 //   to (or its incident has a message in), its members; in a direct message, the person the
 //   alert messages. Not owners or admins as such: an
 //   acknowledgement tells the people reading that message that someone there is on it.
-import { recipientKey, type Alert } from './types.js';
+import { recipientKey, type Alert, type Level } from './types.js';
 
 export interface AccessPolicy {
   /** Lookout admins (config `admins`, ADMIN_USER_IDS). */
@@ -29,9 +31,20 @@ export function mayChange(userId: string, alert: Pick<Alert, 'owners'>, policy: 
   return alert.owners.includes(userId) || isAdmin(userId, policy);
 }
 
-/** The channels whose members may see an alert's output: every one it posts to. */
-export function audienceChannels(alert: Pick<Alert, 'recipients'>): string[] {
-  return alert.recipients.flatMap((r) => (r.kind === 'slack_channel' ? [r.id] : []));
+/** The levels an alert fires at: critical, and warning when it has a warning threshold. */
+export function alertLevels(alert: Pick<Alert, 'warning'>): Level[] {
+  return alert.warning === null ? ['critical'] : ['warning', 'critical'];
+}
+
+/**
+ * The channels whose members may see an alert's output: every one it posts to — none when the
+ * channels between them are not sent every level it fires at, since their members never saw
+ * the other levels' runs in Slack.
+ */
+export function audienceChannels(alert: Pick<Alert, 'recipients' | 'warning'>): string[] {
+  const channels = alert.recipients.filter((r) => r.kind === 'slack_channel');
+  const told = (level: Level) => channels.some((r) => r.levels === undefined || r.levels.length === 0 || r.levels.includes(level));
+  return alertLevels(alert).every(told) ? channels.map((r) => r.id) : [];
 }
 
 /**
@@ -40,7 +53,7 @@ export function audienceChannels(alert: Pick<Alert, 'recipients'>): string[] {
  */
 export function mayView(
   userId: string,
-  alert: Pick<Alert, 'owners' | 'recipients'>,
+  alert: Pick<Alert, 'owners' | 'recipients' | 'warning'>,
   policy: AccessPolicy,
   memberOf: ReadonlyMap<string, boolean>,
 ): boolean {

@@ -220,4 +220,35 @@ describe('routing by level', () => {
     expect(replies(ONCALL, paged!).map(words)).toEqual([expect.stringContaining('resolved')]);
     expect(replies(ALERTS, tops(ALERTS, alert)[0]!).map(words)).toEqual([expect.stringContaining('resolved')]);
   });
+
+  it("a channel told only of warnings does not show its members the critical runs it never saw", async () => {
+    // Bob is in #alerts and #oncall, not an owner; Alice owns both alerts.
+    const dmCritical = await stored({
+      warning: { op: '>', threshold: 5 },
+      condition: { op: '>', threshold: 50 },
+      recipients: [
+        { kind: 'slack_channel', id: ALERTS, levels: ['warning'] },
+        { kind: 'slack_user', id: ALICE, levels: ['critical'] },
+      ],
+    });
+    dmCritical.set(80);
+    expect(await tick(dmCritical, new Date('2026-12-09T09:00:00Z'))).toMatchObject({ state: 'SUCCESS' });
+    const hidden = await e2e.command(BOB, `history "${dmCritical.name}"`);
+    expect(hidden.text).toMatch(/No alert or report matches/);
+    expect(JSON.stringify(hidden)).not.toMatch(/80|critical/i);
+    expect((await e2e.command(ALICE, `history "${dmCritical.name}"`)).text).not.toMatch(/No alert or report matches/);
+
+    // Critical to #oncall instead: Bob is in both channels, so he saw every level there.
+    const bothChannels = await stored({
+      warning: { op: '>', threshold: 5 },
+      condition: { op: '>', threshold: 50 },
+      recipients: [
+        { kind: 'slack_channel', id: ALERTS, levels: ['warning'] },
+        { kind: 'slack_channel', id: 'C0ONCALL1', levels: ['critical'] },
+      ],
+    });
+    bothChannels.set(80);
+    expect(await tick(bothChannels, new Date('2026-12-09T09:00:00Z'))).toMatchObject({ state: 'SUCCESS' });
+    expect((await e2e.command(BOB, `history "${bothChannels.name}"`)).text).not.toMatch(/No alert or report matches/);
+  });
 });

@@ -1,11 +1,14 @@
 // One row per access rule of DESIGN.md ("Access").
 import { describe, expect, it } from '@jest/globals';
 import { barredFromSource, mayAcknowledge, mayChange, mayUseCredentials, mayUseSource, mayView, type AckPlace } from '../../../src/domain/access.js';
-import type { Recipient } from '../../../src/domain/types.js';
+import type { Condition, Level, Recipient } from '../../../src/domain/types.js';
 
 const policy = { admins: ['UADMIN'] };
 const ch = (id: string): Recipient => ({ kind: 'slack_channel', id });
-const alert = (recipients: Recipient[]) => ({ owners: ['UOWNER', 'UCO'], recipients });
+const alert = (recipients: Recipient[], warning: Condition | null = null) => ({ owners: ['UOWNER', 'UCO'], recipients, warning });
+const WARNING: Condition = { op: '>', threshold: 10 };
+/** A recipient sent only these levels. */
+const at = (r: Recipient, ...levels: Level[]): Recipient => ({ ...r, levels });
 const members = (entries: [string, boolean][]) => new Map(entries);
 
 describe('mayChange', () => {
@@ -33,6 +36,22 @@ describe('mayView', () => {
     ['a channel member, when the alert also DMs someone', 'UOTHER', [ch('C1'), { kind: 'slack_user', id: 'UCEO' }], [['C1', true]], true],
   ])('%s → %s', (_, user, recipients, memberOf, expected) => {
     expect(mayView(user, alert(recipients), policy, members(memberOf))).toBe(expected);
+  });
+
+  // Levels (issue 4/6): channel members see the runs only if their channels were told of every level.
+  it.each<[string, string, Recipient[], [string, boolean][], boolean]>([
+    ['a member of a channel told only of warnings, critical going to a DM', 'UOTHER', [at(ch('C1'), 'warning'), at({ kind: 'slack_user', id: 'UONCALL' }, 'critical')], [['C1', true]], false],
+    ['a member of a channel told only of critical, warnings going by email', 'UOTHER', [at(ch('C1'), 'critical'), at({ kind: 'email', address: 'a@example.com' }, 'warning')], [['C1', true]], false],
+    ['a member of both channels, one told of warnings and one of critical', 'UOTHER', [at(ch('C1'), 'warning'), at(ch('C2'), 'critical')], [['C1', true], ['C2', true]], true],
+    ['a member of a channel told of both levels', 'UOTHER', [at(ch('C1'), 'warning', 'critical')], [['C1', true]], true],
+    ['a member of every channel, one of them at all levels', 'UOTHER', [ch('C1'), at(ch('C2'), 'critical')], [['C1', true], ['C2', true]], true],
+    ['an owner, the channels told of warnings only', 'UOWNER', [at(ch('C1'), 'warning'), at({ kind: 'slack_user', id: 'UONCALL' }, 'critical')], [], true],
+  ])('%s → %s', (_, user, recipients, memberOf, expected) => {
+    expect(mayView(user, alert(recipients, WARNING), policy, members(memberOf))).toBe(expected);
+  });
+
+  it('a member of a channel sent critical, for an alert with no warning level', () => {
+    expect(mayView('UOTHER', alert([at(ch('C1'), 'critical')]), policy, members([['C1', true]]))).toBe(true);
   });
 });
 
