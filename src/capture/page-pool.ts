@@ -215,6 +215,10 @@ function httpOrigin(url: string): string | null {
 function closeWindows(pooled: PooledPage): void {
   const own = pooled.page.target();
   pooled.context.on('targetcreated', (target: Target) => {
+    // A shared worker is the context's, not the page's: its requests are not the page's events,
+    // so a login it gives XHR is not seen, and would stay in the context's cache. Its capture
+    // closes the context.
+    if (target.type() === 'shared_worker') pooled.taint ??= 'a shared worker';
     if (target === own || target.type() !== 'page') return;
     void closePage(target);
     // Not the host's own refusal (the host may be allowed): named apart from hosts.

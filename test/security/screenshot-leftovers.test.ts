@@ -1,7 +1,8 @@
 // What a red-team review of the screenshot sandbox found one capture could leave for the next, or
 // do to Lookout, and what stops it (each case failed before its fix):
 // - a login (HTTP Basic, given to XHR) that Chromium keeps for the browser context, and which the
-//   next capture's page was sent with: the context is closed instead of wiped;
+//   next capture's page was sent with: the context is closed instead of wiped — also when a shared
+//   worker gave it (its requests are not the page's: the worker's creation marks the capture);
 // - a cross-site frame's storage, keyed to the page's site, which clearing origins misses: the
 //   context is closed instead of wiped;
 // - a user name and password in the screenshot URL: refused;
@@ -74,6 +75,21 @@ beforeAll(async () => {
           `${box}<script>const x = new XMLHttpRequest(); x.open('GET', '/private', true, 'admin', 'hunter2');
            x.onloadend = () => document.body.insertAdjacentHTML('beforeend', '<b id="done">done</b>'); x.send();</script>`,
         );
+      case '/logs-in-worker':
+        // The same, from a dedicated worker (its requests are the worker's, not the page's).
+        return html(res, `${box}<script>const w = new Worker('/login-worker.js'); w.onmessage = () => document.body.insertAdjacentHTML('beforeend', '<b id="done">done</b>');</script>`);
+      case '/login-worker.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end("const x = new XMLHttpRequest(); x.open('GET', '/private', true, 'admin', 'hunter2'); x.onloadend = () => postMessage('done'); x.send();");
+      case '/logs-in-shared-worker':
+        // And from a shared worker, which belongs to the context rather than to the page.
+        return html(
+          res,
+          `${box}<script>const w = new SharedWorker('/login-shared-worker.js'); w.port.onmessage = () => document.body.insertAdjacentHTML('beforeend', '<b id="done">done</b>'); w.port.start();</script>`,
+        );
+      case '/login-shared-worker.js':
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        return res.end("onconnect = (e) => { const x = new XMLHttpRequest(); x.open('GET', '/private', true, 'admin', 'hunter2'); x.onloadend = () => e.ports[0].postMessage('done'); x.send(); };");
       case '/embeds-widget':
         // #done once the frame's report has reached the server.
         return html(
@@ -127,6 +143,19 @@ describe('what one capture leaves for the next', () => {
     logins.length = 0;
     const err = await captureError(shots().capture(shot('/admin'), minute()));
     // Without a login Chromium gives up on the challenge page itself (a fresh context does so too).
+    expect(err.message).toMatch(/could not be opened \(ERR_INVALID_AUTH_CREDENTIALS\)|answered HTTP 401/);
+    expect(logins).toEqual([{ path: '/admin', authorization: null }]);
+  });
+
+  it.each([
+    ['a dedicated worker', '/logs-in-worker'],
+    ['a shared worker', '/logs-in-shared-worker'],
+  ])('nor one %s gave XHR', async (_, path) => {
+    logins.length = 0;
+    await shots().capture(shot(path, { waitFor: '#done' }), minute());
+    expect(logins.map((l) => l.authorization)).toContain(PASSWORD);
+    logins.length = 0;
+    const err = await captureError(shots().capture(shot('/admin'), minute()));
     expect(err.message).toMatch(/could not be opened \(ERR_INVALID_AUTH_CREDENTIALS\)|answered HTTP 401/);
     expect(logins).toEqual([{ path: '/admin', authorization: null }]);
   });
