@@ -38,8 +38,9 @@ export function alertLevels(alert: Pick<Alert, 'warning'>): Level[] {
 
 /**
  * The channels whose members may see an alert's output: every one it posts to — none when the
- * channels between them are not sent every level it fires at, since their members never saw
- * the other levels' runs in Slack.
+ * channels between them are not sent every level it fires at (their members would not see the
+ * other level's runs in Slack). The recipients as they are now: a channel widened to every level
+ * later shows the runs from before too.
  */
 export function audienceChannels(alert: Pick<Alert, 'recipients' | 'warning'>): string[] {
   const channels = alert.recipients.filter((r) => r.kind === 'slack_channel');

@@ -7,7 +7,7 @@ import type { Delivery } from './delivery-port.js';
 import { recordBy, type Deadline } from '../domain/deadline.js';
 import { foldDeliveries, type DeliveryFold } from '../domain/tick.js';
 import type { SeriesReport } from '../domain/decide-result.js';
-import { routedTo } from '../domain/routing.js';
+import { routedLevel, routedTo } from '../domain/routing.js';
 import { rowsOfSeries } from '../domain/series.js';
 import type { MessagePrompt } from '../domain/triage.js';
 import { recipientKey, type Alert, type Cell, type DeliveryRecord, type Execution, type Level, type QueryResult, type Recipient } from '../domain/types.js';
@@ -60,7 +60,7 @@ export function createSendStep(deps: SendStepDeps): SendStep {
     if (what.kind === 'new_rows') return sendNewRows(alert, execution, what, signal, deadline);
     const { kind, value, result, series } = what;
     const prompt = what.prompt ?? null;
-    const level = levelOf(series);
+    const level = routedLevel(series);
     const recipients = routedTo(alert.recipients, kind, level, alert.threads);
     // Routing by level may leave nobody: nothing is made or sent, and history says why.
     if (recipients.length === 0) return { deliveries: [], deliveryMs: 0, captureMs: null, state: 'SUCCESS', reason: `no recipient takes ${level} messages` };
@@ -137,12 +137,6 @@ export function createSendStep(deps: SendStepDeps): SendStep {
 }
 
 /** The level a message is about: the worst firing (or changing) series'; critical for one value. */
-function levelOf(series: SeriesReport | null): Level {
-  if (series === null) return 'critical';
-  const items = series.firing.length > 0 ? series.firing : series.changes;
-  return items.length > 0 && items.every((i) => i.level === 'warning') ? 'warning' : 'critical';
-}
-
 /** What every message of this execution names: the alert, the execution, its tick and when it ran. */
 export function messageContext(alert: Alert, execution: Execution, evaluatedAt: Date): MessageContext {
   return { alert, executionId: execution.id, scheduledAt: execution.scheduledAt, evaluatedAt };

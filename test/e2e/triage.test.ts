@@ -231,12 +231,31 @@ describe('routing by level', () => {
         { kind: 'slack_user', id: ALICE, levels: ['critical'] },
       ],
     });
-    dmCritical.set(80);
+    dmCritical.set(20);
     expect(await tick(dmCritical, new Date('2026-12-09T09:00:00Z'))).toMatchObject({ state: 'SUCCESS' });
+    dmCritical.set(80);
+    expect(await tick(dmCritical, new Date('2026-12-09T09:15:00Z'))).toMatchObject({ state: 'SUCCESS' });
     const hidden = await e2e.command(BOB, `history "${dmCritical.name}"`);
     expect(hidden.text).toMatch(/No alert or report matches/);
-    expect(JSON.stringify(hidden)).not.toMatch(/80|critical/i);
+    expect(JSON.stringify(hidden)).not.toMatch(/\b80\b|critical/i);
     expect((await e2e.command(ALICE, `history "${dmCritical.name}"`)).text).not.toMatch(/No alert or report matches/);
+    // Nor does acknowledging it in #alerts (by Bob there, or Alice in her DM) redraw #alerts' message with the critical status.
+    const [inAlerts] = tops(ALERTS, dmCritical);
+    expect(words(inAlerts)).toContain('20');
+    await e2e.sim.blockAction({ user: BOB, action_id: ACTION.acknowledge, message: { channel: ALERTS, ts: inAlerts!.ts } });
+    await eventually(async () => (await e2e.lookout.store.getAlert(dmCritical.id))?.ack?.by === BOB || undefined, 15_000, 'the acknowledgement to be stored');
+    const redrawn = await eventually(async () => {
+      const now = e2e.sim.messages(ALERTS).find((m) => m.ts === inAlerts!.ts);
+      return now !== undefined && words(now).includes(`<@${BOB}>`) ? now : undefined;
+    }, 15_000, 'the #alerts message to show the acknowledgement');
+    // Still the warning it was sent (20), not the critical status (🔴, value 80) it never saw.
+    const critical = /🔴|\b80\b/;
+    expect(words(redrawn)).toContain('20');
+    expect(words(redrawn)).not.toMatch(critical);
+    const dm = e2e.sim.messages().find((m) => m.channel.startsWith('D') && (m.text ?? '').includes(dmCritical.name));
+    expect(dm).toBeDefined();
+    await eventually(async () => (words(e2e.sim.messages().find((m) => m.ts === dm!.ts)).includes(`<@${BOB}>`) ? true : undefined), 15_000, 'the DM to show the acknowledgement');
+    expect(words(e2e.sim.messages(ALERTS).find((m) => m.ts === inAlerts!.ts))).not.toMatch(critical);
 
     // Critical to #oncall instead: Bob is in both channels, so he saw every level there.
     const bothChannels = await stored({

@@ -1,5 +1,6 @@
 // After an acknowledgement changed (or a press found a stale button): the incident's first
-// message in each channel and DM is drawn again as the tick runner draws it on a repeat
+// message in each channel and DM that takes its level now (routing by level) is drawn again as
+// the tick runner draws it on a repeat
 // (firing-status.ts, chat.update), so everyone reading sees who has it — only a first message
 // that is this alert's own: a storm digest lists other alerts too and is left as it is, as the
 // delivery leaves it (whose a message is: firstMessage, as the alert keeps it, else by the
@@ -7,6 +8,7 @@
 // digest, keeps its content and only has this alert's button and line re-stamped. A failed
 // update is logged and said to the person who pressed; the acknowledgement stands.
 import type { WebClient } from '@slack/web-api';
+import { routedLevel, threadsShowing } from '../../domain/routing.js';
 import type { Alert } from '../../domain/types.js';
 import { parseMessageRef } from '../../delivery/slack/slack-delivery.js';
 import { firstMessage } from '../../delivery/slack/slack-post.js';
@@ -31,7 +33,9 @@ export async function redrawIncident(
   now: Date,
 ): Promise<string[]> {
   if (alert.firingSince === null) return [];
-  const firsts = Object.entries(alert.threads).flatMap(([recipient, ref]) => {
+  // Only where the recipient takes the incident's level now: a channel told only of warnings
+  // is not shown that it went critical (see threadsShowing).
+  const firsts = Object.entries(threadsShowing(alert, routedLevel(status.series))).flatMap(([recipient, ref]) => {
     const parsed = parseMessageRef(ref);
     return parsed === null ? [] : [{ ...parsed, token: alert.drawn[recipient] }];
   });
