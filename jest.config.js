@@ -10,7 +10,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   testTimeout: 30000,
-  // Integration suites share real databases, each in its own database or schema. Three workers
+  // Integration suites share real database servers: each uses a database of its own or tables
+  // with names of its own (suffixed), and directories from mkdtemp. Three workers
   // on two cores: many suites spend most of their time waiting (for a minute boundary, a
   // working timeout, a child process), and a third worker fills that time (600 → 421 s, the
   // same suites, this machine).

@@ -6,7 +6,8 @@
 // RSS per instance. Prints a table, then one JSON line of the figures. Asserts nothing.
 //
 //   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 64] [--restart] [--profile DIR]
-// --profile writes a V8 CPU profile of each instance (and its helpers) into DIR when it stops.
+// --profile writes a V8 CPU profile of each instance into DIR when it stops (not of its SQLite
+// helpers, which are started with arguments and an environment of their own).
 // --restart stops the first instance 25 s after the second tick and starts it again (a deploy):
 // its shards move, and the instance that runs them next has nothing of them in memory.
 import Database from 'better-sqlite3';

@@ -47,9 +47,13 @@ beforeAll(async () => {
   db.exec('CREATE TABLE grid (n INTEGER); INSERT INTO grid VALUES (1);');
   db.close();
   source = openDataSource(dataSourceConfig({ name: 'sqlite-batches', kind: 'sqlite', path: file, statementTimeoutS: 60, maxRows: 1000, poolSize: 1 }));
-  // Each text once, alone: from now on the reader knows them as quick.
-  expect((await source.query(CROSS, opts)).rows).toEqual([[1]]);
-  for (const n of [42, 43]) expect((await source.query(`SELECT ${n} AS n`, opts)).rows).toEqual([[n]]);
+  // Each text alone, a few times: the reader remembers the last run's time, and a first run (a
+  // cold reader) can take longer than a quick query's 2 ms on a busy machine. From now on the
+  // reader knows them as quick.
+  for (let i = 0; i < 5; i += 1) {
+    expect((await source.query(CROSS, opts)).rows).toEqual([[1]]);
+    for (const n of [42, 43]) expect((await source.query(`SELECT ${n} AS n`, opts)).rows).toEqual([[n]]);
+  }
   // Now the same text is slow, but the reader does not know it yet.
   growGrid();
 });
