@@ -200,8 +200,22 @@ export function createSqliteHelpers(options: SqliteHelpersOptions): SqliteHelper
     return batch.sort((a, b) => a.deadline - b.deadline);
   }
 
-  /** Sends waiting queries to idle helpers, starting helpers within poolSize; keeps one warm. */
+  /**
+   * Sends what waits (`dispatch`). It runs in event handlers and after the turn, outside any
+   * query's promise: a helper that cannot even be started (spawn throws: E2BIG, ENOMEM) fails the
+   * queries waiting, not the process.
+   */
   function pump(): void {
+    try {
+      dispatch();
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const task of queue.splice(0)) fail(task, error);
+    }
+  }
+
+  /** Sends waiting queries to idle helpers, starting helpers within poolSize; keeps one warm. */
+  function dispatch(): void {
     if (closed) return;
     while (queue.length > 0) {
       const helper = idle.pop() ?? (helpers.size < poolSize ? spawnHelper() : undefined);
