@@ -7,9 +7,21 @@ cd "$(dirname "$0")/.."
 say() { printf '[setup] %s\n' "$*"; }
 
 # npm packages: (re)install when node_modules is missing or older than the lock file.
+# better-sqlite3 downloads its compiled binary from github.com; where that is unreachable (as on
+# the machines this targets) npm compiles it, over a minute of a clean install. The binary is kept
+# per version, Node ABI and platform in a cache of this machine's and handed to later installs
+# through prebuild-install's local prebuilds (which loads it first, and compiles if it does not load).
+PREBUILDS="${XDG_CACHE_HOME:-$HOME/.cache}/lookout/prebuilds"
+export npm_config_better_sqlite3_local_prebuilds="$PREBUILDS"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund
+  binary=node_modules/better-sqlite3/build/Release/better_sqlite3.node
+  prebuild="$PREBUILDS/better-sqlite3-v$(node -p "require('./node_modules/better-sqlite3/package.json').version")-node-v$(node -p process.versions.modules)-$(node -p process.platform)-$(node -p process.arch).tar.gz"
+  if [ -f "$binary" ] && [ ! -f "$prebuild" ]; then
+    mkdir -p "$PREBUILDS"
+    tar -czf "$prebuild.$$" -C node_modules/better-sqlite3 build/Release/better_sqlite3.node && mv "$prebuild.$$" "$prebuild"
+  fi
 fi
 
 # Debian packages, only where missing (root on the machines this targets): the browser for
