@@ -136,7 +136,6 @@ export function createSendStep(deps: SendStepDeps): SendStep {
   }
 }
 
-/** The level a message is about: the worst firing (or changing) series'; critical for one value. */
 /** What every message of this execution names: the alert, the execution, its tick and when it ran. */
 export function messageContext(alert: Alert, execution: Execution, evaluatedAt: Date): MessageContext {
   return { alert, executionId: execution.id, scheduledAt: execution.scheduledAt, evaluatedAt };
