@@ -17,6 +17,7 @@
 // whose capture left what a wipe cannot remove (`taint`: a login the page gave, a cross-origin
 // frame's storage).
 import type { Browser, BrowserContext, Page, Target } from 'puppeteer';
+import { holdsLogin } from '../domain/content.js';
 import type { Logger } from '../logger.js';
 import { startEgressProxy, type EgressProxy, type EgressRules, type Reached } from './egress-proxy.js';
 
@@ -179,7 +180,7 @@ function watchTaint(pooled: PooledPage): void {
   const { page } = pooled;
   pooled.taint = null;
   page.on('request', (request) => {
-    if (holdsLogin(request.url())) pooled.taint ??= 'a request with a user name or password';
+    if (requestHoldsLogin(request.url())) pooled.taint ??= 'a request with a user name or password';
   });
   page.on('response', (response) => {
     const status = response.status();
@@ -192,10 +193,9 @@ function watchTaint(pooled: PooledPage): void {
   });
 }
 
-function holdsLogin(url: string): boolean {
+function requestHoldsLogin(url: string): boolean {
   try {
-    const parsed = new URL(url);
-    return parsed.username !== '' || parsed.password !== '';
+    return holdsLogin(new URL(url));
   } catch {
     return false;
   }

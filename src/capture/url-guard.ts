@@ -5,7 +5,7 @@
 // (egress-proxy.ts), which connects to the very address checked here.
 import { BlockList, isIP } from 'node:net';
 import { promises as dns } from 'node:dns';
-import { hostAllowed } from '../domain/content.js';
+import { holdsLogin, hostAllowed } from '../domain/content.js';
 import { embeddedIPv4, ipv6Groups } from './embedded-ipv4.js';
 
 export type UrlPolicy = {
@@ -116,7 +116,7 @@ export async function checkUrl(url: string, policy: UrlPolicy, lookup: LookupAll
   }
   // Chromium keeps a URL's login for its context, so it would reach the next capture's pages
   // (alerts saved before the form refused these).
-  if (parsed.username !== '' || parsed.password !== '') {
+  if (holdsLogin(parsed)) {
     return { ok: false, reason: 'the address holds a user name or password; logins to dashboards are set by an admin (screenshots.auth)' };
   }
   // WHATWG parsing already turned 0x7f.1 or 2130706433 into 127.0.0.1, as Chromium does.

@@ -52,6 +52,15 @@ export function wantsCsv(content: Content): boolean {
   return content.kind === 'csv' || ((content.kind === 'chart' || content.kind === 'screenshot') && content.csv);
 }
 
+/**
+ * The URL carries a user name or password. Refused for screenshot and link URLs (the form and each
+ * capture), and a capture whose page asks for one is not reused: Chromium keeps such a login for
+ * the whole browser context, so it would reach the next alert's pages.
+ */
+export function holdsLogin(url: URL): boolean {
+  return url.username !== '' || url.password !== '';
+}
+
 /** Hostname matches the allow-list: exact names, or "*.example.com" for any subdomain. */
 export function hostAllowed(hostname: string, allowedHosts: readonly string[]): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');

@@ -2,6 +2,7 @@
 // numbers as a form sends them (text) or a file does (numbers). Part of the alert schema
 // (alert-schema.ts); which screenshot hosts are allowed is the caller's (alert-input.ts).
 import { z } from 'zod';
+import { holdsLogin } from '../domain/content.js';
 import { CHART_TYPES, DEFAULTS } from '../domain/types.js';
 import { blankAsAbsent, DECIMAL, described, flag, strictNumber, wholeNumberOr } from './input-checks.js';
 
@@ -32,7 +33,7 @@ const url = z
       return z.NEVER;
     }
     // It would be shown in Slack, and the browser would keep the login for the next alert's page.
-    if (parsed.username !== '' || parsed.password !== '') {
+    if (holdsLogin(parsed)) {
       ctx.issues.push({ code: 'custom', message: 'must not hold a user name or password; logins to dashboards are set by an admin (screenshots.auth)', input: text });
       return z.NEVER;
     }
