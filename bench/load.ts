@@ -5,7 +5,7 @@
 // duplicates, lost ticks, lateness (from the tick to the message reaching Slack) and peak
 // RSS per instance. Prints a table, then one JSON line of the figures. Asserts nothing.
 //
-//   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 64] [--restart] [--profile DIR]
+//   npm run bench:load -- --alerts 10000 --instances 2 --minutes 5 [--concurrency 128] [--restart] [--profile DIR]
 // --profile writes a V8 CPU profile of each instance into DIR when it stops (not of its SQLite
 // helpers, which are started with arguments and an environment of their own).
 // --restart stops the first instance 25 s after the second tick and starts it again (a deploy):
@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { DEFAULT_EVAL_CONCURRENCY } from '../src/config.js';
 import { nextRunAfter } from '../src/domain/schedule.js';
 import { createPostgresStore } from '../src/store/postgres/store.js';
 import { startLookoutProcess, type LookoutProcess } from '../test/support/lookout-process.js';
@@ -28,7 +29,7 @@ const { values } = parseArgs({
     alerts: { type: 'string', default: '1000' },
     instances: { type: 'string', default: '2' },
     minutes: { type: 'string', default: '2' },
-    concurrency: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: String(DEFAULT_EVAL_CONCURRENCY) },
     channels: { type: 'string', default: '200' },
     restart: { type: 'boolean', default: false },
     profile: { type: 'string' },

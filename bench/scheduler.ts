@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { makeConfig, type Config, dataSourceConfig } from '../src/config.js';
+import { DEFAULT_EVAL_CONCURRENCY, makeConfig, type Config, dataSourceConfig } from '../src/config.js';
 import { nextRunAfter } from '../src/domain/schedule.js';
 import type { Schedule } from '../src/domain/types.js';
 import { silentLogger } from '../src/logger.js';
@@ -32,7 +32,7 @@ const { values } = parseArgs({
     store: { type: 'string', default: 'postgres' },
     ticks: { type: 'string', default: '2' },
     shards: { type: 'string', default: '16' },
-    concurrency: { type: 'string', default: '64' },
+    concurrency: { type: 'string', default: String(DEFAULT_EVAL_CONCURRENCY) },
     'sqlite-pool': { type: 'string', default: '4' },
     mix: { type: 'boolean', default: false },
     'source-pool': { type: 'string', default: '10' },

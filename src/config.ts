@@ -17,6 +17,13 @@ const MiB = 1024 * 1024;
  * an alert changed in the last seconds before its tick runs as it was for that tick.
  */
 export const DEFAULT_DISPATCH_LEAD_S = 5;
+/**
+ * Evaluations at once per instance (DESIGN.md, "Evaluation slots and result memory"): most of a
+ * slot's time is waiting for the store and Slack, so slots are many; their rows are bounded apart.
+ */
+export const DEFAULT_EVAL_CONCURRENCY = 128;
+/** The result bytes an instance's evaluations may hold at once: 64 full results of the default 16 MiB. */
+export const DEFAULT_RESULT_MEMORY_MB = 1024;
 
 /** Slack's pace per channel and storm control (issue 4/6), as `slack.*` in lookout.config.yml. */
 export const SLACK_POSTS = {
@@ -238,7 +245,8 @@ const envSchema = z.object({
   LOOKOUT_CONFIG: z.string().optional(),
   ADMIN_USER_IDS: z.string().default(''),
   SHARDS: intFromEnv(16, 1, 1024),
-  EVAL_CONCURRENCY: intFromEnv(64, 1, 1000),
+  EVAL_CONCURRENCY: intFromEnv(DEFAULT_EVAL_CONCURRENCY, 1, 1000),
+  EVAL_RESULT_MEMORY_MB: intFromEnv(DEFAULT_RESULT_MEMORY_MB, 16, 1_048_576),
   DISPATCH_LEAD_S: intFromEnv(DEFAULT_DISPATCH_LEAD_S, 0, 30),
   INSTANCE_NAME: z.string().optional(),
   SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)').optional(),
@@ -285,8 +293,11 @@ export interface Config {
   code: { alertsDir: string | null; actor: string | null };
   /** How posts to one Slack channel are paced, and when firing messages go as a storm digest. */
   slackPosts: { channelPostsPerS: number; channelQueueMax: number; storm: { threshold: number; windowS: number } };
-  /** leadS: seconds before a minute its due ticks are claimed (DISPATCH_LEAD_S); the default when absent. */
-  scheduler: { shards: number; concurrency: number; instance: string; leadS?: number };
+  /**
+   * leadS: seconds before a minute its due ticks are claimed (DISPATCH_LEAD_S); resultMemoryMb: the
+   * result bytes evaluations may hold at once (EVAL_RESULT_MEMORY_MB). The defaults when absent.
+   */
+  scheduler: { shards: number; concurrency: number; instance: string; leadS?: number; resultMemoryMb?: number };
   /** Null when HTTP_PORT is not set. */
   http: { port: number } | null;
   /** Null when no Slack tokens are set: Lookout then logs what it would send. */
@@ -397,6 +408,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     scheduler: {
       shards: e.SHARDS,
       concurrency: e.EVAL_CONCURRENCY,
+      resultMemoryMb: e.EVAL_RESULT_MEMORY_MB,
       leadS: e.DISPATCH_LEAD_S,
       instance: e.INSTANCE_NAME ?? `${process.pid}@${env.HOSTNAME ?? 'local'}`,
     },

@@ -1,7 +1,7 @@
 // Builds a running Lookout from a validated config: store, data sources, delivery, tick
 // runner, scheduler and the alert service. main.ts, the demo, the benchmarks and the
 // end-to-end tests all start Lookout through here, so there is one wiring.
-import { DEFAULT_DISPATCH_LEAD_S, screenshotCredentialUsers, type Config } from './config.js';
+import { DEFAULT_DISPATCH_LEAD_S, DEFAULT_RESULT_MEMORY_MB, screenshotCredentialUsers, type Config } from './config.js';
 import { createDataSourceCatalog } from './datasources/catalog.js';
 import { privilegedError, privilegedWarning } from './datasources/error-rules.js';
 import type { DataSourceCatalog } from './datasources/port.js';
@@ -24,6 +24,7 @@ import { createAlertsAsCode } from './services/alerts-as-code.js';
 import { startAlertsDir, type AlertsDir } from './scheduler/alerts-dir.js';
 import { createDeliveryNotices } from './services/notify-owners.js';
 import { createReconciler, type Reconciler, type ReconcileSettings } from './services/reconcile-deliveries.js';
+import { createResultMemory } from './services/result-memory.js';
 import { createTickRunner, type TickObserver, type TickRunner } from './services/tick-runner.js';
 import { createTriageService, type TriageService } from './services/triage-service.js';
 import { createSlackApp, type SlackApp } from './slack/app.js';
@@ -166,6 +167,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     // Ticks' finishes, send marks and mute reads go to the store in batches.
     const writes = createBatchedWrites(store);
     closers.add(Step.Writes, () => writes.flush());
+    const resultMemory = createResultMemory((config.scheduler.resultMemoryMb ?? DEFAULT_RESULT_MEMORY_MB) * 1024 * 1024);
     const runner = createTickRunner({
       store,
       writes,
@@ -180,6 +182,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
       instance,
       logger: logger.child({ module: 'tick' }),
       observer,
+      resultMemory,
     });
     const pool = createEvaluationPool(config.scheduler.concurrency, logger.child({ module: 'pool' }));
     const runNow = createRunNowJob({ runner, pool });
@@ -220,7 +223,7 @@ export async function startLookout(config: Config, options: LookoutOptions): Pro
     }
     const running = scheduler;
     metrics.setSources({
-      evaluations: () => ({ running: pool.running, queued: pool.queued }),
+      evaluations: () => ({ running: pool.running, queued: pool.queued, resultBytes: resultMemory.reservedBytes }),
       scheduler: () => {
         const status = running?.status();
         return status ? { instances: status.instances.length, shardShare: status.shardShare } : null;

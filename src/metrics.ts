@@ -6,8 +6,8 @@ import type { DispatchResult } from './scheduler/dispatch-job.js';
 import type { ExecutionSummary, TickObserver } from './services/tick-runner.js';
 
 export interface MetricsSources {
-  /** Evaluations running and waiting in this instance. */
-  evaluations(): { running: number; queued: number };
+  /** Evaluations running and waiting in this instance, and the result bytes they hold (reserved). */
+  evaluations(): { running: number; queued: number; resultBytes: number };
   /** Instances sharing the shards and this one's share, when the scheduler runs. */
   scheduler(): { instances: number; shardShare: number } | null;
 }
@@ -87,6 +87,14 @@ export function createMetrics(): Metrics {
     registers: [registry],
     collect() {
       this.set(sources?.evaluations().queued ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'lookout_evaluation_result_bytes',
+    help: 'Result bytes reserved by the evaluations running in this instance (EVAL_RESULT_MEMORY_MB bounds it)',
+    registers: [registry],
+    collect() {
+      this.set(sources?.evaluations().resultBytes ?? 0);
     },
   });
   new Gauge({

@@ -112,7 +112,7 @@ export function createDataSourceCatalog(configs: DataSourceConfig[], options: Ca
     },
     limits(name) {
       const config = byName.get(name);
-      return config && { statementTimeoutS: config.statementTimeoutS, maxRows: config.maxRows };
+      return config && { statementTimeoutS: config.statementTimeoutS, maxRows: config.maxRows, maxResultBytes: config.maxResultBytes };
     },
     names: () => [...byName.keys()],
     allowedUsers: (name) => byName.get(name)?.allowedUsers ?? [],

@@ -90,6 +90,8 @@ export class DataSourceError extends LookoutError {
 export interface QueryLimits {
   statementTimeoutS: number;
   maxRows: number;
+  /** The most one query's result may take (the wire and value caps). */
+  maxResultBytes: number;
 }
 
 /**

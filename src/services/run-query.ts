@@ -5,9 +5,11 @@ import { stopwatch, type Clock } from '../clock.js';
 import type { DataSourceCatalog } from '../datasources/port.js';
 import { barredFromSource } from '../domain/access.js';
 import { msLeft, type Deadline } from '../domain/deadline.js';
+import { resultHeldBytes } from '../domain/result-size.js';
 import type { Alert, QueryResult } from '../domain/types.js';
 import { LookoutError, SourceBarredError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ResultHold } from './result-memory.js';
 
 export interface QueryStepDeps {
   dataSources: Pick<DataSourceCatalog, 'get' | 'limits' | 'allowedUsers'>;
@@ -21,10 +23,11 @@ export type QueryOutcome =
   | { ok: true; result: QueryResult; queryMs: number }
   | { ok: false; reason: string; queryMs: number };
 
-export type QueryStep = (alert: Alert, signal: AbortSignal, deadline: Deadline) => Promise<QueryOutcome>;
+/** `hold`, when given, is the evaluation's share of the result budget: the query waits for it. */
+export type QueryStep = (alert: Alert, signal: AbortSignal, deadline: Deadline, hold?: ResultHold) => Promise<QueryOutcome>;
 
 export function createQueryStep(deps: QueryStepDeps): QueryStep {
-  async function query(alert: Alert, signal: AbortSignal, deadline: Deadline): Promise<QueryResult> {
+  async function query(alert: Alert, signal: AbortSignal, deadline: Deadline, hold: ResultHold | undefined): Promise<QueryResult> {
     const source = deps.dataSources.get(alert.dataSource);
     const limits = deps.dataSources.limits(alert.dataSource);
     if (source === undefined || limits === undefined) {
@@ -36,17 +39,26 @@ export function createQueryStep(deps: QueryStepDeps): QueryStep {
     // Its owners answer for it: an alert runs only while every one of them may use the source.
     const barred = barredFromSource(alert.owners, deps.dataSources.allowedUsers(alert.dataSource), { admins: deps.admins ?? [] });
     if (barred.length > 0) throw new SourceBarredError(alert.dataSource, barred);
-    return source.query(alert.sql, {
-      timeoutMs: Math.min(limits.statementTimeoutS * 1000, Math.max(1, msLeft(deadline, deps.clock()))),
-      maxRows: limits.maxRows,
-      signal,
-    });
+    // The most this query may read, reserved before it starts; then only what its rows take.
+    await hold?.reserve(limits.maxResultBytes, signal);
+    try {
+      const result = await source.query(alert.sql, {
+        timeoutMs: Math.min(limits.statementTimeoutS * 1000, Math.max(1, msLeft(deadline, deps.clock()))),
+        maxRows: limits.maxRows,
+        signal,
+      });
+      hold?.shrinkTo(resultHeldBytes(result));
+      return result;
+    } catch (err) {
+      hold?.free();
+      throw err;
+    }
   }
 
-  return async (alert, signal, deadline) => {
+  return async (alert, signal, deadline, hold) => {
     const elapsed = stopwatch();
     try {
-      const result = await query(alert, signal, deadline);
+      const result = await query(alert, signal, deadline, hold);
       return { ok: true, result, queryMs: elapsed() };
     } catch (err) {
       const reason = signal.aborted

@@ -17,6 +17,7 @@ import { patientStore } from '../store/retry.js';
 import { createOwnerNotices } from './notify-owners.js';
 import { createExecutionRecorder, type ExecutionSummary, type RecordExecution, type TickObserver } from './record-execution.js';
 import { createQueryStep } from './run-query.js';
+import type { ResultHold, ResultMemory } from './result-memory.js';
 import { createNewRowsStep } from './new-rows-step.js';
 import type { PeopleDirectory } from './people-port.js';
 import { createSendStep } from './send-step.js';
@@ -46,6 +47,8 @@ export interface TickRunnerDeps {
   maxSeries?: number;
   /** Who the emails in an alert's mention column are in Slack. */
   people?: PeopleDirectory;
+  /** The result bytes evaluations may hold at once (result-memory.ts); unbounded when absent. */
+  resultMemory?: ResultMemory;
 }
 
 
@@ -108,7 +111,13 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
 
   async function runClaimed(alert: Alert, execution: Execution, known?: RunningExecution | null, release?: () => void): Promise<ExecutionSummary> {
     const now = clock();
-    const record: RecordExecution = (a, e, d, ending) => recordAndRelease(a, e, d, ending, release);
+    // The evaluation's rows are let go with its slot: what is left is writing the record.
+    const hold = deps.resultMemory?.hold();
+    const letGo = () => {
+      hold?.free();
+      release?.();
+    };
+    const record: RecordExecution = (a, e, d, ending) => recordAndRelease(a, e, d, ending, letGo);
     // The working timeout counts from the claim: the one deadline every step below takes from.
     const deadline = deadlineAfter(execution.startedAt, alert.workingTimeoutS * 1000);
     const running =
@@ -131,15 +140,16 @@ export function createTickRunner(deps: TickRunnerDeps): TickRunner {
     const timer = setTimeout(() => controller.abort(), msLeft(deadline, clock()));
     try {
       deps.observer?.evaluationStarted?.(alert.id, execution.scheduledAt, clock());
-      return await evaluate(alert, execution, controller.signal, deadline, record);
+      return await evaluate(alert, execution, controller.signal, deadline, record, hold);
     } finally {
       clearTimeout(timer);
+      hold?.free();
     }
   }
 
   /** Steps 3 to 5: query, decide on the result, send what it says. */
-  async function evaluate(alert: Alert, execution: Execution, signal: AbortSignal, deadline: Deadline, record: RecordExecution): Promise<ExecutionSummary> {
-    const queried = await runQuery(alert, signal, deadline);
+  async function evaluate(alert: Alert, execution: Execution, signal: AbortSignal, deadline: Deadline, record: RecordExecution, hold: ResultHold | undefined): Promise<ExecutionSummary> {
+    const queried = await runQuery(alert, signal, deadline, hold);
     if (!queried.ok) {
       const outcome = { state: 'ERROR' as const, reason: queried.reason, queryMs: queried.queryMs, finishedAt: clock() };
       return record(alert, execution, deadline, { outcome, failedStep: 'query' });

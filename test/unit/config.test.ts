@@ -109,6 +109,18 @@ describe('the dispatch lead', () => {
   });
 });
 
+describe('evaluation slots and result memory', () => {
+  it('runs 128 evaluations at once holding at most 1 GiB of results by default', () => {
+    const { scheduler } = loadConfig({}, '/tmp');
+    expect(scheduler.concurrency).toBe(128);
+    expect(scheduler.resultMemoryMb).toBe(1024);
+    expect(loadConfig({ EVAL_RESULT_MEMORY_MB: '256', EVAL_CONCURRENCY: '32' }, '/tmp').scheduler).toMatchObject({ resultMemoryMb: 256, concurrency: 32 });
+  });
+  it.each(['15', '0', '1.5', 'lots'])('names EVAL_RESULT_MEMORY_MB=%s as the bad setting', (value) => {
+    expect(() => loadConfig({ EVAL_RESULT_MEMORY_MB: value }, '/tmp')).toThrow(expect.objectContaining({ setting: 'EVAL_RESULT_MEMORY_MB' }));
+  });
+});
+
 describe('the operations port', () => {
   it('is off without HTTP_PORT and on the port given with it', () => {
     expect(loadConfig({}, '/tmp').http).toBeNull();
