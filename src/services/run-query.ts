@@ -27,7 +27,7 @@ export type QueryOutcome =
 export type QueryStep = (alert: Alert, signal: AbortSignal, deadline: Deadline, hold?: ResultHold) => Promise<QueryOutcome>;
 
 export function createQueryStep(deps: QueryStepDeps): QueryStep {
-  async function query(alert: Alert, signal: AbortSignal, deadline: Deadline, hold: ResultHold | undefined): Promise<QueryResult> {
+  async function query(alert: Alert, signal: AbortSignal, deadline: Deadline, hold: ResultHold | undefined, progress: { started: boolean }): Promise<QueryResult> {
     const source = deps.dataSources.get(alert.dataSource);
     const limits = deps.dataSources.limits(alert.dataSource);
     if (source === undefined || limits === undefined) {
@@ -41,13 +41,14 @@ export function createQueryStep(deps: QueryStepDeps): QueryStep {
     if (barred.length > 0) throw new SourceBarredError(alert.dataSource, barred);
     // The most this query may read, reserved before it starts; then only what its rows take.
     await hold?.reserve(limits.maxResultBytes, signal);
+    progress.started = true;
     try {
       const result = await source.query(alert.sql, {
         timeoutMs: Math.min(limits.statementTimeoutS * 1000, Math.max(1, msLeft(deadline, deps.clock()))),
         maxRows: limits.maxRows,
         signal,
       });
-      hold?.shrinkTo(resultHeldBytes(result));
+      hold?.resize(resultHeldBytes(result));
       return result;
     } catch (err) {
       hold?.free();
@@ -57,16 +58,19 @@ export function createQueryStep(deps: QueryStepDeps): QueryStep {
 
   return async (alert, signal, deadline, hold) => {
     const elapsed = stopwatch();
+    const progress = { started: false };
     try {
-      const result = await query(alert, signal, deadline, hold);
+      const result = await query(alert, signal, deadline, hold, progress);
       return { ok: true, result, queryMs: elapsed() };
     } catch (err) {
       const reason = signal.aborted
-        ? `working timeout: the query was still running after ${alert.workingTimeoutS} s and was cancelled`
+        ? progress.started
+          ? `working timeout: the query was still running after ${alert.workingTimeoutS} s and was cancelled`
+          : `working timeout: after ${alert.workingTimeoutS} s the query had still not started, waiting for memory that other alerts' results held; an admin can raise EVAL_RESULT_MEMORY_MB`
         : err instanceof LookoutError
           ? err.userMessage
           : 'the query failed for an unexpected reason; see the Lookout log';
-      if (!(err instanceof LookoutError)) deps.logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
+      if (!signal.aborted && !(err instanceof LookoutError)) deps.logger.error({ err, alertId: alert.id }, 'query failed unexpectedly');
       return { ok: false, reason, queryMs: elapsed() };
     }
   };

@@ -1,7 +1,7 @@
 // The result budget through the real dispatcher, pool and tick runner, on a real store and
 // SQLite source: while one report holds a large result (its delivery held open), another
-// evaluation's query waits for the bytes instead of reading its rows beside it; with the room
-// for both, it does not wait. Either way every byte comes back.
+// evaluation's query waits for the bytes instead of reading its rows beside it; a result read
+// keeps only what its rows take; a wait ends at the working timeout. Every byte comes back.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { createEvaluationPool } from '../../../src/scheduler/evaluation-pool.js'
 import type { Delivery } from '../../../src/services/delivery-port.js';
 import { createResultMemory, type ResultMemory } from '../../../src/services/result-memory.js';
 import { createTickRunner } from '../../../src/services/tick-runner.js';
+import { isOwnerNotice } from '../../../src/messages/outgoing.js';
 import { createHarness, type Harness } from '../../support/harness.js';
 import { eventually } from '../../support/eventually.js';
 
@@ -45,10 +46,16 @@ beforeEach(async () => {
   for (const alert of await h.store.listAlerts()) await h.store.deleteAlert(alert.id);
 });
 
-/** A delivery that holds the big report's send open until `open()`; records every send. */
-function gatedDelivery() {
+/**
+ * A delivery that holds the big report's send open until `open()`, and, with `smallsTogether`, each
+ * small report's send until that many are in their sends at once; records every report sent.
+ */
+function gatedDelivery(smallsTogether = 1) {
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
+  let allSmallsIn!: () => void;
+  const smallsIn = new Promise<void>((resolve) => (allSmallsIn = resolve));
+  let smallsSending = 0;
   const sent: string[] = [];
   let bigWaiting = false;
   const delivery: Delivery = {
@@ -57,57 +64,106 @@ function gatedDelivery() {
         bigWaiting = true;
         await gate;
       }
-      sent.push(message.alert.sql);
+      if (message.alert.sql === SMALL_SQL && !isOwnerNotice(message)) {
+        smallsSending += 1;
+        if (smallsSending >= smallsTogether) allSmallsIn();
+        await smallsIn;
+      }
+      // Owners' notices (an error's) are not the reports this counts.
+      if (!isOwnerNotice(message)) sent.push(message.alert.sql);
       return { ok: true, ref: null, note: null };
     },
   };
   return { delivery, sent, open: () => open(), bigWaiting: () => bigWaiting };
 }
 
-async function runBoth(memory: ResultMemory, gated: ReturnType<typeof gatedDelivery>) {
-  const at = (iso: string) => new Date(`2026-11-25T${iso}Z`);
+const at = (iso: string) => new Date(`2026-11-25T${iso}Z`);
+const REPORT = { type: 'report' as const, condition: null, gracePeriodS: 3600, dataSource: 'big' };
+
+function runnerWith(memory: ResultMemory, delivery: Delivery, instance = 'memory-1') {
+  return createTickRunner({ store: h.store, dataSources: catalog, delivery, clock: h.clock, instance, logger: silentLogger(), resultMemory: memory });
+}
+
+/** The big report, due at 00:01, claimed by the dispatcher and run in the pool (its send held open). */
+async function startBig(memory: ResultMemory, gated: ReturnType<typeof gatedDelivery>) {
   h.clock.set(at('00:00:30'));
-  const report = { type: 'report' as const, condition: null, gracePeriodS: 3600, dataSource: 'big' };
-  await h.createAlert({ ...report, name: 'big', sql: BIG_SQL });
-  await h.createAlert({ ...report, name: 'small', sql: SMALL_SQL });
+  await h.createAlert({ ...REPORT, name: 'big', sql: BIG_SQL });
   const logger = silentLogger();
-  const runner = createTickRunner({ store: h.store, dataSources: catalog, delivery: gated.delivery, clock: h.clock, instance: 'memory-1', logger, resultMemory: memory });
   const pool = createEvaluationPool(8, logger);
-  const dispatch = createDispatchJob({ store: h.store, runner, pool, clock: h.clock, instance: 'memory-1', logger });
+  const dispatch = createDispatchJob({ store: h.store, runner: runnerWith(memory, gated.delivery), pool, clock: h.clock, instance: 'memory-1', logger });
   h.clock.set(at('00:01:00.100'));
   for (let shard = 0; shard < 4; shard += 1) await dispatch(shard);
+  await eventually(async () => gated.bigWaiting(), 10_000, 'the big report in its send');
   return pool;
 }
 
+/** A small report (hourly, so the dispatcher leaves it), run now. */
+async function smallReport(name: string) {
+  return h.createAlert({ ...REPORT, name, sql: SMALL_SQL, schedule: { cron: '0 * * * *', timezone: 'UTC' } });
+}
+const runNow = (memory: ResultMemory, delivery: Delivery, alertId: string) =>
+  runnerWith(memory, delivery).runTick({ alertId, scheduledAt: h.clock(), trigger: 'run_now' });
+
 describe('result memory', () => {
-  it('makes a query wait while another evaluation holds what the budget has room for', async () => {
+  it('makes a query wait while another evaluation holds what the budget lacks, and run once it is let go', async () => {
     const memory = createResultMemory(2 * MiB);
     const gated = gatedDelivery();
-    const pool = await runBoth(memory, gated);
+    const small = await smallReport('small');
+    const pool = await startBig(memory, gated);
 
-    // The big report's 1.2 MB are held through its send; the small one needs 1.5 MiB to start.
-    await eventually(async () => gated.bigWaiting() && memory.waiting === 1, 10_000, 'the big report in its send and the small one waiting');
+    // The big report holds ~1.2 MB through its send; the small one needs 1.5 MiB to start.
+    const smallRun = runNow(memory, gated.delivery, small.id);
+    await eventually(async () => memory.waiting === 1, 10_000, 'the small report waiting');
     expect(memory.reservedBytes).toBeGreaterThan(1_200_000);
     expect(gated.sent).toEqual([]);
 
     gated.open();
     await pool.drain();
+    expect((await smallRun)?.state).toBe('SUCCESS');
     expect(gated.sent).toEqual([BIG_SQL, SMALL_SQL]);
     expect(memory.reservedBytes).toBe(0);
   });
 
-  it('with room for both, the small report is sent while the big one still holds its rows', async () => {
-    const memory = createResultMemory(4 * MiB);
-    const gated = gatedDelivery();
-    const pool = await runBoth(memory, gated);
+  it('a result read keeps only what its rows take, so two small reports hold theirs beside the big one', async () => {
+    // 3 MiB: the big report's ~1.2 MB and one small report's 1.5 MiB reservation fit; a second
+    // 1.5 MiB fits only once the first small result is down to its few hundred bytes. Each small
+    // send waits until both are sending, so both hold their results at once.
+    const memory = createResultMemory(3 * MiB);
+    const gated = gatedDelivery(2);
+    const [one, two] = [await smallReport('one'), await smallReport('two')];
+    const pool = await startBig(memory, gated);
 
-    await eventually(async () => gated.bigWaiting() && gated.sent.length === 1, 10_000, 'the small report sent beside the big one');
-    expect(gated.sent).toEqual([SMALL_SQL]);
-    expect(memory.waiting).toBe(0);
+    const both = await Promise.all([runNow(memory, gated.delivery, one.id), runNow(memory, gated.delivery, two.id)]);
+    expect(both.map((s) => s?.state)).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(gated.sent).toEqual([SMALL_SQL, SMALL_SQL]);
+    expect(gated.bigWaiting()).toBe(true);
 
     gated.open();
     await pool.drain();
-    expect(gated.sent).toEqual([SMALL_SQL, BIG_SQL]);
+    expect(gated.sent).toEqual([SMALL_SQL, SMALL_SQL, BIG_SQL]);
+    expect(memory.reservedBytes).toBe(0);
+  });
+
+  it('a query still waiting for memory at the working timeout ends with a sentence that says so', async () => {
+    const memory = createResultMemory(2 * MiB);
+    const gated = gatedDelivery();
+    // Another evaluation holds the whole budget.
+    const other = memory.hold();
+    await other.reserve(2 * MiB, new AbortController().signal);
+    h.clock.set(at('00:00:30'));
+    const small = await smallReport('late');
+    const runner = runnerWith(memory, gated.delivery, 'memory-3');
+    const claimed = await runner.claim({ alertId: small.id, scheduledAt: at('00:00:30'), trigger: 'run_now' });
+    expect(claimed).not.toBeNull();
+    // 9.95 s of its 10 s working timeout gone before it runs.
+    h.clock.set(new Date(claimed!.execution.startedAt.getTime() + 9_950));
+    const summary = await runner.runClaimed({ ...claimed!.alert, workingTimeoutS: 10 }, claimed!.execution);
+    expect(summary.state).toBe('ERROR');
+    expect(summary.reason).toContain('had still not started, waiting for memory');
+    expect(gated.sent).toEqual([]);
+    expect(memory.waiting).toBe(0);
+    expect(memory.reservedBytes).toBe(2 * MiB);
+    other.free();
     expect(memory.reservedBytes).toBe(0);
   });
 
@@ -120,7 +176,7 @@ describe('result memory', () => {
     const db = new Database(bigPath);
     db.exec('UPDATE t SET v = hex(zeroblob(1000000))');
     db.close();
-    const runner = createTickRunner({ store: h.store, dataSources: catalog, delivery: gated.delivery, clock: h.clock, instance: 'memory-2', logger: silentLogger(), resultMemory: memory });
+    const runner = runnerWith(memory, gated.delivery, 'memory-2');
     h.clock.set(new Date('2026-11-25T00:01:00.100Z'));
     const summary = await runner.runTick({ alertId: alert.id, scheduledAt: new Date('2026-11-25T00:01:00Z'), trigger: 'schedule' });
     expect(summary?.state).toBe('ERROR');

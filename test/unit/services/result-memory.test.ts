@@ -1,5 +1,6 @@
-// The evaluations' shared result budget: a reservation waits while others hold the bytes, shrinks
-// to what the rows take, comes back on free (once), and an abort ends the wait without leaking.
+// The evaluations' shared result budget: a reservation waits while others hold the bytes, becomes
+// what the rows take (growing without waiting), comes back on free (once), is served in arrival
+// order, and an abort ends the wait without leaking.
 import { describe, expect, it } from '@jest/globals';
 import { resultHeldBytes } from '../../../src/domain/result-size.js';
 import { createResultMemory } from '../../../src/services/result-memory.js';
@@ -7,7 +8,7 @@ import { createResultMemory } from '../../../src/services/result-memory.js';
 const live = () => new AbortController().signal;
 
 describe('result memory', () => {
-  it('makes a reservation wait until another evaluation shrinks or frees its own', async () => {
+  it('makes a reservation wait until another evaluation resizes or frees its own', async () => {
     const memory = createResultMemory(1000);
     const a = memory.hold();
     const b = memory.hold();
@@ -23,7 +24,7 @@ describe('result memory', () => {
     expect(bReserved).toBe(false);
 
     // What a's rows take once read: 100 bytes. 900 are free, b's 500 fit.
-    a.shrinkTo(100);
+    a.resize(100);
     await bWaits;
     expect(memory.waiting).toBe(0);
     expect(memory.reservedBytes).toBe(600);
@@ -43,13 +44,48 @@ describe('result memory', () => {
     const hold = memory.hold();
     await hold.reserve(16 * 1024 * 1024, live());
     expect(memory.reservedBytes).toBe(1000);
-    hold.shrinkTo(5_000_000); // never grows
-    expect(memory.reservedBytes).toBe(1000);
     hold.free();
     expect(memory.reservedBytes).toBe(0);
   });
 
-  it('ends a wait at the abort, and what the budget grants later goes straight back', async () => {
+  it('counts rows that take more than their reservation in full, so later reservations wait for them', async () => {
+    const memory = createResultMemory(1000);
+    const a = memory.hold();
+    await a.reserve(300, live());
+    // Its rows took 1,500 bytes (NULLs count nothing against a source's caps, but take memory).
+    a.resize(1500);
+    expect(memory.reservedBytes).toBe(1500);
+    let bReserved = false;
+    const b = memory.hold();
+    const bWaits = b.reserve(10, live()).then(() => {
+      bReserved = true;
+    });
+    a.resize(1000);
+    await Promise.resolve();
+    expect(bReserved).toBe(false);
+    expect(memory.waiting).toBe(1);
+    a.free();
+    await bWaits;
+    expect(memory.reservedBytes).toBe(10);
+    b.free();
+  });
+
+  it('serves reservations in arrival order: a small one waits behind a large one at the head', async () => {
+    const memory = createResultMemory(1000);
+    const holder = memory.hold();
+    await holder.reserve(600, live());
+    const order: string[] = [];
+    const large = memory.hold().reserve(900, live()).then(() => order.push('large'));
+    const small = memory.hold().reserve(100, live()).then(() => order.push('small'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    expect(memory.waiting).toBe(2);
+    holder.free();
+    await Promise.all([large, small]);
+    expect(order).toEqual(['large', 'small']);
+  });
+
+  it('ends a wait at the abort and takes the waiter out of line, letting those behind it through', async () => {
     const memory = createResultMemory(1000);
     const holder = memory.hold();
     await holder.reserve(1000, live());
@@ -61,7 +97,7 @@ describe('result memory', () => {
     expect(memory.waiting).toBe(0);
 
     holder.free();
-    // Had the aborted wait kept its grant, a full reservation would wait for ever.
+    // Had the aborted wait kept a grant, a full reservation would wait for ever.
     const next = memory.hold();
     await next.reserve(1000, live());
     expect(memory.reservedBytes).toBe(1000);
@@ -89,12 +125,13 @@ describe('result memory', () => {
 });
 
 describe('result size', () => {
-  it('counts two bytes a character and a header per value and row', () => {
-    const small = resultHeldBytes({ columns: ['v'], rows: [[1]], truncated: false });
+  it('counts two bytes a character, 24 a value and 160 a row, NULLs included', () => {
+    const one = resultHeldBytes({ columns: ['v'], rows: [[1]], truncated: false });
     const text = resultHeldBytes({ columns: ['v'], rows: [['x'.repeat(1000)]], truncated: false });
-    expect(text - small).toBe(2000);
-    const twoRows = resultHeldBytes({ columns: ['v'], rows: [[1], [2]], truncated: false });
-    expect(twoRows - small).toBeGreaterThanOrEqual(32);
-    expect(small).toBeGreaterThan(0);
+    expect(text - one).toBe(2000);
+    const nulls = resultHeldBytes({ columns: ['a', 'b'], rows: [[null, null], [null, null]], truncated: false });
+    const none = resultHeldBytes({ columns: ['a', 'b'], rows: [], truncated: false });
+    expect(nulls - none).toBe(2 * (160 + 2 * 24));
+    expect(none).toBe(160 + 2 * (24 + 2));
   });
 });
