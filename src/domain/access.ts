@@ -16,6 +16,7 @@
 //   to (or its incident has a message in), its members; in a direct message, the person the
 //   alert messages. Not owners or admins as such: an
 //   acknowledgement tells the people reading that message that someone there is on it.
+import { routedTo } from './routing.js';
 import { recipientKey, type Alert, type Level } from './types.js';
 
 export interface AccessPolicy {
@@ -44,7 +45,8 @@ export function alertLevels(alert: Pick<Alert, 'warning'>): Level[] {
  */
 export function audienceChannels(alert: Pick<Alert, 'recipients' | 'warning'>): string[] {
   const channels = alert.recipients.filter((r) => r.kind === 'slack_channel');
-  const told = (level: Level) => channels.some((r) => r.levels === undefined || r.levels.length === 0 || r.levels.includes(level));
+  // Told of a level: a firing message at it reaches one of the channels (routing's own rule).
+  const told = (level: Level) => routedTo(channels, 'firing', level, {}).length > 0;
   return alertLevels(alert).every(told) ? channels.map((r) => r.id) : [];
 }
 
