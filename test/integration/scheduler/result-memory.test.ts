@@ -31,6 +31,8 @@ const bigPath = join(dir, 'big.sqlite');
 const big = dataSourceConfig({ name: 'big', kind: 'sqlite', path: bigPath, statementTimeoutS: 60, maxRows: 100, poolSize: 2, maxCellBytes: MiB, maxResultBytes: 1.5 * MiB });
 const BIG_SQL = 'SELECT hex(zeroblob(300000)) AS x';
 const SMALL_SQL = 'SELECT 1 AS x';
+// 100 rows of 1,000 NULLs: nothing against the source's byte caps, about 2.4 MB in memory.
+const NULLS_SQL = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) SELECT ${Array.from({ length: 1000 }, (_, i) => `NULL AS c${i}`).join(', ')} FROM n`;
 
 let h: Harness;
 const catalog = createDataSourceCatalog([big]);
@@ -47,10 +49,11 @@ beforeEach(async () => {
 });
 
 /**
- * A delivery that holds the big report's send open until `open()`, and, with `smallsTogether`, each
- * small report's send until that many are in their sends at once; records every report sent.
+ * A delivery that holds the big report's (or `held`'s) send open until `open()`, and, with
+ * `smallsTogether`, each small report's send until that many are in their sends at once; records
+ * every report sent.
  */
-function gatedDelivery(smallsTogether = 1) {
+function gatedDelivery(smallsTogether = 1, held = BIG_SQL) {
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
   let allSmallsIn!: () => void;
@@ -60,7 +63,7 @@ function gatedDelivery(smallsTogether = 1) {
   let bigWaiting = false;
   const delivery: Delivery = {
     async send(_recipient, message) {
-      if (message.alert.sql === BIG_SQL) {
+      if (message.alert.sql === held) {
         bigWaiting = true;
         await gate;
       }
@@ -84,10 +87,10 @@ function runnerWith(memory: ResultMemory, delivery: Delivery, instance = 'memory
   return createTickRunner({ store: h.store, dataSources: catalog, delivery, clock: h.clock, instance, logger: silentLogger(), resultMemory: memory });
 }
 
-/** The big report, due at 00:01, claimed by the dispatcher and run in the pool (its send held open). */
-async function startBig(memory: ResultMemory, gated: ReturnType<typeof gatedDelivery>) {
+/** The big report (or `sql`), due at 00:01, claimed by the dispatcher and run in the pool (its send held open). */
+async function startBig(memory: ResultMemory, gated: ReturnType<typeof gatedDelivery>, sql = BIG_SQL) {
   h.clock.set(at('00:00:30'));
-  await h.createAlert({ ...REPORT, name: 'big', sql: BIG_SQL });
+  await h.createAlert({ ...REPORT, name: 'big', sql });
   const logger = silentLogger();
   const pool = createEvaluationPool(8, logger);
   const dispatch = createDispatchJob({ store: h.store, runner: runnerWith(memory, gated.delivery), pool, clock: h.clock, instance: 'memory-1', logger });
@@ -141,6 +144,26 @@ describe('result memory', () => {
     gated.open();
     await pool.drain();
     expect(gated.sent).toEqual([SMALL_SQL, SMALL_SQL, BIG_SQL]);
+    expect(memory.reservedBytes).toBe(0);
+  });
+
+  it('rows the byte caps count as nothing (NULLs) are counted at their size in memory, so the next query waits', async () => {
+    // 3 MiB: room for the small report's 1.5 MiB beside the NULLs' 1.5 MiB reservation, but not
+    // beside the ~2.4 MB their rows take once read.
+    const memory = createResultMemory(3 * MiB);
+    const gated = gatedDelivery(1, NULLS_SQL);
+    const small = await smallReport('after the nulls');
+    const pool = await startBig(memory, gated, NULLS_SQL);
+    expect(memory.reservedBytes).toBeGreaterThan(2_000_000);
+
+    const smallRun = runNow(memory, gated.delivery, small.id);
+    await eventually(async () => memory.waiting === 1, 10_000, 'the small report waiting');
+    expect(gated.sent).toEqual([]);
+
+    gated.open();
+    await pool.drain();
+    expect((await smallRun)?.state).toBe('SUCCESS');
+    expect(gated.sent).toEqual([NULLS_SQL, SMALL_SQL]);
     expect(memory.reservedBytes).toBe(0);
   });
 
