@@ -108,22 +108,29 @@ const runNow = (memory: ResultMemory, delivery: Delivery, alertId: string) =>
   runnerWith(memory, delivery).runTick({ alertId, scheduledAt: h.clock(), trigger: 'run_now' });
 
 describe('result memory', () => {
-  it('makes a query wait while another evaluation holds what the budget lacks, and run once it is let go', async () => {
-    const memory = createResultMemory(2 * MiB);
-    const gated = gatedDelivery();
-    const small = await smallReport('small');
-    const pool = await startBig(memory, gated);
-
+  it.each([
     // The big report holds ~1.2 MB through its send; the small one needs 1.5 MiB to start.
+    { what: 'a large text value', held: BIG_SQL, budget: 2 * MiB, heldAtLeast: 1_200_000 },
+    // Rows the byte caps count as nothing (NULLs) are counted at their size in memory: 3 MiB has
+    // room for the small report's 1.5 MiB beside their 1.5 MiB reservation, but not beside the
+    // ~2.4 MB they take once read.
+    { what: '100 rows of 1,000 NULLs', held: NULLS_SQL, budget: 3 * MiB, heldAtLeast: 2_000_000 },
+  ])('a query waits while another report holds $what, and runs once it is let go', async ({ held, budget, heldAtLeast }) => {
+    const memory = createResultMemory(budget);
+    const gated = gatedDelivery(1, held);
+    const small = await smallReport('small');
+    const pool = await startBig(memory, gated, held);
+    expect(memory.reservedBytes).toBeGreaterThan(heldAtLeast);
+
     const smallRun = runNow(memory, gated.delivery, small.id);
     await eventually(async () => memory.waiting === 1, 10_000, 'the small report waiting');
-    expect(memory.reservedBytes).toBeGreaterThan(1_200_000);
+    expect(memory.reservedBytes).toBeGreaterThan(heldAtLeast);
     expect(gated.sent).toEqual([]);
 
     gated.open();
     await pool.drain();
     expect((await smallRun)?.state).toBe('SUCCESS');
-    expect(gated.sent).toEqual([BIG_SQL, SMALL_SQL]);
+    expect(gated.sent).toEqual([held, SMALL_SQL]);
     expect(memory.reservedBytes).toBe(0);
   });
 
@@ -144,26 +151,6 @@ describe('result memory', () => {
     gated.open();
     await pool.drain();
     expect(gated.sent).toEqual([SMALL_SQL, SMALL_SQL, BIG_SQL]);
-    expect(memory.reservedBytes).toBe(0);
-  });
-
-  it('rows the byte caps count as nothing (NULLs) are counted at their size in memory, so the next query waits', async () => {
-    // 3 MiB: room for the small report's 1.5 MiB beside the NULLs' 1.5 MiB reservation, but not
-    // beside the ~2.4 MB their rows take once read.
-    const memory = createResultMemory(3 * MiB);
-    const gated = gatedDelivery(1, NULLS_SQL);
-    const small = await smallReport('after the nulls');
-    const pool = await startBig(memory, gated, NULLS_SQL);
-    expect(memory.reservedBytes).toBeGreaterThan(2_000_000);
-
-    const smallRun = runNow(memory, gated.delivery, small.id);
-    await eventually(async () => memory.waiting === 1, 10_000, 'the small report waiting');
-    expect(gated.sent).toEqual([]);
-
-    gated.open();
-    await pool.drain();
-    expect((await smallRun)?.state).toBe('SUCCESS');
-    expect(gated.sent).toEqual([NULLS_SQL, SMALL_SQL]);
     expect(memory.reservedBytes).toBe(0);
   });
 
